@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title IProjectRegistry
+/// @notice The project ID system: organizations (tenants) own projects; projects carry a stable
+/// `uint64` id, a unique slug, a status, KYC settings and per-account roles.
+/// @dev Every state change emits an event that carries every stored field it touches, with
+/// `projectId` indexed, so the indexer never reads the contract back.
+interface IProjectRegistry {
+    /*//////////////////////////////////////////////////////////////
+                                 TYPES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Lifecycle of a project. Suspended projects keep their data but cannot gain
+    /// consents, decrypt records or be sponsored.
+    enum ProjectStatus {
+        None,
+        Active,
+        Suspended
+    }
+
+    /// @notice An organization: the tenant that owns projects.
+    /// @dev Storage layout (keyed by `orgId`):
+    ///  slot 0: owner (160 bits)
+    ///  slot 1: pendingOwner (160 bits), set during a two-step ownership transfer
+    ///  slot 2+: metadataURI (string)
+    struct Organization {
+        address owner;
+        address pendingOwner;
+        string metadataURI;
+    }
+
+    /// @notice A project's KYC settings, chosen by its admins.
+    /// @param requiredLevel Minimum attestation level the project asks of its users (1..255).
+    /// @param acceptedIssuers Issuers whose attestations the project accepts; empty means any
+    /// issuer registered with the KYC registry.
+    /// @param metadataURI Public project metadata (name, logo, terms); never personal data.
+    struct ProjectSettings {
+        uint8 requiredLevel;
+        address[] acceptedIssuers;
+        string metadataURI;
+    }
+
+    /// @notice A project under an organization.
+    /// @dev Storage layout (keyed by `projectId`):
+    ///  slot 0: orgId (64) | status (8) | settings.requiredLevel (8)   -- one slot for the hot reads
+    ///  slot 1+: slug (string), settings.acceptedIssuers (address[]), settings.metadataURI (string)
+    struct Project {
+        uint64 orgId;
+        ProjectStatus status;
+        string slug;
+        ProjectSettings settings;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 EVENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice An organization was created.
+    event OrganizationCreated(uint64 indexed orgId, address indexed owner, string metadataURI);
+
+    /// @notice An organization's metadata changed.
+    event OrganizationMetadataUpdated(uint64 indexed orgId, string metadataURI);
+
+    /// @notice The owner named `pendingOwner`; the transfer completes when they accept.
+    event OrganizationOwnershipTransferStarted(
+        uint64 indexed orgId, address indexed owner, address indexed pendingOwner
+    );
+
+    /// @notice Ownership moved to `newOwner`.
+    event OrganizationOwnershipTransferred(
+        uint64 indexed orgId, address indexed previousOwner, address indexed newOwner
+    );
+
+    /// @notice `account` became (enabled) or stopped being (disabled) an organization admin.
+    event OrganizationAdminSet(uint64 indexed orgId, address indexed account, bool enabled);
+
+    /// @notice A project was created, with every stored field.
+    event ProjectCreated(
+        uint64 indexed projectId,
+        uint64 indexed orgId,
+        string slug,
+        ProjectStatus status,
+        uint8 requiredLevel,
+        address[] acceptedIssuers,
+        string metadataURI
+    );
+
+    /// @notice A project's settings were replaced, with the full new settings.
+    event ProjectSettingsUpdated(
+        uint64 indexed projectId, uint8 requiredLevel, address[] acceptedIssuers, string metadataURI
+    );
+
+    /// @notice A project's status changed (`by` is the org admin or governance that changed it).
+    event ProjectStatusChanged(uint64 indexed projectId, ProjectStatus status, address indexed by);
+
+    /// @notice `account`'s role bitmap on `projectId` became `roles` (a grant or a revoke of `role`).
+    event ProjectRolesChanged(
+        uint64 indexed projectId, address indexed account, uint8 role, bool granted, uint8 roles
+    );
+
+    /*//////////////////////////////////////////////////////////////
+                                 ERRORS
+    //////////////////////////////////////////////////////////////*/
+
+    error OrganizationNotFound(uint64 orgId);
+    error ProjectNotFound(uint64 projectId);
+    error ProjectSlugTaken(string slug, uint64 projectId);
+    /// @notice Slugs are 3-64 characters of [a-z0-9-], not starting or ending with '-'.
+    error ProjectSlugInvalid(string slug);
+    error ProjectStatusUnchanged(uint64 projectId, ProjectStatus status);
+    error RequiredLevelInvalid(uint8 level);
+    error AcceptedIssuersTooMany(uint256 count, uint256 max);
+    error AcceptedIssuerInvalid(address issuer);
+    error RoleInvalid(uint8 role);
+    /// @notice `account` would read for more than `max` projects (keeps `canDecrypt` bounded).
+    error ReaderProjectsTooMany(address account, uint256 max);
+    error ZeroAddress();
+    /// @notice `account` is not the organization's owner.
+    error NotOrganizationOwner(uint64 orgId, address account);
+    /// @notice `account` is not the pending owner of the organization.
+    error NotPendingOrganizationOwner(uint64 orgId, address account);
+    /// @notice `account` is neither owner nor admin of the organization.
+    error NotOrganizationAdmin(uint64 orgId, address account);
+    /// @notice `account` may not manage `projectId` (not its admin, nor an admin of its org).
+    error NotProjectAdmin(uint64 projectId, address account);
+    /// @notice `account` may not change the status (not an org admin, nor protocol governance).
+    error NotAllowedToChangeStatus(uint64 projectId, address account);
+
+    /*//////////////////////////////////////////////////////////////
+                             ORGANIZATIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Creates an organization owned by `owner`. Anyone may create one.
+    /// @return orgId The new organization's id (sequential from 1).
+    function createOrganization(address owner, string calldata metadataURI) external returns (uint64 orgId);
+
+    /// @notice Replaces the organization's metadata. Owner or org admin.
+    function setOrganizationMetadata(uint64 orgId, string calldata metadataURI) external;
+
+    /// @notice Starts a two-step ownership transfer; `newOwner` must accept. Zero cancels.
+    function transferOrganizationOwnership(uint64 orgId, address newOwner) external;
+
+    /// @notice Completes a transfer started by the owner; the caller must be the pending owner.
+    function acceptOrganizationOwnership(uint64 orgId) external;
+
+    /// @notice Enables or disables an organization admin. Owner only.
+    function setOrganizationAdmin(uint64 orgId, address account, bool enabled) external;
+
+    /// @notice The organization, or `OrganizationNotFound`.
+    function getOrganization(uint64 orgId) external view returns (Organization memory);
+
+    /// @notice Whether `account` is the organization's owner or one of its admins.
+    function isOrganizationAdmin(uint64 orgId, address account) external view returns (bool);
+
+    /*//////////////////////////////////////////////////////////////
+                                PROJECTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Creates an active project under `orgId`. Owner or org admin.
+    /// @return projectId The new project's id (sequential from 1, never reused).
+    function createProject(uint64 orgId, string calldata slug, ProjectSettings calldata settings)
+        external
+        returns (uint64 projectId);
+
+    /// @notice Replaces a project's settings. Project admin, org owner or org admin.
+    function updateProjectSettings(uint64 projectId, ProjectSettings calldata settings) external;
+
+    /// @notice Suspends or re-activates a project. Org owner, org admin or protocol governance.
+    function setProjectStatus(uint64 projectId, ProjectStatus status) external;
+
+    /// @notice Grants `role` (one of the ROLE_* bits) on `projectId` to `account`.
+    /// Project admin, org owner or org admin.
+    function grantRole(uint64 projectId, address account, uint8 role) external;
+
+    /// @notice Revokes `role` on `projectId` from `account`. Project admin, org owner or org admin.
+    function revokeRole(uint64 projectId, address account, uint8 role) external;
+
+    /// @notice The project, or `ProjectNotFound`.
+    function getProject(uint64 projectId) external view returns (Project memory);
+
+    /// @notice The project id for a slug, or 0 when no project has it.
+    function projectIdOfSlug(string calldata slug) external view returns (uint64);
+
+    /// @notice Status of a project (`None` when it does not exist).
+    function projectStatus(uint64 projectId) external view returns (ProjectStatus);
+
+    /// @notice The role bitmap of `account` on `projectId`.
+    function rolesOf(uint64 projectId, address account) external view returns (uint8);
+
+    /// @notice Whether `account` holds every bit of `role` on `projectId`.
+    function hasRole(uint64 projectId, address account, uint8 role) external view returns (bool);
+
+    /// @notice The projects on which `account` holds the reader role (what the decrypt condition
+    /// walks); bounded by `MAX_READER_PROJECTS`.
+    function readerProjectsOf(address account) external view returns (uint64[] memory);
+
+    /// @notice The number of projects created so far (ids run 1..projectCount).
+    function projectCount() external view returns (uint64);
+
+    /// @notice The number of organizations created so far (ids run 1..organizationCount).
+    function organizationCount() external view returns (uint64);
+
+    /// @notice Semantic version of this deployment.
+    function version() external pure returns (string memory);
+}

@@ -1,0 +1,59 @@
+import hardhatToolboxViemPlugin from "@nomicfoundation/hardhat-toolbox-viem";
+import { configVariable, defineConfig } from "hardhat/config";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+
+// Offline compilers: solc-js from npm instead of Hardhat's download (see ../TOOLCHAIN notes in README).
+// OneKey builds with 0.8.30; EAS 1.9.0 (benchmark reference only) pins 0.8.29.
+const solc = (version: string, pkg: string, viaIR: boolean) => ({
+  version,
+  path: require.resolve(`${pkg}/soljson.js`),
+  settings: {
+    evmVersion: "cancun",
+    optimizer: { enabled: true, runs: 10_000 },
+    viaIR,
+  },
+});
+
+// Both profiles spelled out: Ignition builds with `production`, and a derived one drops settings.
+// viaIR for our code: the indexer-first events carry every field, which the legacy pipeline
+// cannot fit on the stack.
+const compilers = [solc("0.8.30", "solc", true), solc("0.8.29", "solc-0.8.29", false)];
+
+export default defineConfig({
+  plugins: [hardhatToolboxViemPlugin],
+  solidity: {
+    profiles: {
+      default: { compilers },
+      production: { compilers },
+    },
+    npmFilesToBuild: [
+      "@ethereum-attestation-service/eas-contracts/contracts/EAS.sol",
+      "@ethereum-attestation-service/eas-contracts/contracts/SchemaRegistry.sol",
+    ],
+    remappings: ["forge-std/=node_modules/@layerzerolabs/toolbox-foundry/lib/forge-std/"],
+  },
+  paths: {
+    tests: {
+      solidity: "./test/contracts",
+      nodejs: "./test/integration",
+    },
+  },
+  networks: {
+    hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
+    localhost: { type: "http", chainType: "op", url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545" },
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+    base: {
+      type: "http",
+      chainType: "op",
+      url: configVariable("BASE_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+});
