@@ -1,6 +1,6 @@
+import { createRequire } from "node:module";
 import hardhatToolboxViemPlugin from "@nomicfoundation/hardhat-toolbox-viem";
 import { configVariable, defineConfig } from "hardhat/config";
-import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 
@@ -31,10 +31,16 @@ export default defineConfig({
     npmFilesToBuild: [
       "@ethereum-attestation-service/eas-contracts/contracts/EAS.sol",
       "@ethereum-attestation-service/eas-contracts/contracts/SchemaRegistry.sol",
+      // eth-infinitism's sample verifying paymaster (EntryPoint v0.7): the paymaster benchmark's reference.
+      "@account-abstraction/contracts-v07/samples/VerifyingPaymaster.sol",
     ],
-    remappings: ["forge-std/=node_modules/@layerzerolabs/toolbox-foundry/lib/forge-std/"],
   },
   paths: {
+    // Overridable so parallel checkouts or processes can build without sharing a cache.
+    artifacts: process.env.HARDHAT_ARTIFACTS_DIR ?? "./artifacts",
+    cache: process.env.HARDHAT_CACHE_DIR ?? "./cache",
+    // Tests and the dev stack deploy to throwaway chains: their Ignition journals go elsewhere.
+    ignition: process.env.ONEKEY_IGNITION_DIR ?? "./ignition",
     tests: {
       solidity: "./test/contracts",
       nodejs: "./test/integration",
@@ -42,7 +48,7 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1" },
-    localhost: { type: "http", chainType: "op", url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545" },
+    localhost: { type: "http", url: process.env.LOCAL_RPC_URL ?? "http://127.0.0.1:8545" },
     baseSepolia: {
       type: "http",
       chainType: "op",

@@ -82,7 +82,8 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
 
     /// @inheritdoc IProjectRegistry
     function isOrganizationAdmin(uint64 orgId, address account) public view returns (bool) {
-        return _organizations[orgId].owner == account || _orgAdmins[orgId][account];
+        // A missing organization's owner reads as zero: never let that make zero an admin.
+        return account != address(0) && (_organizations[orgId].owner == account || _orgAdmins[orgId][account]);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -1,0 +1,7 @@
+/**
+ * The deployment book: the one bridge from Solidity to TypeScript. indexer/, issuer/ and web/
+ * import ABIs, networks and addresses from here, never from artifacts/.
+ */
+export * from "./abis.js";
+export { contractOf, type DeployedContract, type Deployment, deploymentsDir, readDeployment } from "./deployment.js";
+export { isNetworkName, type NetworkName, networkOfHardhatName, networks } from "./networks.js";
