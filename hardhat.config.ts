@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import hardhatToolboxViemPlugin from "@nomicfoundation/hardhat-toolbox-viem";
 import { configVariable, defineConfig } from "hardhat/config";
+import { adminTasks } from "./scripts/admin/tasks.js";
 
 const require = createRequire(import.meta.url);
 
@@ -23,6 +24,7 @@ const compilers = [solc("0.8.30", "solc", true), solc("0.8.29", "solc-0.8.29", f
 
 export default defineConfig({
   plugins: [hardhatToolboxViemPlugin],
+  tasks: adminTasks,
   solidity: {
     profiles: {
       default: { compilers },

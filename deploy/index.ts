@@ -4,4 +4,10 @@
  */
 export * from "./abis.js";
 export { contractOf, type DeployedContract, type Deployment, deploymentsDir, readDeployment } from "./deployment.js";
+export {
+  type ContractErrorNameInBook,
+  contractErrorMessages,
+  describeContractError,
+  messageForContractError,
+} from "./errors.js";
 export { isNetworkName, type NetworkName, networkOfHardhatName, networks } from "./networks.js";
