@@ -3,6 +3,7 @@
  * import ABIs, networks and addresses from here, never from artifacts/.
  */
 export * from "./abis.js";
+export * from "./attestation.js";
 export { contractOf, type DeployedContract, type Deployment, deploymentsDir, readDeployment } from "./deployment.js";
 export {
   type ContractErrorNameInBook,
@@ -11,3 +12,4 @@ export {
   messageForContractError,
 } from "./errors.js";
 export { isNetworkName, type NetworkName, networkOfHardhatName, networks } from "./networks.js";
+export * from "./sponsorship.js";

@@ -26,7 +26,7 @@ import {
 import OneKeyModule from "../../ignition/modules/OneKey.js";
 import CheckGasProbeModule from "../../test/helpers/CheckGasProbeModule.js";
 import EasModule from "../../test/reference/EasModule.js";
-import { type AttestationRequest, attestationTypedData, signAttestation } from "../lib/attestation.js";
+import { type AttestationRequest, attestationTypedData, signAttestation } from "../../deploy/attestation.js";
 
 const BATCH_SIZE = 10;
 const LEVEL = 2;
@@ -130,7 +130,7 @@ async function oneKeyAttestBySig(label: string): Promise<{ receipt: TransactionR
   // The shared signing helper must produce the digest the registry verifies.
   const onChainDigest = await kycRegistry.read.hashAttestation([request, nonce, deadline]);
   if (hashTypedData(attestationTypedData(params)) !== onChainDigest) {
-    throw new Error("scripts/lib/attestation.ts digest differs from KycRegistry.hashAttestation");
+    throw new Error("deploy/attestation.ts digest differs from KycRegistry.hashAttestation");
   }
   const signature = await signAttestation(issuer, params);
   const uid = await kycRegistry.read.nextUid([request.subject]);

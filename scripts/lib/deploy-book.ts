@@ -11,6 +11,7 @@ export const BOOK_CONTRACTS = [
   { name: "ProjectRegistry", source: "contracts/ProjectRegistry.sol" },
   { name: "KycRegistry", source: "contracts/KycRegistry.sol" },
   { name: "VerifiedVault", source: "contracts/examples/VerifiedVault.sol" },
+  { name: "OneKeyPaymaster", source: "contracts/paymaster/OneKeyPaymaster.sol" },
 ] as const;
 
 const root = join(dirname(new URL(import.meta.url).pathname), "..", "..");
@@ -54,12 +55,15 @@ export function deploymentFromIgnition(network: NetworkName, deploymentDir: stri
   for (const line of readFileSync(join(deploymentDir, "journal.jsonl"), "utf8").split("\n")) {
     if (!line.includes('"TRANSACTION_CONFIRM"')) continue;
     const entry = JSON.parse(line) as JournalConfirm;
-    if (entry.receipt?.contractAddress) blocks.set(entry.futureId, entry.receipt.blockNumber);
+    if (entry.receipt) blocks.set(entry.futureId, entry.receipt.blockNumber);
   }
   const contracts: Deployment["contracts"] = {};
   for (const [futureId, address] of Object.entries(addresses)) {
-    const name = futureId.slice(futureId.indexOf("#") + 1);
-    const startBlock = blocks.get(futureId);
+    const hash = futureId.indexOf("#");
+    const name = futureId.slice(hash + 1);
+    // A contract created through the deterministic deployer is a `contractAt` after the
+    // `Deploy<Name>` send that CREATE2'd it (ignition/modules/local/EntryPoint.ts): its block.
+    const startBlock = blocks.get(futureId) ?? blocks.get(`${futureId.slice(0, hash)}#Deploy${name}`);
     if (startBlock === undefined) throw new Error(`No deployment receipt for ${futureId} in ${deploymentDir}`);
     contracts[name] = { address, startBlock };
   }

@@ -24,7 +24,7 @@ import { describeContractError } from "../../deploy/errors.js";
 import OneKeyModule from "../../ignition/modules/OneKey.js";
 import VerifiedVaultModule from "../../ignition/modules/VerifiedVault.js";
 import { projectRoles } from "../../scripts/admin/roles.js";
-import { type AttestationRequest, attestationTypedData, signAttestation } from "../../scripts/lib/attestation.js";
+import { type AttestationRequest, attestationTypedData, signAttestation } from "../../deploy/attestation.js";
 
 // IProjectRegistry.ProjectStatus and IKycRegistry.RecordStatus
 const PROJECT_ACTIVE = 1;
