@@ -1,19 +1,34 @@
 /**
  * `npm run dev`: the whole system on this machine. Starts a local chain (ONEKEY_CHAIN_PORT, default
- * 8545, or a free port when that is taken), deploys OneKey through Ignition, writes the deployment
- * into deploy/deployments/local.json and prints it. Runs until Ctrl-C.
+ * 8545, or a free port when that is taken), deploys OneKey, the canonical EntryPoint v0.7 and
+ * OneKeyPaymaster through Ignition, writes the deployment into deploy/deployments/local.json and
+ * prints it; then starts the Alto bundler (ONEKEY_BUNDLER_PORT, default 4337) and the issuer
+ * service (ONEKEY_ISSUER_PORT, default 8787). Dev keys are Hardhat's public test accounts.
+ * Runs until Ctrl-C.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { startAlto } from "./lib/alto.js";
+import { ENTRY_POINT_V07 } from "./lib/entry-points.js";
 import { startLocalChain } from "./lib/local-chain.js";
-import { freePort, hardhatCli, portInUse, repoRoot, runToEnd } from "./lib/processes.js";
+import { freePort, hardhatCli, portInUse, repoRoot, runToEnd, startProcess, waitFor } from "./lib/processes.js";
 
-const wanted = Number(process.env.ONEKEY_CHAIN_PORT ?? 8545);
-if (!Number.isInteger(wanted) || wanted <= 0 || wanted > 65535) {
-  throw new Error(`ONEKEY_CHAIN_PORT must be a port number, got "${process.env.ONEKEY_CHAIN_PORT}"`);
+/** Hardhat test account #1: the paymaster module's default sponsorship signer on local chains. */
+const DEV_SPONSOR_SIGNER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+/** The port named by `variable` (default `fallback`), or a free one when that is taken. */
+async function portFor(variable: string, fallback: number, what: string): Promise<number> {
+  const wanted = Number(process.env[variable] ?? fallback);
+  if (!Number.isInteger(wanted) || wanted <= 0 || wanted > 65535) {
+    throw new Error(`${variable} must be a port number, got "${process.env[variable]}"`);
+  }
+  if (!(await portInUse(wanted))) return wanted;
+  const port = await freePort();
+  console.log(`Port ${wanted} is taken; the ${what} uses ${port} instead.`);
+  return port;
 }
-const port = (await portInUse(wanted)) ? await freePort() : wanted;
-if (port !== wanted) console.log(`Port ${wanted} is taken; the chain uses ${port} instead.`);
+
+const port = await portFor("ONEKEY_CHAIN_PORT", 8545, "chain");
 
 console.log("Compiling contracts...");
 await runToEnd(process.execPath, [hardhatCli(), "compile", "--no-tests", "--quiet"]);
@@ -28,16 +43,52 @@ const chain = await startLocalChain({
   deployBookDir: join(repoRoot, "deploy", "deployments"),
 });
 
+const contracts = chain.deployment?.contracts ?? {};
+const addressOf = (name: string) => {
+  const entry = contracts[name];
+  if (!entry) throw new Error(`The local deployment lacks ${name}`);
+  return entry.address;
+};
+
+console.log("Starting the Alto bundler...");
+const alto = await startAlto({ rpcUrl: chain.rpcUrl, port: await portFor("ONEKEY_BUNDLER_PORT", 4337, "bundler") });
+
+console.log("Starting the issuer service...");
+const issuerPort = await portFor("ONEKEY_ISSUER_PORT", 8787, "issuer");
+const issuerUrl = `http://127.0.0.1:${issuerPort}`;
+const issuer = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  cwd: join(repoRoot, "issuer"),
+  env: {
+    ISSUER_PORT: String(issuerPort),
+    RPC_URL: chain.rpcUrl,
+    CHAIN_ID: String(chain.chainId),
+    ENTRY_POINT: ENTRY_POINT_V07,
+    PAYMASTER_ADDRESS: addressOf("OneKeyPaymaster"),
+    KYC_REGISTRY_ADDRESS: addressOf("KycRegistry"),
+    PROJECT_REGISTRY_ADDRESS: addressOf("ProjectRegistry"),
+    SPONSOR_SIGNER_PRIVATE_KEY: DEV_SPONSOR_SIGNER_KEY,
+    SPONSOR_ALLOWED_FACTORIES: addressOf("SimpleAccountFactoryV07"),
+  },
+});
+await waitFor(`issuer service on ${issuerUrl}`, async () => {
+  if (issuer.child.exitCode !== null) throw new Error(`issuer exited:\n${issuer.output()}`);
+  return (await fetch(`${issuerUrl}/health`)).ok;
+});
+
 console.log(`
 OneKey local stack is up.
   chain      ${chain.rpcUrl} (chain id ${chain.chainId})
+  bundler    ${alto.url} (Alto, EntryPoint v0.7 ${ENTRY_POINT_V07})
+  paymaster  ${issuerUrl} (issuer service, ERC-7677; context { projectId })
   book       deploy/deployments/local.json`);
-for (const [name, { address, startBlock }] of Object.entries(chain.deployment?.contracts ?? {})) {
-  console.log(`  ${name.padEnd(16)} ${address} (block ${startBlock})`);
+for (const [name, { address, startBlock }] of Object.entries(contracts)) {
+  console.log(`  ${name.padEnd(24)} ${address} (block ${startBlock})`);
 }
 console.log("Press Ctrl-C to stop.");
 
 const shutdown = async () => {
+  await issuer.stop();
+  await alto.stop();
   await chain.stop();
   process.exit(0);
 };
