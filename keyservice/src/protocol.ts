@@ -1,0 +1,90 @@
+/**
+ * The key service's wire protocol, shared by the server and the browser client (no Node APIs).
+ *
+ *   POST /v1/keys                    { condition, dataKey }   -> 201 { keyId }
+ *   POST /v1/keys/:keyId/challenge   { address, domain, uri } -> 200 { message, expiresAt }
+ *   POST /v1/keys/:keyId/release     { message, signature }   -> 200 { dataKey }
+ *   GET  /health                                              -> 200 { ok: true }
+ *
+ * The challenge is an EIP-4361 (SIWE) message naming the key as a resource; the key is released
+ * only for the exact message the service issued, once, before it expires, signed by `address`,
+ * and only while `KycRegistry.canDecrypt(address, uid)` is true. Errors are `{ error, message }`
+ * with the status below.
+ */
+
+export interface DecryptCondition {
+  chainId: number;
+  /** The KycRegistry whose `canDecrypt` decides. */
+  registry: `0x${string}`;
+  /** The attestation uid (bytes32) the key belongs to. */
+  uid: `0x${string}`;
+}
+
+export interface StoreKeyRequest {
+  condition: DecryptCondition;
+  /** The 32-byte data key, base64. */
+  dataKey: string;
+}
+export interface StoreKeyResponse {
+  keyId: string;
+}
+
+export interface ChallengeRequest {
+  address: `0x${string}`;
+  /** The dApp's host, shown by the wallet (SIWE `domain`). */
+  domain: string;
+  /** The dApp's URL (SIWE `uri`). */
+  uri: string;
+}
+export interface ChallengeResponse {
+  message: string;
+  expiresAt: string;
+}
+
+export interface ReleaseRequest {
+  message: string;
+  signature: `0x${string}`;
+}
+export interface ReleaseResponse {
+  dataKey: string;
+}
+
+/** Error codes and their HTTP statuses. */
+export const KEY_SERVICE_ERRORS = {
+  RequestInvalid: 400,
+  ChainNotSupported: 400,
+  ChallengeInvalid: 401,
+  SignatureInvalid: 401,
+  ConditionNotMet: 403,
+  KeyNotFound: 404,
+  BodyTooLarge: 413,
+  ChainUnavailable: 503,
+} as const;
+export type KeyServiceErrorCode = keyof typeof KEY_SERVICE_ERRORS;
+
+export interface ErrorResponse {
+  error: KeyServiceErrorCode;
+  message: string;
+}
+
+/** The SIWE resource that names a key: the signature is good for this key only. */
+export function keyResource(keyId: string): string {
+  return `urn:onekey:key:${keyId}`;
+}
+
+export const KEY_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+export const CHALLENGE_STATEMENT = "Release a OneKey data key to this account. It opens one encrypted record.";
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+export function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}

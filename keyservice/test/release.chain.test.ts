@@ -1,0 +1,273 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Hex, LocalAccount } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config.js";
+import { bytesToBase64 } from "../src/protocol.js";
+import { type RequestLogEntry, type RunningKeyService, startKeyService } from "../src/server.js";
+import { type RegistryWorld, startRegistryWorld } from "./support/registry-world.js";
+
+// The grant/deny matrix of the issue, against a real hardhat node with the registries deployed
+// through the production Ignition modules, talking raw HTTP to the service.
+
+let world: RegistryWorld;
+let service: RunningKeyService;
+let clockSkewMs = 0;
+const logs: RequestLogEntry[] = [];
+const rawLogs: string[] = [];
+const scratch = mkdtempSync(join(tmpdir(), "onekey-keyservice-"));
+const domain = "localhost:5173";
+const uri = "http://localhost:5173";
+
+async function start(dataDir?: string): Promise<RunningKeyService> {
+  return startKeyService({
+    config: parseConfig({ chains: { [String(world.chainId)]: world.rpcUrl, "999": "http://127.0.0.1:1" }, dataDir }),
+    log: (entry) => {
+      logs.push(entry);
+      rawLogs.push(JSON.stringify(entry));
+    },
+    now: () => new Date(Date.now() + clockSkewMs),
+  });
+}
+
+beforeAll(async () => {
+  world = await startRegistryWorld();
+  service = await start();
+}, 240_000);
+
+afterAll(async () => {
+  await service?.close();
+  await world?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function post(
+  path: string,
+  body: unknown,
+  base = service.url,
+): Promise<{ status: number; body: Record<string, string> }> {
+  const response = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, string> };
+}
+
+/** A recognisable key, so the log test can look for it. */
+function canaryKey(seed: number): Uint8Array {
+  return Uint8Array.from({ length: 32 }, (_, i) => (seed * 31 + i * 7) & 0xff);
+}
+
+async function storeKey(
+  uid: Hex,
+  dataKey = canaryKey(1),
+  chainId = world.chainId,
+  base = service.url,
+): Promise<string> {
+  const { status, body } = await post(
+    "/v1/keys",
+    { condition: { chainId, registry: world.registry, uid }, dataKey: bytesToBase64(dataKey) },
+    base,
+  );
+  expect(status, JSON.stringify(body)).toBe(201);
+  return body.keyId as string;
+}
+
+async function challenge(keyId: string, account: LocalAccount, base = service.url) {
+  const { status, body } = await post(`/v1/keys/${keyId}/challenge`, { address: account.address, domain, uri }, base);
+  expect(status, JSON.stringify(body)).toBe(200);
+  return body.message as string;
+}
+
+async function release(keyId: string, account: LocalAccount, base = service.url) {
+  const message = await challenge(keyId, account, base);
+  return post(`/v1/keys/${keyId}/release`, { message, signature: await account.signMessage({ message }) }, base);
+}
+
+const released = (dataKey: Uint8Array) => ({ status: 200, body: { dataKey: bytesToBase64(dataKey) } });
+const denied = {
+  status: 403,
+  body: { error: "ConditionNotMet", message: "canDecrypt is false for this account and attestation" },
+};
+
+describe("key release against the registry", () => {
+  it("grants the subject and a reader of a project the subject consents to; denies a stranger", async () => {
+    const uid = await world.nextUid(world.accounts.subject.address);
+    const keyId = await storeKey(uid, canaryKey(2));
+    // Protected before the attestation exists (the browser names nextUid): nobody yet.
+    expect(await release(keyId, world.accounts.subject)).toEqual(denied);
+    expect(await world.attest("subject")).toBe(uid);
+    await world.grantConsent("subject");
+    expect(await release(keyId, world.accounts.subject)).toEqual(released(canaryKey(2)));
+    expect(await release(keyId, world.accounts.reader)).toEqual(released(canaryKey(2)));
+    expect(await release(keyId, world.accounts.stranger)).toEqual(denied);
+  });
+
+  it("denies the reader once consent is revoked, while the subject keeps access", async () => {
+    const uid = await world.attest("subject");
+    const keyId = await storeKey(uid, canaryKey(3));
+    expect((await release(keyId, world.accounts.reader)).status).toBe(200);
+    await world.revokeConsent("subject");
+    expect(await release(keyId, world.accounts.reader)).toEqual(denied);
+    expect(await release(keyId, world.accounts.subject)).toEqual(released(canaryKey(3)));
+    await world.grantConsent("subject");
+  });
+
+  it("releases to the subject's decrypt delegate (the EOA behind a smart account)", async () => {
+    const uid = await world.attest("subject");
+    const keyId = await storeKey(uid, canaryKey(4));
+    expect(await release(keyId, world.accounts.delegate)).toEqual(denied);
+    await world.setDecryptDelegate("subject", world.accounts.delegate.address);
+    expect(await release(keyId, world.accounts.delegate)).toEqual(released(canaryKey(4)));
+  });
+
+  it("denies everyone once the issuer revokes the attestation", async () => {
+    const uid = await world.attest("subject");
+    const keyId = await storeKey(uid, canaryKey(5));
+    expect((await release(keyId, world.accounts.subject)).status).toBe(200);
+    await world.revoke(uid);
+    expect(await release(keyId, world.accounts.subject)).toEqual(denied);
+    expect(await release(keyId, world.accounts.reader)).toEqual(denied);
+  });
+
+  it("denies everyone for good once the subject erases the record", async () => {
+    const uid = await world.attest("subject");
+    const keyId = await storeKey(uid, canaryKey(6));
+    expect((await release(keyId, world.accounts.reader)).status).toBe(200);
+    await world.erase("subject");
+    expect(await release(keyId, world.accounts.subject)).toEqual(denied);
+    expect(await release(keyId, world.accounts.reader)).toEqual(denied);
+    // A new attestation does not bring the erased one back.
+    await world.attest("subject");
+    expect(await world.canDecrypt(world.accounts.subject.address, uid)).toBe(false);
+    expect(await release(keyId, world.accounts.subject)).toEqual(denied);
+  });
+});
+
+describe("key release: signatures and challenges", () => {
+  let keyId: string;
+  beforeAll(async () => {
+    keyId = await storeKey(await world.attest("subject"), canaryKey(7));
+  });
+
+  it("refuses a signature by another account than the challenged one", async () => {
+    const message = await challenge(keyId, world.accounts.subject);
+    const forged = await world.accounts.stranger.signMessage({ message });
+    expect(await post(`/v1/keys/${keyId}/release`, { message, signature: forged })).toEqual({
+      status: 401,
+      body: { error: "SignatureInvalid", message: "the signature is not the challenged account's" },
+    });
+  });
+
+  it("accepts a challenge once: a replay is refused", async () => {
+    const message = await challenge(keyId, world.accounts.subject);
+    const signature = await world.accounts.subject.signMessage({ message });
+    expect((await post(`/v1/keys/${keyId}/release`, { message, signature })).status).toBe(200);
+    expect(await post(`/v1/keys/${keyId}/release`, { message, signature })).toMatchObject({
+      status: 401,
+      body: { error: "ChallengeInvalid" },
+    });
+  });
+
+  it("refuses an expired challenge, an edited one, and one issued for another key", async () => {
+    const expired = await challenge(keyId, world.accounts.subject);
+    clockSkewMs = 301_000;
+    try {
+      const signature = await world.accounts.subject.signMessage({ message: expired });
+      expect((await post(`/v1/keys/${keyId}/release`, { message: expired, signature })).body.error).toBe(
+        "ChallengeInvalid",
+      );
+    } finally {
+      clockSkewMs = 0;
+    }
+
+    const original = await challenge(keyId, world.accounts.subject);
+    const edited = original.replace("Release a OneKey", "Release any OneKey");
+    const editedSignature = await world.accounts.subject.signMessage({ message: edited });
+    expect((await post(`/v1/keys/${keyId}/release`, { message: edited, signature: editedSignature })).body.error).toBe(
+      "ChallengeInvalid",
+    );
+
+    const otherKeyId = await storeKey(await world.nextUid(world.accounts.stranger.address), canaryKey(8));
+    const forOther = await challenge(otherKeyId, world.accounts.subject);
+    const signature = await world.accounts.subject.signMessage({ message: forOther });
+    expect((await post(`/v1/keys/${keyId}/release`, { message: forOther, signature })).body.error).toBe(
+      "ChallengeInvalid",
+    );
+  });
+});
+
+describe("key service edges", () => {
+  it("answers bad input with a 4xx that says what is wrong", async () => {
+    const uid = `0x${"11".repeat(32)}`;
+    expect(
+      await post("/v1/keys", { condition: { chainId: world.chainId, registry: world.registry, uid }, dataKey: "AAAA" }),
+    ).toEqual({
+      status: 400,
+      body: { error: "RequestInvalid", message: "dataKey: 32 bytes, base64" },
+    });
+    expect(
+      await post("/v1/keys", {
+        condition: { chainId: 5, registry: world.registry, uid },
+        dataKey: bytesToBase64(canaryKey(9)),
+      }),
+    ).toEqual({
+      status: 400,
+      body: { error: "ChainNotSupported", message: "chain 5 is not configured in this key service" },
+    });
+    expect(await post("/v1/keys", "{not json")).toEqual({
+      status: 400,
+      body: { error: "RequestInvalid", message: "the body is not JSON" },
+    });
+    expect(
+      (await post("/v1/keys", { condition: { chainId: world.chainId, registry: "0x12", uid }, dataKey: "" })).body
+        .message,
+    ).toMatch(/condition\.registry: an address/);
+    expect((await post(`/v1/keys/${"0".repeat(32)}/challenge`, { address: world.registry, domain, uri })).status).toBe(
+      404,
+    );
+    expect((await post("/v1/keys/..%2f..%2fetc/challenge", { address: world.registry, domain, uri })).status).toBe(404);
+    expect((await post("/v1/keys", "x".repeat(20_000))).status).toBe(413);
+  });
+
+  it("reports 503 when the condition's chain cannot be read", async () => {
+    const keyId = await storeKey(`0x${"22".repeat(32)}`, canaryKey(10), 999);
+    expect(await release(keyId, world.accounts.subject)).toMatchObject({
+      status: 503,
+      body: { error: "ChainUnavailable" },
+    });
+  });
+
+  it("keeps keys across a restart when given a data dir", async () => {
+    const dataDir = join(scratch, "persist");
+    const uid = await world.attest("subject");
+    const first = await start(dataDir);
+    const keyId = await storeKey(uid, canaryKey(11), world.chainId, first.url);
+    await first.close();
+    const second = await start(dataDir);
+    try {
+      expect(await release(keyId, world.accounts.subject, second.url)).toEqual(released(canaryKey(11)));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("logs every request by route and outcome, and never a key, signature or address", () => {
+    expect(logs.length).toBeGreaterThan(20);
+    expect(new Set(logs.map((entry) => entry.route))).toEqual(
+      new Set(["/v1/keys", "/v1/keys/:keyId/challenge", "/v1/keys/:keyId/release"]),
+    );
+    expect(logs.some((entry) => entry.outcome === "ConditionNotMet" && entry.status === 403)).toBe(true);
+    const text = rawLogs.join("\n").toLowerCase();
+    for (let seed = 1; seed <= 11; seed++) {
+      expect(text).not.toContain(Buffer.from(canaryKey(seed)).toString("hex"));
+      expect(text).not.toContain(bytesToBase64(canaryKey(seed)).toLowerCase());
+    }
+    for (const account of Object.values(world.accounts)) {
+      expect(text).not.toContain(account.address.toLowerCase().slice(2));
+    }
+    expect(text).not.toMatch(/0x[0-9a-f]{130}/); // no 65-byte signature
+  });
+});

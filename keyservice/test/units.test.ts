@@ -1,0 +1,130 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseSiweMessage } from "viem/siwe";
+import { afterAll, describe, expect, it } from "vitest";
+import { ChallengeBook } from "../src/challenges.js";
+import { configFromEnv, parseConfig } from "../src/config.js";
+import { FileKeyStore, KeyWrapper, loadMasterKey } from "../src/key-store.js";
+import { base64ToBytes, bytesToBase64, keyResource } from "../src/protocol.js";
+
+const condition = {
+  chainId: 31337,
+  registry: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  uid: `0x${"11".repeat(32)}`,
+} as const;
+const alice = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
+const scratch = mkdtempSync(join(tmpdir(), "onekey-keyservice-unit-"));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe("configuration", () => {
+  it("reads the environment and applies defaults", () => {
+    expect(configFromEnv({ KEYSERVICE_CHAINS: '{"31337":"http://127.0.0.1:8545"}' })).toEqual({
+      host: "127.0.0.1",
+      port: 0,
+      chains: { "31337": "http://127.0.0.1:8545" },
+      challengeTtlSeconds: 300,
+    });
+  });
+
+  it("fails fast naming what is wrong", () => {
+    expect(() => configFromEnv({})).toThrow(/chains/);
+    expect(() => configFromEnv({ KEYSERVICE_CHAINS: "not json" })).toThrow(/KEYSERVICE_CHAINS must be JSON/);
+    expect(() => parseConfig({ chains: { "31337": "ftp://x" } })).toThrow(/chains\.31337/);
+    expect(() => parseConfig({ chains: { "31337": "http://x" }, masterKey: "abc" })).toThrow(
+      /masterKey: 32 bytes of hex/,
+    );
+    expect(() => parseConfig({ chains: { "31337": "http://x" }, port: 70_000 })).toThrow(/port/);
+  });
+});
+
+describe("key wrapping at rest", () => {
+  const wrapper = new KeyWrapper(Buffer.alloc(32, 5));
+  const dataKey = new Uint8Array(32).fill(0xee);
+
+  it("round-trips a key, bound to its id and condition", () => {
+    const record = {
+      keyId: "a".repeat(32),
+      condition,
+      wrappedKey: wrapper.wrap("a".repeat(32), condition, dataKey),
+      createdAt: "",
+    };
+    expect(new Uint8Array(wrapper.unwrap(record))).toEqual(dataKey);
+    expect(() => wrapper.unwrap({ ...record, keyId: "b".repeat(32) })).toThrow(/unable to authenticate/);
+    expect(() => wrapper.unwrap({ ...record, condition: { ...condition, uid: `0x${"12".repeat(32)}` } })).toThrow(
+      /unable to authenticate/,
+    );
+    expect(() => new KeyWrapper(Buffer.alloc(32, 6)).unwrap(record)).toThrow(/unable to authenticate/);
+  });
+
+  it("stores files that never contain the key, and keeps the master key across restarts", async () => {
+    const dir = join(scratch, "store");
+    const master = loadMasterKey({ dataDir: dir });
+    expect(loadMasterKey({ dataDir: dir })).toEqual(master);
+    const store = new FileKeyStore(dir);
+    const keyId = "c".repeat(32);
+    await store.put({
+      keyId,
+      condition,
+      wrappedKey: new KeyWrapper(master).wrap(keyId, condition, dataKey),
+      createdAt: "now",
+    });
+    const file = readFileSync(join(dir, "keys", `${keyId}.json`), "utf8");
+    expect(file).not.toContain(Buffer.from(dataKey).toString("hex"));
+    expect(file).not.toContain(Buffer.from(dataKey).toString("base64"));
+    expect(readdirSync(join(dir, "keys"))).toEqual([`${keyId}.json`]);
+    const reopened = await new FileKeyStore(dir).get(keyId);
+    expect(new Uint8Array(new KeyWrapper(loadMasterKey({ dataDir: dir })).unwrap(reopened as never))).toEqual(dataKey);
+    expect(await store.get("d".repeat(32))).toBeUndefined();
+  });
+});
+
+describe("challenge book", () => {
+  it("issues SIWE messages naming the key, usable once", () => {
+    const book = new ChallengeBook(300);
+    const challenge = book.issue({
+      keyId: "a".repeat(32),
+      address: alice,
+      chainId: 31337,
+      domain: "localhost:5173",
+      uri: "http://localhost:5173",
+    });
+    const parsed = parseSiweMessage(challenge.message);
+    expect(parsed).toMatchObject({
+      address: alice,
+      chainId: 31337,
+      domain: "localhost:5173",
+      uri: "http://localhost:5173",
+      resources: [keyResource("a".repeat(32))],
+    });
+    const nonce = parsed.nonce as string;
+    expect(book.take(nonce)).toEqual(challenge);
+    expect(book.take(nonce)).toBeUndefined();
+  });
+
+  it("refuses an expired challenge and sweeps it", () => {
+    let now = new Date("2030-01-01T00:00:00Z");
+    const book = new ChallengeBook(60, () => now);
+    const challenge = book.issue({
+      keyId: "a".repeat(32),
+      address: alice,
+      chainId: 1,
+      domain: "localhost",
+      uri: "http://localhost",
+    });
+    now = new Date(now.getTime() + 60_000);
+    expect(book.take(parseSiweMessage(challenge.message).nonce as string)).toBeUndefined();
+    book.issue({ keyId: "a".repeat(32), address: alice, chainId: 1, domain: "localhost", uri: "http://localhost" });
+    now = new Date(now.getTime() + 61_000);
+    book.issue({ keyId: "a".repeat(32), address: alice, chainId: 1, domain: "localhost", uri: "http://localhost" });
+    expect(book.size).toBe(1);
+  });
+});
+
+describe("protocol helpers", () => {
+  it("base64 round-trips every byte value", () => {
+    const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(base64ToBytes(bytesToBase64(bytes))).toEqual(bytes);
+    expect(bytesToBase64(new Uint8Array([0xfb, 0xff]))).toBe(Buffer.from([0xfb, 0xff]).toString("base64"));
+  });
+});

@@ -1,0 +1,164 @@
+import { Uploader } from "@irys/upload";
+import { Ethereum } from "@irys/upload-ethereum";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterEach, describe, expect, it } from "vitest";
+import { createDataItem, type SignedDataItem } from "../../../src/privacy/storage/ans104.js";
+import { base58 } from "../../../src/privacy/storage/http-storage.js";
+import { IrysStorage } from "../../../src/privacy/storage/irys-storage.js";
+import {
+  StoragePaymentError,
+  StorageRejectedError,
+  StorageUnavailableError,
+} from "../../../src/privacy/storage/storage.js";
+import { TurboStorage } from "../../../src/privacy/storage/turbo-storage.js";
+import { type RecordedRequest, type Reply, startFakeHttp } from "../../support/fake-http.js";
+import { testPrivateKey } from "../keys/fixtures.js";
+
+// The real Turbo and Irys SDKs, pointed at scripted services on 127.0.0.1: what they send is
+// asserted byte for byte, and each failure the services can answer maps to a storage error.
+
+const signer = privateKeyToAccount(testPrivateKey);
+const servers: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+async function fake(handler: (request: RecordedRequest) => Reply) {
+  const server = await startFakeHttp(handler);
+  servers.push(server);
+  return server;
+}
+
+async function item(size = 5000): Promise<SignedDataItem> {
+  return createDataItem({ data: new Uint8Array(size).fill(9), tags: [{ name: "App-Name", value: "OneKey" }], signer });
+}
+
+describe("base58 (Irys ids)", () => {
+  it("matches the Bitcoin alphabet vectors, leading zeros included", () => {
+    expect(base58(new Uint8Array([0x61]))).toBe("2g");
+    expect(base58(new Uint8Array([0x62, 0x62, 0x62]))).toBe("a3gV");
+    expect(base58(new Uint8Array([0x63, 0x63, 0x63]))).toBe("aPEr");
+    expect(base58(new Uint8Array([0, 0, 0, 0x28, 0x7f, 0xb4, 0xcd]))).toBe("111233QC4");
+  });
+});
+
+describe("TurboStorage (ArDrive Turbo SDK)", () => {
+  it("posts the signed item as-is to /v1/tx/arweave, with progress, and accepts the matching receipt", async () => {
+    const signed = await item();
+    const service = await fake(() => ({ status: 200, json: { id: signed.idBase64Url, owner: "x", winc: "0" } }));
+    const storage = await TurboStorage.connect({ uploadUrl: service.url, gatewayUrl: service.url });
+    const progress: number[] = [];
+    await storage.upload(signed, { onProgress: (sent) => progress.push(sent) });
+    const [request] = service.requests;
+    expect(request).toMatchObject({ method: "POST", path: "/v1/tx/arweave" });
+    expect(request?.headers["content-type"]).toBe("application/octet-stream");
+    expect(request?.headers["content-length"]).toBe(String(signed.bytes.length));
+    expect(request?.body.equals(Buffer.from(signed.bytes))).toBe(true);
+    expect(progress.at(-1)).toBe(signed.bytes.length);
+  });
+
+  it("names the sponsor paying with shared credits", async () => {
+    const signed = await item();
+    const service = await fake(() => ({ status: 200, json: { id: signed.idBase64Url } }));
+    const storage = await TurboStorage.connect({ uploadUrl: service.url, paidBy: ["sponsor-address"] });
+    await storage.upload(signed);
+    expect(service.requests[0]?.headers["x-paid-by"]).toBe("sponsor-address");
+  });
+
+  const failures: [number, new (...args: never[]) => Error][] = [
+    [402, StoragePaymentError],
+    [400, StorageRejectedError],
+    [503, StorageUnavailableError],
+  ];
+  for (const [status, errorClass] of failures) {
+    it(`maps an HTTP ${status} to ${errorClass.name}`, async () => {
+      const service = await fake(() => ({ status, body: `status ${status}` }));
+      const storage = await TurboStorage.connect({ uploadUrl: service.url });
+      await expect(storage.upload(await item())).rejects.toBeInstanceOf(errorClass);
+    });
+  }
+
+  it("treats a refused connection and a receipt for another item as unavailable", async () => {
+    const closed = await fake(() => ({ status: 200 }));
+    const storage = await TurboStorage.connect({ uploadUrl: closed.url });
+    await closed.close();
+    await expect(storage.upload(await item())).rejects.toBeInstanceOf(StorageUnavailableError);
+    const liar = await fake(() => ({ status: 200, json: { id: "someone-else" } }));
+    await expect((await TurboStorage.connect({ uploadUrl: liar.url })).upload(await item())).rejects.toThrow(
+      /Turbo stored someone-else/,
+    );
+  });
+
+  it("asks Turbo's status endpoint whether an item is stored, and reads from the gateway", async () => {
+    const signed = await item();
+    const service = await fake((request) =>
+      request.path === `/v1/tx/${signed.idBase64Url}/status`
+        ? { status: 200, json: { status: "CONFIRMED" } }
+        : request.path === `/${signed.idBase64Url}`
+          ? { status: 200, body: new Uint8Array([1, 2, 3]) }
+          : { status: 404, body: "not found" },
+    );
+    const storage = await TurboStorage.connect({ uploadUrl: service.url, gatewayUrl: service.url });
+    expect(await storage.has(signed.id)).toBe(true);
+    expect(await storage.has(`0x${"00".repeat(32)}`)).toBe(false);
+    expect(await storage.download(signed.id)).toEqual(new Uint8Array([1, 2, 3]));
+  });
+});
+
+describe("IrysStorage (@irys/upload)", () => {
+  async function irysAgainst(url: string) {
+    // Building the client makes no network call; the wallet only identifies the client's token.
+    const irys = await Uploader(Ethereum).withWallet(testPrivateKey).bundlerUrl(url);
+    return new IrysStorage({ irys: irys as never, bundlerUrl: url, gatewayUrl: url });
+  }
+
+  it("posts the signed item as-is to /tx/ethereum and accepts a receipt in base58 or base64url", async () => {
+    for (const form of ["base58", "base64url"] as const) {
+      const signed = await item();
+      const id = form === "base58" ? base58(Buffer.from(signed.id.slice(2), "hex")) : signed.idBase64Url;
+      const service = await fake(() => ({ status: 200, json: { id, timestamp: 1, signature: "s", public: "p" } }));
+      const progress: number[] = [];
+      await (await irysAgainst(service.url)).upload(signed, { onProgress: (sent) => progress.push(sent) });
+      const [request] = service.requests;
+      expect(request).toMatchObject({ method: "POST", path: "/tx/ethereum" });
+      expect(request?.headers["content-type"]).toBe("application/octet-stream");
+      expect(request?.body.equals(Buffer.from(signed.bytes))).toBe(true);
+      expect(progress).toEqual([0, signed.bytes.length]);
+    }
+  });
+
+  const failures: [number, new (...args: never[]) => Error][] = [
+    [402, StoragePaymentError],
+    [400, StorageRejectedError],
+    [500, StorageUnavailableError],
+  ];
+  for (const [status, errorClass] of failures) {
+    it(`maps an HTTP ${status} to ${errorClass.name}`, async () => {
+      const service = await fake(() => ({ status, body: `status ${status}` }));
+      await expect((await irysAgainst(service.url)).upload(await item())).rejects.toBeInstanceOf(errorClass);
+    });
+  }
+
+  it("treats a refused connection as unavailable", async () => {
+    const closed = await fake(() => ({ status: 200 }));
+    const storage = await irysAgainst(closed.url);
+    await closed.close();
+    await expect(storage.upload(await item())).rejects.toBeInstanceOf(StorageUnavailableError);
+  });
+
+  it("looks items up by their base58 id on the node and the gateway", async () => {
+    const signed = await item();
+    const id58 = base58(Buffer.from(signed.id.slice(2), "hex"));
+    const service = await fake((request) =>
+      request.path === `/tx/${id58}/status`
+        ? { status: 200, json: {} }
+        : request.path === `/${id58}`
+          ? { status: 200, body: "stored" }
+          : { status: 404, body: "" },
+    );
+    const storage = await irysAgainst(service.url);
+    expect(await storage.has(signed.id)).toBe(true);
+    expect(await storage.has(`0x${"11".repeat(32)}`)).toBe(false);
+    expect(new TextDecoder().decode(await storage.download(signed.id))).toBe("stored");
+  });
+});
