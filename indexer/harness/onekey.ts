@@ -1,0 +1,180 @@
+/**
+ * Real transactions against a local OneKey deployment, for tests and benchmarks: Hardhat's
+ * funded test accounts play governance, organization owners, issuers and subjects.
+ */
+import { contractOf, type Deployment, kycRegistryAbi, projectRegistryAbi } from "@onekey/deploy";
+import {
+  type Abi,
+  type Account,
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  keccak256,
+  type PublicClient,
+  parseEventLogs,
+  type TransactionReceipt,
+  toHex,
+} from "viem";
+import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+
+const TEST_MNEMONIC = "test test test test test test test test test test test junk";
+
+export const ROLE = { ADMIN: 1, READER: 2, SPONSOR_MANAGER: 4 } as const;
+
+export interface AttestInput {
+  subject: Address;
+  level: number;
+  /** Unix seconds; default one year from now. */
+  expiresAt?: number;
+}
+
+export class OneKeyChain {
+  readonly client: PublicClient;
+  readonly projectRegistry: Address;
+  readonly kycRegistry: Address;
+  readonly #accounts = new Map<number, Account>();
+
+  constructor(
+    readonly rpcUrl: string,
+    readonly deployment: Deployment,
+  ) {
+    this.client = createPublicClient({ chain: hardhat, transport: http(rpcUrl), pollingInterval: 20 });
+    this.projectRegistry = contractOf(deployment, "ProjectRegistry").address;
+    this.kycRegistry = contractOf(deployment, "KycRegistry").address;
+  }
+
+  /** Hardhat test account `index` (0 deployed OneKey and is governance). */
+  account(index: number): Account {
+    let account = this.#accounts.get(index);
+    if (!account) {
+      account = mnemonicToAccount(TEST_MNEMONIC, { addressIndex: index });
+      this.#accounts.set(index, account);
+    }
+    return account;
+  }
+
+  /** A fresh account with 10 ETH (for subjects beyond the 20 test accounts). */
+  async newAccount(): Promise<Account> {
+    const account = privateKeyToAccount(generatePrivateKey());
+    await this.rpc("hardhat_setBalance", [account.address, toHex(10n ** 19n)]);
+    return account;
+  }
+
+  async rpc(method: string, params: unknown[] = []): Promise<unknown> {
+    // biome-ignore lint/suspicious/noExplicitAny: test-node methods are not in viem's typed RPC schema
+    return this.client.request({ method: method as any, params: params as any });
+  }
+
+  async blockNumber(): Promise<bigint> {
+    return this.client.getBlockNumber({ cacheTime: 0 });
+  }
+
+  /** Sends one contract call from `from` and waits for its receipt (automine: one block each). */
+  async send(
+    from: Account,
+    target: "project" | "kyc" | { address: Address; abi: Abi },
+    functionName: string,
+    args: readonly unknown[],
+    value?: bigint,
+  ): Promise<TransactionReceipt> {
+    const wallet = createWalletClient({ account: from, chain: hardhat, transport: http(this.rpcUrl) });
+    const contract =
+      target === "project"
+        ? { address: this.projectRegistry, abi: projectRegistryAbi as Abi }
+        : target === "kyc"
+          ? { address: this.kycRegistry, abi: kycRegistryAbi as Abi }
+          : target;
+    const hash = await wallet.writeContract({
+      address: contract.address,
+      abi: contract.abi as never,
+      functionName: functionName as never,
+      args: args as never,
+      value: value as never,
+    });
+    const receipt = await this.client.waitForTransactionReceipt({ hash, pollingInterval: 10 });
+    if (receipt.status !== "success") throw new Error(`${functionName} reverted in ${hash}`);
+    return receipt;
+  }
+
+  async createOrganization(owner: Account, metadataURI = "ipfs://org"): Promise<bigint> {
+    const receipt = await this.send(owner, "project", "createOrganization", [owner.address, metadataURI]);
+    const [log] = parseEventLogs({ abi: projectRegistryAbi, logs: receipt.logs, eventName: "OrganizationCreated" });
+    if (!log) throw new Error("no OrganizationCreated");
+    return log.args.orgId;
+  }
+
+  async createProject(
+    by: Account,
+    orgId: bigint,
+    slug: string,
+    settings: { requiredLevel?: number; acceptedIssuers?: Address[]; metadataURI?: string } = {},
+  ): Promise<bigint> {
+    const receipt = await this.send(by, "project", "createProject", [
+      orgId,
+      slug,
+      {
+        requiredLevel: settings.requiredLevel ?? 1,
+        acceptedIssuers: settings.acceptedIssuers ?? [],
+        metadataURI: settings.metadataURI ?? `ipfs://${slug}`,
+      },
+    ]);
+    const [log] = parseEventLogs({ abi: projectRegistryAbi, logs: receipt.logs, eventName: "ProjectCreated" });
+    if (!log) throw new Error("no ProjectCreated");
+    return log.args.projectId;
+  }
+
+  grantRole(by: Account, projectId: bigint, account: Address, role: number) {
+    return this.send(by, "project", "grantRole", [projectId, account, role]);
+  }
+
+  revokeRole(by: Account, projectId: bigint, account: Address, role: number) {
+    return this.send(by, "project", "revokeRole", [projectId, account, role]);
+  }
+
+  setProjectStatus(by: Account, projectId: bigint, status: 1 | 2) {
+    return this.send(by, "project", "setProjectStatus", [projectId, status]);
+  }
+
+  registerIssuer(issuer: Address) {
+    return this.send(this.account(0), "kyc", "registerIssuer", [issuer]);
+  }
+
+  request(input: AttestInput) {
+    const seed = keccak256(toHex(`${input.subject}:${input.level}:${input.expiresAt ?? 0}`));
+    return {
+      subject: input.subject,
+      level: input.level,
+      expiresAt: input.expiresAt ?? Math.floor(Date.now() / 1000) + 365 * 24 * 3600,
+      storageNetwork: 1,
+      storageId: seed,
+      ciphertextHash: keccak256(seed),
+    };
+  }
+
+  /** The issuer attests directly; returns the uid and the receipt. */
+  async attest(issuer: Account, input: AttestInput): Promise<{ uid: Hex; receipt: TransactionReceipt }> {
+    const receipt = await this.send(issuer, "kyc", "attest", [this.request(input)]);
+    const [log] = parseEventLogs({ abi: kycRegistryAbi, logs: receipt.logs, eventName: "AttestationCreated" });
+    if (!log) throw new Error("no AttestationCreated");
+    return { uid: log.args.uid, receipt };
+  }
+
+  revoke(issuer: Account, uid: Hex) {
+    return this.send(issuer, "kyc", "revoke", [uid]);
+  }
+
+  grantConsent(subject: Account, projectId: bigint) {
+    return this.send(subject, "kyc", "grantConsent", [projectId]);
+  }
+
+  revokeConsent(subject: Account, projectId: bigint) {
+    return this.send(subject, "kyc", "revokeConsent", [projectId]);
+  }
+
+  erase(subject: Account) {
+    return this.send(subject, "kyc", "erase", []);
+  }
+}

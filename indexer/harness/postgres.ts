@@ -1,0 +1,34 @@
+/** Throw-away databases on the local PostgreSQL (127.0.0.1:5432, trust auth). */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+const ADMIN_URL = process.env.ONEKEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates a database named `<prefix>_<random>`; `drop()` removes it, closing leftover sessions. */
+export async function createTestDatabase(prefix = "onekey_indexer"): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(5).toString("hex")}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}

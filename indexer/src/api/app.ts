@@ -1,0 +1,297 @@
+/**
+ * The tenant API as a Hono app: request context (id, structured log, metrics), credentials,
+ * per-project rate limits, validation that names the bad field, one error shape, and the
+ * OpenAPI document generated from the route schemas. Ponder mounts it (src/api/index.ts).
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { routePath } from "hono/route";
+import type { Kysely } from "kysely";
+import { writeAudit } from "./audit.js";
+import { type ApiKeyPrincipal, ApiKeyService, type Scope } from "./auth/apiKeys.js";
+import { type SessionPrincipal, SessionService } from "./auth/sessions.js";
+import { type SignatureVerifier, SiweService } from "./auth/siwe.js";
+import type { ApiConfig } from "./config.js";
+import { ApiError, errorResponse, forbidden, unauthorized } from "./http/errors.js";
+import { errorFields, type Logger } from "./http/logger.js";
+import type { ApiMetrics } from "./http/metrics.js";
+import { Limiter } from "./http/rateLimit.js";
+import type { ReadModel } from "./model.js";
+import { registerAdminRoutes } from "./routes/admin.js";
+import { registerAuthRoutes } from "./routes/auth.js";
+import { registerTenantRoutes } from "./routes/tenant.js";
+import type { ApiDatabase } from "./store/types.js";
+
+export interface ApiEnv {
+  Variables: {
+    requestId: string;
+    /** Set once the request is tied to a project (labels logs and metrics). */
+    projectId?: string;
+    apiKey?: ApiKeyPrincipal;
+    session?: SessionPrincipal;
+  };
+}
+
+export interface ApiDeps {
+  config: ApiConfig;
+  store: Kysely<ApiDatabase>;
+  readModel: ReadModel;
+  verifySignature: SignatureVerifier;
+  logger: Logger;
+  metrics: ApiMetrics;
+  /** Wall clock: sessions, nonces, API key expiry. */
+  now?: () => Date;
+  /**
+   * The time attestation expiry is judged at: the later of the wall clock and the chain's latest
+   * block (what `isVerified` uses on-chain; local chains run ahead of the wall clock).
+   */
+  attestationTime?: () => Date;
+}
+
+/** What route modules get: dependencies, services, and the guards they compose. */
+export interface ApiKit {
+  deps: ApiDeps & { now: () => Date; attestationTime: () => Date };
+  keys: ApiKeyService;
+  sessions: SessionService;
+  siwe: SiweService;
+  requireApiKey: (scope: Scope) => MiddlewareHandler<ApiEnv>;
+  requireSession: MiddlewareHandler<ApiEnv>;
+  limitClient: MiddlewareHandler<ApiEnv>;
+  /** Rate-limits and authorises an admin call on `projectId`, auditing a refusal. */
+  requireProjectAdmin: (c: Context<ApiEnv>, projectId: bigint, action: string) => Promise<SessionPrincipal>;
+}
+
+export type ApiApp = OpenAPIHono<ApiEnv>;
+
+function clientAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? "unknown";
+}
+
+/** The request field a zod issue is about (unknown keys name themselves). */
+function issueField(issue: z.core.$ZodIssue, target: string): string {
+  if (issue.code === "unrecognized_keys" && issue.keys[0]) return issue.keys[0];
+  return issue.path.length > 0 ? issue.path.join(".") : target === "json" ? "body" : target;
+}
+
+function bearer(c: Context): string | undefined {
+  const header = c.req.header("authorization");
+  if (header?.toLowerCase().startsWith("bearer ")) return header.slice(7).trim();
+  return c.req.header("x-api-key")?.trim();
+}
+
+export function createApi(deps: ApiDeps): ApiApp {
+  const { config, logger, metrics } = deps;
+  const now = deps.now ?? (() => new Date());
+  const attestationTime = deps.attestationTime ?? now;
+  const keys = new ApiKeyService(deps.store, config.apiKeyCacheMs);
+  const sessions = new SessionService(deps.store);
+  const siwe = new SiweService(
+    deps.store,
+    {
+      domain: config.siweDomain,
+      chainId: config.chainId,
+      nonceTtlSeconds: config.nonceTtlSeconds,
+      sessionTtlSeconds: config.sessionTtlSeconds,
+    },
+    deps.verifySignature,
+  );
+  const tenantLimiter = new Limiter(config.rateLimit.points, config.rateLimit.windowSeconds);
+  const adminLimiter = new Limiter(config.adminRateLimitPoints, config.rateLimit.windowSeconds);
+  const clientLimiter = new Limiter(config.authRateLimitPoints, 60);
+  // Refused credentials, per client address: slows guessing without touching valid traffic.
+  const failureLimiter = new Limiter(config.authRateLimitPoints, 60);
+
+  const app = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      const field = issue ? issueField(issue, result.target) : result.target;
+      const message = issue ? issue.message : "is invalid";
+      return errorResponse(c, new ApiError(400, "invalid_request", `${field}: ${message}`, field));
+    },
+  });
+
+  // Request context: id, one structured log line and the metrics, whatever the outcome.
+  app.use("/v1/*", async (c, next) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    c.set("requestId", requestId);
+    try {
+      await next();
+    } finally {
+      c.header("X-Request-Id", requestId);
+      const pattern = routePath(c, -1);
+      const route = pattern.endsWith("*") ? "unmatched" : pattern;
+      const status = c.res.status;
+      const projectId = c.get("projectId") ?? "none";
+      const seconds = (performance.now() - started) / 1000;
+      metrics.requests.inc({ route, method: c.req.method, status: String(status), project_id: projectId });
+      metrics.duration.observe({ route, method: c.req.method }, seconds);
+      logger.log(status >= 500 ? "error" : "info", "request", {
+        requestId,
+        method: c.req.method,
+        route,
+        status,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        projectId: c.get("projectId"),
+        keyId: c.get("apiKey")?.keyId,
+      });
+    }
+  });
+
+  const refuse = async (c: Context<ApiEnv>, reason: string, error: ApiError): Promise<never> => {
+    metrics.authFailures.inc({ reason });
+    await failureLimiter.consume(`fail:${clientAddress(c)}`).catch(() => undefined);
+    throw error;
+  };
+
+  const guardFailures = async (c: Context<ApiEnv>) => {
+    const retryAfter = await failureLimiter.exhausted(`fail:${clientAddress(c)}`);
+    if (retryAfter !== undefined) {
+      metrics.rateLimited.inc({ project_id: "none", scope: "failed_credentials" });
+      throw new ApiError(429, "rate_limited", `Too many refused credentials; retry in ${retryAfter} s`, undefined, {
+        "Retry-After": String(retryAfter),
+      });
+    }
+  };
+
+  const requireApiKey =
+    (scope: Scope): MiddlewareHandler<ApiEnv> =>
+    async (c, next) => {
+      await guardFailures(c);
+      const presented = bearer(c);
+      if (!presented) {
+        return refuse(
+          c,
+          "missing",
+          unauthorized("credentials_missing", "Send an API key: Authorization: Bearer okk_..."),
+        );
+      }
+      const result = await keys.authenticate(presented, now());
+      if (typeof result === "string") {
+        return refuse(c, `api_key_${result}`, unauthorized(`api_key_${result}`, `API key ${result}`));
+      }
+      c.set("apiKey", result);
+      c.set("projectId", result.projectId.toString());
+      if (!result.scopes.includes(scope)) {
+        throw forbidden("scope_missing", `This key lacks the "${scope}" scope`);
+      }
+      try {
+        const { remaining } = await tenantLimiter.consume(`project:${result.projectId}`);
+        c.header("RateLimit-Limit", String(tenantLimiter.points));
+        c.header("RateLimit-Remaining", String(remaining));
+      } catch (error) {
+        metrics.rateLimited.inc({ project_id: result.projectId.toString(), scope: "tenant" });
+        throw error;
+      }
+      await next();
+    };
+
+  const requireSession: MiddlewareHandler<ApiEnv> = async (c, next) => {
+    await guardFailures(c);
+    const token = bearer(c);
+    if (!token) {
+      return refuse(
+        c,
+        "missing",
+        unauthorized("credentials_missing", "Send a session token: Authorization: Bearer oks_..."),
+      );
+    }
+    const session = await sessions.authenticate(token, now());
+    if (!session)
+      return refuse(c, "session_invalid", unauthorized("session_invalid", "Session unknown, expired or ended"));
+    c.set("session", session);
+    await next();
+  };
+
+  const limitClient: MiddlewareHandler<ApiEnv> = async (c, next) => {
+    try {
+      await clientLimiter.consume(`client:${clientAddress(c)}`);
+    } catch (error) {
+      metrics.rateLimited.inc({ project_id: "none", scope: "sign_in" });
+      throw error;
+    }
+    await next();
+  };
+
+  const requireProjectAdmin = async (c: Context<ApiEnv>, projectId: bigint, action: string) => {
+    const session = c.get("session");
+    if (!session) throw unauthorized("session_invalid", "Session required");
+    c.set("projectId", projectId.toString());
+    try {
+      await adminLimiter.consume(`admin:${projectId}`);
+    } catch (error) {
+      metrics.rateLimited.inc({ project_id: projectId.toString(), scope: "admin" });
+      throw error;
+    }
+    if (!(await deps.readModel.isProjectAdmin(projectId, session.address))) {
+      await writeAudit(deps.store, {
+        actor: session.address,
+        projectId,
+        action,
+        result: "denied",
+        detail: { reason: "not_project_admin" },
+        requestId: c.get("requestId"),
+      });
+      throw forbidden("not_project_admin", "This address does not administer the project (on the indexed chain)");
+    }
+    return session;
+  };
+
+  const kit: ApiKit = {
+    deps: { ...deps, now, attestationTime },
+    keys,
+    sessions,
+    siwe,
+    requireApiKey,
+    requireSession,
+    limitClient,
+    requireProjectAdmin,
+  };
+  registerAuthRoutes(app, kit);
+  registerAdminRoutes(app, kit);
+  registerTenantRoutes(app, kit);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
+    type: "http",
+    scheme: "bearer",
+    description: "A project API key (okk_...), created by a project admin",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+    type: "http",
+    scheme: "bearer",
+    description: "An admin session token (oks_...) from POST /v1/auth/login",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "OneKey tenant API",
+      version: "1.0.0",
+      description:
+        "Per-project queries over the indexed OneKey registries. A project API key sees only its own project's data.",
+    },
+  });
+
+  app.get("/metrics/api", async (c) => {
+    if (config.metricsToken && c.req.header("authorization") !== `Bearer ${config.metricsToken}`) {
+      return c.text("unauthorized", 401);
+    }
+    return c.text(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType });
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    if (error instanceof HTTPException && error.status < 500) {
+      const field = error.message.toLowerCase().includes("json") ? "body" : undefined;
+      return errorResponse(c, new ApiError(error.status as 400, "invalid_request", error.message, field));
+    }
+    logger.log("error", "unhandled error", { requestId: c.get("requestId"), ...errorFields(error) });
+    return errorResponse(c, new ApiError(500, "internal", "Internal error; see the request id in the logs"));
+  });
+
+  return app;
+}

@@ -1,0 +1,73 @@
+/**
+ * The tenant API's settings, read once from the environment at start and validated (a bad value
+ * stops the start with the variable's name). See .env.example for every variable.
+ */
+import { z } from "zod";
+import { readIndexerEnv, withoutEmpty } from "../env.js";
+import type { ApiDbTarget } from "./store/db.js";
+
+const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+const ApiEnvSchema = z.object({
+  ONEKEY_API_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+    .default("onekey_api"),
+  ONEKEY_API_PGLITE_DIR: z.string().min(1).default(".ponder/api-pglite"),
+  ONEKEY_API_MIGRATE_ON_START: z.enum(["true", "false"]).default("true"),
+  /** host[:port] that SIWE messages must name: where the tenant dashboard is served. */
+  ONEKEY_SIWE_DOMAIN: z.string().min(1).optional(),
+  ONEKEY_SIWE_NONCE_TTL_SECONDS: seconds(300, 3600),
+  ONEKEY_SESSION_TTL_SECONDS: seconds(3600, 7 * 24 * 3600),
+  ONEKEY_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  ONEKEY_RATE_LIMIT_WINDOW_SECONDS: seconds(60, 3600),
+  ONEKEY_ADMIN_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  ONEKEY_AUTH_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  ONEKEY_API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  ONEKEY_API_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  ONEKEY_METRICS_TOKEN: z.string().min(16).optional(),
+});
+
+export interface ApiConfig {
+  chainId: number;
+  store: ApiDbTarget;
+  migrateOnStart: boolean;
+  siweDomain: string;
+  nonceTtlSeconds: number;
+  sessionTtlSeconds: number;
+  /** Per project, for tenant (API key) and admin (session) calls; per client address for sign-in. */
+  rateLimit: { points: number; windowSeconds: number };
+  adminRateLimitPoints: number;
+  authRateLimitPoints: number;
+  apiKeyCacheMs: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+  metricsToken?: string;
+}
+
+export function readApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
+  const indexer = readIndexerEnv(source);
+  const parsed = ApiEnvSchema.safeParse(withoutEmpty(source));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
+    throw new Error(`Invalid API environment: ${problems}`);
+  }
+  const env = parsed.data;
+  const siweDomain = env.ONEKEY_SIWE_DOMAIN ?? (indexer.network === "local" ? "localhost" : undefined);
+  if (!siweDomain) throw new Error(`Invalid API environment: ONEKEY_SIWE_DOMAIN is required for ${indexer.network}`);
+  return {
+    chainId: indexer.chainId,
+    store: indexer.databaseUrl
+      ? { kind: "postgres", url: indexer.databaseUrl, schema: env.ONEKEY_API_SCHEMA }
+      : { kind: "pglite", directory: env.ONEKEY_API_PGLITE_DIR },
+    migrateOnStart: env.ONEKEY_API_MIGRATE_ON_START === "true",
+    siweDomain,
+    nonceTtlSeconds: env.ONEKEY_SIWE_NONCE_TTL_SECONDS,
+    sessionTtlSeconds: env.ONEKEY_SESSION_TTL_SECONDS,
+    rateLimit: { points: env.ONEKEY_RATE_LIMIT_POINTS, windowSeconds: env.ONEKEY_RATE_LIMIT_WINDOW_SECONDS },
+    adminRateLimitPoints: env.ONEKEY_ADMIN_RATE_LIMIT_POINTS,
+    authRateLimitPoints: env.ONEKEY_AUTH_RATE_LIMIT_POINTS,
+    apiKeyCacheMs: env.ONEKEY_API_KEY_CACHE_MS,
+    logLevel: env.ONEKEY_API_LOG_LEVEL,
+    metricsToken: env.ONEKEY_METRICS_TOKEN,
+  };
+}

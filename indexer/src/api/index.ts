@@ -1,0 +1,42 @@
+/**
+ * Ponder's API entry: the tenant API over the indexed tables, plus GraphQL over the public
+ * tables only. Deliberately absent: Ponder's `/sql/*` client and GraphQL over every table,
+ * which would let anyone read which subjects consent to which project.
+ */
+import { db, publicClients } from "ponder:api";
+import { issuers, organizations, projects } from "ponder:schema";
+import { graphql } from "ponder";
+import { createApi } from "./app.js";
+import { readApiConfig } from "./config.js";
+import { startChainClock } from "./http/chainClock.js";
+import { createLogger } from "./http/logger.js";
+import { createMetrics } from "./http/metrics.js";
+import { createReadModel } from "./readModel.js";
+import { openApiDb } from "./store/db.js";
+import { migrate } from "./store/migrator.js";
+
+const config = readApiConfig();
+const logger = createLogger(config.logLevel);
+const store = openApiDb(config.store);
+if (config.migrateOnStart) {
+  const result = await migrate(store.db, "latest");
+  const applied = result.results?.map((r) => r.migrationName) ?? [];
+  logger.log("info", "api migrations current", { applied, store: config.store.kind });
+}
+
+const chainClock = startChainClock(async () => (await publicClients.onekey.getBlock()).timestamp);
+
+const app = createApi({
+  config,
+  store: store.db,
+  readModel: createReadModel(db),
+  // EOAs recover locally; contract accounts (ERC-1271, ERC-6492) are checked on the chain.
+  verifySignature: (args) => publicClients.onekey.verifyMessage(args),
+  logger,
+  metrics: createMetrics(),
+  attestationTime: chainClock.now,
+});
+
+app.use("/graphql", graphql({ db, schema: { organizations, projects, issuers } }));
+
+export default app;

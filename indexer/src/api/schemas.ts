@@ -1,0 +1,298 @@
+/**
+ * Request and response schemas: they validate input (a 400 names the bad field) and generate
+ * /openapi.json. Numbers that can exceed 2^53 (ids, wei, block numbers) travel as decimal strings;
+ * times as ISO 8601.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Hex } from "viem";
+import { SCOPES } from "./auth/apiKeys.js";
+
+const UINT64_MAX = 2n ** 64n - 1n;
+
+export const ProjectIdString = z
+  .string()
+  .regex(/^[1-9][0-9]{0,19}$/, "must be a positive integer")
+  // Checks on one schema all run in zod 4: guard the conversion, or "abc" would throw here.
+  .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= UINT64_MAX, "must fit in uint64")
+  .transform((v) => BigInt(v))
+  .openapi({ type: "string", example: "1" });
+
+export const AddressString = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address")
+  .transform((v) => v.toLowerCase() as Hex)
+  .openapi({ type: "string", example: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8" });
+
+export const KeyIdString = z
+  .string()
+  .regex(/^key_[A-Za-z0-9_-]{12}$/, "must be an API key id (key_...)")
+  .openapi({ example: "key_Xw3k9QpL2mNa" });
+
+/** An opaque pagination cursor, as returned in `nextCursor`. */
+export const CursorString = z.string().min(1).max(200).openapi({ description: "`nextCursor` of the previous page" });
+
+const Limit = (max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,4}$/, "must be an integer")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max))
+    .optional()
+    .transform((v) => v ?? fallback)
+    .openapi({ type: "integer", minimum: 1, maximum: max, default: fallback });
+
+/** Unix seconds or an ISO 8601 date-time, as whole Unix seconds. */
+const TimeParam = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const ms = /^[0-9]{1,12}$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+    if (!/^[0-9]{1,12}$/.test(value) && !/^\d{4}-\d{2}-\d{2}T/.test(value)) {
+      ctx.addIssue({ code: "custom", message: "must be Unix seconds or an ISO 8601 date-time" });
+      return z.NEVER;
+    }
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: "custom", message: "is not a valid date-time" });
+      return z.NEVER;
+    }
+    return BigInt(Math.floor(ms / 1000));
+  })
+  .openapi({ type: "string", example: "2026-01-01T00:00:00Z" });
+
+// ---------------------------------------------------------------- requests
+
+export const SubjectParams = z.object({
+  address: AddressString.openapi({ param: { name: "address", in: "path" } }),
+});
+
+export const AdminProjectParams = z.object({
+  projectId: ProjectIdString.openapi({ param: { name: "projectId", in: "path" } }),
+});
+
+export const AdminKeyParams = AdminProjectParams.extend({
+  keyId: KeyIdString.openapi({ param: { name: "keyId", in: "path" } }),
+});
+
+export const ConsentsQuery = z.strictObject({
+  minLevel: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, "must be an integer 0-255")
+    .transform(Number)
+    .pipe(z.number().int().min(0).max(255))
+    .optional()
+    .openapi({
+      type: "integer",
+      minimum: 0,
+      maximum: 255,
+      description: "Only subjects whose attestation level is at least this",
+    }),
+  updatedSince: TimeParam.optional().openapi({
+    description: "Only consents changed (or whose attestation changed) at or after this time",
+  }),
+  status: z.enum(["active", "revoked", "all"]).default("active").openapi({ description: "Consent state" }),
+  cursor: CursorString.optional(),
+  limit: Limit(500, 100),
+});
+
+export const PageQuery = z.strictObject({
+  cursor: CursorString.optional(),
+  limit: Limit(100, 50),
+});
+
+export const NoQuery = z.strictObject({});
+
+export const LoginBody = z
+  .strictObject({
+    message: z.string().min(1).max(4096).openapi({ description: "The EIP-4361 message that was signed" }),
+    signature: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]+$/, "must be 0x-prefixed hex")
+      .max(8192)
+      .transform((v) => v as Hex),
+  })
+  .openapi("LoginRequest");
+
+export const CreateKeyBody = z
+  .strictObject({
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[\p{L}\p{N} ._:/-]+$/u, "may hold letters, digits, spaces and . _ : / -"),
+    scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length),
+    expiresAt: z.iso.datetime({ offset: true }).optional().openapi({ description: "When the key stops working" }),
+  })
+  .openapi("CreateApiKeyRequest");
+
+export const RotateKeyBody = z
+  .strictObject({
+    gracePeriodSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(0)
+      .openapi({ description: "How long the old key keeps working (default 0: stops now)" }),
+  })
+  .openapi("RotateApiKeyRequest");
+
+// ---------------------------------------------------------------- responses
+
+const Time = z.string().openapi({ format: "date-time" });
+const Uint = z.string().openapi({ description: "Decimal integer", example: "1" });
+
+export const Project = z
+  .object({
+    projectId: Uint,
+    orgId: Uint,
+    slug: z.string(),
+    status: z.enum(["active", "suspended", "none"]),
+    requiredLevel: z.number().int(),
+    acceptedIssuers: z.array(z.string()),
+    metadataUri: z.string(),
+    createdAt: Time,
+    updatedAt: Time,
+    activeConsents: z.number().int(),
+  })
+  .openapi("Project");
+
+export const AttestationSummary = z
+  .object({
+    uid: z.string(),
+    issuer: z.string(),
+    level: z.number().int(),
+    status: z.enum(["active", "expired", "revoked", "erased"]),
+    issuedAt: Time,
+    expiresAt: Time,
+  })
+  .openapi("AttestationSummary");
+
+export const SubjectStatus = z
+  .object({
+    projectId: Uint,
+    subject: z.string(),
+    verified: z.boolean().openapi({ description: "Holds an active, unexpired attestation (any level)" }),
+    meetsProjectPolicy: z
+      .boolean()
+      .openapi({ description: "Verified at the project's level by an accepted issuer, consenting, project active" }),
+    attestation: AttestationSummary.nullable(),
+    consent: z.object({ granted: z.boolean(), grantedAt: Time.nullable(), revokedAt: Time.nullable() }),
+  })
+  .openapi("SubjectStatus");
+
+export const Attestation = z
+  .object({
+    uid: z.string(),
+    issuer: z.string(),
+    level: z.number().int(),
+    status: z.enum(["active", "expired", "revoked", "erased"]),
+    current: z.boolean(),
+    supersededBy: z.string().nullable(),
+    issuedAt: Time,
+    expiresAt: Time,
+    revokedAt: Time.nullable(),
+    erasedAt: Time.nullable(),
+    storageNetwork: z.number().int(),
+    storageId: z.string(),
+    ciphertextHash: z.string(),
+    blockNumber: Uint,
+    transactionHash: z.string(),
+  })
+  .openapi("Attestation");
+
+export const ConsentingSubject = z
+  .object({
+    subject: z.string(),
+    consent: z.enum(["active", "revoked"]),
+    grantedAt: Time,
+    revokedAt: Time.nullable(),
+    verified: z.boolean(),
+    level: z.number().int(),
+    attestationStatus: z.enum(["none", "active", "expired", "revoked", "erased"]),
+    expiresAt: Time.nullable(),
+    updatedAt: Time,
+  })
+  .openapi("ConsentingSubject");
+
+export const Page = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
+
+export const ApiKey = z
+  .object({
+    id: z.string(),
+    projectId: Uint,
+    name: z.string(),
+    prefix: z.string().openapi({ description: "The key's first characters, to recognise it" }),
+    scopes: z.array(z.enum(SCOPES)),
+    status: z.enum(["active", "expired", "revoked"]),
+    createdBy: z.string(),
+    createdAt: Time,
+    expiresAt: Time.nullable(),
+    revokedAt: Time.nullable(),
+    rotatedFrom: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const CreatedKey = z
+  .object({
+    key: z.string().openapi({ description: "The secret. Shown once: store it now." }),
+    apiKey: ApiKey,
+  })
+  .openapi("CreatedApiKey");
+
+export const RotatedKey = CreatedKey.extend({ previous: ApiKey }).openapi("RotatedApiKey");
+
+export const AuditEntry = z
+  .object({
+    id: Uint,
+    at: Time,
+    actor: z.string(),
+    action: z.string(),
+    target: z.string().nullable(),
+    result: z.enum(["ok", "denied", "failed"]),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .openapi("AuditEntry");
+
+export const Nonce = z
+  .object({ nonce: z.string(), expiresAt: Time, domain: z.string(), chainId: z.number().int() })
+  .openapi("SiweNonce");
+
+export const Session = z
+  .object({
+    token: z.string().openapi({ description: "Bearer token for the admin endpoints" }),
+    address: z.string(),
+    expiresAt: Time,
+    projects: z.array(Uint).openapi({ description: "Projects this address administers now" }),
+  })
+  .openapi("Session");
+
+export const SessionInfo = Session.omit({ token: true }).openapi("SessionInfo");
+
+export const Sponsorship = z
+  .object({
+    projectId: Uint,
+    balance: Uint.openapi({ description: "Wei left to sponsor operations" }),
+    totalFunded: Uint,
+    totalWithdrawn: Uint,
+    totalSpent: Uint,
+    operations: z.number().int(),
+    active: z.boolean(),
+    policy: z.object({ perUserCap: Uint, periodCap: Uint, periodSeconds: z.number().int() }),
+    updatedAt: Time.nullable(),
+  })
+  .openapi("Sponsorship");
+
+export const SponsoredOperation = z
+  .object({
+    userOpHash: z.string(),
+    sender: z.string(),
+    actualCost: Uint,
+    success: z.boolean().nullable(),
+    actualGasUsed: Uint.nullable(),
+    blockNumber: Uint,
+    at: Time,
+    transactionHash: z.string(),
+  })
+  .openapi("SponsoredOperation");

@@ -1,0 +1,12 @@
+/**
+ * The API's migrations, in order. Names sort by their number; never rename or edit a released
+ * migration: add the next one. Each runs in its own transaction.
+ */
+import type { Migration } from "kysely/migration";
+import * as auth from "./0001_auth.js";
+import * as apiKeysAudit from "./0002_api_keys_audit.js";
+
+export const migrations: Record<string, Migration> = {
+  "0001_auth": auth,
+  "0002_api_keys_audit": apiKeysAudit,
+};

@@ -1,0 +1,53 @@
+import type { Context } from "ponder:registry";
+import { outbox } from "ponder:schema";
+import type { Hex } from "viem";
+
+/** What every handler knows about the log it handles. */
+export interface LogRef {
+  block: { number: bigint; hash: Hex; timestamp: bigint };
+  transaction: { hash: Hex };
+  log: { logIndex: number };
+}
+
+/** `chainId:blockHash:logIndex`: stable across handler re-runs, new after a reorg. */
+export function outboxId(chainId: number, event: LogRef): string {
+  return `${chainId}:${event.block.hash}:${event.log.logIndex}`;
+}
+
+/** Bigints become decimal strings so the payload survives JSON. */
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  }
+  return value;
+}
+
+/**
+ * Records a tenant-relevant event for the webhook worker. Events that concern no project (an
+ * attestation of a subject who consents to none) are not written: nobody would receive them.
+ */
+export async function writeOutbox(
+  context: Context,
+  event: LogRef,
+  entry: { type: string; projectIds: readonly bigint[]; subject?: Hex; payload: Record<string, unknown> },
+): Promise<void> {
+  if (entry.projectIds.length === 0) return;
+  await context.db
+    .insert(outbox)
+    .values({
+      id: outboxId(context.chain.id, event),
+      chainId: context.chain.id,
+      blockNumber: event.block.number,
+      blockHash: event.block.hash,
+      blockTimestamp: event.block.timestamp,
+      transactionHash: event.transaction.hash,
+      logIndex: event.log.logIndex,
+      type: entry.type,
+      projectIds: [...entry.projectIds],
+      subject: entry.subject,
+      payload: jsonSafe(entry.payload),
+    })
+    .onConflictDoNothing();
+}

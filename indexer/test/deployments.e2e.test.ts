@@ -1,0 +1,162 @@
+/**
+ * Deployments: a new Ponder schema per deployment behind a stable views schema, `ponder serve`
+ * read replicas, restarts on PGlite; the API's own tables survive all of them.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient, type ApiResponse } from "../harness/api.js";
+import { type PonderProcess, startPonder } from "../harness/ponder.js";
+import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
+import { type ChainStack, eventually, startChainStack } from "./support/stack.js";
+
+function expectNotIndexed(res: ApiResponse) {
+  expect({ status: res.status, body: res.body }).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
+}
+
+let stack: ChainStack;
+let projectId: bigint;
+let lastBlock: bigint;
+
+beforeAll(async () => {
+  stack = await startChainStack();
+  const owner = stack.onekey.account(2);
+  const orgId = await stack.onekey.createOrganization(owner);
+  projectId = await stack.onekey.createProject(owner, orgId, "deploy-test");
+  lastBlock = (await stack.onekey.grantConsent(stack.onekey.account(7), projectId)).blockNumber;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe("PostgreSQL deployments", () => {
+  let database: TestDatabase;
+  const running: PonderProcess[] = [];
+  const start = async (schema: string, command: "start" | "serve" = "start") => {
+    const p = await startPonder({
+      command,
+      rpcUrl: stack.chain.rpcUrl,
+      deployBookDir: stack.bookDir,
+      database: { kind: "postgres", url: database.url },
+      schema,
+      viewsSchema: command === "start" ? "onekey" : undefined,
+    });
+    running.push(p);
+    return p;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase("onekey_deploy");
+  });
+  afterAll(async () => {
+    for (const p of running) await p.stop();
+    await database?.drop();
+  });
+
+  it("keeps API keys across a new deployment schema, and points the views schema at the newest", async () => {
+    const first = await start("deploy_1");
+    await first.waitForBlock(lastBlock);
+    const api = new ApiClient(first.url);
+    const session = await api.login(stack.onekey.account(2));
+    const { key } = await api.createKey(session, projectId);
+    expect((await api.get("/v1/project", key)).body).toMatchObject({ slug: "deploy-test", activeConsents: 1 });
+    await first.stop();
+
+    const second = await start("deploy_2");
+    await second.waitForBlock(lastBlock);
+    const again = new ApiClient(second.url);
+    expect((await again.get("/v1/project", key)).body).toMatchObject({ slug: "deploy-test", activeConsents: 1 });
+
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const views = await client.query<{ slug: string }>("select slug from onekey.projects");
+      expect(views.rows).toEqual([{ slug: "deploy-test" }]);
+      const apiTables = await client.query<{ table_name: string }>(
+        "select table_name from information_schema.tables where table_schema = 'onekey_api' order by 1",
+      );
+      expect(apiTables.rows.map((r) => r.table_name)).toEqual([
+        "api_keys",
+        "api_migrations",
+        "api_migrations_lock",
+        "audit_log",
+        "sessions",
+        "siwe_nonces",
+      ]);
+      // Ponder's deployment schemas hold only Ponder's tables.
+      const leaked = await client.query(
+        "select table_schema from information_schema.tables where table_name = 'api_keys' and table_schema <> 'onekey_api'",
+      );
+      expect(leaked.rowCount).toBe(0);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("serves the same answers from a `ponder serve` read replica", async () => {
+    const writer = running.at(-1) as PonderProcess;
+    const replica = await start("deploy_2", "serve");
+    const api = new ApiClient(writer.url);
+    const session = await api.login(stack.onekey.account(2));
+    const { key } = await api.createKey(session, projectId);
+    const fromWriter = await api.get("/v1/project", key);
+    const fromReplica = await new ApiClient(replica.url).get("/v1/project", key);
+    expect(fromReplica.status).toBe(200);
+    expect(fromReplica.body).toEqual(fromWriter.body);
+  });
+});
+
+describe("PGlite restart, on a network whose book has no paymaster yet", () => {
+  let bookDir: string;
+  beforeAll(() => {
+    // The registries only, as on a network where the paymaster is not deployed yet.
+    bookDir = mkdtempSync(join(tmpdir(), "onekey-book-registries-"));
+    const { ProjectRegistry, KycRegistry } = stack.deployment.contracts;
+    writeFileSync(
+      join(bookDir, "local.json"),
+      JSON.stringify({ ...stack.deployment, contracts: { ProjectRegistry, KycRegistry } }),
+    );
+  });
+  afterAll(() => rmSync(bookDir, { recursive: true, force: true }));
+
+  it("keeps the API's data and the indexed state across a restart on the same directories", async () => {
+    const first = await startPonder({
+      rpcUrl: stack.chain.rpcUrl,
+      deployBookDir: bookDir,
+      database: { kind: "pglite" },
+      schema: "restart",
+    });
+    await first.waitForBlock(lastBlock);
+    const api = new ApiClient(first.url);
+    const { key } = await api.createKey(await api.login(stack.onekey.account(2)), projectId);
+
+    // Without a paymaster in the book the registries alone are indexed.
+    expectNotIndexed(await api.get("/v1/sponsorship", key));
+    await first.stop({ keepData: true });
+
+    const second = await startPonder({
+      rpcUrl: stack.chain.rpcUrl,
+      deployBookDir: bookDir,
+      database: { kind: "pglite" },
+      schema: "restart",
+      pgliteDirs: first.pgliteDirs,
+    });
+    try {
+      // Unfinalized blocks (all of them on this short chain) are re-indexed after a restart:
+      // wait for the project to be back rather than for the stored checkpoint.
+      const api2 = new ApiClient(second.url);
+      const res = await eventually(
+        "the consent to be re-indexed",
+        () => api2.get<{ activeConsents?: number }>("/v1/project", key),
+        (r) => r.status === 401 || r.body.activeConsents === 1,
+      );
+      expect(res.body).toMatchObject({ slug: "deploy-test", activeConsents: 1 });
+    } finally {
+      await second.stop();
+      if (first.pgliteDirs) rmSync(dirname(first.pgliteDirs.ponder), { recursive: true, force: true });
+    }
+  }, 300_000); // two PGlite starts (each initialises a WASM Postgres) and a re-index
+});

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Kysely, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
+import { type ApiDb, openApiDb } from "../src/api/store/db.js";
+import { appliedMigrations, migrate } from "../src/api/store/migrator.js";
+import type { ApiDatabase } from "../src/api/store/types.js";
+
+async function tables(db: Kysely<ApiDatabase>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select table_name as name from information_schema.tables
+    where table_schema = current_schema() order by table_name`.execute(db);
+  return rows.map((r) => r.name).filter((n) => !n.startsWith("api_migrations"));
+}
+
+const ALL = ["api_keys", "audit_log", "sessions", "siwe_nonces"];
+
+describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {
+  let store: ApiDb;
+  let database: TestDatabase | undefined;
+  let dir: string | undefined;
+
+  beforeAll(async () => {
+    if (kind === "postgres") {
+      database = await createTestDatabase("onekey_migrations");
+      store = openApiDb({ kind: "postgres", url: database.url, schema: "onekey_api_test" });
+    } else {
+      dir = mkdtempSync(join(tmpdir(), "onekey-api-pglite-"));
+      store = openApiDb({ kind: "pglite", directory: dir });
+    }
+  });
+  afterAll(async () => {
+    await store?.close();
+    await database?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("migrates up to the latest version in the API's own schema", async () => {
+    await migrate(store.db, "latest");
+    expect(await appliedMigrations(store.db)).toEqual(["0001_auth", "0002_api_keys_audit"]);
+    expect(await tables(store.db)).toEqual(ALL);
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+    expect(rows[0]?.schema).toBe(kind === "postgres" ? "onekey_api_test" : "onekey_api");
+  });
+
+  it("is idempotent: running latest again applies nothing", async () => {
+    const result = await migrate(store.db, "latest");
+    expect(result.results).toEqual([]);
+  });
+
+  it("rolls back one step, keeping the earlier migration's tables and data", async () => {
+    await store.db
+      .insertInto("siwe_nonces")
+      .values({ nonce: "kept", expires_at: new Date(Date.now() + 60_000) })
+      .execute();
+    const result = await migrate(store.db, "down");
+    expect(result.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual([
+      ["0002_api_keys_audit", "Down", "Success"],
+    ]);
+    expect(await tables(store.db)).toEqual(["sessions", "siwe_nonces"]);
+    const kept = await store.db.selectFrom("siwe_nonces").select("nonce").execute();
+    expect(kept).toEqual([{ nonce: "kept" }]);
+  });
+
+  it("rolls back everything and re-applies cleanly", async () => {
+    await migrate(store.db, "reset");
+    expect(await appliedMigrations(store.db)).toEqual([]);
+    expect(await tables(store.db)).toEqual([]);
+    await migrate(store.db, { to: "0001_auth" });
+    expect(await tables(store.db)).toEqual(["sessions", "siwe_nonces"]);
+    await migrate(store.db, "latest");
+    expect(await tables(store.db)).toEqual(ALL);
+  });
+
+  it("rejects an unknown target migration without changing anything", async () => {
+    await expect(migrate(store.db, { to: "0099_missing" })).rejects.toThrow(/0099_missing/);
+    expect(await appliedMigrations(store.db)).toEqual(["0001_auth", "0002_api_keys_audit"]);
+  });
+
+  it("serialises concurrent queries around a transaction (no query runs inside another's transaction)", async () => {
+    const insideTransaction = store.db.transaction().execute(async (trx) => {
+      await trx.insertInto("siwe_nonces").values({ nonce: "rolled-back", expires_at: new Date() }).execute();
+      await new Promise((r) => setTimeout(r, 50));
+      throw new Error("abort");
+    });
+    const outside = store.db.insertInto("siwe_nonces").values({ nonce: "outside", expires_at: new Date() }).execute();
+    await expect(insideTransaction).rejects.toThrow("abort");
+    await outside;
+    const nonces = await store.db.selectFrom("siwe_nonces").select("nonce").orderBy("nonce").execute();
+    expect(nonces.map((n) => n.nonce)).toEqual(["outside"]);
+  });
+});
