@@ -23,10 +23,10 @@ import {
   zeroAddress,
   zeroHash,
 } from "viem";
+import { type AttestationRequest, attestationTypedData, signAttestation } from "../../deploy/attestation.js";
 import OneKeyModule from "../../ignition/modules/OneKey.js";
 import CheckGasProbeModule from "../../test/helpers/CheckGasProbeModule.js";
 import EasModule from "../../test/reference/EasModule.js";
-import { type AttestationRequest, attestationTypedData, signAttestation } from "../../deploy/attestation.js";
 
 const BATCH_SIZE = 10;
 const LEVEL = 2;

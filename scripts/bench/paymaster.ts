@@ -14,12 +14,12 @@ import { network } from "hardhat";
 import { concat, encodeAbiParameters, type Hex, keccak256, parseEther, parseEventLogs, toHex } from "viem";
 import { type PackedUserOperation, toPackedUserOperation, type UserOperation } from "viem/account-abstraction";
 import { privateKeyToAccount } from "viem/accounts";
+import { POST_OP_GAS_MIN, signSponsorship } from "../../deploy/sponsorship.js";
 import LocalEntryPointModule from "../../ignition/modules/local/EntryPoint.js";
 import PaymasterModule from "../../ignition/modules/Paymaster.js";
 import VerifyingPaymasterModule from "../../test/reference/VerifyingPaymasterModule.js";
 import { entryPointV07Artifact } from "../lib/aa-artifacts.js";
 import { ensureDeterministicDeployer } from "../lib/deterministic-deployer.js";
-import { POST_OP_GAS_MIN, signSponsorship } from "../../deploy/sponsorship.js";
 import {
   createSimpleAccount,
   executeCallData,

@@ -20,11 +20,11 @@ import {
   toHex,
 } from "viem";
 import { kycRegistryAbi, projectRegistryAbi, verifiedVaultAbi } from "../../deploy/abis.js";
+import { type AttestationRequest, attestationTypedData, signAttestation } from "../../deploy/attestation.js";
 import { describeContractError } from "../../deploy/errors.js";
 import OneKeyModule from "../../ignition/modules/OneKey.js";
 import VerifiedVaultModule from "../../ignition/modules/VerifiedVault.js";
 import { projectRoles } from "../../scripts/admin/roles.js";
-import { type AttestationRequest, attestationTypedData, signAttestation } from "../../deploy/attestation.js";
 
 // IProjectRegistry.ProjectStatus and IKycRegistry.RecordStatus
 const PROJECT_ACTIVE = 1;

@@ -10,15 +10,6 @@ import { network } from "hardhat";
 import { type Address, getAddress, hashTypedData, keccak256, parseEther, parseEventLogs, toHex } from "viem";
 import { toPackedUserOperation, type UserOperation } from "viem/account-abstraction";
 import { privateKeyToAccount } from "viem/accounts";
-import LocalEntryPointModule from "../../ignition/modules/local/EntryPoint.js";
-import PaymasterModule, {
-  POST_OP_OVERHEAD_GAS_V07,
-  POST_OP_OVERHEAD_GAS_V08,
-} from "../../ignition/modules/Paymaster.js";
-import PaymasterV08Module from "../../ignition/modules/PaymasterV08.js";
-import { entryPointV07Artifact, simpleAccountFactoryV07Artifact } from "../../scripts/lib/aa-artifacts.js";
-import { ensureDeterministicDeployer } from "../../scripts/lib/deterministic-deployer.js";
-import { ENTRY_POINT_V07, ENTRY_POINT_V08, SIMPLE_ACCOUNT_FACTORY_V07 } from "../../scripts/lib/entry-points.js";
 import {
   decodePaymasterData,
   encodePaymasterData,
@@ -29,6 +20,15 @@ import {
   sponsorshipTypedData,
   stubPaymasterData,
 } from "../../deploy/sponsorship.js";
+import LocalEntryPointModule from "../../ignition/modules/local/EntryPoint.js";
+import PaymasterModule, {
+  POST_OP_OVERHEAD_GAS_V07,
+  POST_OP_OVERHEAD_GAS_V08,
+} from "../../ignition/modules/Paymaster.js";
+import PaymasterV08Module from "../../ignition/modules/PaymasterV08.js";
+import { entryPointV07Artifact, simpleAccountFactoryV07Artifact } from "../../scripts/lib/aa-artifacts.js";
+import { ensureDeterministicDeployer } from "../../scripts/lib/deterministic-deployer.js";
+import { ENTRY_POINT_V07, ENTRY_POINT_V08, SIMPLE_ACCOUNT_FACTORY_V07 } from "../../scripts/lib/entry-points.js";
 import {
   createSimpleAccount,
   executeCallData,

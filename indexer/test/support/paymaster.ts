@@ -4,8 +4,8 @@ import { type Address, createWalletClient, http, keccak256, parseEventLogs, toHe
 import type { UserOperation } from "viem/account-abstraction";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { ENTRY_POINT_V07, SIMPLE_ACCOUNT_FACTORY_V07 } from "../../../scripts/lib/entry-points.js";
 import { POST_OP_GAS_MIN, signSponsorship } from "../../../deploy/sponsorship.js";
+import { ENTRY_POINT_V07, SIMPLE_ACCOUNT_FACTORY_V07 } from "../../../scripts/lib/entry-points.js";
 import {
   createSimpleAccount,
   executeCallData,
