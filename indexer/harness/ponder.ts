@@ -37,6 +37,8 @@ export interface PonderOptions {
   viewsSchema?: string;
   /** Extra environment (ONEKEY_* API settings). */
   env?: Record<string, string>;
+  /** Ponder's log level (default info). */
+  logLevel?: "error" | "warn" | "info" | "debug" | "trace";
   /** Port to ask for (Ponder takes the next free one if it is busy); a free one by default. */
   port?: number;
   /** Reuse these PGlite directories (a restart); fresh temporary ones by default. */
@@ -69,7 +71,7 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
   const command = options.command ?? "start";
   const args = [ponderCli(), command, "--schema", options.schema, "-H", "127.0.0.1", "-p", String(requestedPort)];
   if (options.viewsSchema && command === "start") args.push("--views-schema", options.viewsSchema);
-  args.push("--log-format", "json");
+  args.push("--log-format", "json", "--log-level", options.logLevel ?? "info");
   const env: Record<string, string> = {
     ONEKEY_NETWORK: "local",
     ONEKEY_RPC_URL: options.rpcUrl,

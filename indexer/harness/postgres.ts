@@ -29,6 +29,20 @@ export async function createTestDatabase(prefix = "onekey_indexer"): Promise<Tes
   return {
     name,
     url: url.toString(),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin(async (c) => {
+        // Let closing clients finish first: a forced drop kills their sockets mid-goodbye, and the
+        // client then reports the termination as an unhandled error.
+        const deadline = Date.now() + 5_000;
+        while (Date.now() < deadline) {
+          const { rows } = await c.query<{ n: string }>(
+            "select count(*) as n from pg_stat_activity where datname = $1",
+            [name],
+          );
+          if (rows[0]?.n === "0") break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      }),
   };
 }

@@ -14,7 +14,7 @@ const EnvSchema = z.object({
     .refine(isNetworkName, `must be one of ${Object.keys(networks).join(", ")}`),
   ONEKEY_RPC_URL: optionalUrl(/^https?$/),
   ONEKEY_WS_URL: optionalUrl(/^wss?$/),
-  ONEKEY_POLLING_MS: z.coerce.number().int().min(50).max(60_000).optional(),
+  ONEKEY_POLLING_MS: z.coerce.number().int().min(100).max(60_000).optional(),
   DATABASE_URL: optionalUrl(/^postgres(ql)?$/),
   PONDER_PGLITE_DIR: z.string().min(1).default(".ponder/pglite"),
 });

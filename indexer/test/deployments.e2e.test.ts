@@ -35,6 +35,8 @@ afterAll(async () => {
 describe("PostgreSQL deployments", () => {
   let database: TestDatabase;
   const running: PonderProcess[] = [];
+  /** The live deployment (schema deploy_2) once the first test has moved to it. */
+  let writer: PonderProcess;
   const start = async (schema: string, command: "start" | "serve" = "start") => {
     const p = await startPonder({
       command,
@@ -66,6 +68,7 @@ describe("PostgreSQL deployments", () => {
     await first.stop();
 
     const second = await start("deploy_2");
+    writer = second;
     await second.waitForBlock(lastBlock);
     const again = new ApiClient(second.url);
     expect((await again.get("/v1/project", key)).body).toMatchObject({ slug: "deploy-test", activeConsents: 1 });
@@ -97,7 +100,6 @@ describe("PostgreSQL deployments", () => {
   });
 
   it("serves the same answers from a `ponder serve` read replica", async () => {
-    const writer = running.at(-1) as PonderProcess;
     const replica = await start("deploy_2", "serve");
     const api = new ApiClient(writer.url);
     const session = await api.login(stack.onekey.account(2));
@@ -106,6 +108,40 @@ describe("PostgreSQL deployments", () => {
     const fromReplica = await new ApiClient(replica.url).get("/v1/project", key);
     expect(fromReplica.status).toBe(200);
     expect(fromReplica.body).toEqual(fromWriter.body);
+  });
+
+  it("writes tenant-relevant events to the outbox, keyed chainId:blockHash:logIndex", async () => {
+    const chain = stack.onekey;
+    const issuer = chain.account(1);
+    const consenting = chain.account(7);
+    const loner = chain.account(8);
+    await chain.registerIssuer(issuer.address);
+    const fannedOut = await chain.attest(issuer, { subject: consenting.address, level: 2 });
+    const unwritten = await chain.attest(issuer, { subject: loner.address, level: 2 });
+    await writer.waitForBlock(unwritten.receipt.blockNumber);
+
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      // Through the views schema, as the webhook worker reads it.
+      const { rows } = await client.query<{ id: string; type: string; project_ids: string[]; subject: string | null }>(
+        "select id, type, project_ids, subject from onekey.outbox order by block_number, log_index",
+      );
+      expect(rows.map((r) => [r.type, r.project_ids.map(String)])).toEqual([
+        ["project.created", [projectId.toString()]],
+        ["consent.granted", [projectId.toString()]],
+        ["attestation.created", [projectId.toString()]],
+      ]);
+      const log = fannedOut.receipt.logs.find((l) => l.address.toLowerCase() === chain.kycRegistry.toLowerCase());
+      expect(rows[2]).toMatchObject({
+        id: `31337:${fannedOut.receipt.blockHash}:${log?.logIndex}`,
+        subject: consenting.address.toLowerCase(),
+      });
+      // The second subject consents to no project: nobody to tell.
+      expect(rows.some((r) => r.subject === loner.address.toLowerCase())).toBe(false);
+    } finally {
+      await client.end();
+    }
   });
 });
 

@@ -79,6 +79,15 @@ describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) =>
     expect(await appliedMigrations(store.db)).toEqual(["0001_auth", "0002_api_keys_audit"]);
   });
 
+  it("refuses to run code older than the database (a newer migration is applied)", async () => {
+    await sql`insert into api_migrations (name, timestamp) values ('0099_from_a_newer_version', ${new Date().toISOString()})`.execute(
+      store.db,
+    );
+    await expect(migrate(store.db, "latest")).rejects.toThrow(/0099_from_a_newer_version/);
+    await sql`delete from api_migrations where name = '0099_from_a_newer_version'`.execute(store.db);
+    expect(await appliedMigrations(store.db)).toEqual(["0001_auth", "0002_api_keys_audit"]);
+  });
+
   it("serialises concurrent queries around a transaction (no query runs inside another's transaction)", async () => {
     const insideTransaction = store.db.transaction().execute(async (trx) => {
       await trx.insertInto("siwe_nonces").values({ nonce: "rolled-back", expires_at: new Date() }).execute();

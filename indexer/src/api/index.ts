@@ -6,6 +6,8 @@
 import { db, publicClients } from "ponder:api";
 import { issuers, organizations, projects } from "ponder:schema";
 import { graphql } from "ponder";
+import { createPublicClient, http } from "viem";
+import { readIndexerEnv } from "../env.js";
 import { createApi } from "./app.js";
 import { readApiConfig } from "./config.js";
 import { startChainClock } from "./http/chainClock.js";
@@ -24,7 +26,9 @@ if (config.migrateOnStart) {
   logger.log("info", "api migrations current", { applied, store: config.store.kind });
 }
 
-const chainClock = startChainClock(async () => (await publicClients.onekey.getBlock()).timestamp);
+// Its own client, not Ponder's: Ponder's JSON-RPC queue is rate-limited and meant for indexing.
+const chain = createPublicClient({ transport: http(readIndexerEnv().rpcUrl) });
+const chainClock = startChainClock(async () => (await chain.getBlock()).timestamp);
 
 const app = createApi({
   config,
