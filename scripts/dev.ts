@@ -8,6 +8,7 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { startDevIndexer } from "../indexer/harness/dev.js";
 import { startAlto } from "./lib/alto.js";
 import { ENTRY_POINT_V07 } from "./lib/entry-points.js";
 import { startLocalChain } from "./lib/local-chain.js";
@@ -75,11 +76,18 @@ await waitFor(`issuer service on ${issuerUrl}`, async () => {
   return (await fetch(`${issuerUrl}/health`)).ok;
 });
 
+console.log("Starting the indexer (Ponder, PGlite) and tenant API...");
+const indexer = await startDevIndexer({
+  rpcUrl: chain.rpcUrl,
+  port: await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer"),
+});
+
 console.log(`
 OneKey local stack is up.
   chain      ${chain.rpcUrl} (chain id ${chain.chainId})
   bundler    ${alto.url} (Alto, EntryPoint v0.7 ${ENTRY_POINT_V07})
   paymaster  ${issuerUrl} (issuer service, ERC-7677; context { projectId })
+  indexer    ${indexer.url} (tenant API, ${indexer.url}/openapi.json; log ${indexer.logFile})
   book       deploy/deployments/local.json`);
 for (const [name, { address, startBlock }] of Object.entries(contracts)) {
   console.log(`  ${name.padEnd(24)} ${address} (block ${startBlock})`);
@@ -87,6 +95,7 @@ for (const [name, { address, startBlock }] of Object.entries(contracts)) {
 console.log("Press Ctrl-C to stop.");
 
 const shutdown = async () => {
+  await indexer.stop();
   await issuer.stop();
   await alto.stop();
   await chain.stop();
