@@ -3,13 +3,15 @@
  * 8545, or a free port when that is taken), deploys OneKey, the canonical EntryPoint v0.7 and
  * OneKeyPaymaster through Ignition, writes the deployment into deploy/deployments/local.json and
  * prints it; then starts the Alto bundler (ONEKEY_BUNDLER_PORT, default 4337) and the issuer
- * service (ONEKEY_ISSUER_PORT, default 8787). Dev keys are Hardhat's public test accounts.
- * Runs until Ctrl-C.
+ * service (ONEKEY_ISSUER_PORT, default 8787), arlocal (ONEKEY_ARLOCAL_PORT, default 1984) and the
+ * local key service (ONEKEY_KEYSERVICE_PORT, default 4010). Dev keys are Hardhat's public test
+ * accounts. Runs until Ctrl-C.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startDevIndexer } from "../indexer/harness/dev.js";
 import { startAlto } from "./lib/alto.js";
+import { startDevPrivacy } from "./lib/dev-privacy.js";
 import { ENTRY_POINT_V07 } from "./lib/entry-points.js";
 import { startLocalChain } from "./lib/local-chain.js";
 import { freePort, hardhatCli, portInUse, repoRoot, runToEnd, startProcess, waitFor } from "./lib/processes.js";
@@ -82,6 +84,9 @@ const indexer = await startDevIndexer({
   port: await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer"),
 });
 
+console.log("Starting arlocal and the local key service...");
+const privacy = await startDevPrivacy({ chainId: chain.chainId, rpcUrl: chain.rpcUrl, portFor });
+
 console.log(`
 OneKey local stack is up.
   chain      ${chain.rpcUrl} (chain id ${chain.chainId})
@@ -89,17 +94,24 @@ OneKey local stack is up.
   paymaster  ${issuerUrl} (issuer service, ERC-7677; context { projectId })
   indexer    ${indexer.url} (tenant API, ${indexer.url}/openapi.json; log ${indexer.logFile})
   book       deploy/deployments/local.json`);
+for (const line of privacy.summary) console.log(line);
 for (const [name, { address, startBlock }] of Object.entries(contracts)) {
   console.log(`  ${name.padEnd(24)} ${address} (block ${startBlock})`);
 }
 console.log("Press Ctrl-C to stop.");
 
+// Ctrl-C reaches this process more than once (the terminal, npm and tsx each pass SIGINT on):
+// with `once`, the second one killed it mid-shutdown and left the later services running.
+let stopping = false;
 const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  await privacy.stop();
   await indexer.stop();
   await issuer.stop();
   await alto.stop();
   await chain.stop();
   process.exit(0);
 };
-process.once("SIGINT", shutdown);
-process.once("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
+process.on("SIGTERM", shutdown);

@@ -1,0 +1,73 @@
+/**
+ * The local stand-ins for the privacy networks in `npm run dev`: arlocal (Arweave gateway,
+ * ONEKEY_ARLOCAL_PORT, default 1984) and the local key service (Lit's stand-in,
+ * ONEKEY_KEYSERVICE_PORT, default 4010) reading the dev chain. Fresh each start: arlocal's
+ * database lives in .dev/arlocal and is removed on start and stop; the key service keeps keys in
+ * memory (the chain they are bound to is fresh too).
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { startArlocalAt } from "./arlocal.js";
+import { repoRoot, startProcess, waitFor } from "./processes.js";
+
+export type PortFor = (variable: string, fallback: number, what: string) => Promise<number>;
+
+export interface DevPrivacy {
+  arlocalUrl: string;
+  keyserviceUrl: string;
+  /** Lines for the dev summary, already indented. */
+  summary: string[];
+  stop(): Promise<void>;
+}
+
+export async function startDevPrivacy(options: {
+  chainId: number;
+  rpcUrl: string;
+  portFor: PortFor;
+}): Promise<DevPrivacy> {
+  const dbPath = join(repoRoot, ".dev", "arlocal");
+  rmSync(dbPath, { recursive: true, force: true });
+  const arlocal = await startArlocalAt({
+    port: await options.portFor("ONEKEY_ARLOCAL_PORT", 1984, "arlocal gateway"),
+    dbPath,
+  });
+
+  const keyservicePort = await options.portFor("ONEKEY_KEYSERVICE_PORT", 4010, "key service");
+  const keyserviceUrl = `http://127.0.0.1:${keyservicePort}`;
+  const keyservice = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: join(repoRoot, "keyservice"),
+    env: {
+      KEYSERVICE_HOST: "127.0.0.1",
+      KEYSERVICE_PORT: String(keyservicePort),
+      KEYSERVICE_CHAINS: JSON.stringify({ [String(options.chainId)]: options.rpcUrl }),
+      KEYSERVICE_DATA_DIR: "",
+    },
+  });
+  const stopArlocal = async () => {
+    await arlocal.stop();
+    rmSync(dbPath, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(`key service on ${keyserviceUrl}`, async () => {
+      if (keyservice.child.exitCode !== null) throw new Error(`key service exited:\n${keyservice.output()}`);
+      return (await fetch(`${keyserviceUrl}/health`)).ok;
+    });
+  } catch (error) {
+    await keyservice.stop();
+    await stopArlocal();
+    throw error;
+  }
+
+  return {
+    arlocalUrl: arlocal.url,
+    keyserviceUrl,
+    summary: [
+      `  arlocal    ${arlocal.url} (local Arweave gateway; data in .dev/arlocal, removed on stop)`,
+      `  keys       ${keyserviceUrl} (local key service, Lit's stand-in; releases on canDecrypt)`,
+    ],
+    async stop() {
+      await keyservice.stop();
+      await stopArlocal();
+    },
+  };
+}
