@@ -1,8 +1,9 @@
 /**
- * The on-chain side of a release: who signed (EOA or ERC-1271 contract account, through viem's
- * SIWE verification) and whether `KycRegistry.canDecrypt(signer, uid)` holds right now.
+ * The on-chain side of a store or a release: who signed (EOA or ERC-1271 contract account,
+ * through viem's SIWE verification), whom a subject names as its decrypt delegate, and whether
+ * `KycRegistry.canDecrypt(signer, uid)` holds right now.
  */
-import { type Address, createPublicClient, type Hex, http, type PublicClient } from "viem";
+import { type Address, createPublicClient, getAddress, type Hex, http, type PublicClient, zeroAddress } from "viem";
 import { verifySiweMessage } from "viem/siwe";
 
 const canDecryptAbi = [
@@ -15,6 +16,13 @@ const canDecryptAbi = [
       { name: "uid", type: "bytes32", internalType: "bytes32" },
     ],
     outputs: [{ name: "", type: "bool", internalType: "bool" }],
+  },
+  {
+    type: "function",
+    name: "decryptDelegateOf",
+    stateMutability: "view",
+    inputs: [{ name: "subject", type: "address", internalType: "address" }],
+    outputs: [{ name: "", type: "address", internalType: "address" }],
   },
 ] as const;
 
@@ -59,6 +67,22 @@ export class ChainGate {
     } catch (error) {
       throw new ChainUnavailableError(`reading canDecrypt on chain ${chainId} failed`, { cause: error });
     }
+  }
+
+  /** The subject's decrypt delegate, or undefined when it names none. */
+  async decryptDelegateOf(chainId: number, registry: Address, subject: Address): Promise<Address | undefined> {
+    let delegate: Address;
+    try {
+      delegate = await this.client(chainId).readContract({
+        address: registry,
+        abi: canDecryptAbi,
+        functionName: "decryptDelegateOf",
+        args: [subject],
+      });
+    } catch (error) {
+      throw new ChainUnavailableError(`reading decryptDelegateOf on chain ${chainId} failed`, { cause: error });
+    }
+    return delegate === zeroAddress ? undefined : getAddress(delegate);
   }
 
   private client(chainId: number): PublicClient {

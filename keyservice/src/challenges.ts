@@ -1,13 +1,25 @@
 /**
  * Issued SIWE challenges, keyed by nonce. A challenge is taken out of the book on its first use,
  * whatever the outcome, so a signature can never be replayed; expired ones are swept on access.
+ * Two purposes, each with its own statement and resource, so a signature for one is never good
+ * for the other: releasing a stored key, and storing a key for an attestation's condition.
  */
 import { randomBytes } from "node:crypto";
 import { createSiweMessage } from "viem/siwe";
-import { CHALLENGE_STATEMENT, keyResource } from "./protocol.js";
+import {
+  CHALLENGE_STATEMENT,
+  type DecryptCondition,
+  keyResource,
+  STORE_CHALLENGE_STATEMENT,
+  storeResource,
+} from "./protocol.js";
+
+export type ChallengePurpose = { kind: "release"; keyId: string } | { kind: "store"; condition: DecryptCondition };
 
 export interface Challenge {
-  keyId: string;
+  purpose: ChallengePurpose;
+  /** The SIWE resource the message names (keyResource or storeResource). */
+  resource: string;
   address: `0x${string}`;
   message: string;
   expiresAt: Date;
@@ -24,7 +36,13 @@ export class ChallengeBook {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  issue(params: { keyId: string; address: `0x${string}`; chainId: number; domain: string; uri: string }): Challenge {
+  issue(params: {
+    purpose: ChallengePurpose;
+    address: `0x${string}`;
+    chainId: number;
+    domain: string;
+    uri: string;
+  }): Challenge {
     this.sweep();
     if (this.byNonce.size >= MAX_OUTSTANDING) {
       // Oldest first: Map iteration follows insertion order.
@@ -34,6 +52,8 @@ export class ChallengeBook {
     const nonce = randomBytes(16).toString("hex");
     const issuedAt = this.now();
     const expiresAt = new Date(issuedAt.getTime() + this.ttlSeconds * 1000);
+    const { purpose } = params;
+    const resource = purpose.kind === "release" ? keyResource(purpose.keyId) : storeResource(purpose.condition);
     const message = createSiweMessage({
       address: params.address,
       chainId: params.chainId,
@@ -43,10 +63,10 @@ export class ChallengeBook {
       nonce,
       issuedAt,
       expirationTime: expiresAt,
-      statement: CHALLENGE_STATEMENT,
-      resources: [keyResource(params.keyId)],
+      statement: purpose.kind === "release" ? CHALLENGE_STATEMENT : STORE_CHALLENGE_STATEMENT,
+      resources: [resource],
     });
-    const challenge = { keyId: params.keyId, address: params.address, message, expiresAt };
+    const challenge = { purpose, resource, address: params.address, message, expiresAt };
     this.byNonce.set(nonce, challenge);
     return challenge;
   }

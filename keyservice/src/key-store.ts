@@ -1,10 +1,12 @@
 /**
  * Where protected keys live: each data key wrapped (AES-256-GCM) under the service's master key,
  * with its key id and condition as AAD, so a stored record cannot be re-pointed at another
- * condition. In memory by default; one JSON file per key when a data dir is configured.
+ * condition. One key per condition (chain, registry, uid): a second one is refused, never
+ * written over the first. In memory by default; one JSON file per key when a data dir is
+ * configured, plus one index file per condition that claims it.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DecryptCondition } from "./protocol.js";
 
@@ -17,35 +19,72 @@ export interface StoredKey {
 }
 
 export interface KeyStore {
-  put(record: StoredKey): Promise<void>;
+  /** Stores the record unless its condition already has a key; false (and nothing written) then. */
+  putNew(record: StoredKey): Promise<boolean>;
   get(keyId: string): Promise<StoredKey | undefined>;
+  /** The key id stored for this condition, if any. */
+  keyIdFor(condition: DecryptCondition): Promise<string | undefined>;
+}
+
+/** The identity of a condition: chain, registry and uid, case-folded. */
+export function conditionKey(condition: DecryptCondition): string {
+  return `${condition.chainId}|${condition.registry.toLowerCase()}|${condition.uid.toLowerCase()}`;
 }
 
 export class MemoryKeyStore implements KeyStore {
   private readonly records = new Map<string, StoredKey>();
-  async put(record: StoredKey): Promise<void> {
+  private readonly byCondition = new Map<string, string>();
+  async putNew(record: StoredKey): Promise<boolean> {
+    const claim = conditionKey(record.condition);
+    if (this.byCondition.has(claim)) return false;
+    this.byCondition.set(claim, record.keyId);
     this.records.set(record.keyId, record);
+    return true;
   }
   async get(keyId: string): Promise<StoredKey | undefined> {
     return this.records.get(keyId);
+  }
+  async keyIdFor(condition: DecryptCondition): Promise<string | undefined> {
+    return this.byCondition.get(conditionKey(condition));
   }
 }
 
 export class FileKeyStore implements KeyStore {
   private readonly dir: string;
+  private readonly indexDir: string;
   constructor(dataDir: string) {
     this.dir = join(dataDir, "keys");
+    this.indexDir = join(dataDir, "conditions");
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    mkdirSync(this.indexDir, { recursive: true, mode: 0o700 });
   }
-  async put(record: StoredKey): Promise<void> {
-    // Write then rename: a crash never leaves a half-written record behind.
+  async putNew(record: StoredKey): Promise<boolean> {
+    // The record first (write then rename: never half-written), under a random id nobody knows
+    // yet; then the condition's index file, created exclusively: of two racing stores only one
+    // claims the uid, and the loser's record is removed. A crash in between leaves an orphan
+    // record that no index names, never a claimed uid without its key.
     const path = join(this.dir, `${record.keyId}.json`);
     writeFileSync(`${path}.tmp`, JSON.stringify(record), { mode: 0o600 });
     renameSync(`${path}.tmp`, path);
+    try {
+      writeFileSync(this.indexPath(record.condition), record.keyId, { mode: 0o600, flag: "wx" });
+      return true;
+    } catch (error) {
+      rmSync(path, { force: true });
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw error;
+    }
   }
   async get(keyId: string): Promise<StoredKey | undefined> {
     const path = join(this.dir, `${keyId}.json`);
     return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as StoredKey) : undefined;
+  }
+  async keyIdFor(condition: DecryptCondition): Promise<string | undefined> {
+    const path = this.indexPath(condition);
+    return existsSync(path) ? readFileSync(path, "utf8").trim() : undefined;
+  }
+  private indexPath(condition: DecryptCondition): string {
+    return join(this.indexDir, createHash("sha256").update(conditionKey(condition)).digest("hex"));
   }
 }
 

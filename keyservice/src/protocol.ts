@@ -1,15 +1,20 @@
 /**
  * The key service's wire protocol, shared by the server and the browser client (no Node APIs).
  *
- *   POST /v1/keys                    { condition, dataKey }   -> 201 { keyId }
- *   POST /v1/keys/:keyId/challenge   { address, domain, uri } -> 200 { message, expiresAt }
- *   POST /v1/keys/:keyId/release     { message, signature }   -> 200 { dataKey }
- *   GET  /health                                              -> 200 { ok: true }
+ *   POST /v1/keys/challenge          { address, domain, uri, condition }       -> 200 { message, expiresAt }
+ *   POST /v1/keys                    { condition, dataKey, message, signature } -> 201 { keyId }
+ *   POST /v1/keys/:keyId/challenge   { address, domain, uri }                  -> 200 { message, expiresAt }
+ *   POST /v1/keys/:keyId/release     { message, signature }                    -> 200 { dataKey }
+ *   GET  /health                                                               -> 200 { ok: true }
  *
- * The challenge is an EIP-4361 (SIWE) message naming the key as a resource; the key is released
- * only for the exact message the service issued, once, before it expires, signed by `address`,
- * and only while `KycRegistry.canDecrypt(address, uid)` is true. Errors are `{ error, message }`
- * with the status below.
+ * Every challenge is an EIP-4361 (SIWE) message the service issued, good once, before it expires,
+ * and only when signed by its `address` (EOA, or ERC-1271/6492 contract account).
+ * - Store: the message names the condition (`storeResource`); `address` must be the uid's
+ *   subject (`uid >> 96`) or the subject's `KycRegistry.decryptDelegateOf` at that moment. A uid
+ *   holds one key: a second store for the same condition is refused (409), never overwritten.
+ * - Release: the message names the key (`keyResource`); the key is released only while
+ *   `KycRegistry.canDecrypt(address, uid)` is true.
+ * Errors are `{ error, message }` with the status below; a refused request changes nothing.
  */
 
 export interface DecryptCondition {
@@ -20,10 +25,21 @@ export interface DecryptCondition {
   uid: `0x${string}`;
 }
 
+export interface StoreChallengeRequest {
+  /** The subject, or its decrypt delegate, who will sign the store. */
+  address: `0x${string}`;
+  domain: string;
+  uri: string;
+  condition: DecryptCondition;
+}
+
 export interface StoreKeyRequest {
   condition: DecryptCondition;
   /** The 32-byte data key, base64. */
   dataKey: string;
+  /** The store challenge the service issued for this condition, and its signature. */
+  message: string;
+  signature: `0x${string}`;
 }
 export interface StoreKeyResponse {
   keyId: string;
@@ -56,7 +72,9 @@ export const KEY_SERVICE_ERRORS = {
   ChallengeInvalid: 401,
   SignatureInvalid: 401,
   ConditionNotMet: 403,
+  StoreNotAllowed: 403,
   KeyNotFound: 404,
+  KeyExists: 409,
   BodyTooLarge: 413,
   ChainUnavailable: 503,
 } as const;
@@ -72,9 +90,21 @@ export function keyResource(keyId: string): string {
   return `urn:onekey:key:${keyId}`;
 }
 
+/** The SIWE resource that names the condition a store challenge is for. */
+export function storeResource(condition: DecryptCondition): string {
+  return `urn:onekey:store:${condition.chainId}:${condition.registry.toLowerCase()}:${condition.uid.toLowerCase()}`;
+}
+
+/** The subject an attestation uid belongs to: `uid = subject << 96 | sequence`. */
+export function subjectOfUid(uid: `0x${string}`): `0x${string}` {
+  return `0x${uid.slice(2, 42)}`;
+}
+
 export const KEY_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 export const CHALLENGE_STATEMENT = "Release a OneKey data key to this account. It opens one encrypted record.";
+export const STORE_CHALLENGE_STATEMENT =
+  "Protect a OneKey data key for this attestation. Only accounts the registry allows can open it.";
 
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = "";

@@ -9,18 +9,21 @@ import { getAddress } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import { z } from "zod";
 import { ChainGate, ChainUnavailableError } from "./chain-gate.js";
-import { ChallengeBook } from "./challenges.js";
+import { type Challenge, ChallengeBook } from "./challenges.js";
 import type { KeyServiceConfig } from "./config.js";
 import { FileKeyStore, type KeyStore, KeyWrapper, loadMasterKey, MemoryKeyStore } from "./key-store.js";
 import {
   base64ToBytes,
   bytesToBase64,
   type ChallengeResponse,
+  type DecryptCondition,
   KEY_ID_PATTERN,
   KEY_SERVICE_ERRORS,
   type KeyServiceErrorCode,
   type ReleaseResponse,
   type StoreKeyResponse,
+  storeResource,
+  subjectOfUid,
 } from "./protocol.js";
 
 export interface RequestLogEntry {
@@ -49,23 +52,27 @@ const MAX_BODY_BYTES = 16 * 1024;
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address");
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a bytes32");
 
+const Condition = z.object({
+  chainId: z.number().int().positive(),
+  registry: address,
+  uid: bytes32,
+});
+const Signed = {
+  message: z.string().min(1).max(4096),
+  signature: z.string().regex(/^0x[0-9a-fA-F]+$/, "hex"),
+};
 const StoreKeyBody = z.object({
-  condition: z.object({
-    chainId: z.number().int().positive(),
-    registry: address,
-    uid: bytes32,
-  }),
+  condition: Condition,
   dataKey: z.base64().refine((text) => base64ToBytes(text).length === 32, "32 bytes, base64"),
+  ...Signed,
 });
 const ChallengeBody = z.object({
   address,
   domain: z.string().regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, "a host, optionally with a port"),
   uri: z.url({ protocol: /^https?$/ }),
 });
-const ReleaseBody = z.object({
-  message: z.string().min(1).max(4096),
-  signature: z.string().regex(/^0x[0-9a-fA-F]+$/, "hex"),
-});
+const StoreChallengeBody = ChallengeBody.extend({ condition: Condition });
+const ReleaseBody = z.object(Signed);
 
 class HttpError extends Error {
   constructor(
@@ -75,6 +82,9 @@ class HttpError extends Error {
     super(message);
   }
 }
+
+const keyExists = () =>
+  new HttpError("KeyExists", "a key is already stored for this attestation; it is never overwritten");
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
@@ -109,25 +119,80 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
   const gate = new ChainGate(config.chains);
   const challenges = new ChallengeBook(config.challengeTtlSeconds, now);
 
+  function normalized(condition: z.infer<typeof Condition>): DecryptCondition {
+    if (!gate.supports(condition.chainId)) {
+      throw new HttpError("ChainNotSupported", `chain ${condition.chainId} is not configured in this key service`);
+    }
+    return {
+      chainId: condition.chainId,
+      registry: getAddress(condition.registry),
+      uid: condition.uid.toLowerCase() as `0x${string}`,
+    };
+  }
+
+  /** Takes the challenge `message` names out of the book; it must be live and what `expected` says. */
+  function takeChallenge(message: string, expected: (challenge: Challenge) => boolean): Challenge {
+    let nonce: string | undefined;
+    try {
+      nonce = parseSiweMessage(message).nonce;
+    } catch {
+      nonce = undefined;
+    }
+    const challenge = nonce === undefined ? undefined : challenges.take(nonce);
+    if (challenge === undefined || challenge.message !== message || !expected(challenge)) {
+      throw new HttpError("ChallengeInvalid", "the challenge is unknown, already used, expired or for another request");
+    }
+    return challenge;
+  }
+
+  async function issueStoreChallenge(request: IncomingMessage): Promise<ChallengeResponse> {
+    const body = parseBody(StoreChallengeBody, await readJson(request));
+    const condition = normalized(body.condition);
+    if ((await store.keyIdFor(condition)) !== undefined) throw keyExists();
+    const challenge = challenges.issue({
+      purpose: { kind: "store", condition },
+      address: getAddress(body.address),
+      chainId: condition.chainId,
+      domain: body.domain,
+      uri: body.uri,
+    });
+    return { message: challenge.message, expiresAt: challenge.expiresAt.toISOString() };
+  }
+
   async function storeKey(request: IncomingMessage): Promise<StoreKeyResponse> {
     const body = parseBody(StoreKeyBody, await readJson(request));
-    if (!gate.supports(body.condition.chainId)) {
-      throw new HttpError("ChainNotSupported", `chain ${body.condition.chainId} is not configured in this key service`);
+    const condition = normalized(body.condition);
+    const challenge = takeChallenge(
+      body.message,
+      (issued) => issued.purpose.kind === "store" && issued.resource === storeResource(condition),
+    );
+    const signed = await gate.signatureValid(condition.chainId, {
+      address: challenge.address,
+      message: body.message,
+      signature: body.signature as `0x${string}`,
+      now: now(),
+    });
+    if (!signed) throw new HttpError("SignatureInvalid", "the signature is not the challenged account's");
+    const subject = getAddress(subjectOfUid(condition.uid));
+    if (
+      challenge.address !== subject &&
+      challenge.address !== (await gate.decryptDelegateOf(condition.chainId, condition.registry, subject))
+    ) {
+      throw new HttpError(
+        "StoreNotAllowed",
+        "only the attestation's subject or its decrypt delegate may protect a key for it",
+      );
     }
     const keyId = randomBytes(16).toString("hex");
-    const condition = {
-      chainId: body.condition.chainId,
-      registry: getAddress(body.condition.registry),
-      uid: body.condition.uid.toLowerCase() as `0x${string}`,
-    };
     const dataKey = base64ToBytes(body.dataKey);
-    await store.put({
+    const stored = await store.putNew({
       keyId,
       condition,
       wrappedKey: wrapper.wrap(keyId, condition, dataKey),
       createdAt: now().toISOString(),
     });
     dataKey.fill(0);
+    if (!stored) throw keyExists();
     return { keyId };
   }
 
@@ -136,7 +201,7 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
     const record = await store.get(keyId);
     if (record === undefined) throw new HttpError("KeyNotFound", `no key ${keyId}`);
     const challenge = challenges.issue({
-      keyId,
+      purpose: { kind: "release", keyId },
       address: getAddress(body.address),
       chainId: record.condition.chainId,
       domain: body.domain,
@@ -147,16 +212,10 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
 
   async function release(request: IncomingMessage, keyId: string): Promise<ReleaseResponse> {
     const body = parseBody(ReleaseBody, await readJson(request));
-    let nonce: string | undefined;
-    try {
-      nonce = parseSiweMessage(body.message).nonce;
-    } catch {
-      nonce = undefined;
-    }
-    const challenge = nonce === undefined ? undefined : challenges.take(nonce);
-    if (challenge === undefined || challenge.message !== body.message || challenge.keyId !== keyId) {
-      throw new HttpError("ChallengeInvalid", "the challenge is unknown, already used, expired or for another key");
-    }
+    const challenge = takeChallenge(
+      body.message,
+      (issued) => issued.purpose.kind === "release" && issued.purpose.keyId === keyId,
+    );
     const record = await store.get(keyId);
     if (record === undefined) throw new HttpError("KeyNotFound", `no key ${keyId}`);
     const { chainId, registry, uid } = record.condition;
@@ -182,6 +241,9 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (request.method === "GET" && path === "/health") return { route: "/health", run: async () => ({ ok: true }) };
     if (request.method === "POST" && path === "/v1/keys") return { route: "/v1/keys", run: () => storeKey(request) };
+    if (request.method === "POST" && path === "/v1/keys/challenge") {
+      return { route: "/v1/keys/challenge", run: () => issueStoreChallenge(request) };
+    }
     const match = /^\/v1\/keys\/([^/]+)\/(challenge|release)$/.exec(path);
     if (request.method === "POST" && match) {
       const [, keyId = "", action] = match;

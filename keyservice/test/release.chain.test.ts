@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Hex, LocalAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
-import { bytesToBase64 } from "../src/protocol.js";
+import { bytesToBase64, subjectOfUid } from "../src/protocol.js";
 import { type RequestLogEntry, type RunningKeyService, startKeyService } from "../src/server.js";
 import { type RegistryWorld, startRegistryWorld } from "./support/registry-world.js";
 
@@ -60,17 +60,52 @@ function canaryKey(seed: number): Uint8Array {
   return Uint8Array.from({ length: 32 }, (_, i) => (seed * 31 + i * 7) & 0xff);
 }
 
+/** The cast member whose address is the uid's subject (`uid >> 96`). */
+function subjectAccount(uid: Hex): LocalAccount {
+  const subject = subjectOfUid(uid).toLowerCase();
+  const account = Object.values(world.accounts).find((candidate) => candidate.address.toLowerCase() === subject);
+  if (!account) throw new Error(`no test account is the subject of ${uid}`);
+  return account;
+}
+
+function conditionFor(uid: Hex, chainId = world.chainId) {
+  return { chainId, registry: world.registry, uid };
+}
+
+async function storeChallenge(uid: Hex, signer: LocalAccount, chainId = world.chainId, base = service.url) {
+  const { status, body } = await post(
+    "/v1/keys/challenge",
+    { address: signer.address, domain, uri, condition: conditionFor(uid, chainId) },
+    base,
+  );
+  expect(status, JSON.stringify(body)).toBe(200);
+  return body.message as string;
+}
+
+/** A signed store request: a fresh store challenge for `signer`, signed by `signedBy`. */
+async function signedStore(
+  uid: Hex,
+  dataKey: Uint8Array,
+  options: { signer?: LocalAccount; signedBy?: LocalAccount; chainId?: number; base?: string } = {},
+) {
+  const signer = options.signer ?? subjectAccount(uid);
+  const message = await storeChallenge(uid, signer, options.chainId, options.base);
+  const signature = await (options.signedBy ?? signer).signMessage({ message });
+  return {
+    condition: conditionFor(uid, options.chainId),
+    dataKey: bytesToBase64(dataKey),
+    message,
+    signature,
+  };
+}
+
 async function storeKey(
   uid: Hex,
   dataKey = canaryKey(1),
   chainId = world.chainId,
   base = service.url,
 ): Promise<string> {
-  const { status, body } = await post(
-    "/v1/keys",
-    { condition: { chainId, registry: world.registry, uid }, dataKey: bytesToBase64(dataKey) },
-    base,
-  );
+  const { status, body } = await post("/v1/keys", await signedStore(uid, dataKey, { chainId, base }), base);
   expect(status, JSON.stringify(body)).toBe(201);
   return body.keyId as string;
 }
@@ -199,11 +234,142 @@ describe("key release: signatures and challenges", () => {
   });
 });
 
+describe("key store: only the subject or its decrypt delegate, once per uid", () => {
+  const store = (body: unknown) => post("/v1/keys", body);
+  const challengeInvalid = {
+    status: 401,
+    body: {
+      error: "ChallengeInvalid",
+      message: "the challenge is unknown, already used, expired or for another request",
+    },
+  };
+
+  it("accepts the subject's signed store and the decrypt delegate's; refuses anyone else", async () => {
+    const uid = await world.attest("orgOwner");
+    const refused = await store(await signedStore(uid, canaryKey(20), { signer: world.accounts.reader }));
+    expect(refused).toEqual({
+      status: 403,
+      body: {
+        error: "StoreNotAllowed",
+        message: "only the attestation's subject or its decrypt delegate may protect a key for it",
+      },
+    });
+    // The delegate may store only once the subject names it on-chain.
+    const early = await store(await signedStore(uid, canaryKey(20), { signer: world.accounts.delegate }));
+    expect(early.body.error).toBe("StoreNotAllowed");
+    await world.setDecryptDelegate("orgOwner", world.accounts.delegate.address);
+    const accepted = await store(await signedStore(uid, canaryKey(21), { signer: world.accounts.delegate }));
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
+    // Nothing from the refused attempts was kept: the delegate's key is the one released.
+    expect(await release(accepted.body.keyId as string, world.accounts.orgOwner)).toEqual(released(canaryKey(21)));
+
+    const own = await world.attest("subject");
+    const keyId = await storeKey(own, canaryKey(22));
+    expect(await release(keyId, world.accounts.subject)).toEqual(released(canaryKey(22)));
+  });
+
+  it("refuses a store signed by another account than the challenged one, and keeps nothing", async () => {
+    const uid = await world.attest("subject");
+    const forged = await signedStore(uid, canaryKey(23), { signedBy: world.accounts.stranger });
+    expect(await store(forged)).toEqual({
+      status: 401,
+      body: { error: "SignatureInvalid", message: "the signature is not the challenged account's" },
+    });
+    const keyId = await storeKey(uid, canaryKey(24));
+    expect(await release(keyId, world.accounts.subject)).toEqual(released(canaryKey(24)));
+  });
+
+  it("refuses a replayed store challenge, one for another uid, and a release challenge", async () => {
+    const uid = await world.attest("subject");
+    const body = await signedStore(uid, canaryKey(25));
+    const first = await store(body);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(await store(body)).toEqual(challengeInvalid);
+
+    const other = await world.attest("subject");
+    const forOther = await signedStore(other, canaryKey(26));
+    expect(await store({ ...forOther, condition: conditionFor(uid) })).toEqual(challengeInvalid);
+
+    const releaseMessage = await challenge(first.body.keyId as string, world.accounts.subject);
+    const releaseSigned = {
+      ...forOther,
+      message: releaseMessage,
+      signature: await world.accounts.subject.signMessage({ message: releaseMessage }),
+    };
+    expect(await store(releaseSigned)).toEqual(challengeInvalid);
+    // forOther's own challenge was consumed by the mismatched attempt: nothing was stored for it.
+    const keyId = await storeKey(other, canaryKey(27));
+    expect(await release(keyId, world.accounts.subject)).toEqual(released(canaryKey(27)));
+  });
+
+  it("never overwrites the key of a uid", async () => {
+    const uid = await world.attest("subject");
+    // Two challenges taken while the uid is still free, then two stores: the second loses.
+    const firstBody = await signedStore(uid, canaryKey(28));
+    const secondBody = await signedStore(uid, canaryKey(29));
+    const first = await store(firstBody);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    const keyExists = {
+      status: 409,
+      body: { error: "KeyExists", message: "a key is already stored for this attestation; it is never overwritten" },
+    };
+    expect(await store(secondBody)).toEqual(keyExists);
+    // Once it holds a key, the uid gets no store challenge at all.
+    expect(
+      await post("/v1/keys/challenge", {
+        address: world.accounts.subject.address,
+        domain,
+        uri,
+        condition: conditionFor(uid),
+      }),
+    ).toEqual(keyExists);
+    expect(await release(first.body.keyId as string, world.accounts.subject)).toEqual(released(canaryKey(28)));
+  });
+
+  it("answers a malformed store or store challenge with a 400 that says what is wrong, and keeps nothing", async () => {
+    const uid = await world.attest("subject");
+    const body = await signedStore(uid, canaryKey(30));
+    const { signature: _signature, ...unsigned } = body;
+    expect(await store(unsigned)).toEqual({
+      status: 400,
+      body: { error: "RequestInvalid", message: "signature: Invalid input: expected string, received undefined" },
+    });
+    expect(await store({ ...body, signature: "not hex" })).toEqual({
+      status: 400,
+      body: { error: "RequestInvalid", message: "signature: hex" },
+    });
+    expect(await store({ ...body, condition: { ...body.condition, uid: "0x1234" } })).toEqual({
+      status: 400,
+      body: { error: "RequestInvalid", message: "condition.uid: a bytes32" },
+    });
+    expect(await store("{")).toEqual({
+      status: 400,
+      body: { error: "RequestInvalid", message: "the body is not JSON" },
+    });
+    expect(
+      await post("/v1/keys/challenge", { address: world.accounts.subject.address, domain, uri, condition: {} }),
+    ).toMatchObject({
+      status: 400,
+      body: { error: "RequestInvalid", message: expect.stringMatching(/^condition\.chainId/) },
+    });
+    // The challenge was not consumed by the malformed attempts (they were refused before it was
+    // read), and nothing was stored: the well-formed request still goes through.
+    const accepted = await store(body);
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
+    expect(await release(accepted.body.keyId as string, world.accounts.subject)).toEqual(released(canaryKey(30)));
+  });
+});
+
 describe("key service edges", () => {
   it("answers bad input with a 4xx that says what is wrong", async () => {
     const uid = `0x${"11".repeat(32)}`;
+    const signedPart = { message: "m", signature: "0x00" };
     expect(
-      await post("/v1/keys", { condition: { chainId: world.chainId, registry: world.registry, uid }, dataKey: "AAAA" }),
+      await post("/v1/keys", {
+        condition: { chainId: world.chainId, registry: world.registry, uid },
+        dataKey: "AAAA",
+        ...signedPart,
+      }),
     ).toEqual({
       status: 400,
       body: { error: "RequestInvalid", message: "dataKey: 32 bytes, base64" },
@@ -212,6 +378,7 @@ describe("key service edges", () => {
       await post("/v1/keys", {
         condition: { chainId: 5, registry: world.registry, uid },
         dataKey: bytesToBase64(canaryKey(9)),
+        ...signedPart,
       }),
     ).toEqual({
       status: 400,
@@ -222,8 +389,13 @@ describe("key service edges", () => {
       body: { error: "RequestInvalid", message: "the body is not JSON" },
     });
     expect(
-      (await post("/v1/keys", { condition: { chainId: world.chainId, registry: "0x12", uid }, dataKey: "" })).body
-        .message,
+      (
+        await post("/v1/keys", {
+          condition: { chainId: world.chainId, registry: "0x12", uid },
+          dataKey: "",
+          ...signedPart,
+        })
+      ).body.message,
     ).toMatch(/condition\.registry: an address/);
     expect((await post(`/v1/keys/${"0".repeat(32)}/challenge`, { address: world.registry, domain, uri })).status).toBe(
       404,
@@ -233,7 +405,10 @@ describe("key service edges", () => {
   });
 
   it("reports 503 when the condition's chain cannot be read", async () => {
-    const keyId = await storeKey(`0x${"22".repeat(32)}`, canaryKey(10), 999);
+    // The subject's own uid on a chain that cannot be read: an EOA's store signature still checks
+    // (ECDSA recovery), the release's canDecrypt cannot.
+    const uid: Hex = `0x${world.accounts.subject.address.slice(2)}${"22".repeat(12)}`;
+    const keyId = await storeKey(uid, canaryKey(10), 999);
     expect(await release(keyId, world.accounts.subject)).toMatchObject({
       status: 503,
       body: { error: "ChainUnavailable" },
@@ -257,11 +432,11 @@ describe("key service edges", () => {
   it("logs every request by route and outcome, and never a key, signature or address", () => {
     expect(logs.length).toBeGreaterThan(20);
     expect(new Set(logs.map((entry) => entry.route))).toEqual(
-      new Set(["/v1/keys", "/v1/keys/:keyId/challenge", "/v1/keys/:keyId/release"]),
+      new Set(["/v1/keys/challenge", "/v1/keys", "/v1/keys/:keyId/challenge", "/v1/keys/:keyId/release"]),
     );
     expect(logs.some((entry) => entry.outcome === "ConditionNotMet" && entry.status === 403)).toBe(true);
     const text = rawLogs.join("\n").toLowerCase();
-    for (let seed = 1; seed <= 11; seed++) {
+    for (let seed = 1; seed <= 30; seed++) {
       expect(text).not.toContain(Buffer.from(canaryKey(seed)).toString("hex"));
       expect(text).not.toContain(bytesToBase64(canaryKey(seed)).toLowerCase());
     }

@@ -5,7 +5,7 @@ import { parseSiweMessage } from "viem/siwe";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChallengeBook } from "../src/challenges.js";
 import { configFromEnv, parseConfig } from "../src/config.js";
-import { FileKeyStore, KeyWrapper, loadMasterKey } from "../src/key-store.js";
+import { FileKeyStore, KeyWrapper, loadMasterKey, MemoryKeyStore } from "../src/key-store.js";
 import { base64ToBytes, bytesToBase64, keyResource } from "../src/protocol.js";
 
 const condition = {
@@ -63,12 +63,14 @@ describe("key wrapping at rest", () => {
     expect(loadMasterKey({ dataDir: dir })).toEqual(master);
     const store = new FileKeyStore(dir);
     const keyId = "c".repeat(32);
-    await store.put({
-      keyId,
-      condition,
-      wrappedKey: new KeyWrapper(master).wrap(keyId, condition, dataKey),
-      createdAt: "now",
-    });
+    expect(
+      await store.putNew({
+        keyId,
+        condition,
+        wrappedKey: new KeyWrapper(master).wrap(keyId, condition, dataKey),
+        createdAt: "now",
+      }),
+    ).toBe(true);
     const file = readFileSync(join(dir, "keys", `${keyId}.json`), "utf8");
     expect(file).not.toContain(Buffer.from(dataKey).toString("hex"));
     expect(file).not.toContain(Buffer.from(dataKey).toString("base64"));
@@ -77,13 +79,34 @@ describe("key wrapping at rest", () => {
     expect(new Uint8Array(new KeyWrapper(loadMasterKey({ dataDir: dir })).unwrap(reopened as never))).toEqual(dataKey);
     expect(await store.get("d".repeat(32))).toBeUndefined();
   });
+
+  for (const [name, open] of [
+    ["memory", () => new MemoryKeyStore()],
+    ["file", () => new FileKeyStore(join(scratch, "one-per-uid"))],
+  ] as const) {
+    it(`keeps one key per condition and never overwrites it (${name} store)`, async () => {
+      const store = open();
+      const record = (keyId: string) => ({ keyId, condition, wrappedKey: keyId, createdAt: "now" });
+      expect(await store.keyIdFor(condition)).toBeUndefined();
+      expect(await store.putNew(record("e".repeat(32)))).toBe(true);
+      const sameConditionOtherCase = { ...condition, registry: condition.registry.toLowerCase() as `0x${string}` };
+      expect(await store.putNew({ ...record("f".repeat(32)), condition: sameConditionOtherCase })).toBe(false);
+      expect(await store.keyIdFor(condition)).toBe("e".repeat(32));
+      expect(await store.get("f".repeat(32))).toBeUndefined();
+      expect((await store.get("e".repeat(32)))?.wrappedKey).toBe("e".repeat(32));
+      if (name === "file") {
+        expect(await new FileKeyStore(join(scratch, "one-per-uid")).keyIdFor(condition)).toBe("e".repeat(32));
+        expect(readdirSync(join(scratch, "one-per-uid", "keys"))).toEqual([`${"e".repeat(32)}.json`]);
+      }
+    });
+  }
 });
 
 describe("challenge book", () => {
   it("issues SIWE messages naming the key, usable once", () => {
     const book = new ChallengeBook(300);
     const challenge = book.issue({
-      keyId: "a".repeat(32),
+      purpose: { kind: "release", keyId: "a".repeat(32) },
       address: alice,
       chainId: 31337,
       domain: "localhost:5173",
@@ -106,7 +129,7 @@ describe("challenge book", () => {
     let now = new Date("2030-01-01T00:00:00Z");
     const book = new ChallengeBook(60, () => now);
     const challenge = book.issue({
-      keyId: "a".repeat(32),
+      purpose: { kind: "release", keyId: "a".repeat(32) },
       address: alice,
       chainId: 1,
       domain: "localhost",
@@ -114,9 +137,21 @@ describe("challenge book", () => {
     });
     now = new Date(now.getTime() + 60_000);
     expect(book.take(parseSiweMessage(challenge.message).nonce as string)).toBeUndefined();
-    book.issue({ keyId: "a".repeat(32), address: alice, chainId: 1, domain: "localhost", uri: "http://localhost" });
+    book.issue({
+      purpose: { kind: "release", keyId: "a".repeat(32) },
+      address: alice,
+      chainId: 1,
+      domain: "localhost",
+      uri: "http://localhost",
+    });
     now = new Date(now.getTime() + 61_000);
-    book.issue({ keyId: "a".repeat(32), address: alice, chainId: 1, domain: "localhost", uri: "http://localhost" });
+    book.issue({
+      purpose: { kind: "release", keyId: "a".repeat(32) },
+      address: alice,
+      chainId: 1,
+      domain: "localhost",
+      uri: "http://localhost",
+    });
     expect(book.size).toBe(1);
   });
 });

@@ -67,7 +67,7 @@ describe("local privacy flow, end to end", () => {
     expect((await new UploadQueue({ storage, state: new MemoryUploadStateStore() }).upload(item)).status).toBe("done");
     const uid = await world.nextUid(subject.address);
     const protectedKey = encodeProtectedKey(
-      await keyAccess.protect(dataKey, { chainId: world.chainId, registry: world.registry, uid }),
+      await keyAccess.protect(dataKey, { chainId: world.chainId, registry: world.registry, uid }, subject),
     );
 
     // The issuer attests; the subject consents to the project.

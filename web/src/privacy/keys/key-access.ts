@@ -27,6 +27,10 @@ export type ProtectedKey =
 
 export interface KeyAccess {
   readonly scheme: ProtectedKey["scheme"];
-  protect(dataKey: Uint8Array, condition: DecryptCondition): Promise<ProtectedKey>;
+  /**
+   * `owner` signs for the store where the network asks for it (the key service: the uid's
+   * subject or its decrypt delegate). Lit needs no signature to encrypt and ignores it.
+   */
+  protect(dataKey: Uint8Array, condition: DecryptCondition, owner?: RequesterSigner): Promise<ProtectedKey>;
   unlock(protectedKey: ProtectedKey, requester: RequesterSigner): Promise<Uint8Array>;
 }

@@ -1,7 +1,8 @@
 /**
  * KeyAccess through the local key service (the default in development and tests). The service
  * evaluates the same `canDecrypt` condition Lit would, against the configured chain, after a
- * SIWE signature from the requester. The client checks the challenge before signing it.
+ * SIWE signature from the requester; a store needs a SIWE signature from the uid's subject (or
+ * its decrypt delegate). The client checks every challenge before signing it.
  */
 import {
   base64ToBytes,
@@ -11,7 +12,9 @@ import {
   type ErrorResponse,
   keyResource,
   type ReleaseResponse,
+  STORE_CHALLENGE_STATEMENT,
   type StoreKeyResponse,
+  storeResource,
 } from "@onekey/keyservice/protocol";
 import { parseSiweMessage } from "viem/siwe";
 import {
@@ -41,9 +44,25 @@ export class KeyServiceKeyAccess implements KeyAccess {
     this.url = options.url.replace(/\/+$/, "");
   }
 
-  async protect(dataKey: Uint8Array, condition: DecryptCondition): Promise<ProtectedKey> {
+  async protect(dataKey: Uint8Array, condition: DecryptCondition, owner?: RequesterSigner): Promise<ProtectedKey> {
     if (dataKey.length !== 32) throw new KeyAccessConditionError("the data key must be 32 bytes");
-    const { keyId } = await this.post<StoreKeyResponse>("/v1/keys", { condition, dataKey: bytesToBase64(dataKey) });
+    if (owner === undefined) {
+      throw new KeyAccessAuthError("the key service stores a key only when the subject or its delegate signs");
+    }
+    const challenge = await this.post<ChallengeResponse>("/v1/keys/challenge", {
+      address: owner.address,
+      domain: this.options.domain,
+      uri: this.options.uri,
+      condition,
+    });
+    this.checkChallenge(challenge.message, STORE_CHALLENGE_STATEMENT, storeResource(condition), condition, owner);
+    const signature = await this.sign(owner, challenge.message, "the wallet did not sign the key store challenge");
+    const { keyId } = await this.post<StoreKeyResponse>("/v1/keys", {
+      condition,
+      dataKey: bytesToBase64(dataKey),
+      message: challenge.message,
+      signature,
+    });
     return { v: 1, scheme: "keyservice", condition, keyservice: { url: this.url, keyId } };
   }
 
@@ -60,13 +79,12 @@ export class KeyServiceKeyAccess implements KeyAccess {
       domain: this.options.domain,
       uri: this.options.uri,
     });
-    this.checkChallenge(challenge.message, keyId, protectedKey.condition, requester);
-    let signature: `0x${string}`;
-    try {
-      signature = await requester.signMessage({ message: challenge.message });
-    } catch (error) {
-      throw new KeyAccessAuthError("the wallet did not sign the key release challenge", { cause: error });
-    }
+    this.checkChallenge(challenge.message, CHALLENGE_STATEMENT, keyResource(keyId), protectedKey.condition, requester);
+    const signature = await this.sign(
+      requester,
+      challenge.message,
+      "the wallet did not sign the key release challenge",
+    );
     const { dataKey } = await this.post<ReleaseResponse>(`/v1/keys/${keyId}/release`, {
       message: challenge.message,
       signature,
@@ -77,10 +95,19 @@ export class KeyServiceKeyAccess implements KeyAccess {
     return key;
   }
 
-  /** Sign only a OneKey release challenge for this key, account, chain and dApp: nothing else. */
+  private async sign(signer: RequesterSigner, message: string, refused: string): Promise<`0x${string}`> {
+    try {
+      return await signer.signMessage({ message });
+    } catch (error) {
+      throw new KeyAccessAuthError(refused, { cause: error });
+    }
+  }
+
+  /** Sign only a OneKey challenge of this kind, for this key or uid, account, chain and dApp. */
   private checkChallenge(
     message: string,
-    keyId: string,
+    statement: string,
+    resource: string,
     condition: DecryptCondition,
     requester: RequesterSigner,
   ): void {
@@ -90,9 +117,9 @@ export class KeyServiceKeyAccess implements KeyAccess {
       parsed.domain === this.options.domain &&
       parsed.uri === this.options.uri &&
       parsed.chainId === condition.chainId &&
-      parsed.statement === CHALLENGE_STATEMENT &&
+      parsed.statement === statement &&
       parsed.resources?.length === 1 &&
-      parsed.resources[0] === keyResource(keyId);
+      parsed.resources[0] === resource;
     if (!expected) throw new KeyAccessAuthError("the key service asked to sign an unexpected message; refusing");
   }
 
@@ -118,6 +145,7 @@ function errorFromResponse(status: number, payload: Partial<ErrorResponse> | und
   const detail = payload?.message ?? `HTTP ${status}`;
   switch (payload?.error) {
     case "ConditionNotMet":
+    case "StoreNotAllowed":
       return new KeyAccessDeniedError(detail);
     case "ChallengeInvalid":
     case "SignatureInvalid":
@@ -126,6 +154,7 @@ function errorFromResponse(status: number, payload: Partial<ErrorResponse> | und
       return new ProtectedKeyInvalidError(detail);
     case "RequestInvalid":
     case "ChainNotSupported":
+    case "KeyExists":
     case "BodyTooLarge":
       return new KeyAccessConditionError(detail);
     default:

@@ -1,4 +1,9 @@
-import { CHALLENGE_STATEMENT, keyResource } from "@onekey/keyservice/protocol";
+import {
+  CHALLENGE_STATEMENT,
+  keyResource,
+  STORE_CHALLENGE_STATEMENT,
+  storeResource,
+} from "@onekey/keyservice/protocol";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { describe, expect, it } from "vitest";
@@ -49,12 +54,84 @@ function client(service: { fetch: typeof fetch }) {
 }
 
 describe("KeyServiceKeyAccess", () => {
-  it("protects by storing the key under the condition", async () => {
-    const service = fakeService({ "/v1/keys": [201, { keyId }] });
+  const storeChallenge = (overrides: Partial<Parameters<typeof createSiweMessage>[0]> = {}) =>
+    challenge({ statement: STORE_CHALLENGE_STATEMENT, resources: [storeResource(condition)], ...overrides });
+
+  it("protects: asks a store challenge for the owner, signs it, and stores the key under the condition", async () => {
+    const message = storeChallenge();
+    const service = fakeService({
+      "/v1/keys/challenge": [200, { message, expiresAt: "2030-01-01T00:00:00Z" }],
+      "/v1/keys": [201, { keyId }],
+    });
     const dataKey = new Uint8Array(32).fill(0xab);
-    expect(await client(service).protect(dataKey, condition)).toEqual(blob);
-    expect(service.requests).toEqual([{ path: "/v1/keys", body: { condition, dataKey: btoa("\xab".repeat(32)) } }]);
+    expect(await client(service).protect(dataKey, condition, account)).toEqual(blob);
+    expect(service.requests).toEqual([
+      {
+        path: "/v1/keys/challenge",
+        body: { address: account.address, domain: "localhost:5173", uri: "http://localhost:5173", condition },
+      },
+      {
+        path: "/v1/keys",
+        body: {
+          condition,
+          dataKey: btoa("\xab".repeat(32)),
+          message,
+          signature: await account.signMessage({ message }),
+        },
+      },
+    ]);
   });
+
+  it("refuses to protect without an owner to sign, before asking the service anything", async () => {
+    const service = fakeService({});
+    await expect(client(service).protect(new Uint8Array(32), condition)).rejects.toBeInstanceOf(KeyAccessAuthError);
+    expect(service.requests).toEqual([]);
+  });
+
+  const forgedStores: [string, string][] = [
+    ["a release instead of a store", storeChallenge({ statement: CHALLENGE_STATEMENT })],
+    ["another uid", storeChallenge({ resources: [storeResource({ ...condition, uid: `0x${"ee".repeat(32)}` })] })],
+    ["another account", storeChallenge({ address: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" })],
+    ["another site", storeChallenge({ domain: "evil.example", uri: "https://evil.example" })],
+  ];
+  for (const [what, message] of forgedStores) {
+    it(`refuses to sign a store challenge for ${what}`, async () => {
+      let signed = false;
+      const owner = {
+        address: account.address,
+        signMessage: async () => {
+          signed = true;
+          return "0x" as const;
+        },
+      };
+      const service = fakeService({ "/v1/keys/challenge": [200, { message, expiresAt: "" }] });
+      await expect(client(service).protect(new Uint8Array(32), condition, owner)).rejects.toBeInstanceOf(
+        KeyAccessAuthError,
+      );
+      expect(signed).toBe(false);
+      expect(service.requests).toHaveLength(1);
+    });
+  }
+
+  const storeFailures: [number, string, new (...args: never[]) => Error][] = [
+    [403, "StoreNotAllowed", KeyAccessDeniedError],
+    [409, "KeyExists", KeyAccessConditionError],
+    [401, "SignatureInvalid", KeyAccessAuthError],
+    [400, "RequestInvalid", KeyAccessConditionError],
+  ];
+  for (const [status, code, errorClass] of storeFailures) {
+    it(`maps ${status} ${code} on store to ${errorClass.name}`, async () => {
+      const service = fakeService({
+        "/v1/keys/challenge": [200, { message: storeChallenge(), expiresAt: "" }],
+        "/v1/keys": [status, { error: code, message: `service says ${code}` }],
+      });
+      const error = await client(service)
+        .protect(new Uint8Array(32), condition, account)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(errorClass);
+      expect((error as Error).message).toContain(`service says ${code}`);
+    });
+  }
 
   it("unlocks: asks a challenge for the requester, signs it, and returns the released key", async () => {
     const message = challenge();
@@ -119,7 +196,9 @@ describe("KeyServiceKeyAccess", () => {
 
   it("reports an unreachable service, a declining wallet and a blob for another service", async () => {
     const down = { fetch: (async () => Promise.reject(new TypeError("fetch failed"))) as typeof fetch };
-    await expect(client(down).protect(new Uint8Array(32), condition)).rejects.toBeInstanceOf(KeyAccessUnavailableError);
+    await expect(client(down).protect(new Uint8Array(32), condition, account)).rejects.toBeInstanceOf(
+      KeyAccessUnavailableError,
+    );
 
     const service = fakeService({ [`/v1/keys/${keyId}/challenge`]: [200, { message: challenge(), expiresAt: "" }] });
     const declining = { address: account.address, signMessage: () => Promise.reject(new Error("User rejected")) };
