@@ -1,19 +1,22 @@
 /**
  * The local stand-ins for the privacy networks in `npm run dev`: arlocal (Arweave gateway,
- * ONEKEY_ARLOCAL_PORT, default 1984) and the local key service (Lit's stand-in,
- * ONEKEY_KEYSERVICE_PORT, default 4010) reading the dev chain. Fresh each start: arlocal's
- * database lives in .dev/arlocal and is removed on start and stop; the key service keeps keys in
- * memory (the chain they are bound to is fresh too).
+ * ONEKEY_ARLOCAL_PORT, default 1984), the local ANS-104 bundler node (the Irys/Turbo stand-in
+ * and the local upload target, ONEKEY_DATA_BUNDLER_PORT, default 1985) and the local key service
+ * (Lit's stand-in, ONEKEY_KEYSERVICE_PORT, default 4010) reading the dev chain. Fresh each start:
+ * arlocal's database (.dev/arlocal) and the bundler's items (.dev/data-bundler) are removed on
+ * start and stop; the key service keeps keys in memory (the chain they are bound to is fresh too).
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startArlocalAt } from "./arlocal.js";
+import { startLocalBundler } from "./local-bundler.js";
 import { repoRoot, startProcess, waitFor } from "./processes.js";
 
 export type PortFor = (variable: string, fallback: number, what: string) => Promise<number>;
 
 export interface DevPrivacy {
   arlocalUrl: string;
+  bundlerUrl: string;
   keyserviceUrl: string;
   /** Lines for the dev summary, already indented. */
   summary: string[];
@@ -32,6 +35,13 @@ export async function startDevPrivacy(options: {
     dbPath,
   });
 
+  const bundlerDir = join(repoRoot, ".dev", "data-bundler");
+  rmSync(bundlerDir, { recursive: true, force: true });
+  const bundler = await startLocalBundler({
+    port: await options.portFor("ONEKEY_DATA_BUNDLER_PORT", 1985, "ANS-104 bundler node"),
+    dataDir: bundlerDir,
+  });
+
   const keyservicePort = await options.portFor("ONEKEY_KEYSERVICE_PORT", 4010, "key service");
   const keyserviceUrl = `http://127.0.0.1:${keyservicePort}`;
   const keyservice = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -43,7 +53,9 @@ export async function startDevPrivacy(options: {
       KEYSERVICE_DATA_DIR: "",
     },
   });
-  const stopArlocal = async () => {
+  const stopStorage = async () => {
+    await bundler.stop();
+    rmSync(bundlerDir, { recursive: true, force: true });
     await arlocal.stop();
     rmSync(dbPath, { recursive: true, force: true });
   };
@@ -54,20 +66,22 @@ export async function startDevPrivacy(options: {
     });
   } catch (error) {
     await keyservice.stop();
-    await stopArlocal();
+    await stopStorage();
     throw error;
   }
 
   return {
     arlocalUrl: arlocal.url,
+    bundlerUrl: bundler.url,
     keyserviceUrl,
     summary: [
       `  arlocal    ${arlocal.url} (local Arweave gateway; data in .dev/arlocal, removed on stop)`,
+      `  uploads    ${bundler.url} (local ANS-104 bundler node: POST /tx, GET /<id>; data in .dev/data-bundler)`,
       `  keys       ${keyserviceUrl} (local key service, Lit's stand-in; releases on canDecrypt)`,
     ],
     async stop() {
       await keyservice.stop();
-      await stopArlocal();
+      await stopStorage();
     },
   };
 }

@@ -4,27 +4,27 @@
  *
  *   - encrypt / decrypt throughput for 1 MiB and 50 MiB records (streamed, 1 MiB chunks);
  *   - peak JS heap (V8 heap + ArrayBuffer backing stores, sampled over CDP) while encrypting 50 MiB;
- *   - 10 MiB end to end: encrypt, keccak256, sign as ANS-104, upload to arlocal until readable;
+ *   - 10 MiB end to end: encrypt, keccak256, sign as ANS-104, upload to the local ANS-104 bundler
+ *     node (binary POST /tx, signature verified with arbundles, persisted) until it reports it stored;
  *   - `openssl speed -evp aes-256-gcm` (16 KiB blocks).
  *
  * MB/s are decimal (10^6 bytes per second). Ends with one JSON line.
  */
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadavg } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Arweave from "arweave";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
-import { ArlocalStorage } from "../src/privacy/storage/arlocal-storage.js";
-import { startArlocal } from "../test/support/arlocal.js";
+import { startLocalBundler } from "../../scripts/lib/local-bundler.js";
 import { assertChromiumInstalled, chromiumArgs, chromiumPath, isLoopbackUrl } from "../test/support/chromium.js";
 
 const MiB = 2 ** 20;
 const here = dirname(fileURLToPath(import.meta.url));
-// Hardhat's public test key #1: signs bench uploads to a local arlocal, never anything real.
+// Hardhat's public test key #1: signs bench uploads to the local bundler, never anything real.
 const BENCH_SIGNER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
 type Bench = {
@@ -33,8 +33,7 @@ type Bench = {
   decrypt(): Promise<number>;
   endToEnd(params: {
     size: number;
-    arlocalUrl: string;
-    jwk: unknown;
+    bundlerUrl: string;
     signerKey: string;
   }): Promise<{ ms: number; phases: Record<string, number> }>;
 };
@@ -80,9 +79,8 @@ async function main() {
   await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
   const siteUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
 
-  const arlocal = await startArlocal();
-  const jwk = await Arweave.init({}).wallets.generate();
-  await ArlocalStorage.fund(arlocal.url, jwk);
+  const bundlerDir = mkdtempSync(join(tmpdir(), "onekey-bench-bundler-"));
+  const bundler = await startLocalBundler({ dataDir: bundlerDir });
 
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
   try {
@@ -150,8 +148,7 @@ async function main() {
       e2e.push(
         await run((bench, params: never) => bench.endToEnd(params), {
           size: 10 * MiB,
-          arlocalUrl: arlocal.url,
-          jwk,
+          bundlerUrl: bundler.url,
           signerKey: BENCH_SIGNER_KEY,
         }),
       );
@@ -160,7 +157,7 @@ async function main() {
     const e2eMs = Math.round(e2eMedian.ms);
     const phases = Object.entries(e2eMedian.phases).map(([phase, ms]) => `${phase} ${Math.round(ms)}`);
     console.log(
-      `10 MiB end to end (encrypt + keccak + ANS-104 sign + upload to arlocal): ${e2eMs} ms, median of 3 (${phases.join(", ")} ms)`,
+      `10 MiB end to end (encrypt + keccak + ANS-104 sign + upload to the local bundler): ${e2eMs} ms, median of 3 (${phases.join(", ")} ms)`,
     );
 
     const openssl = opensslMbps();
@@ -183,7 +180,8 @@ async function main() {
     );
   } finally {
     await browser.close();
-    await arlocal.stop();
+    await bundler.stop();
+    rmSync(bundlerDir, { recursive: true, force: true });
     site.close();
   }
 }

@@ -1,5 +1,5 @@
 /**
- * What the benchmark runs inside headless Chromium: the production envelope, ANS-104 and arlocal
+ * What the benchmark runs inside headless Chromium: the production envelope, ANS-104 and bundler
  * code, bundled as-is. The Node side (crypto.ts) calls these through `window.onekeyBench`.
  */
 import { privateKeyToAccount } from "viem/accounts";
@@ -8,7 +8,7 @@ import { encryptEnvelope, encryptStream } from "../src/privacy/envelope/encrypt.
 import { ciphertextHash } from "../src/privacy/envelope/hash.js";
 import { generateDataKey } from "../src/privacy/envelope/subkeys.js";
 import { createDataItem } from "../src/privacy/storage/ans104.js";
-import { ArlocalStorage } from "../src/privacy/storage/arlocal-storage.js";
+import { BundlerStorage } from "../src/privacy/storage/bundler-storage.js";
 import { UploadQueue } from "../src/privacy/storage/upload-queue.js";
 import { MemoryUploadStateStore } from "../src/privacy/storage/upload-state.js";
 
@@ -103,11 +103,14 @@ const bench = {
     return performance.now() - started;
   },
 
-  /** 10 MB record: encrypt, hash, sign as ANS-104, upload to arlocal until readable; returns ms. */
-  async endToEnd(params: { size: number; arlocalUrl: string; jwk: never; signerKey: `0x${string}` }) {
+  /**
+   * 10 MB record: encrypt, hash, sign as ANS-104, upload to the local bundler node through the
+   * upload queue (which then asks the node that the item is stored); returns ms.
+   */
+  async endToEnd(params: { size: number; bundlerUrl: string; signerKey: `0x${string}` }) {
     const plaintext = randomBytes(params.size);
     const signer = privateKeyToAccount(params.signerKey);
-    const storage = new ArlocalStorage({ url: params.arlocalUrl, jwk: params.jwk });
+    const storage = new BundlerStorage({ url: params.bundlerUrl });
     const started = performance.now();
     const envelope = await encryptEnvelope(plaintext, { dataKey: generateDataKey(), context });
     const encrypted = performance.now();

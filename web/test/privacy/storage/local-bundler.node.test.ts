@@ -1,0 +1,114 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { keccak256 } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningLocalBundler, startLocalBundler } from "../../../../scripts/lib/local-bundler.js";
+import { encryptEnvelope } from "../../../src/privacy/envelope/encrypt.js";
+import { generateDataKey } from "../../../src/privacy/envelope/subkeys.js";
+import { createDataItem } from "../../../src/privacy/storage/ans104.js";
+import { BundlerStorage } from "../../../src/privacy/storage/bundler-storage.js";
+import { IntegrityError, StorageNotFoundError, StorageRejectedError } from "../../../src/privacy/storage/storage.js";
+import { type UploadEvent, UploadQueue } from "../../../src/privacy/storage/upload-queue.js";
+import { MemoryUploadStateStore } from "../../../src/privacy/storage/upload-state.js";
+import { readVerifiedEnvelope } from "../../../src/privacy/storage/verified-read.js";
+import { context, patternBytes } from "../envelope/fixtures.js";
+import { testPrivateKey } from "../keys/fixtures.js";
+
+// The local ANS-104 bundler node against web's own data items and storage adapter: arbundles
+// verifies what ans104.ts signs, so the two implementations check each other.
+
+const signer = privateKeyToAccount(testPrivateKey);
+const tags = [{ name: "Content-Type", value: "application/x-onekey-envelope" }];
+const scratch = mkdtempSync(join(tmpdir(), "onekey-bundler-"));
+const dataDir = join(scratch, "items");
+let bundler: RunningLocalBundler;
+let storage: BundlerStorage;
+
+beforeAll(async () => {
+  bundler = await startLocalBundler({ dataDir });
+  storage = new BundlerStorage({ url: bundler.url });
+});
+
+afterAll(async () => {
+  await bundler?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function envelopeItem(size: number) {
+  const envelope = await encryptEnvelope(patternBytes(size), { dataKey: generateDataKey(), context });
+  return { envelope, item: await createDataItem({ data: envelope, tags, signer }) };
+}
+
+async function postRaw(body: Uint8Array | string) {
+  const response = await fetch(`${bundler.url}/tx`, {
+    method: "POST",
+    headers: { "content-type": "application/octet-stream" },
+    body: body as BodyInit,
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("local ANS-104 bundler node", () => {
+  it("takes a signed item through the upload queue, answers with its receipt and serves its data", async () => {
+    const { envelope, item } = await envelopeItem(3 * 2 ** 20 + 17);
+    expect(await storage.has(item.id)).toBe(false);
+    const events: UploadEvent[] = [];
+    const queue = new UploadQueue({ storage, state: new MemoryUploadStateStore() });
+    queue.on((event) => events.push(event));
+    const job = await queue.upload(item);
+    expect(job.status).toBe("done");
+    expect(events.at(-1)).toMatchObject({ type: "done" });
+    expect(await storage.has(item.id)).toBe(true);
+    expect(await readVerifiedEnvelope(storage, { storageId: item.id, ciphertextHash: keccak256(envelope) })).toEqual(
+      envelope,
+    );
+    const head = await fetch(`${bundler.url}/${item.idBase64Url}`, { method: "HEAD" });
+    expect(head.headers.get("content-type")).toBe("application/x-onekey-envelope");
+    expect(Number(head.headers.get("content-length"))).toBe(envelope.length);
+    // The integrity check on read still refuses a hash the attestation does not name.
+    await expect(
+      readVerifiedEnvelope(storage, { storageId: item.id, ciphertextHash: keccak256(new Uint8Array(1)) }),
+    ).rejects.toBeInstanceOf(IntegrityError);
+  });
+
+  it("answers a resent item with the same receipt and stores it once", async () => {
+    const { item } = await envelopeItem(1000);
+    const first = await postRaw(item.bytes);
+    const second = await postRaw(item.bytes);
+    expect(first).toMatchObject({ status: 200, body: { id: item.idBase64Url, winc: "0" } });
+    expect(second).toEqual(first);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith(item.idBase64Url))).toHaveLength(3);
+  });
+
+  it("refuses a tampered item, a forged signature and garbage with a 400, and keeps none of them", async () => {
+    const { item } = await envelopeItem(5000);
+    const before = readdirSync(dataDir).length;
+    const tampered = item.bytes.slice();
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1;
+    const forged = item.bytes.slice();
+    forged[2 + 10] = (forged[2 + 10] as number) ^ 0x80; // inside the 65-byte signature
+    const invalid = { status: 400, body: { error: "the body is not a validly signed ANS-104 data item" } };
+    expect(await postRaw(tampered)).toEqual(invalid);
+    expect(await postRaw(forged)).toEqual(invalid);
+    expect(await postRaw("not a data item")).toEqual(invalid);
+    expect(await postRaw(new Uint8Array(0))).toEqual({
+      status: 400,
+      body: { error: "the body is empty: send the signed data item's bytes" },
+    });
+    expect(readdirSync(dataDir).length).toBe(before);
+    expect(await storage.has(item.id)).toBe(false);
+    await expect(storage.upload({ ...item, bytes: tampered })).rejects.toBeInstanceOf(StorageRejectedError);
+    await expect(storage.download(item.id)).rejects.toBeInstanceOf(StorageNotFoundError);
+  });
+
+  it("keeps items across a restart on the same data dir", async () => {
+    const { envelope, item } = await envelopeItem(2048);
+    await storage.upload(item);
+    await bundler.stop();
+    bundler = await startLocalBundler({ dataDir });
+    storage = new BundlerStorage({ url: bundler.url });
+    expect(await storage.download(item.id)).toEqual(envelope);
+  });
+});
