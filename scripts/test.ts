@@ -41,13 +41,14 @@ const steps: Step[] = [
   { name: "lint:ts", command: "biome check ." },
   { name: "lint:sol", command: "solhint --max-warnings 0 'contracts/**/*.sol'" },
   { name: "compile", command: "hardhat compile --quiet" },
-  { name: "types", command: "tsc -p . && tsc -p issuer && tsc -p indexer && npm run -s typecheck:web" },
+  { name: "types", command: "tsc -p . && tsc -p issuer && tsc -p indexer && tsc -p sdk && npm run -s typecheck:web" },
   { name: "deploy-book", command: "tsx scripts/deploy-book.ts --check" },
   { name: "sol", command: "hardhat test solidity --no-compile --snapshot-check", counts: hardhatCounts },
   { name: "integration", command: "hardhat test nodejs --no-compile", counts: hardhatCounts },
   { name: "issuer", command: "npm run -s test:issuer", counts: vitestCounts },
   { name: "web", command: "npm run -s test:web", counts: vitestCounts },
   { name: "indexer", command: "npm run -s test:indexer", counts: vitestCounts },
+  { name: "sdk", command: "npm run -s test -w @onekey/sdk", counts: vitestCounts },
   { name: "coverage", command: "npm run -s coverage" },
 ];
 

@@ -115,7 +115,16 @@ ponder.on("KycRegistry:AttestationCreated", async ({ event, context }) => {
     type: "attestation.created",
     projectIds: row.consentedProjectIds,
     subject,
-    payload: { uid, subject, issuer, level, issuedAt, expiresAt, previousUid: previous?.uid ?? null },
+    payload: {
+      uid,
+      subject,
+      issuer,
+      level,
+      // uint40 times decode as numbers; webhooks carry every on-chain integer as a decimal string.
+      issuedAt: String(issuedAt),
+      expiresAt: String(expiresAt),
+      previousUid: previous?.uid ?? null,
+    },
   });
 });
 
@@ -126,7 +135,7 @@ ponder.on("KycRegistry:AttestationRevoked", async ({ event, context }) => {
     type: "attestation.revoked",
     projectIds: row?.consentedProjectIds ?? [],
     subject,
-    payload: { uid, subject, revoker, revokedAt },
+    payload: { uid, subject, revoker, revokedAt: String(revokedAt) },
   });
 });
 
@@ -134,10 +143,10 @@ ponder.on("KycRegistry:RecordErased", async ({ event, context }) => {
   const { uid, subject, erasedAt } = event.args;
   const row = await endAttestation(context, event, uid, subject, { status: "erased" });
   await writeOutbox(context, event, {
-    type: "attestation.erased",
+    type: "record.erased",
     projectIds: row?.consentedProjectIds ?? [],
     subject,
-    payload: { uid, subject, erasedAt },
+    payload: { uid, subject, erasedAt: String(erasedAt) },
   });
 });
 

@@ -75,8 +75,9 @@ if (paymasterSources) {
     const row = await budgetRow(context, projectId, event.block.timestamp);
     // Validation reserved the maximum cost and postOp returned the rest: net, the balance fell
     // by exactly `actualCost`.
+    const balance = row.balance - actualCost;
     await context.db.update(budgets, { projectId }).set({
-      balance: row.balance - actualCost,
+      balance,
       totalSpent: row.totalSpent + actualCost,
       operations: row.operations + 1,
       updatedAt: event.block.timestamp,
@@ -99,7 +100,7 @@ if (paymasterSources) {
       type: "sponsorship.operation",
       projectIds: [projectId],
       subject: sender,
-      payload: { projectId, sender, userOpHash, actualCost },
+      payload: { projectId, sender, userOpHash, actualCost, balance },
     });
   });
 

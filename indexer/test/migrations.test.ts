@@ -15,7 +15,19 @@ async function tables(db: Kysely<ApiDatabase>): Promise<string[]> {
   return rows.map((r) => r.name).filter((n) => !n.startsWith("api_migrations"));
 }
 
-const ALL = ["api_keys", "audit_log", "sessions", "siwe_nonces"];
+const ALL = [
+  "api_keys",
+  "audit_log",
+  "sessions",
+  "siwe_nonces",
+  "webhook_attempts",
+  "webhook_cursors",
+  "webhook_deliveries",
+  "webhook_endpoints",
+  "webhook_events",
+  "webhook_settings",
+];
+const APPLIED = ["0001_auth", "0002_api_keys_audit", "0003_webhooks"];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {
   let store: ApiDb;
@@ -39,7 +51,7 @@ describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) =>
 
   it("migrates up to the latest version in the API's own schema", async () => {
     await migrate(store.db, "latest");
-    expect(await appliedMigrations(store.db)).toEqual(["0001_auth", "0002_api_keys_audit"]);
+    expect(await appliedMigrations(store.db)).toEqual(APPLIED);
     expect(await tables(store.db)).toEqual(ALL);
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
     expect(rows[0]?.schema).toBe(kind === "postgres" ? "onekey_api_test" : "onekey_api");
@@ -57,9 +69,9 @@ describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) =>
       .execute();
     const result = await migrate(store.db, "down");
     expect(result.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual([
-      ["0002_api_keys_audit", "Down", "Success"],
+      ["0003_webhooks", "Down", "Success"],
     ]);
-    expect(await tables(store.db)).toEqual(["sessions", "siwe_nonces"]);
+    expect(await tables(store.db)).toEqual(["api_keys", "audit_log", "sessions", "siwe_nonces"]);
     const kept = await store.db.selectFrom("siwe_nonces").select("nonce").execute();
     expect(kept).toEqual([{ nonce: "kept" }]);
   });
@@ -76,7 +88,7 @@ describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) =>
 
   it("rejects an unknown target migration without changing anything", async () => {
     await expect(migrate(store.db, { to: "0099_missing" })).rejects.toThrow(/0099_missing/);
-    expect(await appliedMigrations(store.db)).toEqual(["0001_auth", "0002_api_keys_audit"]);
+    expect(await appliedMigrations(store.db)).toEqual(APPLIED);
   });
 
   it("refuses to run code older than the database (a newer migration is applied)", async () => {
@@ -85,7 +97,7 @@ describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) =>
     );
     await expect(migrate(store.db, "latest")).rejects.toThrow(/0099_from_a_newer_version/);
     await sql`delete from api_migrations where name = '0099_from_a_newer_version'`.execute(store.db);
-    expect(await appliedMigrations(store.db)).toEqual(["0001_auth", "0002_api_keys_audit"]);
+    expect(await appliedMigrations(store.db)).toEqual(APPLIED);
   });
 
   it("serialises concurrent queries around a transaction (no query runs inside another's transaction)", async () => {

@@ -23,6 +23,7 @@ import type { ReadModel } from "./model.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerTenantRoutes } from "./routes/tenant.js";
+import { registerWebhookRoutes } from "./routes/webhooks.js";
 import type { ApiDatabase } from "./store/types.js";
 
 export interface ApiEnv {
@@ -255,6 +256,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   registerAuthRoutes(app, kit);
   registerAdminRoutes(app, kit);
   registerTenantRoutes(app, kit);
+  registerWebhookRoutes(app, kit);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",

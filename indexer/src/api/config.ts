@@ -4,6 +4,9 @@
  */
 import { z } from "zod";
 import { readIndexerEnv, withoutEmpty } from "../env.js";
+import type { DestinationMode } from "../webhooks/destinations.js";
+import { parseConfirmations } from "../webhooks/policy.js";
+import { parseEncryptionKey } from "../webhooks/secrets.js";
 import type { ApiDbTarget } from "./store/db.js";
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -26,6 +29,13 @@ const ApiEnvSchema = z.object({
   ONEKEY_API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   ONEKEY_API_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   ONEKEY_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Seals endpoint signing secrets at rest; the webhook routes answer 503 without it. */
+  ONEKEY_WEBHOOK_ENCRYPTION_KEY: z.string().min(1).optional(),
+  ONEKEY_WEBHOOK_MODE: z.enum(["local", "production"]).optional(),
+  ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS: z
+    .string()
+    .regex(/^(finalized|\d{1,4})$/, 'must be "finalized" or a number of blocks')
+    .default("finalized"),
 });
 
 export interface ApiConfig {
@@ -42,6 +52,13 @@ export interface ApiConfig {
   apiKeyCacheMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   metricsToken?: string;
+  webhooks: {
+    encryptionKey?: Buffer;
+    mode: DestinationMode;
+    /** null = deliver on finality. */
+    defaultConfirmations: number | null;
+    schema: string;
+  };
 }
 
 export function readApiConfig(source: Record<string, string | undefined> = process.env): ApiConfig {
@@ -54,6 +71,14 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
   const env = parsed.data;
   const siweDomain = env.ONEKEY_SIWE_DOMAIN ?? (indexer.network === "local" ? "localhost" : undefined);
   if (!siweDomain) throw new Error(`Invalid API environment: ONEKEY_SIWE_DOMAIN is required for ${indexer.network}`);
+  let encryptionKey: Buffer | undefined;
+  try {
+    encryptionKey = env.ONEKEY_WEBHOOK_ENCRYPTION_KEY
+      ? parseEncryptionKey(env.ONEKEY_WEBHOOK_ENCRYPTION_KEY)
+      : undefined;
+  } catch (error) {
+    throw new Error(`Invalid API environment: ${(error as Error).message}`);
+  }
   return {
     chainId: indexer.chainId,
     store: indexer.databaseUrl
@@ -69,5 +94,11 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
     apiKeyCacheMs: env.ONEKEY_API_KEY_CACHE_MS,
     logLevel: env.ONEKEY_API_LOG_LEVEL,
     metricsToken: env.ONEKEY_METRICS_TOKEN,
+    webhooks: {
+      encryptionKey,
+      mode: env.ONEKEY_WEBHOOK_MODE ?? (indexer.network === "local" ? "local" : "production"),
+      defaultConfirmations: parseConfirmations(env.ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS),
+      schema: indexer.databaseUrl ? env.ONEKEY_API_SCHEMA : "onekey_api",
+    },
   };
 }

@@ -5,6 +5,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Hex } from "viem";
+import { WEBHOOK_EVENT_TYPES } from "../webhooks/events.js";
+import { MAX_ENDPOINT_RATE_LIMIT } from "../webhooks/policy.js";
 import { SCOPES } from "./auth/apiKeys.js";
 
 const UINT64_MAX = 2n ** 64n - 1n;
@@ -296,3 +298,152 @@ export const SponsoredOperation = z
     transactionHash: z.string(),
   })
   .openapi("SponsoredOperation");
+
+// ---------------------------------------------------------------- webhooks
+
+const EventTypeList = z
+  .array(z.enum(WEBHOOK_EVENT_TYPES))
+  .max(WEBHOOK_EVENT_TYPES.length)
+  .openapi({ description: "Event types to receive; empty or absent means all" });
+
+const EndpointUrl = z.string().min(1).max(2048).openapi({ example: "https://hooks.example.com/onekey" });
+const RateLimit = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_ENDPOINT_RATE_LIMIT)
+  .openapi({ description: "Requests per second this endpoint accepts" });
+
+export const EndpointParams = z.object({
+  endpointId: z
+    .string()
+    .regex(/^ep_[A-Za-z0-9_-]{12}$/, "must be an endpoint id (ep_...)")
+    .openapi({ param: { name: "endpointId", in: "path" } }),
+});
+
+export const DeliveryParams = z.object({
+  deliveryId: z
+    .string()
+    .regex(/^dlv_[0-9a-f]{24}$/, "must be a delivery id (dlv_...)")
+    .openapi({ param: { name: "deliveryId", in: "path" } }),
+});
+
+export const CreateEndpointBody = z
+  .strictObject({
+    url: EndpointUrl,
+    eventTypes: EventTypeList.optional(),
+    description: z.string().trim().max(200).optional(),
+    rateLimitPerSecond: RateLimit.optional(),
+  })
+  .openapi("CreateWebhookEndpointRequest");
+
+export const UpdateEndpointBody = z
+  .strictObject({
+    url: EndpointUrl.optional(),
+    eventTypes: EventTypeList.optional(),
+    description: z.string().trim().max(200).nullable().optional(),
+    rateLimitPerSecond: RateLimit.optional(),
+    enabled: z.boolean().optional().openapi({ description: "true re-enables a disabled endpoint" }),
+  })
+  .openapi("UpdateWebhookEndpointRequest");
+
+export const RotateSecretBody = z
+  .strictObject({
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(24 * 3600)
+      .openapi({ description: "How long deliveries also carry a signature by the old secret (default 24 h)" }),
+  })
+  .openapi("RotateWebhookSecretRequest");
+
+export const DeliveriesQuery = z.strictObject({
+  endpointId: EndpointParams.shape.endpointId.optional(),
+  status: z.enum(["held", "pending", "delivering", "failed", "delivered", "dead", "cancelled"]).optional(),
+  cursor: CursorString.optional(),
+  limit: Limit(100, 50),
+});
+
+export const ReplayRangeBody = z
+  .strictObject({
+    endpointId: EndpointParams.shape.endpointId,
+    since: z.iso.datetime({ offset: true }),
+    until: z.iso.datetime({ offset: true }),
+  })
+  .refine((b) => Date.parse(b.since) <= Date.parse(b.until), { message: "must not be before since", path: ["until"] })
+  .openapi("ReplayWebhooksRequest");
+
+export const WebhookSettingsBody = z
+  .strictObject({
+    confirmations: z
+      .union([z.literal("finalized"), z.number().int().min(0).max(1000)])
+      .openapi({ description: '"finalized", or deliver after N blocks and retract on a reorg' }),
+    budgetLowThreshold: z
+      .string()
+      .regex(/^[0-9]{1,78}$/, "must be a decimal amount of wei")
+      .openapi({ description: "budget.low fires when the balance falls below this (wei)" }),
+  })
+  .partial()
+  .openapi("WebhookSettingsRequest");
+
+export const WebhookEndpoint = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    eventTypes: z.array(z.string()),
+    description: z.string().nullable(),
+    rateLimitPerSecond: z.number().int(),
+    enabled: z.boolean(),
+    disabledAt: Time.nullable(),
+    disabledReason: z.string().nullable().openapi({ description: "Why the endpoint was disabled (the notice)" }),
+    secretRotatedUntil: Time.nullable().openapi({ description: "Until when the previous secret also signs" }),
+    createdAt: Time,
+  })
+  .openapi("WebhookEndpoint");
+
+export const CreatedEndpoint = z
+  .object({
+    endpoint: WebhookEndpoint,
+    secret: z.string().openapi({ description: "The whsec_ signing secret. Shown once: store it now." }),
+  })
+  .openapi("CreatedWebhookEndpoint");
+
+export const RotatedSecret = z
+  .object({ secret: z.string(), previousSecretExpiresAt: Time })
+  .openapi("RotatedWebhookSecret");
+
+export const WebhookDelivery = z
+  .object({
+    id: z.string(),
+    endpointId: z.string(),
+    eventId: z.string().openapi({ description: "The webhook-id header of every attempt" }),
+    eventType: z.string(),
+    status: z.string(),
+    attempts: z.number().int(),
+    lastStatusCode: z.number().int().nullable(),
+    nextAttemptAt: Time.nullable(),
+    createdAt: Time,
+    deliveredAt: Time.nullable(),
+  })
+  .openapi("WebhookDelivery");
+
+export const WebhookAttempt = z
+  .object({
+    attempt: z.number().int(),
+    at: Time,
+    statusCode: z.number().int().nullable(),
+    latencyMs: z.number().int(),
+    error: z.string().nullable(),
+  })
+  .openapi("WebhookAttempt");
+
+export const WebhookDeliveryDetail = WebhookDelivery.extend({
+  attempts: z.number().int(),
+  log: z.array(WebhookAttempt),
+}).openapi("WebhookDeliveryDetail");
+
+export const WebhookSettings = z
+  .object({ confirmations: z.union([z.literal("finalized"), z.number().int()]), budgetLowThreshold: z.string() })
+  .openapi("WebhookSettings");

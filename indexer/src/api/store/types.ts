@@ -46,4 +46,67 @@ export interface ApiDatabase {
     detail: ColumnType<unknown, string | undefined, string>;
     request_id: string | null;
   };
+  webhook_endpoints: {
+    id: string;
+    project_id: Int8;
+    url: string;
+    event_types: string[];
+    description: string | null;
+    rate_limit_per_second: number;
+    enabled: ColumnType<boolean, boolean | undefined, boolean>;
+    disabled_at: Timestamp | null;
+    disabled_reason: string | null;
+    secret_ciphertext: string;
+    previous_secret_ciphertext: string | null;
+    previous_secret_expires_at: Timestamp | null;
+    created_at: DefaultTimestamp;
+    updated_at: DefaultTimestamp;
+    deleted_at: Timestamp | null;
+  };
+  webhook_settings: {
+    project_id: Int8;
+    confirmations: number | null;
+    budget_low_threshold: ColumnType<string, string, string>;
+    updated_at: DefaultTimestamp;
+  };
+  webhook_events: {
+    id: string;
+    source_id: string;
+    outbox_id: string | null;
+    type: string;
+    project_ids: ColumnType<string[], string[], string[]>;
+    chain_id: number;
+    block_number: Int8 | null;
+    block_hash: string | null;
+    block_timestamp: Int8 | null;
+    transaction_hash: string | null;
+    log_index: number | null;
+    data: ColumnType<unknown, string, string>;
+    state: string;
+    created_at: DefaultTimestamp;
+  };
+  webhook_deliveries: {
+    id: string;
+    event_id: string;
+    endpoint_id: string;
+    project_id: Int8;
+    status: string;
+    confirmations: number | null;
+    attempts: ColumnType<number, number | undefined, number>;
+    next_attempt_at: Timestamp | null;
+    lease_until: Timestamp | null;
+    lease_pid: number | null;
+    last_status_code: number | null;
+    created_at: DefaultTimestamp;
+    delivered_at: Timestamp | null;
+  };
+  webhook_attempts: {
+    id: Serial8;
+    delivery_id: string;
+    attempt: number;
+    at: Timestamp;
+    status_code: number | null;
+    latency_ms: number;
+    error: string | null;
+  };
 }

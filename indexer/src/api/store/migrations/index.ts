@@ -5,8 +5,10 @@
 import type { Migration } from "kysely/migration";
 import * as auth from "./0001_auth.js";
 import * as apiKeysAudit from "./0002_api_keys_audit.js";
+import * as webhooks from "./0003_webhooks.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_auth": auth,
   "0002_api_keys_audit": apiKeysAudit,
+  "0003_webhooks": webhooks,
 };

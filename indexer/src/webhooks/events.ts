@@ -1,0 +1,85 @@
+/**
+ * The webhook event catalogue and the version-1 envelope every delivery carries. The worker
+ * builds envelopes from its `webhook_events` rows; the SDK (sdk/) mirrors these types.
+ */
+import { createHash } from "node:crypto";
+
+/** Every event type a project can subscribe to. */
+export const WEBHOOK_EVENT_TYPES = [
+  "attestation.created",
+  "attestation.revoked",
+  "attestation.expired",
+  "record.erased",
+  "consent.granted",
+  "consent.revoked",
+  "project.created",
+  "project.settings_updated",
+  "project.status_changed",
+  "project.role_granted",
+  "project.role_revoked",
+  "sponsorship.funded",
+  "sponsorship.withdrawn",
+  "sponsorship.operation",
+  "sponsorship.policy_set",
+  "budget.low",
+  "event.retracted",
+  "webhook.test",
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export const ENVELOPE_VERSION = 1;
+
+/** The stored event a delivery sends (a `webhook_events` row, as the worker reads it). */
+export interface StoredEvent {
+  id: string;
+  type: string;
+  chainId: number;
+  blockNumber: string | null;
+  blockHash: string | null;
+  blockTimestamp: string | null;
+  transactionHash: string | null;
+  logIndex: number | null;
+  data: unknown;
+  createdAt: Date;
+}
+
+/**
+ * `evt_` + 32 hex digits of sha256(source id). The source id is the outbox id
+ * (`chainId:blockHash:logIndex`, stable across restarts and re-indexing) or a synthetic key, so the
+ * same event always has the same id, on every retry, replay and endpoint.
+ */
+export function eventIdFor(sourceId: string): string {
+  return `evt_${createHash("sha256").update(sourceId).digest("hex").slice(0, 32)}`;
+}
+
+/** The JSON body of a delivery to `projectId`, with `finalized` judged at send time. */
+export function envelope(event: StoredEvent, projectId: string, finalized: boolean): string {
+  const seconds = event.blockTimestamp ?? String(Math.floor(event.createdAt.getTime() / 1000));
+  return JSON.stringify({
+    id: event.id,
+    type: event.type,
+    version: ENVELOPE_VERSION,
+    projectId,
+    chainId: event.chainId,
+    createdAt: new Date(Number(seconds) * 1000).toISOString(),
+    block:
+      event.blockNumber === null
+        ? null
+        : {
+            number: event.blockNumber,
+            hash: event.blockHash,
+            timestamp: event.blockTimestamp,
+            finalized,
+          },
+    transactionHash: event.transactionHash,
+    logIndex: event.logIndex,
+    data: event.data,
+  });
+}
+
+/** Whether an endpoint subscribed to `types` (empty = everything) receives `type`. */
+export function subscribes(types: readonly string[], type: string): boolean {
+  // Retractions follow the event they retract; tests are asked for explicitly.
+  if (type === "event.retracted" || type === "webhook.test") return true;
+  return types.length === 0 || types.includes(type);
+}
