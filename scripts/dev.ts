@@ -78,7 +78,7 @@ await waitFor(`issuer service on ${issuerUrl}`, async () => {
   return (await fetch(`${issuerUrl}/health`)).ok;
 });
 
-console.log("Starting the indexer (Ponder, PGlite) and tenant API...");
+console.log("Starting the indexer (Ponder), tenant API and webhook worker...");
 const indexer = await startDevIndexer({
   rpcUrl: chain.rpcUrl,
   port: await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer"),
@@ -93,6 +93,7 @@ OneKey local stack is up.
   bundler    ${alto.url} (Alto, EntryPoint v0.7 ${ENTRY_POINT_V07})
   paymaster  ${issuerUrl} (issuer service, ERC-7677; context { projectId })
   indexer    ${indexer.url} (tenant API, ${indexer.url}/openapi.json; log ${indexer.logFile})
+  webhooks   ${indexer.webhooks}
   book       deploy/deployments/local.json`);
 for (const line of privacy.summary) console.log(line);
 for (const [name, { address, startBlock }] of Object.entries(contracts)) {

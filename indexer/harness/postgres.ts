@@ -10,8 +10,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: ADMIN_URL });
+async function admin<T>(fn: (client: pg.Client) => Promise<T>, adminUrl = ADMIN_URL): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3_000 });
   await client.connect();
   try {
     return await fn(client);
@@ -21,10 +21,10 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** Creates a database named `<prefix>_<random>`; `drop()` removes it, closing leftover sessions. */
-export async function createTestDatabase(prefix = "onekey_indexer"): Promise<TestDatabase> {
+export async function createTestDatabase(prefix = "onekey_indexer", adminUrl = ADMIN_URL): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(5).toString("hex")}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
-  const url = new URL(ADMIN_URL);
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`), adminUrl);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     name,
@@ -43,6 +43,6 @@ export async function createTestDatabase(prefix = "onekey_indexer"): Promise<Tes
           await new Promise((r) => setTimeout(r, 50));
         }
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      }),
+      }, adminUrl),
   };
 }
