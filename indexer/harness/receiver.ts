@@ -11,7 +11,10 @@ export interface Received {
   id: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** performance.now() at arrival, for intervals. */
   at: number;
+  /** Wall clock at arrival, for checks against webhook-timestamp. */
+  wallAt: Date;
 }
 
 /** What a path answers: a status, "hang" (never answers), in order; the last one repeats. */
@@ -46,6 +49,7 @@ export async function startReceiver(options: { latencyMs?: number } = {}): Promi
         headers: req.headers,
         body: Buffer.concat(chunks).toString("utf8"),
         at: performance.now(),
+        wallAt: new Date(),
       };
       received.push(entry);
       receiver.onRequest?.(entry);

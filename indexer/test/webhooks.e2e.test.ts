@@ -6,7 +6,8 @@
  * with evm_revert, and a receiver that fails, hangs and answers 410.
  */
 
-import { projectRegistryAbi } from "@onekey/deploy";
+import { oneKeyPaymasterAbi, projectRegistryAbi } from "@onekey/deploy";
+import { isKnownWebhookEvent, OneKeyClient, verifyWebhook } from "@onekey/sdk";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import { type Account, createWalletClient, http } from "viem";
@@ -66,6 +67,9 @@ const ponderEnv = {
   ONEKEY_RATE_LIMIT_POINTS: "5000",
 };
 
+/** Every secret each receiver path was given, for the SDK check at the end. */
+const secretsByPath = new Map<string, string[]>();
+
 async function register(key: string, path: string, extra: Record<string, unknown> = {}) {
   const res = await api.post<{ endpoint: { id: string }; secret: string }>(
     "/v1/webhooks/endpoints",
@@ -73,6 +77,7 @@ async function register(key: string, path: string, extra: Record<string, unknown
     key,
   );
   expect(res.status, JSON.stringify(res.body)).toBe(201);
+  secretsByPath.set(path, [...(secretsByPath.get(path) ?? []), res.body.secret]);
   return res.body;
 }
 
@@ -287,6 +292,7 @@ describe("delivery", () => {
       keyP,
     );
     expect(rotated.status).toBe(200);
+    secretsByPath.get("/rotating")?.push(rotated.body.secret);
     const subject = await stack.onekey.newAccount();
     await stack.onekey.grantConsent(subject, projectP);
     await stack.onekey.revokeConsent(subject, projectP);
@@ -317,6 +323,57 @@ describe("delivery", () => {
       (l) => l.length > 0,
     );
     expect(parse(got!)).toMatchObject({ block: null, data: { uid, subject: subject.address.toLowerCase(), level: 2 } });
+  });
+});
+
+describe("integration surface", () => {
+  it("fires budget.low when a withdrawal takes the balance below the project's threshold", async () => {
+    const paymaster = stack.deployment.contracts.OneKeyPaymaster?.address as `0x${string}`;
+    const res = await api.request("PUT", "/v1/webhooks/settings", {
+      token: keyP,
+      body: { budgetLowThreshold: (15n * 10n ** 15n).toString() },
+    });
+    expect(res.body).toMatchObject({ confirmations: 0, budgetLowThreshold: "15000000000000000" });
+    await stack.onekey.grantRole(owner, projectP, owner.address, 4);
+    const contract = { address: paymaster, abi: oneKeyPaymasterAbi };
+    await stack.onekey.send(owner, contract, "fundProject", [projectP], 2n * 10n ** 16n);
+    await stack.onekey.send(owner, contract, "withdrawBudget", [projectP, owner.address, 10n ** 16n]);
+    const [low] = await eventually(
+      "budget.low",
+      async () => find("/p", "budget.low"),
+      (l) => l.length > 0,
+    );
+    expect(parse(low!).data).toEqual({
+      projectId: projectP.toString(),
+      balance: (10n ** 16n).toString(),
+      threshold: "15000000000000000",
+    });
+    // Funding crossed no threshold downwards: exactly one budget.low.
+    expect(find("/p", "budget.low")).toHaveLength(1);
+  });
+
+  it("replays a time range to an endpoint with the same webhook-ids", async () => {
+    const client = new OneKeyClient({ baseUrl: ponder.url, apiKey: keyP });
+    const endpoint = (await client.listWebhookEndpoints()).find((e) => e.url.endsWith("/p"));
+    expect(endpoint).toBeDefined();
+    const seen = new Set(receiver.on("/p").map((r) => r.id));
+    const before = receiver.on("/p").length;
+    const { replayed } = await client.replayWebhooks({
+      endpointId: endpoint!.id,
+      since: new Date(Date.now() - 24 * 3600_000).toISOString(),
+      until: new Date(Date.now() + 24 * 3600_000).toISOString(),
+    });
+    expect(replayed).toBeGreaterThan(3);
+    const again = await eventually(
+      "the replayed deliveries",
+      async () => receiver.on("/p").slice(before),
+      (l) => l.length >= replayed,
+    );
+    for (const r of again) expect(seen.has(r.id)).toBe(true);
+    // A malformed range changes nothing and says which field is wrong.
+    await expect(
+      client.replayWebhooks({ endpointId: endpoint!.id, since: "2026-02-01T00:00:00Z", until: "2026-01-01T00:00:00Z" }),
+    ).rejects.toMatchObject({ status: 400, field: "until" });
   });
 });
 
@@ -456,5 +513,33 @@ describe("faults", () => {
     expect(parse(final!).block?.finalized).toBe(true);
     expect(find("/f", "consent.granted", (e) => e.data.subject === doomed.address.toLowerCase())).toHaveLength(0);
     expect(find("/p", "consent.granted", (e) => e.data.subject === doomed.address.toLowerCase())).toHaveLength(1);
+  });
+});
+
+describe("the integrator SDK", () => {
+  it("verifies and parses every delivery the receiver got, typed by event", async () => {
+    expect(receiver.received.length).toBeGreaterThan(1000);
+    const types = new Set<string>();
+    for (const r of receiver.received) {
+      const secrets = secretsByPath.get(r.path) ?? [];
+      const event = verifyWebhook(r.body, r.headers, secrets, { now: r.wallAt });
+      expect(isKnownWebhookEvent(event), event.type).toBe(true);
+      types.add(event.type);
+    }
+    expect([...types].sort()).toEqual(
+      [
+        "attestation.created",
+        "attestation.expired",
+        "budget.low",
+        "consent.granted",
+        "consent.revoked",
+        "event.retracted",
+        // Projects P and F existed before the first worker pass: their creation is delivered too.
+        "project.created",
+        "project.role_granted",
+        "sponsorship.funded",
+        "sponsorship.withdrawn",
+      ].sort(),
+    );
   });
 });

@@ -4,9 +4,10 @@
  * a hard timeout, and an outcome the deliverer can store. During a secret rotation the request
  * carries one signature per live secret, space-separated, as the standard allows.
  */
+import { isIP } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { Agent, request } from "undici";
-import { type DestinationMode, guardedLookup } from "../src/webhooks/destinations.js";
+import { type DestinationMode, guardedLookup, isPublicAddress } from "../src/webhooks/destinations.js";
 
 export interface Outcome {
   statusCode: number | null;
@@ -24,7 +25,7 @@ export class Sender {
 
   constructor(
     private readonly timeoutMs: number,
-    mode: DestinationMode,
+    private readonly mode: DestinationMode,
   ) {
     this.#agent = new Agent({
       connect: { lookup: guardedLookup(mode), timeout: timeoutMs },
@@ -59,6 +60,11 @@ export class Sender {
   async send(url: string, messageId: string, body: string, secrets: readonly string[]): Promise<Outcome> {
     const started = performance.now();
     const latency = () => Math.round(performance.now() - started);
+    // A literal IP skips DNS (and so the guarded lookup): check it here.
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+    if (this.mode === "production" && isIP(host) && !isPublicAddress(host)) {
+      return { statusCode: null, latencyMs: 0, error: "refused: non-public address" };
+    }
     const signal = AbortSignal.timeout(this.timeoutMs);
     try {
       const response = await request(url, {
