@@ -13,7 +13,7 @@ import {
   guardedLookup,
   isPublicAddress,
 } from "../src/webhooks/destinations.js";
-import { envelope, eventIdFor, subscribes } from "../src/webhooks/events.js";
+import { envelope, eventIdFor } from "../src/webhooks/events.js";
 import { newSigningSecret, openSecret, parseEncryptionKey, sealSecret } from "../src/webhooks/secrets.js";
 import { readWorkerConfig } from "../worker/config.js";
 import { parseSchedule, retryDelay } from "../worker/schedule.js";
@@ -148,12 +148,6 @@ describe("envelope and ids", () => {
     });
     const timeBased = JSON.parse(envelope({ ...event, blockNumber: null, blockHash: null }, "7", true));
     expect(timeBased.block).toBeNull();
-  });
-
-  it("routes by subscription, with retractions and tests always delivered", () => {
-    expect(subscribes([], "consent.granted")).toBe(true);
-    expect(subscribes(["consent.revoked"], "consent.granted")).toBe(false);
-    expect(subscribes(["consent.revoked"], "event.retracted")).toBe(true);
   });
 });
 

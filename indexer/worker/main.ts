@@ -89,8 +89,11 @@ session.on("error", (error) => {
   logger.log("error", "worker session lost; exiting", { errorCode: (error as { code?: string }).code });
   process.exit(1);
 });
+// Claim in batches: once a quarter of the slots are free, or at once when the worker is idle.
+// One claim per finished request would cost a query per delivery.
+const claimBatch = Math.max(1, Math.floor(config.concurrency / 4));
 deliverer.onSlotFree = () => {
-  if (deliverer.free > 0) void claimLoop();
+  if (deliverer.free >= claimBatch || deliverer.inFlight === 0) void claimLoop();
 };
 
 const timers = [

@@ -78,10 +78,33 @@ export class Pipeline {
     this.#views = `"${config.viewsSchema}"`;
   }
 
-  /** Runs one pass; `ran` is false when another worker holds the pass or Ponder has no views yet. */
+  /** The checkpoint the last committed pass saw, and when it last scanned for expiries. */
+  #lastCheckpoint = "";
+  #lastExpiryScan = 0;
+
+  /**
+   * Runs one pass; `ran` is false when nothing can have changed (same checkpoint, expiry scanned
+   * within the second), another worker holds the pass, or Ponder has no views yet.
+   */
   async pass(): Promise<PassResult> {
-    const client = await this.pool.connect();
     const result: PassResult = { ran: false, ingested: 0, retracted: 0, released: 0, expired: 0 };
+    // Outside a transaction, one cheap read: new outbox rows only ever come with a new checkpoint.
+    let seen: string;
+    try {
+      const { rows } = await this.pool.query<{ latest_checkpoint: string; finalized_checkpoint: string }>(
+        `SELECT latest_checkpoint, finalized_checkpoint FROM ${this.#views}."_ponder_checkpoint" WHERE chain_id = $1`,
+        [this.config.chainId],
+      );
+      if (!rows[0]) return result;
+      seen = `${rows[0].latest_checkpoint}/${rows[0].finalized_checkpoint}`;
+    } catch (error) {
+      if ((error as { code?: string }).code === "42P01") return result; // Ponder has no views yet
+      throw error;
+    }
+    const expiryDue = this.now().getTime() - this.#lastExpiryScan >= 1_000;
+    if (seen === this.#lastCheckpoint && !expiryDue) return result;
+
+    const client = await this.pool.connect();
     try {
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
       const lock = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_xact_lock($1) AS ok", [PIPELINE_LOCK]);
@@ -115,6 +138,8 @@ export class Pipeline {
         await client.query(`SELECT pg_notify($1, '')`, [wakeChannel(this.config.apiSchema)]);
       }
       await client.query("COMMIT");
+      this.#lastCheckpoint = seen;
+      this.#lastExpiryScan = this.now().getTime();
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);

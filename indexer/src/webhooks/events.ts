@@ -76,10 +76,3 @@ export function envelope(event: StoredEvent, projectId: string, finalized: boole
     data: event.data,
   });
 }
-
-/** Whether an endpoint subscribed to `types` (empty = everything) receives `type`. */
-export function subscribes(types: readonly string[], type: string): boolean {
-  // Retractions follow the event they retract; tests are asked for explicitly.
-  if (type === "event.retracted" || type === "webhook.test") return true;
-  return types.length === 0 || types.includes(type);
-}

@@ -88,7 +88,7 @@ export function registerWebhookRoutes(app: ApiApp, kit: ApiKit): void {
   };
   const sealingKey = () => {
     if (!settings.encryptionKey) {
-      throw new ApiError(503 as 400, "webhooks_unavailable", "Webhooks are not configured on this deployment");
+      throw new ApiError(503, "webhooks_unavailable", "Webhooks are not configured on this deployment");
     }
     return settings.encryptionKey;
   };
