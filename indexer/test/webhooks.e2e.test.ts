@@ -352,6 +352,36 @@ describe("integration surface", () => {
     expect(find("/p", "budget.low")).toHaveLength(1);
   });
 
+  it("holds an endpoint to its rate limit without counting the waits as attempts", async () => {
+    const { endpoint } = await register(keyP, "/slow", { eventTypes: ["project.role_granted"], rateLimitPerSecond: 5 });
+    const wallet = createWalletClient({ account: owner, chain: hardhat, transport: http(stack.chain.rpcUrl) });
+    await stack.onekey.rpc("evm_setAutomine", [false]);
+    let nonce = await stack.onekey.client.getTransactionCount({ address: owner.address, blockTag: "pending" });
+    for (let i = 0; i < 15; i++) {
+      await wallet.writeContract({
+        address: stack.onekey.projectRegistry,
+        abi: projectRegistryAbi,
+        functionName: "grantRole",
+        args: [projectP, privateKeyToAccount(generatePrivateKey()).address, 2],
+        nonce: nonce++,
+        gas: 200_000n,
+      });
+    }
+    await stack.onekey.rpc("evm_mine");
+    await stack.onekey.rpc("evm_setAutomine", [true]);
+    const hits = await eventually(
+      "15 deliveries at /slow",
+      async () => receiver.on("/slow"),
+      (l) => l.length >= 15,
+    );
+    // 15 at 5 per second: at least two more one-second windows after the first.
+    expect(hits.at(-1)!.at - hits[0]!.at).toBeGreaterThanOrEqual(1_900);
+    expect(new Set(hits.map((h) => h.id)).size).toBe(15);
+    const client = new OneKeyClient({ baseUrl: ponder.url, apiKey: keyP });
+    const log = await client.listWebhookDeliveries({ endpointId: endpoint.id, limit: 20 });
+    expect(log.data.map((d) => [d.status, d.attempts])).toEqual(Array(15).fill(["delivered", 1]));
+  });
+
   it("replays a time range to an endpoint with the same webhook-ids", async () => {
     const client = new OneKeyClient({ baseUrl: ponder.url, apiKey: keyP });
     const endpoint = (await client.listWebhookEndpoints()).find((e) => e.url.endsWith("/p"));

@@ -54,6 +54,8 @@ export class Deliverer {
   readonly stats: DelivererStats = { delivered: 0, failed: 0, dead: 0, deferred: 0 };
   readonly #secrets = new Map<string, string>();
   readonly #limiters = new Map<number, RateLimiterMemory>();
+  /** Live workers on this database: each enforces its share of an endpoint's limit. */
+  #workers = 1;
   #inFlight = 0;
   /** Called whenever a delivery finishes, so the loop can claim the next one at once. */
   onSlotFree?: () => void;
@@ -138,11 +140,25 @@ export class Deliverer {
     return rowCount ?? 0;
   }
 
+  /**
+   * Counts the live workers (their sessions) so that N workers together keep an endpoint near its
+   * limit without a shared counter, which would cost a query per delivery.
+   */
+  async countWorkers(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity
+        WHERE application_name = 'onekey_webhooks_session' AND datname = current_database()`,
+    );
+    this.#workers = Math.max(1, Number(rows[0]?.n ?? 1));
+    return this.#workers;
+  }
+
   #limiter(perSecond: number): RateLimiterMemory {
-    let limiter = this.#limiters.get(perSecond);
+    const share = Math.max(1, Math.ceil(perSecond / this.#workers));
+    let limiter = this.#limiters.get(share);
     if (!limiter) {
-      limiter = new RateLimiterMemory({ points: perSecond, duration: 1 });
-      this.#limiters.set(perSecond, limiter);
+      limiter = new RateLimiterMemory({ points: share, duration: 1 });
+      this.#limiters.set(share, limiter);
     }
     return limiter;
   }

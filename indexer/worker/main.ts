@@ -100,6 +100,7 @@ const timers = [
   setInterval(() => void pipelinePass(), config.pollMs),
   setInterval(() => void claimLoop(), config.pollMs),
   setInterval(() => {
+    deliverer.countWorkers().catch(() => undefined);
     deliverer.reap().then(
       (n) => n > 0 && logger.log("info", "requeued deliveries of a stopped worker", { count: n }),
       () => undefined,
@@ -108,6 +109,7 @@ const timers = [
 ];
 
 await deliverer.reap();
+await deliverer.countWorkers();
 await pipelinePass();
 void claimLoop();
 logger.log("info", "webhook worker started", {
