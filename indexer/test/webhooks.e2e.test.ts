@@ -15,6 +15,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mineBlocks } from "../../scripts/lib/local-chain.js";
+import { freePort } from "../../scripts/lib/processes.js";
 import { ApiClient } from "../harness/api.js";
 import { type PonderProcess, startPonder } from "../harness/ponder.js";
 import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
@@ -25,7 +26,7 @@ import { type ChainStack, eventually, startChainStack } from "./support/stack.js
 const VIEWS = "onekey";
 const SCHEDULE = [200, 400, 800];
 const TIMEOUT_MS = 1_000;
-const WORKER_ENV = {
+const WORKER_ENV: Record<string, string> = {
   ONEKEY_WEBHOOK_RETRY_SCHEDULE: SCHEDULE.map((ms) => `${ms}ms`).join(","),
   ONEKEY_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
   ONEKEY_WEBHOOK_POLL_MS: "50",
@@ -124,6 +125,7 @@ beforeAll(async () => {
   );
   secretP = (await register(keyP, "/p")).secret;
   await register(keyF, "/f");
+  WORKER_ENV.ONEKEY_WEBHOOK_METRICS_PORT = String(await freePort());
   worker = await startWorker({ databaseUrl: database.url, encryptionKey, env: WORKER_ENV });
 });
 
@@ -380,6 +382,20 @@ describe("integration surface", () => {
     const client = new OneKeyClient({ baseUrl: ponder.url, apiKey: keyP });
     const log = await client.listWebhookDeliveries({ endpointId: endpoint.id, limit: 20 });
     expect(log.data.map((d) => [d.status, d.attempts])).toEqual(Array(15).fill(["delivered", 1]));
+  });
+
+  it("exposes Prometheus metrics of attempts by outcome and project", async () => {
+    const text = await (await fetch(`http://127.0.0.1:${WORKER_ENV.ONEKEY_WEBHOOK_METRICS_PORT}/metrics`)).text();
+    const value = (outcome: string) =>
+      Number(
+        new RegExp(`onekey_webhook_attempts_total\\{outcome="${outcome}",project_id="${projectP}"\\} (\\d+)`).exec(
+          text,
+        )?.[1] ?? 0,
+      );
+    expect(value("delivered")).toBeGreaterThan(10);
+    expect(value("gone")).toBe(1);
+    expect(value("deferred")).toBeGreaterThan(0);
+    expect(text).toMatch(/onekey_webhook_due \d+/);
   });
 
   it("replays a time range to an endpoint with the same webhook-ids", async () => {

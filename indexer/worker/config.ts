@@ -29,6 +29,8 @@ const WorkerEnvSchema = z.object({
     .regex(/^(finalized|\d{1,4})$/, 'must be "finalized" or a number of blocks')
     .default("finalized"),
   ONEKEY_WEBHOOK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  ONEKEY_WEBHOOK_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  ONEKEY_WEBHOOK_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
 });
 
 export interface WorkerConfig {
@@ -48,6 +50,7 @@ export interface WorkerConfig {
   /** null = deliver on finality. */
   defaultConfirmations: number | null;
   logLevel: "debug" | "info" | "warn" | "error";
+  metrics?: { port: number; host: string };
 }
 
 export function readWorkerConfig(source: Record<string, string | undefined> = process.env): WorkerConfig {
@@ -85,5 +88,8 @@ export function readWorkerConfig(source: Record<string, string | undefined> = pr
         ? null
         : Number(env.ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS),
     logLevel: env.ONEKEY_WEBHOOK_LOG_LEVEL,
+    metrics: env.ONEKEY_WEBHOOK_METRICS_PORT
+      ? { port: env.ONEKEY_WEBHOOK_METRICS_PORT, host: env.ONEKEY_WEBHOOK_METRICS_HOST }
+      : undefined,
   };
 }

@@ -12,6 +12,7 @@ import type { Logger } from "../src/api/http/logger.js";
 import { envelope } from "../src/webhooks/events.js";
 import { openSecret } from "../src/webhooks/secrets.js";
 import type { WorkerConfig } from "./config.js";
+import type { WorkerMetrics } from "./metrics.js";
 import { retryDelay } from "./schedule.js";
 import type { Outcome, Sender } from "./sender.js";
 
@@ -69,6 +70,7 @@ export class Deliverer {
     private readonly logger: Logger,
     /** The backend pid of this worker's long-lived session (its LISTEN connection). */
     private readonly sessionPid: number,
+    private readonly metrics?: WorkerMetrics,
   ) {}
 
   get inFlight(): number {
@@ -111,6 +113,7 @@ export class Deliverer {
     );
     for (const row of rows) {
       this.#inFlight++;
+      this.metrics?.inFlight.set(this.#inFlight);
       void this.#deliver(row)
         .catch((error) => {
           // The lease runs out and the reaper requeues it; the error names no secret or payload.
@@ -121,10 +124,21 @@ export class Deliverer {
         })
         .finally(() => {
           this.#inFlight--;
+          this.metrics?.inFlight.set(this.#inFlight);
           this.onSlotFree?.();
         });
     }
     return rows.length;
+  }
+
+  /** How many deliveries are due now (all workers), for the queue-depth gauge. */
+  async countDue(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      "SELECT count(*) AS n FROM webhook_deliveries WHERE status IN ('pending', 'failed') AND next_attempt_at <= now()",
+    );
+    const due = Number(rows[0]?.n ?? 0);
+    this.metrics?.due.set(due);
+    return due;
   }
 
   /** Hands deliveries leased by dead sessions, or past their lease, back to the queue. */
@@ -178,6 +192,7 @@ export class Deliverer {
     } catch (rejection) {
       const wait = (rejection as { msBeforeNext?: number }).msBeforeNext ?? 1_000;
       this.stats.deferred++;
+      this.metrics?.attempts.inc({ outcome: "deferred", project_id: row.project_id });
       return this.#record({ id: row.id, kind: "deferred", next: new Date(Date.now() + wait) });
     }
     const now = new Date();
@@ -223,6 +238,8 @@ export class Deliverer {
         this.stats.failed++;
       }
     }
+    this.metrics?.attempts.inc({ outcome: final, project_id: row.project_id });
+    this.metrics?.latency.observe(outcome.latencyMs / 1000);
     this.#record({ id: row.id, kind: "attempt", at: now, attempt, outcome, next, final });
   }
 

@@ -7,6 +7,7 @@ import { createLogger } from "../src/api/http/logger.js";
 import { wakeChannel } from "../src/webhooks/policy.js";
 import { readWorkerConfig } from "./config.js";
 import { Deliverer } from "./deliverer.js";
+import { createWorkerMetrics, serveMetrics } from "./metrics.js";
 import { Pipeline } from "./pipeline.js";
 import { Sender } from "./sender.js";
 
@@ -31,7 +32,11 @@ await session.query(`LISTEN "${wakeChannel(config.apiSchema)}"`);
 
 const sender = new Sender(config.timeoutMs, config.mode);
 const pipeline = new Pipeline(pool, config);
-const deliverer = new Deliverer(pool, config, sender, logger, pid);
+const metrics = createWorkerMetrics();
+const deliverer = new Deliverer(pool, config, sender, logger, pid, metrics);
+const metricsServer = config.metrics
+  ? await serveMetrics(metrics, config.metrics.port, config.metrics.host)
+  : undefined;
 
 let stopping = false;
 let claiming = false;
@@ -66,6 +71,7 @@ async function pipelinePass(): Promise<void> {
   passing = true;
   try {
     const result = await pipeline.pass();
+    if (result.latestBlock !== undefined) metrics.lagBlocks.set(Number(result.latestBlock));
     if (result.ingested || result.released || result.retracted || result.expired) {
       logger.log("debug", "pipeline pass", {
         ingested: result.ingested,
@@ -101,6 +107,7 @@ const timers = [
   setInterval(() => void claimLoop(), config.pollMs),
   setInterval(() => {
     deliverer.countWorkers().catch(() => undefined);
+    deliverer.countDue().catch(() => undefined);
     deliverer.reap().then(
       (n) => n > 0 && logger.log("info", "requeued deliveries of a stopped worker", { count: n }),
       () => undefined,
@@ -118,6 +125,7 @@ logger.log("info", "webhook worker started", {
   concurrency: config.concurrency,
   mode: config.mode,
   retries: config.retrySchedule.length,
+  metricsPort: config.metrics?.port,
 });
 
 async function stop(signal: string): Promise<void> {
@@ -127,6 +135,7 @@ async function stop(signal: string): Promise<void> {
   logger.log("info", "webhook worker stopping", { signal, inFlight: deliverer.inFlight });
   await deliverer.drain();
   await sender.close();
+  metricsServer?.close();
   await session.end().catch(() => undefined);
   await pool.end();
   logger.log("info", "webhook worker stopped", { ...deliverer.stats });
