@@ -77,14 +77,13 @@ try {
   );
   if (created.status !== 201) throw new Error(`endpoint refused: ${JSON.stringify(created.body)}`);
   const wallet = createWalletClient({ account: owner, chain: hardhat, transport: http(stack.chain.rpcUrl) });
-  const grant = (nonce?: number) =>
+  const grant = () =>
     wallet.writeContract({
       address: onekey.projectRegistry,
       abi: projectRegistryAbi,
       functionName: "grantRole",
       args: [project, privateKeyToAccount(generatePrivateKey()).address, 2],
       gas: 200_000n,
-      ...(nonce === undefined ? {} : { nonce }),
     });
 
   // ---------------------------------------------------------------- latency
@@ -107,15 +106,10 @@ try {
   // ---------------------------------------------------------------- throughput
   receiver.latencyMs = RECEIVER_LATENCY_MS;
   const burst = async () => {
-    await onekey.rpc("evm_setAutomine", [false]);
-    let nonce = await onekey.client.getTransactionCount({ address: owner.address, blockTag: "pending" });
-    for (let sent = 0; sent < BURST; sent += 100) {
-      await Promise.all(Array.from({ length: Math.min(100, BURST - sent) }, () => grant(nonce++)));
-      await onekey.rpc("evm_mine");
-    }
-    await onekey.rpc("evm_setAutomine", [true]);
+    await onekey.grantRolesInBlocks(owner, project, Math.ceil(BURST / 100), 100);
     await ponder.waitForBlock(await onekey.blockNumber(), 300_000);
   };
+
   const deliver = async (count: number) => {
     const start = receiver.received.length;
     await burst();

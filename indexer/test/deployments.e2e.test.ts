@@ -88,6 +88,12 @@ describe("PostgreSQL deployments", () => {
         "audit_log",
         "sessions",
         "siwe_nonces",
+        "webhook_attempts",
+        "webhook_cursors",
+        "webhook_deliveries",
+        "webhook_endpoints",
+        "webhook_events",
+        "webhook_settings",
       ]);
       // Ponder's deployment schemas hold only Ponder's tables.
       const leaked = await client.query(

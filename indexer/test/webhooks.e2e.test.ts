@@ -6,13 +6,12 @@
  * with evm_revert, and a receiver that fails, hangs and answers 410.
  */
 
-import { oneKeyPaymasterAbi, projectRegistryAbi } from "@onekey/deploy";
+import { oneKeyPaymasterAbi } from "@onekey/deploy";
 import { isKnownWebhookEvent, OneKeyClient, verifyWebhook } from "@onekey/sdk";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
-import { type Account, createWalletClient, http } from "viem";
+import type { Account } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mineBlocks } from "../../scripts/lib/local-chain.js";
 import { freePort } from "../../scripts/lib/processes.js";
@@ -356,21 +355,7 @@ describe("integration surface", () => {
 
   it("holds an endpoint to its rate limit without counting the waits as attempts", async () => {
     const { endpoint } = await register(keyP, "/slow", { eventTypes: ["project.role_granted"], rateLimitPerSecond: 5 });
-    const wallet = createWalletClient({ account: owner, chain: hardhat, transport: http(stack.chain.rpcUrl) });
-    await stack.onekey.rpc("evm_setAutomine", [false]);
-    let nonce = await stack.onekey.client.getTransactionCount({ address: owner.address, blockTag: "pending" });
-    for (let i = 0; i < 15; i++) {
-      await wallet.writeContract({
-        address: stack.onekey.projectRegistry,
-        abi: projectRegistryAbi,
-        functionName: "grantRole",
-        args: [projectP, privateKeyToAccount(generatePrivateKey()).address, 2],
-        nonce: nonce++,
-        gas: 200_000n,
-      });
-    }
-    await stack.onekey.rpc("evm_mine");
-    await stack.onekey.rpc("evm_setAutomine", [true]);
+    await stack.onekey.grantRolesInBlocks(owner, projectP, 1, 15);
     const hits = await eventually(
       "15 deliveries at /slow",
       async () => receiver.on("/slow"),
@@ -426,7 +411,6 @@ describe("integration surface", () => {
 describe("faults", () => {
   it("loses nothing when the worker is SIGKILLed mid-burst of 1,000 events; duplicates keep their webhook-id", async () => {
     await register(keyK, "/k", { rateLimitPerSecond: 10_000 });
-    const wallet = createWalletClient({ account: owner, chain: hardhat, transport: http(stack.chain.rpcUrl) });
     let killed: Promise<void> | undefined;
     let kills = 0;
     receiver.onRequest = (r) => {
@@ -436,22 +420,7 @@ describe("faults", () => {
       }
     };
     // Ten blocks of 100 transactions: the burst lands faster than one worker delivers it.
-    await stack.onekey.rpc("evm_setAutomine", [false]);
-    let nonce = await stack.onekey.client.getTransactionCount({ address: owner.address, blockTag: "pending" });
-    for (let block = 0; block < 10; block++) {
-      for (let i = 0; i < 100; i++) {
-        await wallet.writeContract({
-          address: stack.onekey.projectRegistry,
-          abi: projectRegistryAbi,
-          functionName: "grantRole",
-          args: [projectK, privateKeyToAccount(generatePrivateKey()).address, 2],
-          nonce: nonce++,
-          gas: 200_000n,
-        });
-      }
-      await stack.onekey.rpc("evm_mine");
-    }
-    await stack.onekey.rpc("evm_setAutomine", [true]);
+    await stack.onekey.grantRolesInBlocks(owner, projectK, 10, 100);
     await eventually(
       "the kill",
       async () => kills,

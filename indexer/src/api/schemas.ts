@@ -314,11 +314,10 @@ const RateLimit = z
   .max(MAX_ENDPOINT_RATE_LIMIT)
   .openapi({ description: "Requests per second this endpoint accepts" });
 
+const EndpointId = z.string().regex(/^ep_[A-Za-z0-9_-]{12}$/, "must be an endpoint id (ep_...)");
+
 export const EndpointParams = z.object({
-  endpointId: z
-    .string()
-    .regex(/^ep_[A-Za-z0-9_-]{12}$/, "must be an endpoint id (ep_...)")
-    .openapi({ param: { name: "endpointId", in: "path" } }),
+  endpointId: EndpointId.openapi({ param: { name: "endpointId", in: "path" } }),
 });
 
 export const DeliveryParams = z.object({
@@ -360,7 +359,7 @@ export const RotateSecretBody = z
   .openapi("RotateWebhookSecretRequest");
 
 export const DeliveriesQuery = z.strictObject({
-  endpointId: EndpointParams.shape.endpointId.optional(),
+  endpointId: EndpointId.optional(),
   status: z.enum(["held", "pending", "delivering", "failed", "delivered", "dead", "cancelled"]).optional(),
   cursor: CursorString.optional(),
   limit: Limit(100, 50),
@@ -368,7 +367,7 @@ export const DeliveriesQuery = z.strictObject({
 
 export const ReplayRangeBody = z
   .strictObject({
-    endpointId: EndpointParams.shape.endpointId,
+    endpointId: EndpointId,
     since: z.iso.datetime({ offset: true }),
     until: z.iso.datetime({ offset: true }),
   })

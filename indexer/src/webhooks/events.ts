@@ -4,28 +4,8 @@
  */
 import { createHash } from "node:crypto";
 
-/** Every event type a project can subscribe to. */
-export const WEBHOOK_EVENT_TYPES = [
-  "attestation.created",
-  "attestation.revoked",
-  "attestation.expired",
-  "record.erased",
-  "consent.granted",
-  "consent.revoked",
-  "project.created",
-  "project.settings_updated",
-  "project.status_changed",
-  "project.role_granted",
-  "project.role_revoked",
-  "sponsorship.funded",
-  "sponsorship.withdrawn",
-  "sponsorship.operation",
-  "sponsorship.policy_set",
-  "budget.low",
-  "event.retracted",
-  "webhook.test",
-] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+/** Every event type a project can subscribe to: the SDK's list is the contract integrators code against. */
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType } from "@onekey/sdk";
 
 export const ENVELOPE_VERSION = 1;
 

@@ -59,6 +59,13 @@ function endpointBody(row: EndpointRow, now: Date) {
   };
 }
 
+function settingsBody(row: Selectable<ApiDatabase["webhook_settings"]>) {
+  return {
+    confirmations: row.confirmations === null ? ("finalized" as const) : row.confirmations,
+    budgetLowThreshold: String(row.budget_low_threshold),
+  };
+}
+
 function deliveryBody(row: DeliveryRow) {
   return {
     id: row.id,
@@ -419,13 +426,7 @@ export function registerWebhookRoutes(app: ApiApp, kit: ApiKit): void {
     }),
     async (c) => {
       const row = await ensureSettings(context(c).projectId);
-      return c.json(
-        {
-          confirmations: row.confirmations === null ? ("finalized" as const) : row.confirmations,
-          budgetLowThreshold: String(row.budget_low_threshold),
-        },
-        200,
-      );
+      return c.json(settingsBody(row), 200);
     },
   );
 
@@ -461,13 +462,7 @@ export function registerWebhookRoutes(app: ApiApp, kit: ApiKit): void {
         .returningAll()
         .executeTakeFirstOrThrow();
       await audit(c, "webhook_settings.update", projectId.toString(), { fields: Object.keys(body) });
-      return c.json(
-        {
-          confirmations: row.confirmations === null ? ("finalized" as const) : row.confirmations,
-          budgetLowThreshold: String(row.budget_low_threshold),
-        },
-        200,
-      );
+      return c.json(settingsBody(row), 200);
     },
   );
 
