@@ -113,9 +113,11 @@ try {
   const deliver = async (count: number) => {
     const start = receiver.received.length;
     await burst();
-    for (let i = 0; i < count; i++) {
-      workers.push(await startWorker({ databaseUrl: database.url, encryptionKey, env: workerEnv }));
-    }
+    workers.push(
+      ...(await Promise.all(
+        Array.from({ length: count }, () => startWorker({ databaseUrl: database.url, encryptionKey, env: workerEnv })),
+      )),
+    );
     // Steady state only: the arrivals once every worker is up (the first starts a moment earlier).
     const allUp = performance.now();
     await until(
