@@ -29,6 +29,9 @@ const WORKER_ENV: Record<string, string> = {
   ONEKEY_WEBHOOK_RETRY_SCHEDULE: SCHEDULE.map((ms) => `${ms}ms`).join(","),
   ONEKEY_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
   ONEKEY_WEBHOOK_POLL_MS: "50",
+  // Few slots, so that the fairness test can tell a capped endpoint from an uncapped one.
+  ONEKEY_WEBHOOK_CONCURRENCY: "4",
+  ONEKEY_WEBHOOK_ENDPOINT_CONCURRENCY: "2",
 };
 
 interface Envelope {
@@ -369,6 +372,29 @@ describe("integration surface", () => {
     expect(log.data.map((d) => [d.status, d.attempts])).toEqual(Array(15).fill(["delivered", 1]));
   });
 
+  it("keeps a slow endpoint from holding up other projects' deliveries", async () => {
+    const stuck = await register(keyK, "/stuck", { eventTypes: ["project.role_granted"] });
+    receiver.script("/stuck", ["hang"]);
+    // Eight deliveries that each hang until the timeout: uncapped, they would fill all four slots.
+    await stack.onekey.grantRolesInBlocks(owner, projectK, 1, 8);
+    await eventually(
+      "/stuck to be busy",
+      async () => receiver.on("/stuck").length,
+      (n) => n >= 2,
+    );
+    const subject = await stack.onekey.newAccount();
+    await stack.onekey.grantConsent(subject, projectP);
+    const sent = performance.now();
+    const [got] = await eventually(
+      "project P's consent",
+      async () => find("/p", "consent.granted", (e) => e.data.subject === subject.address.toLowerCase()),
+      (l) => l.length > 0,
+    );
+    expect(got!.at - sent).toBeLessThan(TIMEOUT_MS * 0.8);
+    expect(receiver.on("/stuck").length).toBeLessThanOrEqual(2);
+    await api.request("DELETE", `/v1/webhooks/endpoints/${stuck.endpoint.id}`, { token: keyK });
+  });
+
   it("exposes Prometheus metrics of attempts by outcome and project", async () => {
     const text = await (await fetch(`http://127.0.0.1:${WORKER_ENV.ONEKEY_WEBHOOK_METRICS_PORT}/metrics`)).text();
     const value = (outcome: string) =>
@@ -420,6 +446,7 @@ describe("faults", () => {
       }
     };
     // Ten blocks of 100 transactions: the burst lands faster than one worker delivers it.
+    const fromBlock = await stack.onekey.blockNumber();
     await stack.onekey.grantRolesInBlocks(owner, projectK, 10, 100);
     await eventually(
       "the kill",
@@ -445,7 +472,8 @@ describe("faults", () => {
     worker = await startWorker({ databaseUrl: database.url, encryptionKey, env: WORKER_ENV });
     const { rows } = await db.query<{ id: string }>(
       `SELECT e.id FROM ${VIEWS}.outbox o JOIN onekey_api.webhook_events e ON e.source_id = o.id
-        WHERE ${projectK.toString()} = ANY (o.project_ids) AND o.type = 'project.role_granted'`,
+        WHERE ${projectK.toString()} = ANY (o.project_ids) AND o.type = 'project.role_granted'
+          AND o.block_number > ${fromBlock.toString()}`,
     );
     expect(rows).toHaveLength(1000);
     await eventually(

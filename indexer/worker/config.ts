@@ -21,6 +21,8 @@ const WorkerEnvSchema = z.object({
   ONEKEY_WEBHOOK_RETRY_SCHEDULE: z.string().default("5s,5m,30m,2h,5h,10h,10h"),
   ONEKEY_WEBHOOK_JITTER: z.coerce.number().min(0).max(0.5).default(0.2),
   ONEKEY_WEBHOOK_CONCURRENCY: int(64, 1, 1024),
+  /** Requests in flight to one endpoint (per worker): a slow endpoint cannot take every slot. */
+  ONEKEY_WEBHOOK_ENDPOINT_CONCURRENCY: int(16, 1, 1024),
   ONEKEY_WEBHOOK_POLL_MS: int(100, 10, 60_000),
   ONEKEY_WEBHOOK_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
   /** The policy of projects that set none: "finalized" or a number of confirmations. */
@@ -45,6 +47,7 @@ export interface WorkerConfig {
   retrySchedule: number[];
   jitter: number;
   concurrency: number;
+  endpointConcurrency: number;
   pollMs: number;
   leaseMs: number;
   /** null = deliver on finality. */
@@ -80,6 +83,7 @@ export function readWorkerConfig(source: Record<string, string | undefined> = pr
     retrySchedule,
     jitter: env.ONEKEY_WEBHOOK_JITTER,
     concurrency: env.ONEKEY_WEBHOOK_CONCURRENCY,
+    endpointConcurrency: env.ONEKEY_WEBHOOK_ENDPOINT_CONCURRENCY,
     pollMs: env.ONEKEY_WEBHOOK_POLL_MS,
     // A lease outlives the request it covers; a dead worker's leases end at once anyway.
     leaseMs: env.ONEKEY_WEBHOOK_LEASE_MS ?? env.ONEKEY_WEBHOOK_TIMEOUT_MS + 15_000,

@@ -58,6 +58,8 @@ export class Deliverer {
   /** Live workers on this database: each enforces its share of an endpoint's limit. */
   #workers = 1;
   #inFlight = 0;
+  /** Requests in flight per endpoint (this worker), for the per-endpoint cap. */
+  readonly #perEndpoint = new Map<string, number>();
   /** Called whenever a delivery finishes, so the loop can claim the next one at once. */
   onSlotFree?: () => void;
   #results: Result[] = [];
@@ -86,14 +88,25 @@ export class Deliverer {
     const want = this.free;
     if (want <= 0) return 0;
     const { rows } = await this.pool.query<Claimed>(
-      `WITH due AS (
-         SELECT d.id FROM webhook_deliveries d
-          WHERE d.status IN ('pending', 'failed') AND d.next_attempt_at <= now()
-            AND EXISTS (SELECT 1 FROM webhook_endpoints ep
-                         WHERE ep.id = d.endpoint_id AND ep.enabled AND ep.deleted_at IS NULL)
-          ORDER BY d.next_attempt_at
+      // Per endpoint, at most its free share of the per-endpoint cap, so one slow endpoint with a
+      // backlog cannot take every slot while other projects' deliveries wait. Rows locked in the
+      // lateral but not picked are released when the statement ends.
+      `WITH picked AS (
+         SELECT x.id, x.next_attempt_at, ep.id AS endpoint_id,
+                row_number() OVER (PARTITION BY ep.id ORDER BY x.next_attempt_at) AS rank
+           FROM webhook_endpoints ep
+          CROSS JOIN LATERAL (
+                SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+                 WHERE d.endpoint_id = ep.id AND d.status IN ('pending', 'failed') AND d.next_attempt_at <= now()
+                 ORDER BY d.next_attempt_at
+                 LIMIT $4
+                 FOR UPDATE SKIP LOCKED) x
+          WHERE ep.enabled AND ep.deleted_at IS NULL
+       ), due AS (
+         SELECT id FROM picked
+          WHERE rank <= $4 - COALESCE(($5::jsonb ->> endpoint_id)::integer, 0)
+          ORDER BY next_attempt_at
           LIMIT $1
-          FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE webhook_deliveries d
             SET status = 'delivering', lease_until = now() + make_interval(secs => $2::double precision / 1000),
@@ -109,10 +122,17 @@ export class Deliverer {
          FROM claimed c
          JOIN webhook_endpoints ep ON ep.id = c.endpoint_id
          JOIN webhook_events e ON e.id = c.event_id`,
-      [want, this.config.leaseMs, this.sessionPid],
+      [
+        want,
+        this.config.leaseMs,
+        this.sessionPid,
+        this.config.endpointConcurrency,
+        JSON.stringify(Object.fromEntries(this.#perEndpoint)),
+      ],
     );
     for (const row of rows) {
       this.#inFlight++;
+      this.#perEndpoint.set(row.endpoint_id, (this.#perEndpoint.get(row.endpoint_id) ?? 0) + 1);
       this.metrics?.inFlight.set(this.#inFlight);
       void this.#deliver(row)
         .catch((error) => {
@@ -124,6 +144,9 @@ export class Deliverer {
         })
         .finally(() => {
           this.#inFlight--;
+          const left = (this.#perEndpoint.get(row.endpoint_id) ?? 1) - 1;
+          if (left > 0) this.#perEndpoint.set(row.endpoint_id, left);
+          else this.#perEndpoint.delete(row.endpoint_id);
           this.metrics?.inFlight.set(this.#inFlight);
           this.onSlotFree?.();
         });

@@ -84,6 +84,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
     WHERE status IN ('pending', 'failed')`.execute(db);
+  // The claim walks endpoints and takes each one's oldest due deliveries.
+  await sql`CREATE INDEX webhook_deliveries_due_by_endpoint ON webhook_deliveries (endpoint_id, next_attempt_at)
+    WHERE status IN ('pending', 'failed')`.execute(db);
   await sql`CREATE INDEX webhook_deliveries_leased ON webhook_deliveries (lease_until)
     WHERE status = 'delivering'`.execute(db);
   await sql`CREATE INDEX webhook_deliveries_held ON webhook_deliveries (event_id) WHERE status = 'held'`.execute(db);
