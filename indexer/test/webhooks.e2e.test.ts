@@ -296,6 +296,15 @@ describe("delivery", () => {
       keyP,
     );
     expect(rotated.status).toBe(200);
+    const refused = await api.post<{ error: { field: string } }>(
+      `/v1/webhooks/endpoints/${endpoint.id}/rotate-secret`,
+      { graceSeconds: -1 },
+      keyP,
+    );
+    expect({ status: refused.status, field: refused.body.error?.field }).toEqual({
+      status: 400,
+      field: "graceSeconds",
+    });
     secretsByPath.get("/rotating")?.push(rotated.body.secret);
     const subject = await stack.onekey.newAccount();
     await stack.onekey.grantConsent(subject, projectP);

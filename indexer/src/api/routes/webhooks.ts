@@ -335,7 +335,13 @@ export function registerWebhookRoutes(app: ApiApp, kit: ApiKit): void {
     async (c) => {
       const { projectId } = context(c);
       const { endpointId } = c.req.valid("param");
-      const { graceSeconds } = RotateSecretBody.parse(await c.req.json().catch(() => ({})));
+      // The body is optional, so it is validated here rather than by the route (which requires one).
+      const parsed = RotateSecretBody.safeParse(await c.req.json().catch(() => ({})));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw badRequest(issue?.path.join(".") || "body", issue?.message ?? "is invalid");
+      }
+      const { graceSeconds } = parsed.data;
       const key = sealingKey();
       const current = await endpointOf(projectId, endpointId);
       const secret = newSigningSecret();
