@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, type ApiResponse } from "../harness/api.js";
 import { type PonderProcess, startPonder } from "../harness/ponder.js";
 import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
+import { API_TABLES } from "./support/apiTables.js";
 import { type ChainStack, eventually, startChainStack } from "./support/stack.js";
 
 function expectNotIndexed(res: ApiResponse) {
@@ -81,20 +82,9 @@ describe("PostgreSQL deployments", () => {
       const apiTables = await client.query<{ table_name: string }>(
         "select table_name from information_schema.tables where table_schema = 'onekey_api' order by 1",
       );
-      expect(apiTables.rows.map((r) => r.table_name)).toEqual([
-        "api_keys",
-        "api_migrations",
-        "api_migrations_lock",
-        "audit_log",
-        "sessions",
-        "siwe_nonces",
-        "webhook_attempts",
-        "webhook_cursors",
-        "webhook_deliveries",
-        "webhook_endpoints",
-        "webhook_events",
-        "webhook_settings",
-      ]);
+      expect(apiTables.rows.map((r) => r.table_name)).toEqual(
+        [...API_TABLES, "api_migrations", "api_migrations_lock"].sort(),
+      );
       // Ponder's deployment schemas hold only Ponder's tables.
       const leaked = await client.query(
         "select table_schema from information_schema.tables where table_name = 'api_keys' and table_schema <> 'onekey_api'",

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
 import { type ApiDb, openApiDb } from "../src/api/store/db.js";
 import { appliedMigrations, migrate } from "../src/api/store/migrator.js";
 import type { ApiDatabase } from "../src/api/store/types.js";
+import { API_TABLES } from "./support/apiTables.js";
 
 async function tables(db: Kysely<ApiDatabase>): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`
@@ -15,18 +16,7 @@ async function tables(db: Kysely<ApiDatabase>): Promise<string[]> {
   return rows.map((r) => r.name).filter((n) => !n.startsWith("api_migrations"));
 }
 
-const ALL = [
-  "api_keys",
-  "audit_log",
-  "sessions",
-  "siwe_nonces",
-  "webhook_attempts",
-  "webhook_cursors",
-  "webhook_deliveries",
-  "webhook_endpoints",
-  "webhook_events",
-  "webhook_settings",
-];
+const ALL = API_TABLES;
 const APPLIED = ["0001_auth", "0002_api_keys_audit", "0003_webhooks"];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {

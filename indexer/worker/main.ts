@@ -12,9 +12,7 @@ import { Pipeline } from "./pipeline.js";
 import { Sender } from "./sender.js";
 
 const config = readWorkerConfig();
-const logger = createLogger(config.logLevel, (line) =>
-  process.stdout.write(line.replace('"service":"onekey-api"', '"service":"onekey-webhooks"')),
-);
+const logger = createLogger(config.logLevel, (line) => process.stdout.write(line), "onekey-webhooks");
 // Every connection starts in the API's schema (set at connect time, before any query can run).
 const connection = { connectionString: config.databaseUrl, options: `-c search_path=${config.apiSchema}` };
 

@@ -236,9 +236,9 @@ export class Pipeline {
     return thresholds;
   }
 
-  /** Inserts events (ignoring ones already there) and their deliveries. */
-  async #insertEvents(client: pg.PoolClient, events: NewEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /** Inserts events (ignoring ones already there) and their deliveries; returns how many were new. */
+  async #insertEvents(client: pg.PoolClient, events: NewEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
     const { rows } = await client.query<{ id: string }>(
       `INSERT INTO webhook_events (id, source_id, outbox_id, type, project_ids, chain_id, block_number, block_hash,
                                    block_timestamp, transaction_hash, log_index, data, state)
@@ -251,7 +251,7 @@ export class Pipeline {
        RETURNING id`,
       [JSON.stringify(events)],
     );
-    if (rows.length === 0) return;
+    if (rows.length === 0) return 0;
     // Time-based events (no block) are due at once; chain events wait for the policy (release).
     await client.query(
       `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, project_id, status, confirmations, next_attempt_at)
@@ -268,6 +268,7 @@ export class Pipeline {
        ON CONFLICT (event_id, endpoint_id) DO NOTHING`,
       [rows.map((r) => r.id), this.config.defaultConfirmations],
     );
+    return rows.length;
   }
 
   /** Retracts live events orphaned by a reorg; returns how many. */
@@ -406,12 +407,7 @@ export class Pipeline {
         state: "final",
       };
     });
-    const before = await client.query<{ n: string }>(
-      "SELECT count(*) AS n FROM webhook_events WHERE source_id = ANY ($1::text[])",
-      [events.map((e) => e.source_id)],
-    );
-    await this.#insertEvents(client, events);
-    return events.length - Number(before.rows[0]?.n ?? 0);
+    return this.#insertEvents(client, events);
   }
 }
 

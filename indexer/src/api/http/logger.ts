@@ -11,11 +11,15 @@ export interface Logger {
   log(level: Level, msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(minLevel: Level, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
+export function createLogger(
+  minLevel: Level,
+  write: (line: string) => void = (l) => process.stdout.write(l),
+  service = "onekey-api",
+): Logger {
   return {
     log(level, msg, fields = {}) {
       if (ORDER[level] < ORDER[minLevel]) return;
-      write(`${JSON.stringify({ level, time: new Date().toISOString(), service: "onekey-api", msg, ...fields })}\n`);
+      write(`${JSON.stringify({ level, time: new Date().toISOString(), service, msg, ...fields })}\n`);
     },
   };
 }
