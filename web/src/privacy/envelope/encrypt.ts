@@ -24,7 +24,7 @@ export interface EncryptOptions {
   /** The 32-byte data key (generateDataKey()); it is what KeyAccess protects. */
   dataKey: Uint8Array;
   context: EnvelopeContext;
-  /** Plaintext bytes per chunk, 1..16 MiB; 1 MiB by default. */
+  /** Plaintext bytes per chunk, 1 byte..16 MiB; 256 KiB by default (see DEFAULT_CHUNK_SIZE). */
   chunkSize?: number;
 }
 

@@ -11,7 +11,11 @@ export const FORMAT_VERSION = 1;
 /** Suite 1: HKDF-SHA256 subkeys, AES-256-GCM, STREAM nonces (64-bit prefix, 31-bit counter, final bit). */
 export const SUITE_AES256GCM_HKDF_STREAM = 1;
 
-export const DEFAULT_CHUNK_SIZE = 1 << 20;
+/**
+ * 256 KiB: Chromium's WebCrypto returns every output of about 1 MiB or more in a fresh memory
+ * mapping (PartitionAlloc's direct-map), which made 1 MiB chunks run at about 40% of this speed.
+ */
+export const DEFAULT_CHUNK_SIZE = 1 << 18;
 export const MAX_CHUNK_SIZE = 1 << 24;
 /** The counter has 31 bits; the top bit of the 32-bit chunk word is the final flag. */
 export const MAX_CHUNKS = 2 ** 31;

@@ -17,13 +17,13 @@ const context: EnvelopeContext = {
 };
 
 describe("known-answer vectors (test-vectors.json)", () => {
-  it("covers empty, short, full, multi-chunk and default-chunk records", () => {
+  it("covers empty, short, full, multi-chunk and 1 MiB-chunk records", () => {
     expect(vectorFile.vectors.map((v) => v.name)).toEqual([
       "empty record",
       "one short chunk",
       "exactly one full chunk",
       "three chunks, short last",
-      "default 1 MiB chunk size",
+      "1 MiB chunks",
     ]);
   });
 

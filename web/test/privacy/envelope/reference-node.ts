@@ -122,7 +122,7 @@ export async function buildVectorFile(keccak256: (bytes: Uint8Array) => string) 
       chunkSize: 16,
     },
     {
-      name: "default 1 MiB chunk size",
+      name: "1 MiB chunks",
       plaintext: Buffer.from('{"name":"Ada Lovelace","level":2}'),
       chunkSize: 1 << 20,
     },

@@ -47,12 +47,12 @@ describe("envelope round trip", () => {
     );
   });
 
-  it("round-trips 3 MiB with the default 1 MiB chunks", async () => {
+  it("round-trips 3 MiB with the default 256 KiB chunks", async () => {
     const dataKey = generateDataKey();
     const plaintext = patternBytes(3 * 2 ** 20 + 5);
     const envelope = await encryptEnvelope(plaintext, { dataKey, context });
-    expect(readEnvelopeHeader(envelope).chunkSize).toBe(2 ** 20);
-    expect(envelope.length).toBe(expectedSize(plaintext.length, 2 ** 20));
+    expect(readEnvelopeHeader(envelope).chunkSize).toBe(2 ** 18);
+    expect(envelope.length).toBe(expectedSize(plaintext.length, 2 ** 18));
     const decrypted = await decryptEnvelope(envelope, { dataKey, context });
     expect(decrypted.length).toBe(plaintext.length);
     expect(keccak256(decrypted)).toBe(keccak256(plaintext));
