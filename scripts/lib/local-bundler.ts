@@ -5,6 +5,8 @@
  *   POST /tx            binary signed data item (application/octet-stream) -> 200 receipt JSON
  *   GET|HEAD /tx/:id/status                                               -> 200 | 404
  *   GET|HEAD /:id       the item's data (what a gateway serves)            -> 200 | 404
+ *   POST /graphql       `transactions(ids: [...]) { edges { node { id tags { name value } } } }`,
+ *                       the subset of the Arweave/Irys GraphQL schema that readers use for tags
  *
  * Every item's signature is verified with arbundles (an implementation independent of web's
  * ans104.ts) before anything is written; a bad item gets a 400 that says why and is not kept.
@@ -16,6 +18,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { DataItem } from "arbundles";
+import { buildSchema, graphql } from "graphql";
 
 export interface LocalBundlerReceipt {
   id: string;
@@ -34,6 +37,15 @@ export interface RunningLocalBundler {
 /** Bigger than any OneKey record (a 50 MB document scan plus envelope overhead). */
 const MAX_ITEM_BYTES = 64 * 2 ** 20;
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/** The part of the Arweave gateway / Irys GraphQL schema this node serves (graphql-js executes it). */
+const graphqlSchema = buildSchema(`
+  type Tag { name: String! value: String! }
+  type Transaction { id: ID! tags: [Tag!]! }
+  type TransactionEdge { cursor: String! node: Transaction! }
+  type TransactionConnection { edges: [TransactionEdge!]! }
+  type Query { transactions(ids: [ID!], first: Int): TransactionConnection! }
+`);
 
 class BadRequest extends Error {
   constructor(
@@ -106,6 +118,36 @@ export async function startLocalBundler(options: { port?: number; dataDir: strin
     }
   }
 
+  // Tags are read from the stored item itself, so they are exactly what its signature covers.
+  const graphqlRoot = {
+    transactions({ ids, first }: { ids?: string[]; first?: number }) {
+      if (!ids) throw new Error("this node answers transactions(ids: [...]) only");
+      const found = ids.filter((id) => ID_PATTERN.test(id) && existsSync(receiptPath(id))).slice(0, first ?? 100);
+      return {
+        edges: found.map((id) => {
+          const item = new DataItem(readFileSync(itemPath(id)));
+          return { cursor: id, node: { id, tags: item.tags } };
+        }),
+      };
+    },
+  };
+
+  async function answerGraphql(request: IncomingMessage): Promise<unknown> {
+    let body: { query?: unknown; variables?: unknown };
+    try {
+      body = JSON.parse((await readBody(request)).toString("utf8")) as typeof body;
+    } catch {
+      throw new BadRequest(400, "the body is not JSON: send { query, variables }");
+    }
+    if (typeof body.query !== "string") throw new BadRequest(400, "the body has no query");
+    return graphql({
+      schema: graphqlSchema,
+      source: body.query,
+      rootValue: graphqlRoot,
+      variableValues: (body.variables ?? undefined) as Record<string, unknown> | undefined,
+    });
+  }
+
   function send(response: ServerResponse, status: number, body: unknown): void {
     response.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" });
     response.end(JSON.stringify(body));
@@ -124,6 +166,7 @@ export async function startLocalBundler(options: { port?: number; dataDir: strin
         return response.end();
       }
       if (request.method === "POST" && path === "/tx") return send(response, 200, await accept(request));
+      if (request.method === "POST" && path === "/graphql") return send(response, 200, await answerGraphql(request));
       if (request.method === "GET" && path === "/health") return send(response, 200, { ok: true });
       const status = /^\/tx\/([^/]+)\/status$/.exec(path);
       const id = status ? status[1] : path.slice(1);

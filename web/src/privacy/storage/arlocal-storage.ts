@@ -8,7 +8,8 @@
 import ArweaveModule from "arweave";
 import type { JWKInterface } from "arweave/node/lib/wallet.js";
 import type { Hex } from "viem";
-import { bundleItems, type SignedDataItem, storageIdToBase64Url } from "./ans104.js";
+import { bundleItems, type SignedDataItem, storageIdToBase64Url, type Tag } from "./ans104.js";
+import { tagsByGraphql } from "./http-storage.js";
 import { type StorageAdapter, StorageUnavailableError, storageErrorFromStatus, type UploadOptions } from "./storage.js";
 
 export interface ArlocalStorageOptions {
@@ -116,6 +117,11 @@ export class ArlocalStorage implements StorageAdapter {
     const response = await this.request(`/${storageIdToBase64Url(id)}`, { signal: options.signal });
     if (!response.ok) throw storageErrorFromStatus(response.status, `arlocal has no item ${id} (${response.status})`);
     return new Uint8Array(await response.arrayBuffer());
+  }
+
+  /** arlocal unbundles ANS-104 bundles and indexes their items' tags in its GraphQL. */
+  tags(id: Hex, options: { signal?: AbortSignal } = {}): Promise<Tag[]> {
+    return tagsByGraphql(`${this.url}/graphql`, storageIdToBase64Url(id), options.signal);
   }
 
   private async signedBundleTransaction(bundle: Uint8Array) {

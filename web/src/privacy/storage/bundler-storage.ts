@@ -5,8 +5,9 @@
  * is the default local upload target: one binary request instead of arlocal's base64 JSON.
  */
 import type { Hex } from "viem";
+import type { Tag } from "./ans104.js";
 import { type SignedDataItem, storageIdToBase64Url } from "./ans104.js";
-import { bytesAt, existsAt, fetchOrUnavailable } from "./http-storage.js";
+import { bytesAt, existsAt, fetchOrUnavailable, tagsByGraphql } from "./http-storage.js";
 import { type StorageAdapter, StorageUnavailableError, storageErrorFromStatus, type UploadOptions } from "./storage.js";
 
 export class BundlerStorage implements StorageAdapter {
@@ -46,5 +47,9 @@ export class BundlerStorage implements StorageAdapter {
 
   download(id: Hex, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
     return bytesAt(`${this.url}/${storageIdToBase64Url(id)}`, options.signal);
+  }
+
+  tags(id: Hex, options: { signal?: AbortSignal } = {}): Promise<Tag[]> {
+    return tagsByGraphql(`${this.url}/graphql`, storageIdToBase64Url(id), options.signal);
   }
 }

@@ -1,8 +1,11 @@
 /**
- * Reads shared by the production adapters: gateways serve an item's data at /{id} and bundlers
- * report a stored item at /tx/{id}/status. Network failures count as "unavailable" (retryable).
+ * Reads shared by the adapters: gateways serve an item's data at /{id}, bundlers report a stored
+ * item at /tx/{id}/status, and both answer GraphQL queries for an item's tags (Arweave gateways,
+ * Irys nodes, arlocal and the local bundler node accept the same query). Network failures count
+ * as "unavailable" (retryable).
  */
-import { StorageUnavailableError, storageErrorFromStatus } from "./storage.js";
+import type { Tag } from "./ans104.js";
+import { StorageNotFoundError, StorageUnavailableError, storageErrorFromStatus } from "./storage.js";
 
 export async function fetchOrUnavailable(url: string, init: RequestInit = {}): Promise<Response> {
   try {
@@ -24,6 +27,39 @@ export async function bytesAt(url: string, signal?: AbortSignal): Promise<Uint8A
   const response = await fetchOrUnavailable(url, { signal });
   if (!response.ok) throw storageErrorFromStatus(response.status, `${url} answered ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * The tags of one item through `transactions(ids: …)`, the query every Arweave-style GraphQL
+ * endpoint shares. Ids are base64url or base58, so they are safe inline (and the argument's
+ * declared type differs between servers, which rules out a variable).
+ */
+export async function tagsByGraphql(graphqlUrl: string, id: string, signal?: AbortSignal): Promise<Tag[]> {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw new RangeError(`not a storage id: ${id}`);
+  const response = await fetchOrUnavailable(graphqlUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query: `{ transactions(ids: ["${id}"]) { edges { node { id tags { name value } } } } }` }),
+    signal,
+  });
+  if (!response.ok) throw storageErrorFromStatus(response.status, `${graphqlUrl} answered ${response.status}`);
+  let body: { data?: { transactions?: { edges?: { node?: { id?: unknown; tags?: unknown } }[] } }; errors?: unknown };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new StorageUnavailableError(`${graphqlUrl} did not answer with JSON`);
+  }
+  if (body.errors) throw new StorageUnavailableError(`${graphqlUrl} answered ${JSON.stringify(body.errors)}`);
+  const node = body.data?.transactions?.edges?.find((edge) => edge.node?.id === id)?.node;
+  // Gateways index bundled items some time after the upload: not found may mean "not yet".
+  if (!node) throw new StorageNotFoundError(`${new URL(graphqlUrl).host} has not indexed ${id}`);
+  if (
+    !Array.isArray(node.tags) ||
+    !node.tags.every((tag) => typeof tag?.name === "string" && typeof tag?.value === "string")
+  ) {
+    throw new StorageUnavailableError(`${graphqlUrl} answered malformed tags for ${id}`);
+  }
+  return (node.tags as Tag[]).map(({ name, value }) => ({ name, value }));
 }
 
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";

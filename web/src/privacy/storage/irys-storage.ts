@@ -6,8 +6,8 @@
  * browser. Irys answers with a signed receipt. Ids are the same 32 bytes, in base58 on Irys's side.
  */
 import { type Hex, hexToBytes } from "viem";
-import type { SignedDataItem } from "./ans104.js";
-import { base58, bytesAt, existsAt } from "./http-storage.js";
+import type { SignedDataItem, Tag } from "./ans104.js";
+import { base58, bytesAt, existsAt, tagsByGraphql } from "./http-storage.js";
 import {
   type StorageAdapter,
   StorageError,
@@ -73,6 +73,11 @@ export class IrysStorage implements StorageAdapter {
 
   download(id: Hex, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
     return bytesAt(`${this.gatewayUrl}/${base58(hexToBytes(id))}`, options.signal);
+  }
+
+  /** From the Irys node's GraphQL (https://uploader.irys.xyz/graphql), which indexes at upload. */
+  tags(id: Hex, options: { signal?: AbortSignal } = {}): Promise<Tag[]> {
+    return tagsByGraphql(`${this.bundlerUrl}/graphql`, base58(hexToBytes(id)), options.signal);
   }
 }
 

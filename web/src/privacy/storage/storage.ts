@@ -4,7 +4,7 @@
  * Local: arlocal. The network is recorded on-chain beside the 32-byte id (`storageNetwork`).
  */
 import type { Hex } from "viem";
-import type { SignedDataItem } from "./ans104.js";
+import type { SignedDataItem, Tag } from "./ans104.js";
 
 /** KycRegistry's `STORAGE_ARWEAVE` / `STORAGE_IRYS`. */
 export const STORAGE_NETWORK_ID = { arweave: 1, irys: 2 } as const;
@@ -27,6 +27,11 @@ export interface StorageAdapter {
   has(id: Hex): Promise<boolean>;
   /** The item's data (not the item envelope), as stored. */
   download(id: Hex, options?: { signal?: AbortSignal }): Promise<Uint8Array>;
+  /**
+   * The item's tags, from the network's GraphQL index (where a record keeps its protected-key
+   * blob). Not covered by the on-chain hash: whoever uses a tag must check it another way.
+   */
+  tags(id: Hex, options?: { signal?: AbortSignal }): Promise<Tag[]>;
 }
 
 export abstract class StorageError extends Error {

@@ -5,8 +5,8 @@
  * or credits shared with it (Turbo's `paidBy`).
  */
 import type { Hex } from "viem";
-import { type SignedDataItem, storageIdToBase64Url } from "./ans104.js";
-import { bytesAt, existsAt } from "./http-storage.js";
+import { type SignedDataItem, storageIdToBase64Url, type Tag } from "./ans104.js";
+import { bytesAt, existsAt, tagsByGraphql } from "./http-storage.js";
 import {
   type StorageAdapter,
   StorageError,
@@ -87,6 +87,11 @@ export class TurboStorage implements StorageAdapter {
 
   download(id: Hex, options: { signal?: AbortSignal } = {}): Promise<Uint8Array> {
     return bytesAt(`${this.gatewayUrl}/${storageIdToBase64Url(id)}`, options.signal);
+  }
+
+  /** From the gateway's GraphQL, once it has indexed the bundle Turbo posted (minutes, not seconds). */
+  tags(id: Hex, options: { signal?: AbortSignal } = {}): Promise<Tag[]> {
+    return tagsByGraphql(`${this.gatewayUrl}/graphql`, storageIdToBase64Url(id), options.signal);
   }
 }
 

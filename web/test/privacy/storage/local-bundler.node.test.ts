@@ -103,6 +103,36 @@ describe("local ANS-104 bundler node", () => {
     await expect(storage.download(item.id)).rejects.toBeInstanceOf(StorageNotFoundError);
   });
 
+  it("answers GraphQL tag queries from the stored item, as Arweave gateways and Irys nodes do", async () => {
+    const blob = { name: "OneKey-Protected-Key", value: JSON.stringify({ v: 1, pad: "k".repeat(2500) }) };
+    const envelope = await encryptEnvelope(patternBytes(700), { dataKey: generateDataKey(), context });
+    const item = await createDataItem({ data: envelope, tags: [...tags, blob], signer });
+    await expect(storage.tags(item.id)).rejects.toBeInstanceOf(StorageNotFoundError);
+    await storage.upload(item);
+    expect(await storage.tags(item.id)).toEqual([...tags, blob]);
+
+    // The query as other clients write it (variables, several ids, unknown ones skipped).
+    const response = await fetch(`${bundler.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: "query($ids: [ID!]) { transactions(ids: $ids) { edges { node { id } } } }",
+        variables: { ids: ["x".repeat(43), item.idBase64Url] },
+      }),
+    });
+    expect(await response.json()).toEqual({
+      data: { transactions: { edges: [{ node: { id: item.idBase64Url } }] } },
+    });
+    const unsupported = await fetch(`${bundler.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ blocks { edges { node { id } } } }" }),
+    });
+    expect(((await unsupported.json()) as { errors?: unknown[] }).errors).toHaveLength(1);
+    const garbage = await fetch(`${bundler.url}/graphql`, { method: "POST", body: "not json" });
+    expect(garbage.status).toBe(400);
+  });
+
   it("keeps items across a restart on the same data dir", async () => {
     const { envelope, item } = await envelopeItem(2048);
     await storage.upload(item);

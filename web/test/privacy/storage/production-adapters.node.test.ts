@@ -6,6 +6,7 @@ import { createDataItem, type SignedDataItem } from "../../../src/privacy/storag
 import { base58 } from "../../../src/privacy/storage/http-storage.js";
 import { IrysStorage } from "../../../src/privacy/storage/irys-storage.js";
 import {
+  StorageNotFoundError,
   StoragePaymentError,
   StorageRejectedError,
   StorageUnavailableError,
@@ -161,4 +162,69 @@ describe("IrysStorage (@irys/upload)", () => {
     expect(await storage.has(`0x${"11".repeat(32)}`)).toBe(false);
     expect(new TextDecoder().decode(await storage.download(signed.id))).toBe("stored");
   });
+});
+
+describe("tags through GraphQL (where a record's protected-key blob is read from)", () => {
+  const blobTag = { name: "OneKey-Protected-Key", value: '{"v":1}' };
+  /** Answers a tags query for whatever id it asks about (or for `id`), with `tags`. */
+  const answering = (tags: unknown, id?: string) => (request: RecordedRequest) => {
+    const { query } = JSON.parse(request.body.toString()) as { query: string };
+    const asked = /ids: \["([^"]+)"\]/.exec(query)?.[1];
+    return { status: 200, json: { data: { transactions: { edges: [{ node: { id: id ?? asked, tags } }] } } } };
+  };
+
+  async function adapters(url: string) {
+    return [
+      {
+        storage: await TurboStorage.connect({ uploadUrl: url, gatewayUrl: url }),
+        idOf: (s: SignedDataItem) => s.idBase64Url,
+      },
+      {
+        storage: new IrysStorage({ irys: {} as never, bundlerUrl: url, gatewayUrl: url }),
+        idOf: (s: SignedDataItem) => base58(Buffer.from(s.id.slice(2), "hex")),
+      },
+    ];
+  }
+
+  it("asks Turbo's gateway by base64url id and the Irys node by base58 id, and returns the tags", async () => {
+    const signed = await item();
+    const tags = [{ name: "App-Name", value: "OneKey" }, blobTag];
+    const service = await fake(answering(tags));
+    for (const { storage, idOf } of await adapters(service.url)) {
+      expect(await storage.tags(signed.id)).toEqual(tags);
+      const request = service.requests.at(-1);
+      expect(request).toMatchObject({ method: "POST", path: "/graphql" });
+      expect(request?.headers["content-type"]).toBe("application/json");
+      const { query } = JSON.parse(request?.body.toString() ?? "{}") as { query: string };
+      expect(query).toContain(`transactions(ids: ["${idOf(signed)}"])`);
+      expect(query).toMatch(/tags\s*\{\s*name\s+value\s*\}/);
+    }
+  });
+
+  const failures: [string, (request: RecordedRequest) => Reply, new (...args: never[]) => Error][] = [
+    [
+      "not indexed (yet)",
+      () => ({ status: 200, json: { data: { transactions: { edges: [] } } } }),
+      StorageNotFoundError,
+    ],
+    ["an answer about another item", answering([blobTag], "someone-else"), StorageNotFoundError],
+    [
+      "GraphQL errors",
+      () => ({ status: 200, json: { errors: [{ message: "Cannot query field" }] } }),
+      StorageUnavailableError,
+    ],
+    ["tags that are not name/value strings", answering([{ name: 1, value: null }]), StorageUnavailableError],
+    ["a body that is not JSON", () => ({ status: 200, body: "<html>" }), StorageUnavailableError],
+    ["a 503", () => ({ status: 503, body: "busy" }), StorageUnavailableError],
+  ];
+  for (const [what, handler, errorClass] of failures) {
+    it(`maps ${what} to ${errorClass.name}`, async () => {
+      const signed = await item();
+      const service = await fake(handler);
+      for (const { storage } of await adapters(service.url)) {
+        await expect(storage.tags(signed.id)).rejects.toBeInstanceOf(errorClass);
+      }
+      expect(service.requests).toHaveLength(2);
+    });
+  }
 });

@@ -37,6 +37,9 @@ class ScriptedStorage implements StorageAdapter {
   async download(): Promise<Uint8Array> {
     throw new Error("not used");
   }
+  async tags(): Promise<never> {
+    throw new Error("not used");
+  }
 }
 
 function queueFor(storage: StorageAdapter, state = new MemoryUploadStateStore()) {
