@@ -2,7 +2,8 @@
  * The local stand-ins for the privacy networks in `npm run dev`: arlocal (Arweave gateway,
  * ONEKEY_ARLOCAL_PORT, default 1984), the local ANS-104 bundler node (the Irys/Turbo stand-in
  * and the local upload target, ONEKEY_DATA_BUNDLER_PORT, default 1985) and the local key service
- * (Lit's stand-in, ONEKEY_KEYSERVICE_PORT, default 4010) reading the dev chain. Fresh each start:
+ * (Lit's stand-in, ONEKEY_KEYSERVICE_PORT, default 4010) reading the dev chain. The bundler node
+ * settles what it stores to arlocal, as Turbo settles to Arweave. Fresh each start:
  * arlocal's database (.dev/arlocal) and the bundler's items (.dev/data-bundler) are removed on
  * start and stop; the key service keeps keys in memory (the chain they are bound to is fresh too).
  */
@@ -40,6 +41,8 @@ export async function startDevPrivacy(options: {
   const bundler = await startLocalBundler({
     port: await options.portFor("ONEKEY_DATA_BUNDLER_PORT", 1985, "ANS-104 bundler node"),
     dataDir: bundlerDir,
+    settleTo: { arlocalUrl: arlocal.url },
+    log: (line) => console.warn(`[data bundler] ${line}`),
   });
 
   const keyservicePort = await options.portFor("ONEKEY_KEYSERVICE_PORT", 4010, "key service");
@@ -76,7 +79,7 @@ export async function startDevPrivacy(options: {
     keyserviceUrl,
     summary: [
       `  arlocal    ${arlocal.url} (local Arweave gateway; data in .dev/arlocal, removed on stop)`,
-      `  uploads    ${bundler.url} (local ANS-104 bundler node: POST /tx, GET /<id>; data in .dev/data-bundler)`,
+      `  uploads    ${bundler.url} (local ANS-104 bundler node: POST /tx, GET /<id>, POST /graphql; settles to arlocal)`,
       `  keys       ${keyserviceUrl} (local key service, Lit's stand-in; releases on canDecrypt)`,
     ],
     async stop() {

@@ -3,7 +3,7 @@
  * benchmarks. It behaves like them where OneKey depends on it:
  *
  *   POST /tx            binary signed data item (application/octet-stream) -> 200 receipt JSON
- *   GET|HEAD /tx/:id/status                                               -> 200 | 404
+ *   GET|HEAD /tx/:id/status  { status: "CONFIRMED" } once stored, "FINALIZED" once settled -> 200 | 404
  *   GET|HEAD /:id       the item's data (what a gateway serves)            -> 200 | 404
  *   POST /graphql       `transactions(ids: [...]) { edges { node { id tags { name value } } } }`,
  *                       the subset of the Arweave/Irys GraphQL schema that readers use for tags
@@ -12,13 +12,23 @@
  * ans104.ts) before anything is written; a bad item gets a 400 that says why and is not kept.
  * Items are persisted (write then rename) under `dataDir`, so they survive a restart. Resending
  * the same item is answered with the same receipt and stores nothing twice. Binds 127.0.0.1.
+ *
+ * With `settleTo`, it also does what Turbo does after answering: it posts every stored item to
+ * Arweave (here arlocal) inside an ANS-104 bundle, one at a time in the background, retrying with
+ * backoff while arlocal is down. Items not yet settled are found again on restart (an item counts
+ * as settled once its `.settled` marker exists), so a crash loses none; arlocal dedupes by id.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { DataItem } from "arbundles";
+import Arweave from "arweave";
+import type { JWKInterface } from "arweave/node/lib/wallet.js";
 import { buildSchema, graphql } from "graphql";
+import { bytesToHex } from "viem";
+import { fromBase64Url } from "../../web/src/privacy/storage/ans104.js";
+import { ArlocalStorage } from "../../web/src/privacy/storage/arlocal-storage.js";
 
 export interface LocalBundlerReceipt {
   id: string;
@@ -29,8 +39,19 @@ export interface LocalBundlerReceipt {
   winc: string;
 }
 
+export interface LocalBundlerOptions {
+  port?: number;
+  dataDir: string;
+  /** Settle stored items to this arlocal, as Turbo settles to Arweave. */
+  settleTo?: { arlocalUrl: string };
+  /** Where settlement failures are reported (they are retried). */
+  log?: (line: string) => void;
+}
+
 export interface RunningLocalBundler {
   url: string;
+  /** Resolves once the item (base64url id) is settled to arlocal; only with `settleTo`. */
+  settled(id: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -69,15 +90,83 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks, size);
 }
 
-export async function startLocalBundler(options: { port?: number; dataDir: string }): Promise<RunningLocalBundler> {
+export async function startLocalBundler(options: LocalBundlerOptions): Promise<RunningLocalBundler> {
   mkdirSync(options.dataDir, { recursive: true });
   const itemPath = (id: string) => join(options.dataDir, `${id}.item`);
   const dataPath = (id: string) => join(options.dataDir, `${id}.data`);
   const receiptPath = (id: string) => join(options.dataDir, `${id}.json`);
+  const settledPath = (id: string) => join(options.dataDir, `${id}.settled`);
   const writeAtomically = (path: string, bytes: Uint8Array | string) => {
     writeFileSync(`${path}.tmp`, bytes);
     renameSync(`${path}.tmp`, path);
   };
+  const settlement = options.settleTo ? await startSettlement(options.settleTo.arlocalUrl) : undefined;
+
+  /** One item at a time, in the order stored; each retried until it lands or the node stops. */
+  async function startSettlement(arlocalUrl: string) {
+    const walletPath = join(options.dataDir, "settlement-wallet.json");
+    if (!existsSync(walletPath)) {
+      const ArweaveClass = ((Arweave as unknown as { default?: typeof Arweave }).default ?? Arweave) as typeof Arweave;
+      writeAtomically(walletPath, JSON.stringify(await ArweaveClass.init({}).wallets.generate()));
+    }
+    const jwk = JSON.parse(readFileSync(walletPath, "utf8")) as JWKInterface;
+    const arlocal = new ArlocalStorage({ url: arlocalUrl, jwk });
+    const stopping = new AbortController();
+    const waiters = new Map<string, (() => void)[]>();
+    let funded = false;
+    let queue = Promise.resolve();
+
+    const pause = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        const wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        stopping.signal.addEventListener("abort", wake, { once: true });
+      });
+
+    async function settle(id: string): Promise<void> {
+      for (let attempt = 0; !stopping.signal.aborted && !existsSync(settledPath(id)); attempt++) {
+        try {
+          if (!funded) await ArlocalStorage.fund(arlocalUrl, jwk);
+          funded = true;
+          const item = { bytes: readFileSync(itemPath(id)), id: bytesToHex(fromBase64Url(id)), idBase64Url: id };
+          await arlocal.upload(item, { signal: stopping.signal });
+          writeAtomically(settledPath(id), String(Date.now()));
+          for (const resolve of waiters.get(id) ?? []) resolve();
+          waiters.delete(id);
+        } catch (error) {
+          if (stopping.signal.aborted) return;
+          const delay = Math.min(30_000, 250 * 2 ** attempt);
+          options.log?.(`settling ${id} to ${arlocalUrl} failed (${(error as Error).message}); retry in ${delay} ms`);
+          await pause(delay);
+        }
+      }
+    }
+
+    const settlementApi = {
+      schedule(id: string) {
+        queue = queue.then(() => settle(id));
+      },
+      settled(id: string): Promise<void> {
+        if (existsSync(settledPath(id))) return Promise.resolve();
+        return new Promise((resolve) => waiters.set(id, [...(waiters.get(id) ?? []), resolve]));
+      },
+      async stop() {
+        stopping.abort();
+        await queue;
+      },
+    };
+    // Stored before a crash or restart, not settled yet: oldest first.
+    const pending = readdirSync(options.dataDir)
+      .filter((name) => /^[A-Za-z0-9_-]{43}\.json$/.test(name))
+      .map((name) => name.slice(0, 43))
+      .filter((id) => !existsSync(settledPath(id)))
+      .sort((a, b) => statSync(receiptPath(a)).mtimeMs - statSync(receiptPath(b)).mtimeMs);
+    for (const id of pending) settlementApi.schedule(id);
+    return settlementApi;
+  }
 
   async function accept(request: IncomingMessage): Promise<LocalBundlerReceipt> {
     const binary = await readBody(request);
@@ -106,6 +195,7 @@ export async function startLocalBundler(options: { port?: number; dataDir: strin
     writeAtomically(itemPath(id), binary);
     writeAtomically(dataPath(id), item.rawData);
     writeAtomically(receiptPath(id), JSON.stringify(receipt));
+    settlement?.schedule(id);
     return receipt;
   }
 
@@ -172,7 +262,7 @@ export async function startLocalBundler(options: { port?: number; dataDir: strin
       const id = status ? status[1] : path.slice(1);
       if ((request.method === "GET" || request.method === "HEAD") && id && ID_PATTERN.test(id)) {
         if (!existsSync(receiptPath(id))) return send(response, 404, { error: `no data item ${id}` });
-        if (status) return send(response, 200, { id, status: "CONFIRMED" });
+        if (status) return send(response, 200, { id, status: existsSync(settledPath(id)) ? "FINALIZED" : "CONFIRMED" });
         response.writeHead(200, {
           "content-type": contentTypeOf(id),
           "content-length": String(statSync(dataPath(id)).size),
@@ -198,10 +288,16 @@ export async function startLocalBundler(options: { port?: number; dataDir: strin
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
+    settled(id) {
+      if (!settlement) throw new Error("this bundler node does not settle: start it with settleTo");
+      return settlement.settled(id);
+    },
+    async stop() {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await settlement?.stop();
+    },
   };
 }

@@ -1,18 +1,21 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Arweave from "arweave";
 import { keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type RunningLocalBundler, startLocalBundler } from "../../../../scripts/lib/local-bundler.js";
 import { encryptEnvelope } from "../../../src/privacy/envelope/encrypt.js";
 import { generateDataKey } from "../../../src/privacy/envelope/subkeys.js";
 import { createDataItem } from "../../../src/privacy/storage/ans104.js";
+import { ArlocalStorage } from "../../../src/privacy/storage/arlocal-storage.js";
 import { BundlerStorage } from "../../../src/privacy/storage/bundler-storage.js";
 import { IntegrityError, StorageNotFoundError, StorageRejectedError } from "../../../src/privacy/storage/storage.js";
 import { type UploadEvent, UploadQueue } from "../../../src/privacy/storage/upload-queue.js";
 import { MemoryUploadStateStore } from "../../../src/privacy/storage/upload-state.js";
 import { readVerifiedEnvelope } from "../../../src/privacy/storage/verified-read.js";
+import { type RunningArlocal, startArlocal } from "../../support/arlocal.js";
 import { context, patternBytes } from "../envelope/fixtures.js";
 import { testPrivateKey } from "../keys/fixtures.js";
 
@@ -140,5 +143,67 @@ describe("local ANS-104 bundler node", () => {
     bundler = await startLocalBundler({ dataDir });
     storage = new BundlerStorage({ url: bundler.url });
     expect(await storage.download(item.id)).toEqual(envelope);
+  });
+});
+
+describe("local ANS-104 bundler node settling to arlocal (as Turbo settles to Arweave)", () => {
+  let arlocal: RunningArlocal;
+  const settleDir = join(scratch, "settling");
+
+  beforeAll(async () => {
+    arlocal = await startArlocal();
+  });
+
+  afterAll(async () => {
+    await arlocal?.stop();
+  });
+
+  async function statusOf(node: RunningLocalBundler, id: string) {
+    return ((await (await fetch(`${node.url}/tx/${id}/status`)).json()) as { status: string }).status;
+  }
+
+  it("posts each stored item to arlocal in a bundle; arlocal then serves its data and tags", async () => {
+    const node = await startLocalBundler({ dataDir: join(settleDir, "a"), settleTo: { arlocalUrl: arlocal.url } });
+    try {
+      const { envelope, item } = await envelopeItem(300_000);
+      await new BundlerStorage({ url: node.url }).upload(item);
+      await node.settled(item.idBase64Url);
+      expect(await statusOf(node, item.idBase64Url)).toBe("FINALIZED");
+      const gateway = new ArlocalStorage({ url: arlocal.url, jwk: await Arweave.init({}).wallets.generate() });
+      expect(await gateway.download(item.id)).toEqual(envelope);
+      expect(await gateway.tags(item.id)).toEqual(tags);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it("keeps what it could not settle across a restart, and settles it once arlocal is reachable", async () => {
+    const dataDir = join(settleDir, "b");
+    const unreachable = await startLocalBundler({ port: 0, dataDir });
+    const closedPort = new URL(unreachable.url).port;
+    await unreachable.stop();
+    // arlocal "down": settlement fails and is retried; the item is stored and served meanwhile.
+    const logs: string[] = [];
+    let node = await startLocalBundler({
+      dataDir,
+      settleTo: { arlocalUrl: `http://127.0.0.1:${closedPort}` },
+      log: (line) => logs.push(line),
+    });
+    const { envelope, item } = await envelopeItem(4000);
+    const storage = new BundlerStorage({ url: node.url });
+    await storage.upload(item);
+    expect(await storage.download(item.id)).toEqual(envelope);
+    expect(await statusOf(node, item.idBase64Url)).toBe("CONFIRMED");
+    await vi.waitFor(() => expect(logs.join("\n")).toMatch(new RegExp(`settling ${item.idBase64Url} .* failed`)));
+    await node.stop();
+
+    node = await startLocalBundler({ dataDir, settleTo: { arlocalUrl: arlocal.url } });
+    try {
+      await node.settled(item.idBase64Url);
+      const gateway = new ArlocalStorage({ url: arlocal.url, jwk: await Arweave.init({}).wallets.generate() });
+      expect(await gateway.download(item.id)).toEqual(envelope);
+    } finally {
+      await node.stop();
+    }
   });
 });
