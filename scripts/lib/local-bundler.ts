@@ -5,6 +5,12 @@
  *   POST /tx            binary signed data item (application/octet-stream) -> 200 receipt JSON
  *   GET|HEAD /tx/:id/status  { status: "CONFIRMED" } once stored, "FINALIZED" once settled -> 200 | 404
  *   GET|HEAD /:id       the item's data (what a gateway serves)            -> 200 | 404
+ *   POST /chunks/arweave/-1/-1                 start a chunked upload -> { id, chunkSize }
+ *   POST /chunks/arweave/:upload/:offset       one chunk (offset a multiple of chunkSize) -> { received }
+ *   GET  /chunks/arweave/:upload/status        contiguous bytes received -> { received, chunkSize } | 404
+ *   POST /chunks/arweave/:upload/finalize      the chunks, joined, taken as POST /tx takes an item
+ *                       (modeled on Turbo's chunked uploads: progress per chunk, and an upload cut
+ *                       off by a reload or crash continues from the last chunk received)
  *   POST /graphql       `transactions(ids: [...]) { edges { node { id tags { name value } } } }`,
  *                       the subset of the Arweave/Irys GraphQL schema that readers use for tags
  *
@@ -18,7 +24,8 @@
  * backoff while arlocal is down. Items not yet settled are found again on restart (an item counts
  * as settled once its `.settled` marker exists), so a crash loses none; arlocal dedupes by id.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -42,6 +49,8 @@ export interface LocalBundlerReceipt {
 export interface LocalBundlerOptions {
   port?: number;
   dataDir: string;
+  /** Bytes per chunk of a chunked upload; 1 MiB by default. */
+  chunkSize?: number;
   /** Settle stored items to this arlocal, as Turbo settles to Arweave. */
   settleTo?: { arlocalUrl: string };
   /** Where settlement failures are reported (they are retried). */
@@ -58,6 +67,7 @@ export interface RunningLocalBundler {
 /** Bigger than any OneKey record (a 50 MB document scan plus envelope overhead). */
 const MAX_ITEM_BYTES = 64 * 2 ** 20;
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const UPLOAD_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 /** The part of the Arweave gateway / Irys GraphQL schema this node serves (graphql-js executes it). */
 const graphqlSchema = buildSchema(`
@@ -168,8 +178,7 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
     return settlementApi;
   }
 
-  async function accept(request: IncomingMessage): Promise<LocalBundlerReceipt> {
-    const binary = await readBody(request);
+  async function accept(binary: Buffer): Promise<LocalBundlerReceipt> {
     if (binary.length === 0) throw new BadRequest(400, "the body is empty: send the signed data item's bytes");
     let item: DataItem;
     let valid = false;
@@ -238,6 +247,67 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
     });
   }
 
+  // Chunked uploads: each chunk a file named by its offset under uploads/<upload id>/, so what
+  // was received survives a restart of the node as well as of the client.
+  const chunkSize = options.chunkSize ?? 2 ** 20;
+  const uploadsDir = join(options.dataDir, "uploads");
+  const uploadDir = (upload: string) => join(uploadsDir, upload);
+
+  function chunksOf(upload: string): { offset: number; path: string; size: number }[] {
+    if (!existsSync(uploadDir(upload))) throw new BadRequest(404, `no chunked upload ${upload}`);
+    return readdirSync(uploadDir(upload))
+      .filter((name) => /^\d+$/.test(name))
+      .map((name) => ({ offset: Number(name), path: join(uploadDir(upload), name) }))
+      .map((chunk) => ({ ...chunk, size: statSync(chunk.path).size }))
+      .sort((a, b) => a.offset - b.offset);
+  }
+
+  /** The chunks from offset 0 with no gap: what the client need not send again. */
+  function contiguous(upload: string) {
+    const chunks: ReturnType<typeof chunksOf> = [];
+    let received = 0;
+    for (const chunk of chunksOf(upload)) {
+      if (chunk.offset !== received) break;
+      chunks.push(chunk);
+      received += chunk.size;
+      if (chunk.size < chunkSize) break; // a short chunk is the last one
+    }
+    return { chunks, received };
+  }
+
+  async function chunked(request: IncomingMessage, path: string): Promise<unknown> {
+    const [upload, step] = path.slice("/chunks/arweave/".length).split("/");
+    if (request.method === "POST" && upload === "-1" && step === "-1") {
+      const id = randomBytes(16).toString("hex");
+      mkdirSync(uploadDir(id), { recursive: true });
+      return { id, chunkSize };
+    }
+    if (!upload || !UPLOAD_ID_PATTERN.test(upload)) throw new BadRequest(404, `no chunked upload ${upload}`);
+    if (request.method === "GET" && step === "status") {
+      return { id: upload, received: contiguous(upload).received, chunkSize };
+    }
+    if (request.method === "POST" && step === "finalize") {
+      const { chunks } = contiguous(upload);
+      const receipt = await accept(Buffer.concat(chunks.map((chunk) => readFileSync(chunk.path))));
+      rmSync(uploadDir(upload), { recursive: true, force: true });
+      return receipt;
+    }
+    if (request.method === "POST" && step !== undefined && /^\d+$/.test(step)) {
+      const offset = Number(step);
+      chunksOf(upload); // 404 for an unknown upload
+      if (offset % chunkSize !== 0) throw new BadRequest(400, `offset ${offset} is not a multiple of ${chunkSize}`);
+      const body = await readBody(request);
+      if (body.length === 0 || body.length > chunkSize) {
+        throw new BadRequest(400, `a chunk has 1..${chunkSize} bytes, not ${body.length}`);
+      }
+      if (offset + body.length > MAX_ITEM_BYTES)
+        throw new BadRequest(413, `a data item may have at most ${MAX_ITEM_BYTES} bytes`);
+      writeAtomically(join(uploadDir(upload), String(offset)), body);
+      return { id: upload, received: contiguous(upload).received };
+    }
+    throw new BadRequest(404, `no route ${request.method} ${path}`);
+  }
+
   function send(response: ServerResponse, status: number, body: unknown): void {
     response.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" });
     response.end(JSON.stringify(body));
@@ -255,7 +325,9 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
         });
         return response.end();
       }
-      if (request.method === "POST" && path === "/tx") return send(response, 200, await accept(request));
+      if (request.method === "POST" && path === "/tx")
+        return send(response, 200, await accept(await readBody(request)));
+      if (path.startsWith("/chunks/arweave/")) return send(response, 200, await chunked(request, path));
       if (request.method === "POST" && path === "/graphql") return send(response, 200, await answerGraphql(request));
       if (request.method === "GET" && path === "/health") return send(response, 200, { ok: true });
       const status = /^\/tx\/([^/]+)\/status$/.exec(path);

@@ -1,40 +1,51 @@
 /**
  * An ANS-104 bundler reached over plain HTTP, the way Irys/Turbo upload services take signed
- * data items: `POST /tx` with the item's bytes, a receipt naming its id, and the item's data
- * served at `/{id}`. Used against the local bundler node (scripts/lib/local-bundler.ts), which
+ * data items: `POST /tx` with the item's bytes (or, above 2 MiB, in chunks through `/chunks/…`,
+ * with progress per chunk and a resume point after each), a receipt naming its id, and the item's
+ * data served at `/{id}`. Used against the local bundler node (scripts/lib/local-bundler.ts), which
  * is the default local upload target: one binary request instead of arlocal's base64 JSON.
  */
 import type { Hex } from "viem";
 import type { Tag } from "./ans104.js";
 import { type SignedDataItem, storageIdToBase64Url } from "./ans104.js";
 import { bytesAt, existsAt, fetchOrUnavailable, tagsByGraphql } from "./http-storage.js";
-import { type StorageAdapter, StorageUnavailableError, storageErrorFromStatus, type UploadOptions } from "./storage.js";
+import {
+  type StorageAdapter,
+  StorageNotFoundError,
+  StorageUnavailableError,
+  storageErrorFromStatus,
+  type UploadOptions,
+} from "./storage.js";
+
+/** Where a chunked upload stands, saved by the upload queue so a reload continues it. */
+interface ChunkedResumeState {
+  uploadId: string;
+  /** Bytes the node had confirmed when this was saved (the node's own count wins on resume). */
+  sent: number;
+}
+
+export interface BundlerStorageOptions {
+  /** The bundler node, e.g. http://127.0.0.1:1985 (it serves reads too). */
+  url: string;
+  /** Items above this size go in chunks (progress per chunk, resumable); 2 MiB by default. */
+  chunkedAboveBytes?: number;
+}
 
 export class BundlerStorage implements StorageAdapter {
   readonly network = "arweave" as const;
   private readonly url: string;
+  private readonly chunkedAboveBytes: number;
 
-  /** `url`: the bundler node, e.g. http://127.0.0.1:1985 (it serves reads too). */
-  constructor(options: { url: string }) {
+  constructor(options: BundlerStorageOptions) {
     this.url = options.url.replace(/\/+$/, "");
+    this.chunkedAboveBytes = options.chunkedAboveBytes ?? 2 * 2 ** 20;
   }
 
   async upload(item: SignedDataItem, options: UploadOptions = {}): Promise<void> {
-    options.onProgress?.(0, item.bytes.length);
-    const response = await fetchOrUnavailable(`${this.url}/tx`, {
-      method: "POST",
-      headers: { "content-type": "application/octet-stream" },
-      body: item.bytes as Uint8Array<ArrayBuffer>,
-      signal: options.signal,
-    });
-    const text = await response.text();
-    if (!response.ok) throw storageErrorFromStatus(response.status, `the bundler answered ${response.status}: ${text}`);
-    let receipt: { id?: unknown };
-    try {
-      receipt = JSON.parse(text) as { id?: unknown };
-    } catch {
-      throw new StorageUnavailableError("the bundler's receipt is not JSON");
-    }
+    const receipt =
+      item.bytes.length > this.chunkedAboveBytes
+        ? await this.uploadInChunks(item, options)
+        : await this.uploadWhole(item, options);
     if (receipt.id !== item.idBase64Url) {
       throw new StorageUnavailableError(`the bundler stored ${String(receipt.id)}, not the item ${item.idBase64Url}`);
     }
@@ -51,5 +62,73 @@ export class BundlerStorage implements StorageAdapter {
 
   tags(id: Hex, options: { signal?: AbortSignal } = {}): Promise<Tag[]> {
     return tagsByGraphql(`${this.url}/graphql`, storageIdToBase64Url(id), options.signal);
+  }
+
+  private async uploadWhole(item: SignedDataItem, options: UploadOptions): Promise<{ id?: unknown }> {
+    options.onProgress?.(0, item.bytes.length);
+    return this.call(`${this.url}/tx`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: item.bytes as Uint8Array<ArrayBuffer>,
+      signal: options.signal,
+    });
+  }
+
+  /** Chunk by chunk, saving where it stands after each, so a reload or crash continues. */
+  private async uploadInChunks(item: SignedDataItem, options: UploadOptions): Promise<{ id?: unknown }> {
+    const base = `${this.url}/chunks/arweave`;
+    const total = item.bytes.length;
+    const { signal } = options;
+    let uploadId = (options.resumeState as Partial<ChunkedResumeState> | undefined)?.uploadId;
+    let chunkSize = 0;
+    let sent = 0;
+    if (uploadId) {
+      // The node's count, not ours: a chunk may have landed after the last save.
+      const status = await this.call(`${base}/${uploadId}/status`, { signal }).catch((error: unknown) => {
+        if (error instanceof StorageNotFoundError) return undefined; // forgotten: start over
+        throw error;
+      });
+      if (status) {
+        sent = Number(status.received);
+        chunkSize = Number(status.chunkSize);
+      } else uploadId = undefined;
+    }
+    if (!uploadId) {
+      const started = await this.call(`${base}/-1/-1`, { method: "POST", signal });
+      uploadId = String(started.id);
+      chunkSize = Number(started.chunkSize);
+      await options.onResumeState?.({ uploadId, sent: 0 } satisfies ChunkedResumeState);
+    }
+    if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) {
+      throw new StorageUnavailableError(`the bundler named no usable chunk size (${chunkSize})`);
+    }
+    options.onProgress?.(sent, total);
+    while (sent < total) {
+      signal?.throwIfAborted();
+      const end = Math.min(total, sent + chunkSize);
+      const answer = await this.call(`${base}/${uploadId}/${sent}`, {
+        method: "POST",
+        headers: { "content-type": "application/octet-stream" },
+        body: item.bytes.subarray(sent, end) as Uint8Array<ArrayBuffer>,
+        signal,
+      });
+      sent = Number(answer.received);
+      if (!(sent >= end)) throw new StorageUnavailableError(`the bundler confirmed ${sent} bytes, not ${end}`);
+      await options.onResumeState?.({ uploadId, sent } satisfies ChunkedResumeState);
+      options.onProgress?.(sent, total);
+    }
+    return this.call(`${base}/${uploadId}/finalize`, { method: "POST", signal });
+  }
+
+  /** One request to the node; its JSON answer, or the storage error its status means. */
+  private async call(url: string, init: RequestInit): Promise<Record<string, unknown>> {
+    const response = await fetchOrUnavailable(url, init);
+    const text = await response.text();
+    if (!response.ok) throw storageErrorFromStatus(response.status, `the bundler answered ${response.status}: ${text}`);
+    try {
+      return JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new StorageUnavailableError(`the bundler's answer is not JSON: ${text.slice(0, 100)}`);
+    }
   }
 }

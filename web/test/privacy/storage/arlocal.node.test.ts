@@ -1,9 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import Arweave from "arweave";
 import type { JWKInterface } from "arweave/node/lib/wallet.js";
 import { keccak256 } from "viem";
@@ -19,6 +16,7 @@ import { MemoryUploadStateStore } from "../../../src/privacy/storage/upload-stat
 import { readVerifiedEnvelope } from "../../../src/privacy/storage/verified-read.js";
 import { type RunningArlocal, startArlocal } from "../../support/arlocal.js";
 import { FileUploadStateStore } from "../../support/file-upload-state.js";
+import { runUploadUntilKilled } from "../../support/killed-upload.js";
 import { context, patternBytes } from "../envelope/fixtures.js";
 import { testPrivateKey } from "../keys/fixtures.js";
 
@@ -142,20 +140,14 @@ describe("arlocal storage through the upload queue", () => {
       item.bytes,
     );
 
-    // `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild process.
     const bundlesBefore = await bundleCount();
-    const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-    const child = spawn(process.execPath, ["--import", tsx, join(import.meta.dirname, "upload-child.ts")], {
-      env: { ...process.env, ARLOCAL_URL: arlocal.url, STATE_DIR: stateDir, JWK_FILE: jwkFile, KILL_AT_CHUNK: "8" },
-      stdio: ["ignore", "pipe", "pipe"],
+    await runUploadUntilKilled({
+      STORAGE: "arlocal",
+      ARLOCAL_URL: arlocal.url,
+      STATE_DIR: stateDir,
+      JWK_FILE: jwkFile,
+      KILL_AT: "8",
     });
-    let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
-    const signal = await new Promise<NodeJS.Signals | null>((resolve) =>
-      child.on("exit", (_code, sig) => resolve(sig)),
-    );
-    if (signal !== "SIGKILL") throw new Error(`the upload process was not killed as planned:\n${output}`);
 
     const left = await state.get(item.id);
     expect(left?.status).toBe("uploading");

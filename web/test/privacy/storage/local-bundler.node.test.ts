@@ -16,6 +16,8 @@ import { type UploadEvent, UploadQueue } from "../../../src/privacy/storage/uplo
 import { MemoryUploadStateStore } from "../../../src/privacy/storage/upload-state.js";
 import { readVerifiedEnvelope } from "../../../src/privacy/storage/verified-read.js";
 import { type RunningArlocal, startArlocal } from "../../support/arlocal.js";
+import { FileUploadStateStore } from "../../support/file-upload-state.js";
+import { runUploadUntilKilled } from "../../support/killed-upload.js";
 import { context, patternBytes } from "../envelope/fixtures.js";
 import { testPrivateKey } from "../keys/fixtures.js";
 
@@ -143,6 +145,98 @@ describe("local ANS-104 bundler node", () => {
     bundler = await startLocalBundler({ dataDir });
     storage = new BundlerStorage({ url: bundler.url });
     expect(await storage.download(item.id)).toEqual(envelope);
+  });
+});
+
+describe("chunked uploads to the local bundler node", () => {
+  const MiB = 2 ** 20;
+
+  it("sends an item above 2 MiB chunk by chunk, with progress after each chunk", async () => {
+    const { envelope, item } = await envelopeItem(5 * MiB);
+    const progress: number[] = [];
+    const saved: unknown[] = [];
+    await storage.upload(item, {
+      onProgress: (sent, total) => {
+        expect(total).toBe(item.bytes.length);
+        progress.push(sent);
+      },
+      onResumeState: (state) => void saved.push(state),
+    });
+    const chunks = Math.ceil(item.bytes.length / MiB);
+    expect(progress).toEqual([
+      0,
+      ...Array.from({ length: chunks }, (_, i) => Math.min((i + 1) * MiB, item.bytes.length)),
+      item.bytes.length,
+    ]);
+    expect(saved).toHaveLength(chunks + 1);
+    expect(saved.at(-1)).toMatchObject({ sent: item.bytes.length });
+    expect(await storage.download(item.id)).toEqual(envelope);
+    expect(readdirSync(join(dataDir, "uploads"))).toEqual([]); // the chunks are gone once joined
+  });
+
+  it("continues an upload whose process was killed midway, from the node's count, storing it once", async () => {
+    const { envelope, item } = await envelopeItem(6 * MiB);
+    const stateDir = join(scratch, "killed-chunked");
+    const state = new FileUploadStateStore(stateDir);
+    const job = {
+      id: item.id,
+      idBase64Url: item.idBase64Url,
+      status: "pending" as const,
+      sentBytes: 0,
+      totalBytes: item.bytes.length,
+      attempts: 0,
+      updatedAt: "",
+    };
+    await state.create(job, item.bytes);
+    await runUploadUntilKilled({
+      STORAGE: "bundler",
+      BUNDLER_URL: bundler.url,
+      STATE_DIR: stateDir,
+      KILL_AT: String(3 * MiB),
+    });
+
+    const left = await state.get(item.id);
+    expect(left?.status).toBe("uploading");
+    expect(left?.resumeState).toMatchObject({ sent: 3 * MiB });
+    expect(await storage.has(item.id)).toBe(false);
+
+    const events: UploadEvent[] = [];
+    const queue = new UploadQueue({ storage, state });
+    queue.on((event) => events.push(event));
+    const [done] = await queue.resumeAll();
+    expect(done?.status).toBe("done");
+    const sent = events.flatMap((event) => (event.type === "progress" ? [event.sentBytes] : []));
+    expect(sent[0]).toBe(3 * MiB); // continued, not restarted
+    expect(await storage.download(item.id)).toEqual(envelope);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith(item.idBase64Url))).toHaveLength(3);
+  });
+
+  it("refuses misplaced or oversized chunks, an unknown upload and an incomplete item, storing nothing", async () => {
+    const post = async (path: string, body?: Uint8Array) => {
+      const response = await fetch(`${bundler.url}/chunks/arweave/${path}`, {
+        method: "POST",
+        ...(body ? { body: body as BodyInit } : {}),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const started = await post("-1/-1");
+    expect(started).toMatchObject({ status: 200, body: { chunkSize: MiB } });
+    const upload = String(started.body.id);
+    expect((await post(`${upload}/5`, new Uint8Array(10))).status).toBe(400);
+    expect((await post(`${upload}/0`, new Uint8Array(MiB + 1))).status).toBe(400);
+    expect((await post(`${"0".repeat(32)}/0`, new Uint8Array(10))).status).toBe(404);
+    const { item } = await envelopeItem(3 * MiB);
+    expect(await post(`${upload}/0`, item.bytes.subarray(0, MiB))).toMatchObject({ body: { received: MiB } });
+    // A gap: the chunk at 2 MiB counts only once the one at 1 MiB is there.
+    expect(await post(`${upload}/${2 * MiB}`, item.bytes.subarray(2 * MiB, 3 * MiB))).toMatchObject({
+      body: { received: MiB },
+    });
+    expect(await post(`${upload}/finalize`)).toMatchObject({ status: 400 });
+    expect(await storage.has(item.id)).toBe(false);
+    // The upload is still there to finish.
+    expect(await post(`${upload}/${MiB}`, item.bytes.subarray(MiB, 2 * MiB))).toMatchObject({
+      body: { received: 3 * MiB },
+    });
   });
 });
 
