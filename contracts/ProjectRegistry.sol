@@ -8,7 +8,8 @@ import {ProjectRoles} from "./libraries/ProjectRoles.sol";
 
 /// @title ProjectRegistry
 /// @notice Organizations, projects, settings and roles of OneKey tenants.
-/// @dev The contract owner is protocol governance: it may suspend any project, nothing else.
+/// @dev The contract owner is protocol governance: it may suspend and re-activate any project,
+/// nothing else. Its suspensions are held: only governance lifts them.
 contract ProjectRegistry is IProjectRegistry, Ownable2Step {
     using EnumerableSet for EnumerableSet.UintSet;
 
@@ -26,6 +27,8 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
     mapping(bytes32 slugHash => uint64 projectId) internal _projectIdBySlug;
     mapping(uint64 projectId => mapping(address account => uint8 roles)) internal _roles;
     mapping(address account => EnumerableSet.UintSet) internal _readerProjects;
+    /// @dev Set while governance holds a project's suspension; cold (see `IProjectRegistry.Project`).
+    mapping(uint64 projectId => bool) internal _suspendedByGovernance;
 
     constructor(address governance) Ownable(governance) {}
 
@@ -131,13 +134,28 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
     /// @inheritdoc IProjectRegistry
     function setProjectStatus(uint64 projectId, ProjectStatus status) external {
         Project storage project = _project(projectId);
-        if (msg.sender != owner() && !isOrganizationAdmin(project.orgId, msg.sender)) {
+        bool governance = msg.sender == owner();
+        if (!governance && !isOrganizationAdmin(project.orgId, msg.sender)) {
             revert NotAllowedToChangeStatus(projectId, msg.sender);
         }
         // `None` is not a status a live project can take.
-        if (status == ProjectStatus.None || status == project.status) revert ProjectStatusUnchanged(projectId, status);
-        project.status = status;
-        emit ProjectStatusChanged(projectId, status, msg.sender);
+        if (status == ProjectStatus.None) revert ProjectStatusUnchanged(projectId, status);
+        bool held = _suspendedByGovernance[projectId];
+        if (held && !governance) revert SuspendedByGovernance(projectId);
+
+        // Governance holds exactly the suspensions it set; re-activating releases the hold.
+        bool hold = governance && status == ProjectStatus.Suspended;
+        bool statusChanges = status != project.status;
+        // The one same-status call that changes state: governance taking over an org's suspension.
+        if (!statusChanges && hold == held) revert ProjectStatusUnchanged(projectId, status);
+        if (statusChanges) {
+            project.status = status;
+            emit ProjectStatusChanged(projectId, status, msg.sender);
+        }
+        if (hold != held) {
+            _suspendedByGovernance[projectId] = hold;
+            emit ProjectGovernanceSuspensionSet(projectId, hold);
+        }
     }
 
     /// @inheritdoc IProjectRegistry
@@ -178,6 +196,11 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
     /// @inheritdoc IProjectRegistry
     function projectStatus(uint64 projectId) external view returns (ProjectStatus) {
         return _projects[projectId].status;
+    }
+
+    /// @inheritdoc IProjectRegistry
+    function isSuspendedByGovernance(uint64 projectId) external view returns (bool) {
+        return _suspendedByGovernance[projectId];
     }
 
     /// @inheritdoc IProjectRegistry

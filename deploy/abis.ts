@@ -245,6 +245,17 @@ export const projectRegistryAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "projectId",
+        "type": "uint64"
+      }
+    ],
+    "name": "SuspendedByGovernance",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ZeroAddress",
     "type": "error"
@@ -453,6 +464,25 @@ export const projectRegistryAbi = [
       }
     ],
     "name": "ProjectCreated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint64",
+        "name": "projectId",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "suspendedByGovernance",
+        "type": "bool"
+      }
+    ],
+    "name": "ProjectGovernanceSuspensionSet",
     "type": "event"
   },
   {
@@ -824,6 +854,25 @@ export const projectRegistryAbi = [
       }
     ],
     "name": "isOrganizationAdmin",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "projectId",
+        "type": "uint64"
+      }
+    ],
+    "name": "isSuspendedByGovernance",
     "outputs": [
       {
         "internalType": "bool",

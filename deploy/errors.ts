@@ -47,6 +47,8 @@ export const contractErrorMessages: MessageTable = {
     `${account} may not manage project ${projectId}: it is not a project admin nor an admin of its organization.`,
   NotAllowedToChangeStatus: (projectId, account) =>
     `${account} may not change the status of project ${projectId}: only its organization's owner or admins, or protocol governance.`,
+  SuspendedByGovernance: (projectId) =>
+    `Project ${projectId} was suspended by protocol governance: only governance can change its status.`,
 
   // KycRegistry
   IssuerNotRegistered: (issuer) => `${issuer} is not a registered issuer.`,

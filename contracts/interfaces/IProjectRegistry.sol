@@ -45,6 +45,9 @@ interface IProjectRegistry {
     /// @dev Storage layout (keyed by `projectId`):
     ///  slot 0: orgId (64) | status (8) | settings.requiredLevel (8)   -- one slot for the hot reads
     ///  slot 1+: slug (string), settings.acceptedIssuers (address[]), settings.metadataURI (string)
+    /// Whether governance holds the project's suspension lives outside the struct, in its own
+    /// `projectId => bool` mapping (read only by `setProjectStatus` and `isSuspendedByGovernance`),
+    /// so the hot slot and the struct's ABI stay as they are.
     struct Project {
         uint64 orgId;
         ProjectStatus status;
@@ -94,6 +97,11 @@ interface IProjectRegistry {
     /// @notice A project's status changed (`by` is the org admin or governance that changed it).
     event ProjectStatusChanged(uint64 indexed projectId, ProjectStatus status, address indexed by);
 
+    /// @notice Governance took (`true`) or released (`false`) the hold on a project's suspension.
+    /// Emitted with `ProjectStatusChanged` when governance suspends an active project or re-activates
+    /// a held one, and alone when governance suspends a project its organization had suspended.
+    event ProjectGovernanceSuspensionSet(uint64 indexed projectId, bool suspendedByGovernance);
+
     /// @notice `account`'s role bitmap on `projectId` became `roles` (a grant or a revoke of `role`).
     event ProjectRolesChanged(
         uint64 indexed projectId, address indexed account, uint8 role, bool granted, uint8 roles
@@ -126,6 +134,8 @@ interface IProjectRegistry {
     error NotProjectAdmin(uint64 projectId, address account);
     /// @notice `account` may not change the status (not an org admin, nor protocol governance).
     error NotAllowedToChangeStatus(uint64 projectId, address account);
+    /// @notice Protocol governance suspended `projectId`; only governance may change its status.
+    error SuspendedByGovernance(uint64 projectId);
 
     /*//////////////////////////////////////////////////////////////
                              ORGANIZATIONS
@@ -167,6 +177,11 @@ interface IProjectRegistry {
     function updateProjectSettings(uint64 projectId, ProjectSettings calldata settings) external;
 
     /// @notice Suspends or re-activates a project. Org owner, org admin or protocol governance.
+    /// @dev A suspension by governance is held: while it is, the org's owner and admins get
+    /// `SuspendedByGovernance` and only governance may re-activate (which releases the hold).
+    /// Governance may also suspend a project its org already suspended, taking the hold (the status
+    /// stays `Suspended`, so only `ProjectGovernanceSuspensionSet` is emitted). Setting the current
+    /// status otherwise, or `None`, reverts `ProjectStatusUnchanged`.
     function setProjectStatus(uint64 projectId, ProjectStatus status) external;
 
     /// @notice Grants `role` (one of the ROLE_* bits) on `projectId` to `account`.
@@ -184,6 +199,10 @@ interface IProjectRegistry {
 
     /// @notice Status of a project (`None` when it does not exist).
     function projectStatus(uint64 projectId) external view returns (ProjectStatus);
+
+    /// @notice Whether `projectId` is suspended by protocol governance, so that only governance may
+    /// re-activate it (false for an active, org-suspended or missing project).
+    function isSuspendedByGovernance(uint64 projectId) external view returns (bool);
 
     /// @notice The role bitmap of `account` on `projectId`.
     function rolesOf(uint64 projectId, address account) external view returns (uint8);

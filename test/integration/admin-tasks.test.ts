@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createPublicClient, createWalletClient, getAddress, http, parseEventLogs } from "viem";
 import { kycRegistryAbi, projectRegistryAbi } from "../../deploy/abis.js";
+import { describeContractError } from "../../deploy/errors.js";
 import { projectRoles } from "../../scripts/admin/roles.js";
 import { type LocalChain, startLocalChain } from "../../scripts/lib/local-chain.js";
 import { hardhatCli, repoRoot } from "../../scripts/lib/processes.js";
@@ -198,6 +199,7 @@ describe("admin commands (Hardhat tasks against hardhat node)", () => {
           orgId: "1",
           slug: "acme-app",
           status: "active",
+          suspendedByGovernance: false,
           requiredLevel: 2,
           acceptedIssuers: [issuer],
           metadataURI: "https://acme.example/onekey.json",
@@ -305,6 +307,41 @@ describe("admin commands (Hardhat tasks against hardhat node)", () => {
           "setProjectStatus would revert, so nothing was sent: Project 1 is already active.",
         ),
       ]);
+    });
+
+    it("a governance suspension shows in onekey:status and only governance lifts it", async () => {
+      // The signer is governance but not an admin of organization 2; otherOwner owns it.
+      await succeeds("onekey:suspend-project", "--project", "other-app");
+      const shown = async () => JSON.parse(await succeeds("onekey:status", "--project", "other-app")).project;
+      assert.deepEqual(await shown(), {
+        projectId: String(foreignProject),
+        orgId: "2",
+        slug: "other-app",
+        status: "suspended",
+        suspendedByGovernance: true,
+        requiredLevel: 1,
+        acceptedIssuers: [],
+        metadataURI: "",
+      });
+      await assert.rejects(
+        client().simulateContract({
+          ...project(),
+          account: otherOwner,
+          functionName: "setProjectStatus",
+          args: [foreignProject, 1],
+        }),
+        (error: unknown) => {
+          assert.equal(
+            describeContractError(error),
+            `Project ${foreignProject} was suspended by protocol governance: only governance can change its status.`,
+          );
+          return true;
+        },
+      );
+      await succeeds("onekey:reactivate-project", "--project", "other-app");
+      const lifted = await shown();
+      assert.equal(lifted.status, "active");
+      assert.equal(lifted.suspendedByGovernance, false);
     });
   });
 });

@@ -65,12 +65,17 @@ async function organizationInfo(session: AdminSession, orgId: bigint, who?: `0x$
 
 async function projectInfo(session: AdminSession, projectId: bigint, who?: `0x${string}`) {
   const { project } = readRegistry(session);
-  const p = await session.publicClient.readContract({ ...project, functionName: "getProject", args: [projectId] });
+  const [p, suspendedByGovernance] = await Promise.all([
+    session.publicClient.readContract({ ...project, functionName: "getProject", args: [projectId] }),
+    session.publicClient.readContract({ ...project, functionName: "isSuspendedByGovernance", args: [projectId] }),
+  ]);
   const info: Record<string, unknown> = {
     projectId,
     orgId: p.orgId,
     slug: p.slug,
     status: projectStatusNames[p.status] ?? p.status,
+    // True when only governance may re-activate it (its suspension, not the organization's).
+    suspendedByGovernance,
     requiredLevel: p.settings.requiredLevel,
     acceptedIssuers: p.settings.acceptedIssuers,
     metadataURI: p.settings.metadataURI,
