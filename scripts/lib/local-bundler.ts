@@ -23,6 +23,8 @@
  * Arweave (here arlocal) inside an ANS-104 bundle, one at a time in the background, retrying with
  * backoff while arlocal is down. Items not yet settled are found again on restart (an item counts
  * as settled once its `.settled` marker exists), so a crash loses none; arlocal dedupes by id.
+ * (arlocal never indexes a bundle whose data repeats one 256 KiB chunk, such as a run of zeros;
+ * an envelope is ciphertext, so it never does.)
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
