@@ -50,6 +50,13 @@ export class ArlocalStorage implements StorageAdapter {
     this.arweave = Arweave.init({ host: hostname, port: Number(port), protocol: protocol.replace(":", "") });
   }
 
+  /** A throwaway wallet, funded by arlocal's mint: arlocal charges test AR only. */
+  static async withFreshWallet(url: string, options: Omit<ArlocalStorageOptions, "url" | "jwk"> = {}) {
+    const jwk = await Arweave.init({}).wallets.generate();
+    await ArlocalStorage.fund(url, jwk);
+    return new ArlocalStorage({ ...options, url, jwk });
+  }
+
   /** Gives the wallet test AR on arlocal (local only: a real gateway has no /mint). */
   static async fund(url: string, jwk: JWKInterface): Promise<void> {
     const address = await Arweave.init({}).wallets.jwkToAddress(jwk);
