@@ -69,7 +69,7 @@ export class BundlerStorage implements StorageAdapter {
     return this.call(`${this.url}/tx`, {
       method: "POST",
       headers: { "content-type": "application/octet-stream" },
-      body: item.bytes as Uint8Array<ArrayBuffer>,
+      body: asBody(item.bytes),
       signal: options.signal,
     });
   }
@@ -106,10 +106,11 @@ export class BundlerStorage implements StorageAdapter {
     while (sent < total) {
       signal?.throwIfAborted();
       const end = Math.min(total, sent + chunkSize);
+      // No content-type: a header-less POST is a CORS "simple" request, so a browser sends no
+      // preflight for each chunk's new URL (it doubled the requests and cost ~40% more time).
       const answer = await this.call(`${base}/${uploadId}/${sent}`, {
         method: "POST",
-        headers: { "content-type": "application/octet-stream" },
-        body: item.bytes.subarray(sent, end) as Uint8Array<ArrayBuffer>,
+        body: asBody(item.bytes.subarray(sent, end)),
         signal,
       });
       sent = Number(answer.received);
@@ -131,4 +132,12 @@ export class BundlerStorage implements StorageAdapter {
       throw new StorageUnavailableError(`the bundler's answer is not JSON: ${text.slice(0, 100)}`);
     }
   }
+}
+
+/**
+ * A Blob, not the bytes: Chromium uploads a Blob body about 8x faster than a Uint8Array one
+ * (10 MiB to a loopback server: about 100 ms against 880 ms, measured here).
+ */
+function asBody(bytes: Uint8Array): Blob {
+  return new Blob([bytes as Uint8Array<ArrayBuffer>]);
 }
