@@ -70,6 +70,9 @@ export interface RunningLocalBundler {
 const MAX_ITEM_BYTES = 64 * 2 ** 20;
 const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const UPLOAD_ID_PATTERN = /^[0-9a-f]{32}$/;
+const SETTLE_ATTEMPTS = 6;
+/** Chunked uploads untouched this long are removed when the node starts. */
+const UPLOAD_MAX_AGE_MS = 24 * 3600 * 1000;
 
 /** The part of the Arweave gateway / Irys GraphQL schema this node serves (graphql-js executes it). */
 const graphqlSchema = buildSchema(`
@@ -89,14 +92,14 @@ class BadRequest extends Error {
   }
 }
 
-async function readBody(request: IncomingMessage): Promise<Buffer> {
+async function readBody(request: IncomingMessage, limit = MAX_ITEM_BYTES): Promise<Buffer> {
   const declared = Number(request.headers["content-length"] ?? 0);
-  if (declared > MAX_ITEM_BYTES) throw new BadRequest(413, `a data item may have at most ${MAX_ITEM_BYTES} bytes`);
+  if (declared > limit) throw new BadRequest(413, `this body may have at most ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > MAX_ITEM_BYTES) throw new BadRequest(413, `a data item may have at most ${MAX_ITEM_BYTES} bytes`);
+    if (size > limit) throw new BadRequest(413, `this body may have at most ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, size);
@@ -108,6 +111,7 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
   const dataPath = (id: string) => join(options.dataDir, `${id}.data`);
   const receiptPath = (id: string) => join(options.dataDir, `${id}.json`);
   const settledPath = (id: string) => join(options.dataDir, `${id}.settled`);
+  const tagsPath = (id: string) => join(options.dataDir, `${id}.tags.json`);
   const writeAtomically = (path: string, bytes: Uint8Array | string) => {
     writeFileSync(`${path}.tmp`, bytes);
     renameSync(`${path}.tmp`, path);
@@ -124,7 +128,7 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
     const jwk = JSON.parse(readFileSync(walletPath, "utf8")) as JWKInterface;
     const arlocal = new ArlocalStorage({ url: arlocalUrl, jwk });
     const stopping = new AbortController();
-    const waiters = new Map<string, (() => void)[]>();
+    const waiters = new Map<string, { resolve(): void; reject(error: Error): void }[]>();
     let funded = false;
     let queue = Promise.resolve();
 
@@ -138,20 +142,38 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
         stopping.signal.addEventListener("abort", wake, { once: true });
       });
 
+    const release = (id: string, error?: Error) => {
+      for (const waiter of waiters.get(id) ?? []) {
+        if (error) waiter.reject(error);
+        else waiter.resolve();
+      }
+      waiters.delete(id);
+    };
+
+    // An item that keeps failing is set aside after a few tries (until the next start), so it
+    // cannot hold up the items stored after it.
     async function settle(id: string): Promise<void> {
-      for (let attempt = 0; !stopping.signal.aborted && !existsSync(settledPath(id)); attempt++) {
+      for (let attempt = 1; !stopping.signal.aborted && !existsSync(settledPath(id)); attempt++) {
         try {
           if (!funded) await ArlocalStorage.fund(arlocalUrl, jwk);
           funded = true;
           const item = { bytes: readFileSync(itemPath(id)), id: bytesToHex(fromBase64Url(id)), idBase64Url: id };
           await arlocal.upload(item, { signal: stopping.signal });
           writeAtomically(settledPath(id), String(Date.now()));
-          for (const resolve of waiters.get(id) ?? []) resolve();
-          waiters.delete(id);
+          release(id);
         } catch (error) {
           if (stopping.signal.aborted) return;
+          funded = false; // arlocal may have restarted with a fresh database
+          const reason = (error as Error).message;
+          if (attempt >= SETTLE_ATTEMPTS) {
+            options.log?.(
+              `settling ${id} to ${arlocalUrl} failed ${attempt} times (${reason}); set aside until restart`,
+            );
+            release(id, new Error(`settling ${id} failed: ${reason}`));
+            return;
+          }
           const delay = Math.min(30_000, 250 * 2 ** attempt);
-          options.log?.(`settling ${id} to ${arlocalUrl} failed (${(error as Error).message}); retry in ${delay} ms`);
+          options.log?.(`settling ${id} to ${arlocalUrl} failed (${reason}); retry in ${delay} ms`);
           await pause(delay);
         }
       }
@@ -163,11 +185,13 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
       },
       settled(id: string): Promise<void> {
         if (existsSync(settledPath(id))) return Promise.resolve();
-        return new Promise((resolve) => waiters.set(id, [...(waiters.get(id) ?? []), resolve]));
+        if (!existsSync(receiptPath(id))) return Promise.reject(new Error(`no stored item ${id}`));
+        return new Promise((resolve, reject) => waiters.set(id, [...(waiters.get(id) ?? []), { resolve, reject }]));
       },
       async stop() {
         stopping.abort();
         await queue;
+        for (const id of [...waiters.keys()]) release(id, new Error("the bundler node stopped before settling"));
       },
     };
     // Stored before a crash or restart, not settled yet: oldest first.
@@ -205,38 +229,39 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
     // Item and data first, the receipt last: an item counts as stored once its receipt exists.
     writeAtomically(itemPath(id), binary);
     writeAtomically(dataPath(id), item.rawData);
+    writeAtomically(tagsPath(id), JSON.stringify(item.tags));
     writeAtomically(receiptPath(id), JSON.stringify(receipt));
     settlement?.schedule(id);
     return receipt;
   }
 
+  /** The verified item's tags, saved beside it at upload (items stored before that: parsed). */
+  function tagsOf(id: string): { name: string; value: string }[] {
+    if (existsSync(tagsPath(id))) return JSON.parse(readFileSync(tagsPath(id), "utf8"));
+    return new DataItem(readFileSync(itemPath(id))).tags;
+  }
+
   function contentTypeOf(id: string): string {
     try {
-      const item = new DataItem(readFileSync(itemPath(id)));
-      return item.tags.find((tag) => tag.name.toLowerCase() === "content-type")?.value ?? "application/octet-stream";
+      return tagsOf(id).find((tag) => tag.name.toLowerCase() === "content-type")?.value ?? "application/octet-stream";
     } catch {
       return "application/octet-stream";
     }
   }
 
-  // Tags are read from the stored item itself, so they are exactly what its signature covers.
   const graphqlRoot = {
     transactions({ ids, first }: { ids?: string[]; first?: number }) {
       if (!ids) throw new Error("this node answers transactions(ids: [...]) only");
-      const found = ids.filter((id) => ID_PATTERN.test(id) && existsSync(receiptPath(id))).slice(0, first ?? 100);
-      return {
-        edges: found.map((id) => {
-          const item = new DataItem(readFileSync(itemPath(id)));
-          return { cursor: id, node: { id, tags: item.tags } };
-        }),
-      };
+      const limit = Math.min(100, Math.max(1, first ?? 100));
+      const found = [...new Set(ids)].filter((id) => ID_PATTERN.test(id) && existsSync(receiptPath(id)));
+      return { edges: found.slice(0, limit).map((id) => ({ cursor: id, node: { id, tags: tagsOf(id) } })) };
     },
   };
 
   async function answerGraphql(request: IncomingMessage): Promise<unknown> {
     let body: { query?: unknown; variables?: unknown };
     try {
-      body = JSON.parse((await readBody(request)).toString("utf8")) as typeof body;
+      body = JSON.parse((await readBody(request, 64 * 1024)).toString("utf8")) as typeof body;
     } catch {
       throw new BadRequest(400, "the body is not JSON: send { query, variables }");
     }
@@ -251,9 +276,18 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
 
   // Chunked uploads: each chunk a file named by its offset under uploads/<upload id>/, so what
   // was received survives a restart of the node as well as of the client.
+  // Each upload keeps the chunk size it started with, so a node restarted with another size still
+  // finishes it. Uploads abandoned for a day are removed at start.
   const chunkSize = options.chunkSize ?? 2 ** 20;
   const uploadsDir = join(options.dataDir, "uploads");
   const uploadDir = (upload: string) => join(uploadsDir, upload);
+  const chunkSizeOf = (upload: string) => Number(readFileSync(join(uploadDir(upload), "chunk-size"), "utf8"));
+  mkdirSync(uploadsDir, { recursive: true });
+  for (const upload of readdirSync(uploadsDir)) {
+    if (Date.now() - statSync(uploadDir(upload)).mtimeMs > UPLOAD_MAX_AGE_MS) {
+      rmSync(uploadDir(upload), { recursive: true, force: true });
+    }
+  }
 
   function chunksOf(upload: string): { offset: number; path: string; size: number }[] {
     if (!existsSync(uploadDir(upload))) throw new BadRequest(404, `no chunked upload ${upload}`);
@@ -266,15 +300,16 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
 
   /** The chunks from offset 0 with no gap: what the client need not send again. */
   function contiguous(upload: string) {
+    const size = chunkSizeOf(upload);
     const chunks: ReturnType<typeof chunksOf> = [];
     let received = 0;
     for (const chunk of chunksOf(upload)) {
       if (chunk.offset !== received) break;
       chunks.push(chunk);
       received += chunk.size;
-      if (chunk.size < chunkSize) break; // a short chunk is the last one
+      if (chunk.size < size) break; // a short chunk is the last one
     }
-    return { chunks, received };
+    return { chunks, received, size };
   }
 
   async function chunked(request: IncomingMessage, path: string): Promise<unknown> {
@@ -282,11 +317,13 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
     if (request.method === "POST" && upload === "-1" && step === "-1") {
       const id = randomBytes(16).toString("hex");
       mkdirSync(uploadDir(id), { recursive: true });
+      writeAtomically(join(uploadDir(id), "chunk-size"), String(chunkSize));
       return { id, chunkSize };
     }
     if (!upload || !UPLOAD_ID_PATTERN.test(upload)) throw new BadRequest(404, `no chunked upload ${upload}`);
     if (request.method === "GET" && step === "status") {
-      return { id: upload, received: contiguous(upload).received, chunkSize };
+      const { received, size } = contiguous(upload);
+      return { id: upload, received, chunkSize: size };
     }
     if (request.method === "POST" && step === "finalize") {
       const { chunks } = contiguous(upload);
@@ -297,11 +334,10 @@ export async function startLocalBundler(options: LocalBundlerOptions): Promise<R
     if (request.method === "POST" && step !== undefined && /^\d+$/.test(step)) {
       const offset = Number(step);
       chunksOf(upload); // 404 for an unknown upload
-      if (offset % chunkSize !== 0) throw new BadRequest(400, `offset ${offset} is not a multiple of ${chunkSize}`);
-      const body = await readBody(request);
-      if (body.length === 0 || body.length > chunkSize) {
-        throw new BadRequest(400, `a chunk has 1..${chunkSize} bytes, not ${body.length}`);
-      }
+      const size = chunkSizeOf(upload);
+      if (offset % size !== 0) throw new BadRequest(400, `offset ${offset} is not a multiple of ${size}`);
+      const body = await readBody(request, size);
+      if (body.length === 0) throw new BadRequest(400, `a chunk has 1..${size} bytes, not 0`);
       if (offset + body.length > MAX_ITEM_BYTES)
         throw new BadRequest(413, `a data item may have at most ${MAX_ITEM_BYTES} bytes`);
       writeAtomically(join(uploadDir(upload), String(offset)), body);

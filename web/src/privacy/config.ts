@@ -62,16 +62,35 @@ export interface PrivacyConfig {
   keys: KeyChoice;
 }
 
-/** Reads the VITE_ONEKEY_* variables; unset ones take the local defaults. */
-export function privacyConfigFromEnv(env: Record<string, string | undefined>): PrivacyConfig {
-  // An empty variable counts as unset, as in .env files.
-  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+const KNOWN_VARIABLES = new Set(
+  [...StorageConfig.options, ...KeyConfig.options].flatMap((option) => Object.keys(option.shape)),
+);
+
+/**
+ * Reads the VITE_ONEKEY_* variables; unset ones take the local defaults, except in a production
+ * build (`PROD`, as Vite sets it), which must name its networks. A misspelt name is an error.
+ */
+export function privacyConfigFromEnv(env: Record<string, unknown>): PrivacyConfig {
+  // Only this module's variables; an empty one counts as unset, as in .env files.
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([name, value]) => name.startsWith("VITE_ONEKEY_") && value !== undefined && value !== ""),
+  );
+  const problems = Object.keys(set)
+    .filter((name) => !KNOWN_VARIABLES.has(name))
+    .map((name) => `${name}: unknown variable`);
+  if (env.PROD === true || env.PROD === "true") {
+    for (const name of ["VITE_ONEKEY_STORAGE", "VITE_ONEKEY_KEYS"]) {
+      if (!(name in set)) problems.push(`${name}: a production build must name it (the default is the local stand-in)`);
+    }
+  }
   const storage = StorageConfig.safeParse({ VITE_ONEKEY_STORAGE: "local", ...set });
   const keys = KeyConfig.safeParse({ VITE_ONEKEY_KEYS: "keyservice", ...set });
-  const problems = [...(storage.error?.issues ?? []), ...(keys.error?.issues ?? [])].map(
-    (issue) => `${issue.path.join(".")}: ${issue.message}`,
+  problems.push(
+    ...[...(storage.error?.issues ?? []), ...(keys.error?.issues ?? [])].map(
+      (issue) => `${issue.path.join(".")}: ${issue.message}`,
+    ),
   );
-  if (!storage.success || !keys.success) {
+  if (!storage.success || !keys.success || problems.length > 0) {
     throw new Error(`the dApp's privacy configuration is invalid: ${problems.join("; ")}`);
   }
   return { storage: storage.data, keys: keys.data };

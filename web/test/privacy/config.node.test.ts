@@ -63,6 +63,22 @@ describe("the dApp's privacy configuration (VITE_ONEKEY_*)", () => {
       [{ VITE_ONEKEY_STORAGE: "turbo", VITE_ONEKEY_STORAGE_PAID_BY: "0x12" }, /VITE_ONEKEY_STORAGE_PAID_BY/],
     ];
     for (const [env, variable] of cases) expect(() => privacyConfigFromEnv(env)).toThrow(variable);
+    // A misspelt name is not silently dropped; other apps' variables are none of its business.
+    expect(() => privacyConfigFromEnv({ VITE_ONEKEY_STORGE: "turbo", VITE_APP_TITLE: "x" })).toThrow(
+      /VITE_ONEKEY_STORGE: unknown variable/,
+    );
+    // A production build must name its networks instead of falling back to localhost.
+    expect(() => privacyConfigFromEnv({ PROD: true })).toThrow(
+      /VITE_ONEKEY_STORAGE: a production build.*VITE_ONEKEY_KEYS/,
+    );
+    expect(
+      privacyConfigFromEnv({
+        PROD: true,
+        VITE_ONEKEY_STORAGE: "turbo",
+        VITE_ONEKEY_KEYS: "lit",
+        VITE_ONEKEY_LIT_NETWORK: "naga",
+      }).storage.VITE_ONEKEY_STORAGE,
+    ).toBe("turbo");
     expect(() => privacyConfigFromEnv({ VITE_ONEKEY_STORAGE: "s3", VITE_ONEKEY_KEYS: "vault" })).toThrow(
       /VITE_ONEKEY_STORAGE.*; VITE_ONEKEY_KEYS/,
     );

@@ -12,6 +12,7 @@ import { bytesAt, existsAt, fetchOrUnavailable, tagsByGraphql } from "./http-sto
 import {
   type StorageAdapter,
   StorageNotFoundError,
+  StorageRejectedError,
   StorageUnavailableError,
   storageErrorFromStatus,
   type UploadOptions,
@@ -80,6 +81,7 @@ export class BundlerStorage implements StorageAdapter {
     const total = item.bytes.length;
     const { signal } = options;
     let uploadId = (options.resumeState as Partial<ChunkedResumeState> | undefined)?.uploadId;
+    const resumed = uploadId !== undefined;
     let chunkSize = 0;
     let sent = 0;
     if (uploadId) {
@@ -103,11 +105,35 @@ export class BundlerStorage implements StorageAdapter {
       throw new StorageUnavailableError(`the bundler named no usable chunk size (${chunkSize})`);
     }
     options.onProgress?.(sent, total);
+    try {
+      return await this.sendChunks(item, { ...options, uploadId, chunkSize, sent });
+    } catch (error) {
+      // The node forgot the upload (another tab finished it, or it expired), or a resumed
+      // upload no longer fits what the node holds: start over; the queue's next look at has()
+      // ends the job if the item is stored by now.
+      if (error instanceof StorageNotFoundError || (resumed && error instanceof StorageRejectedError)) {
+        await options.onResumeState?.(undefined);
+        throw new StorageUnavailableError(`the chunked upload ${uploadId} cannot continue (${error.message})`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }
+
+  private async sendChunks(
+    item: SignedDataItem,
+    options: UploadOptions & { uploadId: string; chunkSize: number; sent: number },
+  ): Promise<{ id?: unknown }> {
+    const base = `${this.url}/chunks/arweave`;
+    const total = item.bytes.length;
+    const { signal, uploadId, chunkSize } = options;
+    let { sent } = options;
     while (sent < total) {
       signal?.throwIfAborted();
       const end = Math.min(total, sent + chunkSize);
       // No content-type: a header-less POST is a CORS "simple" request, so a browser sends no
-      // preflight for each chunk's new URL (it doubled the requests and cost ~40% more time).
+      // preflight for each chunk's new URL.
       const answer = await this.call(`${base}/${uploadId}/${sent}`, {
         method: "POST",
         body: asBody(item.bytes.subarray(sent, end)),

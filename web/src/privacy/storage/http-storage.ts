@@ -5,7 +5,12 @@
  * as "unavailable" (retryable).
  */
 import type { Tag } from "./ans104.js";
-import { StorageNotFoundError, StorageUnavailableError, storageErrorFromStatus } from "./storage.js";
+import {
+  StorageNotFoundError,
+  StorageRejectedError,
+  StorageUnavailableError,
+  storageErrorFromStatus,
+} from "./storage.js";
 
 export async function fetchOrUnavailable(url: string, init: RequestInit = {}): Promise<Response> {
   try {
@@ -34,7 +39,13 @@ export async function bytesAt(url: string, signal?: AbortSignal): Promise<Uint8A
  * endpoint shares. Ids are base64url or base58, so they are safe inline (and the argument's
  * declared type differs between servers, which rules out a variable).
  */
-export async function tagsByGraphql(graphqlUrl: string, id: string, signal?: AbortSignal): Promise<Tag[]> {
+export async function tagsByGraphql(
+  graphqlUrl: string,
+  id: string,
+  signal?: AbortSignal,
+  /** Other spellings of the same id the server may answer with (Irys: base58 or base64url). */
+  aliases: readonly string[] = [],
+): Promise<Tag[]> {
   if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw new RangeError(`not a storage id: ${id}`);
   const response = await fetchOrUnavailable(graphqlUrl, {
     method: "POST",
@@ -46,11 +57,14 @@ export async function tagsByGraphql(graphqlUrl: string, id: string, signal?: Abo
   let body: { data?: { transactions?: { edges?: { node?: { id?: unknown; tags?: unknown } }[] } }; errors?: unknown };
   try {
     body = (await response.json()) as typeof body;
-  } catch {
+  } catch (error) {
+    if (signal?.aborted) throw error;
     throw new StorageUnavailableError(`${graphqlUrl} did not answer with JSON`);
   }
-  if (body.errors) throw new StorageUnavailableError(`${graphqlUrl} answered ${JSON.stringify(body.errors)}`);
-  const node = body.data?.transactions?.edges?.find((edge) => edge.node?.id === id)?.node;
+  // A server that rejects the query will reject it again: not worth retrying.
+  if (body.errors) throw new StorageRejectedError(`${graphqlUrl} answered ${JSON.stringify(body.errors)}`);
+  const ids = new Set([id, ...aliases]);
+  const node = body.data?.transactions?.edges?.find((edge) => ids.has(String(edge.node?.id)))?.node;
   // Gateways index bundled items some time after the upload: not found may mean "not yet".
   if (!node) throw new StorageNotFoundError(`${new URL(graphqlUrl).host} has not indexed ${id}`);
   if (

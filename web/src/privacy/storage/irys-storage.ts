@@ -6,7 +6,7 @@
  * browser. Irys answers with a signed receipt. Ids are the same 32 bytes, in base58 on Irys's side.
  */
 import { type Hex, hexToBytes } from "viem";
-import type { SignedDataItem, Tag } from "./ans104.js";
+import { type SignedDataItem, storageIdToBase64Url, type Tag } from "./ans104.js";
 import { base58, bytesAt, existsAt, tagsByGraphql } from "./http-storage.js";
 import {
   type StorageAdapter,
@@ -77,7 +77,9 @@ export class IrysStorage implements StorageAdapter {
 
   /** From the Irys node's GraphQL (https://uploader.irys.xyz/graphql), which indexes at upload. */
   tags(id: Hex, options: { signal?: AbortSignal } = {}): Promise<Tag[]> {
-    return tagsByGraphql(`${this.bundlerUrl}/graphql`, base58(hexToBytes(id)), options.signal);
+    return tagsByGraphql(`${this.bundlerUrl}/graphql`, base58(hexToBytes(id)), options.signal, [
+      storageIdToBase64Url(id),
+    ]);
   }
 }
 

@@ -132,6 +132,11 @@ export class UploadQueue {
         const message = error instanceof Error ? error.message : String(error);
         const retryable = !(error instanceof StorageError) || error.retryable;
         if (!retryable || job.attempts >= this.retry.attempts) {
+          // Another page may have stored the item meanwhile: then this job is done, not failed.
+          if (await storage.has(id).catch(() => false)) {
+            await this.finish(job, save, true);
+            return job;
+          }
           await save({ status: "failed", error: message });
           this.emit({ type: "failed", id, error: message });
           return job;

@@ -84,7 +84,7 @@ describe("local ANS-104 bundler node", () => {
     const second = await postRaw(item.bytes);
     expect(first).toMatchObject({ status: 200, body: { id: item.idBase64Url, winc: "0" } });
     expect(second).toEqual(first);
-    expect(readdirSync(dataDir).filter((name) => name.startsWith(item.idBase64Url))).toHaveLength(3);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith(item.idBase64Url))).toHaveLength(4); // item, data, tags, receipt
   });
 
   it("refuses a tampered item, a forged signature and garbage with a 400, and keeps none of them", async () => {
@@ -128,6 +128,16 @@ describe("local ANS-104 bundler node", () => {
     expect(await response.json()).toEqual({
       data: { transactions: { edges: [{ node: { id: item.idBase64Url } }] } },
     });
+    // Repeated ids are answered once, and `first` is held to 1..100.
+    const repeated = await fetch(`${bundler.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: "query($ids: [ID!]) { transactions(ids: $ids, first: -5) { edges { node { id } } } }",
+        variables: { ids: Array(500).fill(item.idBase64Url) },
+      }),
+    });
+    expect(await repeated.json()).toEqual({ data: { transactions: { edges: [{ node: { id: item.idBase64Url } }] } } });
     const unsupported = await fetch(`${bundler.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -208,7 +218,69 @@ describe("chunked uploads to the local bundler node", () => {
     const sent = events.flatMap((event) => (event.type === "progress" ? [event.sentBytes] : []));
     expect(sent[0]).toBe(3 * MiB); // continued, not restarted
     expect(await storage.download(item.id)).toEqual(envelope);
-    expect(readdirSync(dataDir).filter((name) => name.startsWith(item.idBase64Url))).toHaveLength(3);
+    expect(readdirSync(dataDir).filter((name) => name.startsWith(item.idBase64Url))).toHaveLength(4); // item, data, tags, receipt
+  });
+
+  it("starts over when the node forgot the upload midway (another tab finished it, or it expired)", async () => {
+    const { envelope, item } = await envelopeItem(3 * MiB);
+    const started = (await (await fetch(`${bundler.url}/chunks/arweave/-1/-1`, { method: "POST" })).json()) as {
+      id: string;
+    };
+    const state = new MemoryUploadStateStore();
+    const job = { id: item.id, idBase64Url: item.idBase64Url, status: "uploading" as const, sentBytes: 0 };
+    await state.create(
+      {
+        ...job,
+        totalBytes: item.bytes.length,
+        attempts: 0,
+        updatedAt: "",
+        resumeState: { uploadId: started.id, sent: 0 },
+      },
+      item.bytes,
+    );
+    const queue = new UploadQueue({ storage, state, sleep: async () => undefined });
+    const events: UploadEvent[] = [];
+    let forgotten = false;
+    queue.on((event) => {
+      events.push(event);
+      // After the node answered the status of the saved upload, before the first chunk: it forgets.
+      if (event.type === "progress" && !forgotten) {
+        forgotten = true;
+        rmSync(join(dataDir, "uploads", started.id), { recursive: true, force: true });
+      }
+    });
+    const [done] = await queue.resumeAll();
+    expect(done?.status).toBe("done");
+    expect(events.find((event) => event.type === "retry")).toMatchObject({
+      error: expect.stringMatching(/cannot continue/),
+    });
+    expect(await storage.download(item.id)).toEqual(envelope);
+  });
+
+  it("finishes an upload begun before the node restarted with another chunk size", async () => {
+    const { envelope, item } = await envelopeItem(3 * MiB);
+    const started = (await (await fetch(`${bundler.url}/chunks/arweave/-1/-1`, { method: "POST" })).json()) as {
+      id: string;
+    };
+    await fetch(`${bundler.url}/chunks/arweave/${started.id}/0`, {
+      method: "POST",
+      body: item.bytes.subarray(0, MiB) as BodyInit,
+    });
+    await bundler.stop();
+    bundler = await startLocalBundler({ dataDir, chunkSize: 4 * MiB });
+    storage = new BundlerStorage({ url: bundler.url });
+    const progress: number[] = [];
+    await storage.upload(item, {
+      resumeState: { uploadId: started.id, sent: MiB },
+      onProgress: (sent) => progress.push(sent),
+    });
+    expect(progress[0]).toBe(MiB); // continued with the upload's own 1 MiB chunks
+    expect(progress).toEqual([MiB, 2 * MiB, 3 * MiB, item.bytes.length, item.bytes.length]);
+    expect(await storage.download(item.id)).toEqual(envelope);
+    // Back to the default node for the tests that follow.
+    await bundler.stop();
+    bundler = await startLocalBundler({ dataDir });
+    storage = new BundlerStorage({ url: bundler.url });
   });
 
   it("refuses misplaced or oversized chunks, an unknown upload and an incomplete item, storing nothing", async () => {
@@ -223,7 +295,7 @@ describe("chunked uploads to the local bundler node", () => {
     expect(started).toMatchObject({ status: 200, body: { chunkSize: MiB } });
     const upload = String(started.body.id);
     expect((await post(`${upload}/5`, new Uint8Array(10))).status).toBe(400);
-    expect((await post(`${upload}/0`, new Uint8Array(MiB + 1))).status).toBe(400);
+    expect((await post(`${upload}/0`, new Uint8Array(MiB + 1))).status).toBe(413);
     expect((await post(`${"0".repeat(32)}/0`, new Uint8Array(10))).status).toBe(404);
     const { item } = await envelopeItem(3 * MiB);
     expect(await post(`${upload}/0`, item.bytes.subarray(0, MiB))).toMatchObject({ body: { received: MiB } });

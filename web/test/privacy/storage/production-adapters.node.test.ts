@@ -201,6 +201,13 @@ describe("tags through GraphQL (where a record's protected-key blob is read from
     }
   });
 
+  it("takes an Irys answer that spells the id in base64url", async () => {
+    const signed = await item();
+    const service = await fake(answering([blobTag], signed.idBase64Url));
+    const irys = new IrysStorage({ irys: {} as never, bundlerUrl: service.url, gatewayUrl: service.url });
+    expect(await irys.tags(signed.id)).toEqual([blobTag]);
+  });
+
   const failures: [string, (request: RecordedRequest) => Reply, new (...args: never[]) => Error][] = [
     [
       "not indexed (yet)",
@@ -211,7 +218,7 @@ describe("tags through GraphQL (where a record's protected-key blob is read from
     [
       "GraphQL errors",
       () => ({ status: 200, json: { errors: [{ message: "Cannot query field" }] } }),
-      StorageUnavailableError,
+      StorageRejectedError,
     ],
     ["tags that are not name/value strings", answering([{ name: 1, value: null }]), StorageUnavailableError],
     ["a body that is not JSON", () => ({ status: 200, body: "<html>" }), StorageUnavailableError],
