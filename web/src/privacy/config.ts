@@ -73,7 +73,9 @@ const KNOWN_VARIABLES = new Set(
 export function privacyConfigFromEnv(env: Record<string, unknown>): PrivacyConfig {
   // Only this module's variables; an empty one counts as unset, as in .env files.
   const set = Object.fromEntries(
-    Object.entries(env).filter(([name, value]) => name.startsWith("VITE_ONEKEY_") && value !== undefined && value !== ""),
+    Object.entries(env).filter(
+      ([name, value]) => name.startsWith("VITE_ONEKEY_") && value !== undefined && value !== "",
+    ),
   );
   const problems = Object.keys(set)
     .filter((name) => !KNOWN_VARIABLES.has(name))
