@@ -33,9 +33,11 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
     /// re-registered issuer keeps its id and old records keep naming it.
     mapping(address issuer => uint256) internal _issuerSlots;
     mapping(uint32 issuerId => address issuer) internal _issuerById;
-    /// @dev Consents as bitmaps: bit (projectId & 255) of word (projectId >> 8). A subject's
-    /// first 256 projects share one slot, so a second consent costs a warm write.
-    mapping(address subject => mapping(uint256 word => uint256 bits)) internal _consents;
+    /// @dev Consents as bitmaps: bit (projectId & 255) of word (projectId >> 8), in the subject's
+    /// current consent epoch: key = consentEpoch << 64 | word (a word fits in 56 bits). A
+    /// subject's first 256 projects share one slot, so a second consent costs a warm write;
+    /// `erase` bumps the epoch, leaving every earlier word unreachable.
+    mapping(address subject => mapping(uint256 key => uint256 bits)) internal _consents;
     mapping(address subject => address delegate) internal _decryptDelegates;
 
     uint256 private constant _ISSUER_ACTIVE = 1 << 32;
@@ -145,19 +147,19 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
         if (projects.projectStatus(projectId) != IProjectRegistry.ProjectStatus.Active) {
             revert ProjectNotActive(projectId);
         }
-        (uint256 word, uint256 bit) = _consentPosition(projectId);
-        uint256 bits = _consents[msg.sender][word];
+        (uint256 key, uint256 bit) = _consentPosition(_records[msg.sender].consentEpoch, projectId);
+        uint256 bits = _consents[msg.sender][key];
         if (bits & bit != 0) revert ConsentAlreadyGranted(projectId, msg.sender);
-        _consents[msg.sender][word] = bits | bit;
+        _consents[msg.sender][key] = bits | bit;
         emit ConsentGranted(projectId, msg.sender);
     }
 
     /// @inheritdoc IKycRegistry
     function revokeConsent(uint64 projectId) external {
-        (uint256 word, uint256 bit) = _consentPosition(projectId);
-        uint256 bits = _consents[msg.sender][word];
+        (uint256 key, uint256 bit) = _consentPosition(_records[msg.sender].consentEpoch, projectId);
+        uint256 bits = _consents[msg.sender][key];
         if (bits & bit == 0) revert ConsentNotGranted(projectId, msg.sender);
-        _consents[msg.sender][word] = bits & ~bit;
+        _consents[msg.sender][key] = bits & ~bit;
         emit ConsentRevoked(projectId, msg.sender);
     }
 
@@ -167,6 +169,8 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
         RecordStatus status = record.status;
         if (status == RecordStatus.None || status == RecordStatus.Erased) revert NothingToErase(msg.sender);
         record.status = RecordStatus.Erased;
+        // Withdraw every consent at once: consents live per epoch (same slot as status, one write).
+        ++record.consentEpoch;
         // The pointer is not personal data, but nothing needs it any more: clear it (and refund gas).
         delete record.storageId;
         delete record.ciphertextHash;
@@ -221,11 +225,12 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
         }
         // A reader decrypts through a project it reads for, that the subject consents to, and
         // that is active. Roles on other projects never help.
+        uint32 epoch = record.consentEpoch;
         uint64[] memory readFor = projects.readerProjectsOf(requester);
         for (uint256 i; i < readFor.length; ++i) {
             uint64 projectId = readFor[i];
             if (
-                hasConsent(subject, projectId)
+                _hasConsent(subject, epoch, projectId)
                     && projects.projectStatus(projectId) == IProjectRegistry.ProjectStatus.Active
             ) return true;
         }
@@ -234,8 +239,7 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
 
     /// @inheritdoc IKycRegistry
     function hasConsent(address subject, uint64 projectId) public view returns (bool) {
-        (uint256 word, uint256 bit) = _consentPosition(projectId);
-        return _consents[subject][word] & bit != 0;
+        return _hasConsent(subject, _records[subject].consentEpoch, projectId);
     }
 
     /// @inheritdoc IKycRegistry
@@ -326,6 +330,7 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
             storageNetwork: request.storageNetwork,
             issuerId: issuerId,
             sequence: sequence,
+            consentEpoch: record.consentEpoch,
             storageId: request.storageId,
             ciphertextHash: request.ciphertextHash
         });
@@ -393,7 +398,13 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
         return bytes32(uint256(uint160(subject)) << 96 | sequence);
     }
 
-    function _consentPosition(uint64 projectId) internal pure returns (uint256 word, uint256 bit) {
-        return (projectId >> 8, 1 << (projectId & 0xff));
+    function _hasConsent(address subject, uint32 epoch, uint64 projectId) internal view returns (bool) {
+        (uint256 key, uint256 bit) = _consentPosition(epoch, projectId);
+        return _consents[subject][key] & bit != 0;
+    }
+
+    /// @dev key = epoch << 64 | word, with word = projectId >> 8 (at most 56 bits, so no overlap).
+    function _consentPosition(uint32 epoch, uint64 projectId) internal pure returns (uint256 key, uint256 bit) {
+        return (uint256(epoch) << 64 | projectId >> 8, 1 << (projectId & 0xff));
     }
 }

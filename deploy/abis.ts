@@ -2193,6 +2193,11 @@ export const kycRegistryAbi = [
             "type": "uint64"
           },
           {
+            "internalType": "uint32",
+            "name": "consentEpoch",
+            "type": "uint32"
+          },
+          {
             "internalType": "bytes32",
             "name": "storageId",
             "type": "bytes32"

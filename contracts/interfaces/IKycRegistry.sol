@@ -44,11 +44,17 @@ interface IKycRegistry {
     }
 
     /// @notice A subject's current attestation as stored.
-    /// @dev Storage layout (keyed by subject), slot 0 holds everything `isVerified` reads:
+    /// @dev Storage layout (keyed by subject), slot 0 holds everything `isVerified` reads, and
+    /// the consent epoch that `hasConsent` and `canDecrypt` need beside it:
     ///  slot 0: issuedAt (40) | expiresAt (40) | level (8) | status (8) | storageNetwork (8)
-    ///          | issuerId (32) | sequence (64)                               = 200 bits
+    ///          | issuerId (32) | sequence (64) | consentEpoch (32)           = 232 bits
     ///  slot 1: storageId
     ///  slot 2: ciphertextHash
+    /// `consentEpoch` counts the subject's erasures. Consents are stored per epoch, so `erase`
+    /// withdraws every consent at once by moving to the next epoch (no loop over projects); a
+    /// new attestation keeps the epoch, so consents granted after an erasure carry over to
+    /// later attestations as usual. It cannot overflow in practice: each erasure needs an
+    /// attestation first.
     struct Record {
         uint40 issuedAt;
         uint40 expiresAt;
@@ -57,6 +63,7 @@ interface IKycRegistry {
         uint8 storageNetwork;
         uint32 issuerId;
         uint64 sequence;
+        uint32 consentEpoch;
         bytes32 storageId;
         bytes32 ciphertextHash;
     }
@@ -102,7 +109,9 @@ interface IKycRegistry {
     /// @notice An attestation was revoked by `revoker` (its issuer, or governance).
     event AttestationRevoked(bytes32 indexed uid, address indexed subject, address indexed revoker, uint40 revokedAt);
 
-    /// @notice The subject erased its record: no decrypt condition on `uid` ever passes again.
+    /// @notice The subject erased its record: no decrypt condition on `uid` ever passes again,
+    /// and every consent `subject` had granted is withdrawn (no `ConsentRevoked` is emitted for
+    /// them: indexers treat this event as withdrawing all of the subject's consents).
     event RecordErased(bytes32 indexed uid, address indexed subject, uint40 erasedAt);
 
     /// @notice `subject` consented to `projectId` reading its records.
@@ -198,10 +207,14 @@ interface IKycRegistry {
     /// must be active.
     function grantConsent(uint64 projectId) external;
 
-    /// @notice The caller withdraws consent from `projectId`.
+    /// @notice The caller withdraws consent from `projectId`. Reverts with `ConsentNotGranted`
+    /// when it does not consent (including a consent already withdrawn by `erase`).
     function revokeConsent(uint64 projectId) external;
 
     /// @notice The caller erases its current record; decrypt conditions on it fail for good.
+    /// Erasure also withdraws every consent the caller has granted, to every project (right to
+    /// be forgotten): after a new attestation, each project needs a fresh `grantConsent`.
+    /// Emits only `RecordErased`, not a `ConsentRevoked` per project.
     function erase() external;
 
     /// @notice The caller names the EOA that speaks for it in Lit sessions (zero clears it).
@@ -229,7 +242,8 @@ interface IKycRegistry {
     /// an active project the subject consents to.
     function canDecrypt(address requester, bytes32 uid) external view returns (bool);
 
-    /// @notice Whether `subject` consents to `projectId`.
+    /// @notice Whether `subject` consents to `projectId`: granted, not revoked, and not
+    /// withdrawn by an erasure since.
     function hasConsent(address subject, uint64 projectId) external view returns (bool);
 
     /// @notice The subject's current attestation (uid zero when it has none).

@@ -1,6 +1,7 @@
 /**
  * KycRegistry events: issuers, attestations (full history), consent, erasure. A subject's current
- * attestation is copied onto each of its consent rows, so tenant queries read one table.
+ * attestation is copied onto each of its consent rows, so tenant queries read one table. Erasure
+ * withdraws all of the subject's consents, as it does on-chain.
  */
 import { type Context, ponder } from "ponder:registry";
 import { attestations, consents, issuers, subjects } from "ponder:schema";
@@ -141,10 +142,22 @@ ponder.on("KycRegistry:AttestationRevoked", async ({ event, context }) => {
 
 ponder.on("KycRegistry:RecordErased", async ({ event, context }) => {
   const { uid, subject, erasedAt } = event.args;
+  const at = event.block.timestamp;
   const row = await endAttestation(context, event, uid, subject, { status: "erased" });
+  // Erasure withdraws every consent on-chain (the registry moves the subject to a new consent
+  // epoch) without a ConsentRevoked per project: withdraw them here as ConsentRevoked would.
+  const withdrawn = row?.consentedProjectIds ?? [];
+  if (withdrawn.length > 0) {
+    await context.db.update(subjects, { subject }).set({ consentedProjectIds: [] });
+    for (const projectId of withdrawn) {
+      await context.db.update(consents, { projectId, subject }).set({ active: false, revokedAt: at, updatedAt: at });
+    }
+  }
+  // The projects that consented until now hear of it; record.erased also stands for the
+  // withdrawal of their consent (no separate consent.revoked, see WEBHOOKS.md).
   await writeOutbox(context, event, {
     type: "record.erased",
-    projectIds: row?.consentedProjectIds ?? [],
+    projectIds: withdrawn,
     subject,
     payload: { uid, subject, erasedAt: String(erasedAt) },
   });

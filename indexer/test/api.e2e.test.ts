@@ -2,7 +2,7 @@
  * End to end, once on PGlite and once on PostgreSQL: a local chain with OneKey deployed through
  * Ignition, Ponder as a child process, real transactions, and what the tenant API answers.
  */
-import { oneKeyPaymasterAbi } from "@onekey/deploy";
+import { kycRegistryAbi, oneKeyPaymasterAbi } from "@onekey/deploy";
 import type { Account, Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mineBlocks } from "../../scripts/lib/local-chain.js";
@@ -168,13 +168,14 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
         [first.uid, "revoked", false, second.uid],
       ]);
 
+      // Erasure also withdraws the consent (on-chain there is nothing left to revoke).
       await indexed(await chain.erase(subject));
       status = await api.get(path, keyA);
-      expect(status.body).toMatchObject({ verified: false, attestation: { uid: second.uid, status: "erased" } });
-
-      await indexed(await chain.revokeConsent(subject, projectA));
-      status = await api.get(path, keyA);
-      expect(status.body).toMatchObject({ consent: { granted: false } });
+      expect(status.body).toMatchObject({
+        verified: false,
+        attestation: { uid: second.uid, status: "erased" },
+        consent: { granted: false },
+      });
       expect((status.body as { consent: { revokedAt: string | null } }).consent.revokedAt).not.toBeNull();
       // Without consent the history is not this project's to read.
       expectError(await api.get(`${path}/attestations`, keyA), 404, "not_found");
@@ -247,6 +248,57 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
       expect(since.body.data.length).toBeGreaterThan(0);
       expect(since.body.data.every((d) => d.updatedAt >= newest)).toBe(true);
       expect(since.body.data.length).toBeLessThan(all.body.data.length);
+    });
+
+    it("withdraws every consent on erasure, and a new attestation does not bring them back", async () => {
+      const chain = onekey();
+      const subject = await newSubject();
+      const address = subject.address.toLowerCase();
+      const hasConsent = (projectId: bigint) =>
+        chain.client.readContract({
+          address: chain.kycRegistry,
+          abi: kycRegistryAbi,
+          functionName: "hasConsent",
+          args: [subject.address, projectId],
+        });
+      type Page = { data: { subject: string; consent: string }[] };
+      const listed = async (key: string, status: "active" | "revoked") =>
+        (await api.get<Page>(`/v1/consents?status=${status}&limit=500`, key)).body.data.some(
+          (d) => d.subject === address,
+        );
+      type Status = { verified: boolean; consent: { granted: boolean; revokedAt: string | null } };
+      const statusFor = async (key: string) => (await api.get<Status>(`/v1/subjects/${subject.address}`, key)).body;
+
+      await chain.attest(issuer, { subject: subject.address, level: 3 });
+      await chain.grantConsent(subject, projectA);
+      await indexed(await chain.grantConsent(subject, projectC));
+      expect(await listed(keyA, "active")).toBe(true);
+      expect(await listed(keyC, "active")).toBe(true);
+
+      await indexed(await chain.erase(subject));
+      expect([await hasConsent(projectA), await hasConsent(projectC)]).toEqual([false, false]);
+      for (const key of [keyA, keyC]) {
+        expect(await listed(key, "active")).toBe(false);
+        expect(await listed(key, "revoked")).toBe(true);
+        const body = await statusFor(key);
+        expect(body.consent.granted).toBe(false);
+        expect(body.consent.revokedAt).not.toBeNull();
+      }
+
+      // Re-verification alone restores no consent, on-chain or in the API.
+      const again = await chain.attest(issuer, { subject: subject.address, level: 3 });
+      await indexed(again.receipt);
+      expect([await hasConsent(projectA), await hasConsent(projectC)]).toEqual([false, false]);
+      expect(await statusFor(keyA)).toMatchObject({ verified: true, consent: { granted: false } });
+      expect(await listed(keyA, "active")).toBe(false);
+      expectError(await api.get(`/v1/subjects/${subject.address}/attestations`, keyA), 404, "not_found");
+
+      // A fresh grant to A counts; C stays withdrawn until granted too.
+      await indexed(await chain.grantConsent(subject, projectA));
+      expect([await hasConsent(projectA), await hasConsent(projectC)]).toEqual([true, false]);
+      expect(await statusFor(keyA)).toMatchObject({ verified: true, consent: { granted: true, revokedAt: null } });
+      expect(await listed(keyA, "active")).toBe(true);
+      expect(await listed(keyC, "active")).toBe(false);
     });
   });
 

@@ -109,6 +109,18 @@ contract CanDecryptTest is BaseTest {
         assertFalse(kyc.canDecrypt(readerA, uid));
     }
 
+    function test_canDecrypt_false_forReaderAfterEraseAndReattest_untilConsentGrantedAgain() public {
+        vm.prank(subject);
+        kyc.erase();
+        bytes32 fresh = _attest(subject);
+        assertFalse(kyc.canDecrypt(readerA, fresh), "the old consent was withdrawn by erasure");
+        assertTrue(kyc.canDecrypt(subject, fresh));
+
+        _consent(subject, projectA);
+        assertTrue(kyc.canDecrypt(readerA, fresh));
+        assertFalse(kyc.canDecrypt(readerA, uid), "the erased uid stays dead");
+    }
+
     function test_canDecrypt_false_forSupersededUid() public {
         bytes32 second = _attest(subject);
         assertFalse(kyc.canDecrypt(subject, uid));

@@ -56,6 +56,83 @@ contract EraseTest is BaseTest {
         assertFalse(kyc.canDecrypt(readerA, uid));
     }
 
+    function test_erase_withdrawsEveryConsent() public {
+        // Many projects across two bitmap words, plus project B: erase must not loop over them.
+        vm.startPrank(orgOwner);
+        for (uint256 i = projects.projectCount() + 1; i <= 260; ++i) {
+            projects.createProject(orgId, string.concat("p-", vm.toString(i)), _settings(1, new address[](0)));
+        }
+        vm.stopPrank();
+        uint64[5] memory consented = [projectB, uint64(100), 255, 256, 260];
+        for (uint256 i; i < consented.length; ++i) {
+            _consent(subject, consented[i]);
+        }
+        assertTrue(kyc.hasConsent(subject, projectA));
+
+        vm.recordLogs();
+        vm.prank(subject);
+        kyc.erase();
+        assertEq(vm.getRecordedLogs().length, 1, "only RecordErased: no ConsentRevoked per project");
+
+        assertFalse(kyc.hasConsent(subject, projectA), "project A");
+        for (uint256 i; i < consented.length; ++i) {
+            assertFalse(kyc.hasConsent(subject, consented[i]));
+        }
+        assertEq(kyc.getRecord(subject).consentEpoch, 1);
+    }
+
+    function testFuzz_erase_noConsentSurvives(uint64 projectId) public {
+        vm.prank(subject);
+        kyc.erase();
+        assertFalse(kyc.hasConsent(subject, projectId));
+    }
+
+    function test_erase_consentsDoNotComeBackWithANewAttestation() public {
+        _consent(subject, projectB);
+        vm.prank(subject);
+        kyc.erase();
+        bytes32 fresh = _attest(subject);
+
+        assertFalse(kyc.hasConsent(subject, projectA));
+        assertFalse(kyc.hasConsent(subject, projectB));
+        assertFalse(kyc.canDecrypt(readerA, fresh), "no consent to A in the new epoch");
+        assertFalse(kyc.canDecrypt(readerB, fresh), "no consent to B in the new epoch");
+        assertFalse(kyc.isVerifiedFor(subject, 1, projectA));
+        assertFalse(kyc.meetsProjectPolicy(subject, projectA));
+        assertTrue(kyc.canDecrypt(subject, fresh), "the subject itself still reads");
+        assertTrue(kyc.canDecrypt(delegate, fresh), "the delegate is not a consent and survives");
+
+        _consent(subject, projectA);
+        assertTrue(kyc.hasConsent(subject, projectA));
+        assertTrue(kyc.canDecrypt(readerA, fresh), "granted again");
+        assertFalse(kyc.canDecrypt(readerB, fresh), "B still needs its own grant");
+        assertTrue(kyc.isVerifiedFor(subject, 1, projectA));
+    }
+
+    function test_erase_consentsGrantedAfterwardsCarryOverToLaterAttestations() public {
+        vm.prank(subject);
+        kyc.erase();
+        _consent(subject, projectA);
+        bytes32 second = _attest(subject);
+        assertTrue(kyc.canDecrypt(readerA, second));
+        bytes32 third = _attest(subject);
+        assertTrue(kyc.canDecrypt(readerA, third), "replacing an attestation keeps the epoch");
+        assertEq(kyc.getRecord(subject).consentEpoch, 1);
+
+        vm.prank(subject);
+        kyc.erase();
+        assertEq(kyc.getRecord(subject).consentEpoch, 2);
+        assertFalse(kyc.hasConsent(subject, projectA), "a second erasure withdraws again");
+    }
+
+    function test_erase_revokeConsentAfterwardsRevertsAsIfNeverGranted() public {
+        vm.prank(subject);
+        kyc.erase();
+        vm.expectRevert(abi.encodeWithSelector(IKycRegistry.ConsentNotGranted.selector, projectA, subject));
+        vm.prank(subject);
+        kyc.revokeConsent(projectA);
+    }
+
     function test_erase_reverts_whenNothingRecorded() public {
         vm.expectRevert(abi.encodeWithSelector(IKycRegistry.NothingToErase.selector, stranger));
         vm.prank(stranger);

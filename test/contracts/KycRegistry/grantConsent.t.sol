@@ -22,6 +22,22 @@ contract GrantConsentTest is BaseTest {
         assertFalse(kyc.isVerifiedFor(subject, 1, projectB));
     }
 
+    function test_grantConsent_afterErase_isAFreshGrant() public {
+        _attest(subject);
+        _consent(subject, projectA);
+        vm.prank(subject);
+        kyc.erase();
+        assertFalse(kyc.hasConsent(subject, projectA));
+
+        // Not ConsentAlreadyGranted: the earlier grant was withdrawn by the erasure.
+        vm.expectEmit(address(kyc));
+        emit IKycRegistry.ConsentGranted(projectA, subject);
+        _consent(subject, projectA);
+        assertTrue(kyc.hasConsent(subject, projectA));
+        assertFalse(kyc.hasConsent(subject, projectB));
+        assertFalse(kyc.hasConsent(stranger, projectA));
+    }
+
     function test_grantConsent_reverts_whenAlreadyGranted() public {
         _consent(subject, projectA);
         vm.expectRevert(abi.encodeWithSelector(IKycRegistry.ConsentAlreadyGranted.selector, projectA, subject));

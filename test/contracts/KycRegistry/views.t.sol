@@ -37,6 +37,7 @@ contract KycRegistryViewsTest is BaseTest {
         assertEq(rec.storageNetwork, 1);
         assertEq(rec.issuerId, 1);
         assertEq(rec.sequence, 1);
+        assertEq(rec.consentEpoch, 0);
         assertEq(rec.storageId, STORAGE_ID);
         assertEq(rec.ciphertextHash, CIPHERTEXT_HASH);
     }
@@ -54,9 +55,23 @@ contract KycRegistryViewsTest is BaseTest {
         assertEq(uint8(word >> 96), 1, "storageNetwork");
         assertEq(uint32(word >> 104), 1, "issuerId");
         assertEq(uint64(word >> 136), 1, "sequence");
-        assertEq(word >> 200, 0, "nothing beyond 200 bits");
+        assertEq(uint32(word >> 200), 0, "consentEpoch");
+        assertEq(word >> 232, 0, "nothing beyond 232 bits");
         assertEq(vm.load(address(kyc), bytes32(uint256(base) + 1)), STORAGE_ID);
         assertEq(vm.load(address(kyc), bytes32(uint256(base) + 2)), CIPHERTEXT_HASH);
+    }
+
+    /// @dev The consent epoch shares slot 0 and survives a new attestation; erase bumps it.
+    function test_record_slotZeroHoldsTheConsentEpoch() public {
+        _attest(subject);
+        vm.prank(subject);
+        kyc.erase();
+        _attest(subject);
+        bytes32 base = keccak256(abi.encode(subject, uint256(5)));
+        uint256 word = uint256(vm.load(address(kyc), base));
+        assertEq(uint64(word >> 136), 2, "sequence");
+        assertEq(uint32(word >> 200), 1, "consentEpoch");
+        assertEq(word >> 232, 0, "nothing beyond 232 bits");
     }
 
     function test_nonceAndNextUid_advanceWithEachAttestation() public {

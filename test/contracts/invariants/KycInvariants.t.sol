@@ -42,6 +42,8 @@ contract KycHandler is CommonBase, StdUtils {
     mapping(address subject => IKycRegistry.RecordStatus) public ghostStatus;
     mapping(address subject => uint40) public ghostExpiresAt;
     mapping(address subject => mapping(uint64 projectId => bool)) public ghostConsent;
+    /// @dev The subject erased a record and has not granted `projectId` consent since.
+    mapping(address subject => mapping(uint64 projectId => bool)) public ghostErasedWithoutGrant;
     mapping(address subject => address) public ghostDelegate;
     mapping(uint64 projectId => bool) public ghostSuspended;
     mapping(uint64 projectId => bool) public ghostFloaterReads;
@@ -121,6 +123,11 @@ contract KycHandler is CommonBase, StdUtils {
         ghostStatus[subject] = IKycRegistry.RecordStatus.Erased;
         dead[uid] = true;
         erasedUids.push(uid);
+        // Erasure withdraws every consent; the subject must grant each one again.
+        ghostConsent[subject][projectA] = false;
+        ghostConsent[subject][projectB] = false;
+        ghostErasedWithoutGrant[subject][projectA] = true;
+        ghostErasedWithoutGrant[subject][projectB] = true;
         calls["erase"]++;
     }
 
@@ -131,6 +138,7 @@ contract KycHandler is CommonBase, StdUtils {
         vm.prank(subject);
         kyc.grantConsent(projectId);
         ghostConsent[subject][projectId] = true;
+        ghostErasedWithoutGrant[subject][projectId] = false;
         calls["grantConsent"]++;
     }
 
@@ -404,6 +412,26 @@ contract KycInvariantsTest is BaseTest {
             assertFalse(kyc.canDecrypt(issuer, uid));
             assertFalse(kyc.canDecrypt(orgOwner, uid));
             assertFalse(kyc.canDecrypt(address(0), uid));
+        }
+    }
+
+    /// @notice Consent matches the model, and no consent survives an erasure: after `erase`,
+    /// `hasConsent` is false for a project until the subject grants it again (a new
+    /// attestation alone does not bring it back).
+    /// hardhat-config: invariant.runs = 128
+    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_noConsentSurvivesErasure() public view {
+        address[] memory subjects_ = handler.subjects();
+        uint64[2] memory ids = [projectA, projectB];
+        for (uint256 i; i < subjects_.length; ++i) {
+            address s = subjects_[i];
+            for (uint256 k; k < ids.length; ++k) {
+                if (handler.ghostErasedWithoutGrant(s, ids[k])) {
+                    assertFalse(kyc.hasConsent(s, ids[k]), "a consent survived erasure");
+                }
+                assertEq(kyc.hasConsent(s, ids[k]), handler.ghostConsent(s, ids[k]), "consent diverged from the model");
+            }
         }
     }
 
