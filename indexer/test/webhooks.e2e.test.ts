@@ -377,8 +377,13 @@ describe("integration surface", () => {
     expect(hits.at(-1)!.at - hits[0]!.at).toBeGreaterThanOrEqual(1_900);
     expect(new Set(hits.map((h) => h.id)).size).toBe(15);
     const client = new OneKeyClient({ baseUrl: ponder.url, apiKey: keyP });
-    const log = await client.listWebhookDeliveries({ endpointId: endpoint.id, limit: 20 });
-    expect(log.data.map((d) => [d.status, d.attempts])).toEqual(Array(15).fill(["delivered", 1]));
+    // The receiver has answered before the worker records it: wait for the log, then read it.
+    const log = await eventually(
+      "15 deliveries recorded as delivered",
+      async () => (await client.listWebhookDeliveries({ endpointId: endpoint.id, limit: 20 })).data,
+      (data) => data.length === 15 && data.every((d) => d.status !== "pending"),
+    );
+    expect(log.map((d) => [d.status, d.attempts])).toEqual(Array(15).fill(["delivered", 1]));
   });
 
   it("keeps a slow endpoint from holding up other projects' deliveries", async () => {
