@@ -2866,7 +2866,7 @@ export const oneKeyPaymasterAbi = [
       },
       {
         "internalType": "uint256",
-        "name": "postOpOverheadGas_",
+        "name": "defaultMaxOpCost_",
         "type": "uint256"
       }
     ],
@@ -2930,6 +2930,27 @@ export const oneKeyPaymasterAbi = [
       }
     ],
     "name": "NotSponsorManager",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint64",
+        "name": "projectId",
+        "type": "uint64"
+      },
+      {
+        "internalType": "uint256",
+        "name": "maxCost",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "OperationCostTooHigh",
     "type": "error"
   },
   {
@@ -3434,6 +3455,12 @@ export const oneKeyPaymasterAbi = [
         "internalType": "uint32",
         "name": "periodSeconds",
         "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint96",
+        "name": "maxOpCost",
+        "type": "uint96"
       }
     ],
     "name": "SponsorshipPolicySet",
@@ -3473,6 +3500,19 @@ export const oneKeyPaymasterAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "VALIDATION_GAS_MARGIN",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -3523,6 +3563,19 @@ export const oneKeyPaymasterAbi = [
     "name": "completeSignerRotation",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "defaultMaxOpCost",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -3657,7 +3710,7 @@ export const oneKeyPaymasterAbi = [
     "inputs": [
       {
         "internalType": "enum IPaymaster.PostOpMode",
-        "name": "",
+        "name": "mode",
         "type": "uint8"
       },
       {
@@ -3720,6 +3773,11 @@ export const oneKeyPaymasterAbi = [
             "internalType": "bool",
             "name": "capped",
             "type": "bool"
+          },
+          {
+            "internalType": "uint96",
+            "name": "maxOpCost",
+            "type": "uint96"
           }
         ],
         "internalType": "struct IOneKeyPaymaster.ProjectBudget",
@@ -3817,6 +3875,11 @@ export const oneKeyPaymasterAbi = [
             "internalType": "uint32",
             "name": "periodSeconds",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint96",
+            "name": "maxOpCost",
+            "type": "uint96"
           }
         ],
         "internalType": "struct IOneKeyPaymaster.SponsorshipPolicy",
@@ -3949,6 +4012,11 @@ export const oneKeyPaymasterAbi = [
             "internalType": "uint32",
             "name": "periodSeconds",
             "type": "uint32"
+          },
+          {
+            "internalType": "uint96",
+            "name": "maxOpCost",
+            "type": "uint96"
           }
         ],
         "internalType": "struct IOneKeyPaymaster.SponsorshipPolicy",

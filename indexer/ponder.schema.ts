@@ -163,6 +163,8 @@ export const budgets = onchainTable("budgets", (t) => ({
   perUserCap: t.bigint().notNull(),
   periodCap: t.bigint().notNull(),
   periodSeconds: t.integer().notNull(),
+  /** Most wei one operation may reserve (0 = the paymaster's default). */
+  maxOpCost: t.bigint().notNull(),
   updatedAt: t.bigint().notNull(),
 }));
 

@@ -41,31 +41,46 @@ import {PackedUserOperation} from "@account-abstraction/contracts-v07/interfaces
 /// service checks the registry before it signs. TIMESTAMP is banned in validation, so spending
 /// periods are counted on the signed `validAfter` (see `SponsorshipPolicy`).
 ///
-/// Accounting. Validation moves `maxCost` out of the project's balance (a reservation, so several
-/// operations in one bundle cannot overdraw it); postOp gives back `maxCost - actualCost`, where
-/// actualCost = actualGasCost + postOpOverheadGas * actualUserOpFeePerGas (capped at maxCost).
-/// The EntryPoint deposit holds every project balance plus the owner's `reserve`:
-///   deposit == sum(project balances) + reserve + drift,
-/// where drift is the running sum of (actualCost charged - cost the EntryPoint deducted). The
-/// overhead estimate keeps drift small; what the estimate cannot see (v0.7's 10% penalty on
-/// unused execution gas, which the signer keeps small by signing tight gas limits) makes it
-/// negative, and the owner's reserve covers it. No running total of the balances is kept: it
-/// would cost every sponsored operation another storage write (about 2.9k gas).
+/// Accounting: the deposit never pays for a project. Validation moves `maxCost` (the most the
+/// EntryPoint can take for the operation) out of the project's balance, a reservation, so several
+/// operations in one bundle cannot overdraw it. postOp charges the project what the operation
+/// costs the paymaster's deposit, or more, never less, and gives back the rest:
+///   charge = min(maxCost, actualGasCost + (postOpGas + penaltyGas) * actualUserOpFeePerGas)
+/// where postOpGas is the EntryPoint's gas around postOp (postOp's own gas, measured with
+/// `gasleft()`, plus a constant per EntryPoint version, rounded up) and penaltyGas is the most the
+/// EntryPoint's unused-gas penalty can be, computed from the limits validation carried in the
+/// context:
+///  - v0.7 adds 10% of (callGasLimit + paymasterPostOpGasLimit - execution gas used) after postOp.
+///    postOp cannot see the validation gas the EntryPoint measured (preOpGas), so it assumes the
+///    most it can be, preVerificationGas + verificationGasLimit + paymasterVerificationGasLimit
+///    (+ VALIDATION_GAS_MARGIN for the EntryPoint's own bookkeeping); a smaller preOpGas only
+///    makes the real penalty smaller. An honest operation therefore pays at most 10% of its
+///    unused verification gas above its cost.
+///  - v0.8 already counts the call's penalty in actualGasCost; the postOp penalty (10% of unused
+///    paymasterPostOpGasLimit, only beyond 40,000 unused) is computed from postOp's measured gas,
+///    so the charge equals the cost.
+/// Whatever the signer signs, then: deposit >= sum(project balances) + reserve. The cost of one
+/// operation is also bounded by its project: `maxCost` may not exceed the project's `maxOpCost`
+/// (or `defaultMaxOpCost` while the project has set none), so a leaked or tricked signer can move
+/// at most that much of a project's budget per operation. No running total of the balances is
+/// kept: it would cost every sponsored operation another storage write (about 2.9k gas).
 interface IOneKeyPaymaster is IPaymaster {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
     //////////////////////////////////////////////////////////////*/
 
     /// @notice A project's sponsorship budget: everything validation reads in one slot.
-    /// @dev Storage layout (keyed by `projectId`), one slot:
-    ///  balance (96) | active (8) | capped (8)
+    /// @dev Storage layout (keyed by `projectId`), one slot, low bits first:
+    ///  balance (96) | active (8) | capped (8) | maxOpCost (96)
     /// @param balance Wei available to sponsor this project's operations (reservations excluded).
     /// @param active Mirror of `ProjectRegistry.projectStatus(projectId) == Active`.
     /// @param capped Whether the project's policy sets a cap (validation reads the caps only then).
+    /// @param maxOpCost Most wei one operation may reserve (0 = `defaultMaxOpCost`).
     struct ProjectBudget {
         uint96 balance;
         bool active;
         bool capped;
+        uint96 maxOpCost;
     }
 
     /// @notice Optional limits a project's sponsor managers put on their own spending.
@@ -78,10 +93,13 @@ interface IOneKeyPaymaster is IPaymaster {
     /// @param perUserCap Most wei one sender may spend per period (0 = no per-user cap).
     /// @param periodCap Most wei the whole project may spend per period (0 = no project cap).
     /// @param periodSeconds Length of a period in seconds (0 = a single, unending period).
+    /// @param maxOpCost Most wei one operation may reserve, its `maxCost` (0 = the paymaster's
+    /// `defaultMaxOpCost`). Stored in the budget slot, which validation reads anyway.
     struct SponsorshipPolicy {
         uint96 perUserCap;
         uint96 periodCap;
         uint32 periodSeconds;
+        uint96 maxOpCost;
     }
 
     /// @notice Wei reserved or spent within one period (per project, and per project and sender).
@@ -112,8 +130,19 @@ interface IOneKeyPaymaster is IPaymaster {
     event ProjectStatusSynced(uint64 indexed projectId, bool active);
 
     /// @notice A sponsor manager (`by`) replaced the project's policy.
+    /// @param projectId The project whose policy changed.
+    /// @param by The sponsor manager who set it.
+    /// @param perUserCap Most wei one sender may spend per period (0 = none).
+    /// @param periodCap Most wei the project may spend per period (0 = none).
+    /// @param periodSeconds Length of a period (0 = one unending period).
+    /// @param maxOpCost Most wei one operation may reserve (0 = the paymaster's default).
     event SponsorshipPolicySet(
-        uint64 indexed projectId, address indexed by, uint96 perUserCap, uint96 periodCap, uint32 periodSeconds
+        uint64 indexed projectId,
+        address indexed by,
+        uint96 perUserCap,
+        uint96 periodCap,
+        uint32 periodSeconds,
+        uint96 maxOpCost
     );
 
     /// @notice The owner named `pendingSigner`; both keys sign until the rotation completes.
@@ -147,6 +176,11 @@ interface IOneKeyPaymaster is IPaymaster {
     error UserCapExceeded(uint64 projectId, address sender, uint256 spent, uint256 required, uint256 cap);
     /// @notice The project would spend `spent + required` > `cap` in `period`.
     error PeriodCapExceeded(uint64 projectId, uint64 period, uint256 spent, uint256 required, uint256 cap);
+    /// @notice The operation's `maxCost` exceeds the most one operation of the project may reserve.
+    /// @param projectId The paying project.
+    /// @param maxCost What the EntryPoint would reserve for the operation.
+    /// @param limit The project's `maxOpCost`, or `defaultMaxOpCost` when it set none.
+    error OperationCostTooHigh(uint64 projectId, uint256 maxCost, uint256 limit);
     /// @notice The operation's paymasterPostOpGasLimit is below what postOp needs.
     error PostOpGasLimitTooLow(uint256 limit, uint256 minimum);
     /// @notice Only the EntryPoint may call validation and postOp.
@@ -181,8 +215,12 @@ interface IOneKeyPaymaster is IPaymaster {
         uint48 validAfter
     ) external view returns (bytes32);
 
-    /// @notice Gas added to `actualGasCost` in postOp to cover the postOp itself.
+    /// @notice Gas the EntryPoint spends around postOp beyond what postOp measures of itself
+    /// (a constant of the EntryPoint version; see Accounting above).
     function postOpOverheadGas() external view returns (uint256);
+
+    /// @notice Most wei one operation may reserve for a project that set no `maxOpCost`.
+    function defaultMaxOpCost() external view returns (uint256);
 
     /// @notice The EntryPoint (v0.7 or v0.8) this deployment serves.
     function entryPoint() external view returns (address);
@@ -206,14 +244,14 @@ interface IOneKeyPaymaster is IPaymaster {
     /// @return active The mirrored status.
     function syncProjectStatus(uint64 projectId) external returns (bool active);
 
-    /// @notice Replaces the project's caps. Sponsor managers only. A new `periodSeconds` restarts
-    /// the spending counters.
+    /// @notice Replaces the project's caps and its per-operation limit. Sponsor managers only. A
+    /// new `periodSeconds` restarts the spending counters.
     function setSponsorshipPolicy(uint64 projectId, SponsorshipPolicy calldata policy) external;
 
     /// @notice The project's budget slot.
     function projectBudget(uint64 projectId) external view returns (ProjectBudget memory);
 
-    /// @notice The project's caps.
+    /// @notice The project's caps and per-operation limit (`maxOpCost` as set, 0 = the default).
     function sponsorshipPolicy(uint64 projectId) external view returns (SponsorshipPolicy memory);
 
     /// @notice What the project spent (or holds reserved) in its latest period.

@@ -34,9 +34,39 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
     /// balance refilled mid-bundle still fits).
     uint256 public constant MAX_BALANCE = type(uint96).max >> 1;
 
+    /// @notice Gas EntryPoint v0.7 counts in preOpGas beyond the three validation limits (its own
+    /// bookkeeping between and after the checks AA26 and AA36), rounded up. Added to the preOpGas
+    /// bound so that the penalty postOp charges is never below the one the EntryPoint takes.
+    uint256 public constant VALIDATION_GAS_MARGIN = 1_000;
+
+    /// @dev Gas of the postOp window (from `_postExecution`'s first `gasleft()` to its last) beyond
+    /// what postOp measures of itself: the EntryPoint's bookkeeping around the call, the call,
+    /// postOp's dispatch and its branch-free tail. One per EntryPoint version; the caps' release
+    /// adds its own. Measured by test/contracts/OneKeyPaymaster/accounting.t.sol, which replays
+    /// the EntryPoint's arithmetic and fails when they drift.
+    /// The window of a reverted operation differs by a few gas (EntryPoint bookkeeping), and so
+    /// does each branch of the EntryPoint's gas price (maxFee == priority fee; maxFee below or at
+    /// least priority fee + basefee): each constant is its most expensive branch, so an operation
+    /// on a cheaper branch pays up to 50 gas more than its cost, never less.
+    uint256 internal constant _POST_OP_OVERHEAD_GAS_V07 = 4_463;
+    uint256 internal constant _POST_OP_OVERHEAD_GAS_V07_REVERTED = 4_458;
+    uint256 internal constant _POST_OP_OVERHEAD_GAS_V08 = 4_622;
+    uint256 internal constant _POST_OP_OVERHEAD_GAS_V08_REVERTED = 4_625;
+    /// @dev The caps' release with both caps on (the most it costs).
+    uint256 internal constant _POST_OP_CAPS_RELEASE_GAS = 1_592;
+    /// @dev v0.8 only: the gas v0.8 counts as postOp's own (around the call) beyond what postOp
+    /// measures of itself; its postOp penalty is computed on it.
+    uint256 internal constant _POST_OP_CALL_GAS_V08 = 3_810;
+    /// @dev EntryPoint v0.8 charges the postOp penalty only when more than this is left unused.
+    uint256 internal constant _V08_PENALTY_GAS_THRESHOLD = 40_000;
+
     IEntryPoint internal immutable _entryPoint;
     IProjectRegistry internal immutable _registry;
+    /// @dev True for EntryPoint v0.8 (the call's penalty is in actualGasCost; postOp's is separate).
+    bool internal immutable _isEntryPointV08;
     uint256 internal immutable _postOpOverheadGas;
+    uint256 internal immutable _postOpOverheadGasReverted;
+    uint256 internal immutable _defaultMaxOpCost;
 
     /// @dev The hot path touches exactly two slots: `_signer` (read) and the project's budget
     /// (read, written in validation, written again in postOp).
@@ -44,43 +74,61 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
     address internal _pendingSigner;
     uint256 internal _reserve;
     mapping(uint64 projectId => ProjectBudget) internal _budgets;
-    mapping(uint64 projectId => SponsorshipPolicy) internal _policies;
+    /// @dev perUserCap | periodCap | periodSeconds; maxOpCost lives in the budget slot.
+    mapping(uint64 projectId => SponsorshipCaps) internal _caps;
     mapping(uint64 projectId => PeriodSpend) internal _projectSpends;
     /// @dev Keyed [projectId][sender]: the slot is keccak(sender . x), storage associated with
     /// the sender in ERC-7562's sense.
     mapping(uint64 projectId => mapping(address sender => PeriodSpend)) internal _userSpends;
 
-    /// @dev Context handed from validation to postOp (packed):
-    ///  projectId (8) | sender (20) | reserved maxCost (12) | userOpHash (32) [| period (8) when capped]
-    uint256 private constant _CONTEXT_LENGTH_CAPPED = 80;
+    /// @dev The caps of `SponsorshipPolicy`, as stored (one slot).
+    struct SponsorshipCaps {
+        uint96 perUserCap;
+        uint96 periodCap;
+        uint32 periodSeconds;
+    }
 
-    /// @dev `ProjectBudget` as one word: balance in bits 0..95, then one byte per flag. The hot
-    /// path reads and updates the word directly; amounts that keep the balance within
-    /// [0, 2^96) never touch the flag bytes.
+    /// @dev Context handed from validation to postOp (packed, 96 bytes; 104 when capped):
+    ///  projectId (8) | sender (20) | reserved maxCost (12) | userOpHash (32)
+    ///  | executionGasLimit (12) | preOpGasBound (12) [| period (8), when capped]
+    /// executionGasLimit is what the EntryPoint's penalty counts unused gas against (v0.7:
+    /// callGasLimit + paymasterPostOpGasLimit; v0.8: paymasterPostOpGasLimit); preOpGasBound (v0.7
+    /// only) is the most preOpGas can be.
+    uint256 private constant _CONTEXT_LENGTH_CAPPED = 104;
+
+    /// @dev `ProjectBudget` as one word: balance in bits 0..95, one byte per flag, then maxOpCost
+    /// in bits 112..207. The hot path reads and updates the word directly; amounts that keep the
+    /// balance within [0, 2^96) never touch the bits above it.
     uint256 private constant _ACTIVE_FLAG = 1 << 96;
     uint256 private constant _CAPPED_FLAG = 1 << 104;
+    uint256 private constant _MAX_OP_COST_SHIFT = 112;
 
     /// @param entryPoint_ EntryPoint v0.7 or v0.8.
     /// @param registry The ProjectRegistry (project status and SPONSOR_MANAGER roles).
     /// @param owner_ Manages the signer, the stake and the reserve.
     /// @param signer_ The sponsorship signer.
-    /// @param postOpOverheadGas_ Gas the EntryPoint spends on postOp beyond `actualGasCost`
-    /// (measured per EntryPoint version; see the paymaster tests).
+    /// @param defaultMaxOpCost_ Most wei one operation may reserve for a project that set no
+    /// `maxOpCost` (per network: a generous multiple of a sponsored operation's cost there).
     constructor(
         IEntryPoint entryPoint_,
         IProjectRegistry registry,
         address owner_,
         address signer_,
-        uint256 postOpOverheadGas_
+        uint256 defaultMaxOpCost_
     ) Ownable(owner_) EIP712("OneKeyPaymaster", "1") {
         if (address(registry) == address(0) || signer_ == address(0)) revert ZeroAddress();
-        if (
-            !_supportsInterface(address(entryPoint_), type(IEntryPoint).interfaceId)
-                && !_supportsInterface(address(entryPoint_), type(IEntryPointV08).interfaceId)
-        ) revert EntryPointUnsupported(address(entryPoint_));
+        if (defaultMaxOpCost_ == 0) revert AmountZero();
+        if (defaultMaxOpCost_ > MAX_BALANCE) revert AmountTooLarge(defaultMaxOpCost_);
+        bool isV08 = _supportsInterface(address(entryPoint_), type(IEntryPointV08).interfaceId);
+        if (!isV08 && !_supportsInterface(address(entryPoint_), type(IEntryPoint).interfaceId)) {
+            revert EntryPointUnsupported(address(entryPoint_));
+        }
         _entryPoint = entryPoint_;
         _registry = registry;
-        _postOpOverheadGas = postOpOverheadGas_;
+        _isEntryPointV08 = isV08;
+        _postOpOverheadGas = isV08 ? _POST_OP_OVERHEAD_GAS_V08 : _POST_OP_OVERHEAD_GAS_V07;
+        _postOpOverheadGasReverted = isV08 ? _POST_OP_OVERHEAD_GAS_V08_REVERTED : _POST_OP_OVERHEAD_GAS_V07_REVERTED;
+        _defaultMaxOpCost = defaultMaxOpCost_;
         _signer = signer_;
         emit SignerRotationCompleted(address(0), signer_);
     }
@@ -91,9 +139,10 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
 
     /// @notice Checks the sponsorship and reserves `maxCost` against the project's budget.
     /// @dev Touches only this contract's storage (ERC-7562, staked paymaster). Reverts on
-    /// malformed data, an inactive or underfunded project and exceeded caps; a wrong signature
-    /// only sets the SIG_VALIDATION_FAILED bit, after the same work as a good one so that gas
-    /// estimation with a stub signature matches the real operation.
+    /// malformed data, an inactive or underfunded project, a cost above the project's per-op
+    /// limit and exceeded caps; a wrong signature only sets the SIG_VALIDATION_FAILED bit, after
+    /// the same work as a good one so that gas estimation with a stub signature matches the real
+    /// operation.
     function validatePaymasterUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash, uint256 maxCost)
         external
         returns (bytes memory context, uint256 validationData)
@@ -102,10 +151,8 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
         bytes calldata paymasterAndData = userOp.paymasterAndData;
         (uint64 projectId, uint48 validUntil, uint48 validAfter, bytes calldata signature) =
             PaymasterDataLib.parse(paymasterAndData);
-        {
-            uint256 postOpLimit = PaymasterDataLib.postOpGasLimit(paymasterAndData);
-            if (postOpLimit < POST_OP_GAS_MIN) revert PostOpGasLimitTooLow(postOpLimit, POST_OP_GAS_MIN);
-        }
+        uint256 postOpLimit = PaymasterDataLib.postOpGasLimit(paymasterAndData);
+        if (postOpLimit < POST_OP_GAS_MIN) revert PostOpGasLimitTooLow(postOpLimit, POST_OP_GAS_MIN);
 
         bytes32 digest = _hashTypedDataV4(_structHash(userOp, projectId, validUntil, validAfter));
         (address recovered, ECDSA.RecoverError error,) = ECDSA.tryRecoverCalldata(digest, signature);
@@ -119,40 +166,51 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
         }
         if (budget & _ACTIVE_FLAG == 0) revert ProjectNotActive(projectId);
         if (maxCost > uint96(budget)) revert ProjectBudgetInsufficient(projectId, uint96(budget), maxCost);
+        {
+            uint256 limit = budget >> _MAX_OP_COST_SHIFT;
+            if (limit == 0) limit = _defaultMaxOpCost;
+            if (maxCost > limit) revert OperationCostTooHigh(projectId, maxCost, limit);
+        }
         assembly ("memory-safe") {
             // maxCost <= balance (checked above): the subtraction stays inside the balance bits.
             sstore(budgetSlot, sub(budget, maxCost))
         }
         address sender = userOp.sender;
+        (uint256 executionGasLimit, uint256 preOpGasBound) = _penaltyLimits(userOp, postOpLimit);
+        context = abi.encodePacked(
+            projectId, sender, uint96(maxCost), userOpHash, uint96(executionGasLimit), uint96(preOpGasBound)
+        );
         if (budget & _CAPPED_FLAG != 0) {
-            uint64 period = _reserveCaps(projectId, sender, validAfter, maxCost);
-            context = abi.encodePacked(projectId, sender, uint96(maxCost), userOpHash, period);
-        } else {
-            context = abi.encodePacked(projectId, sender, uint96(maxCost), userOpHash);
+            context = bytes.concat(context, bytes8(_reserveCaps(projectId, sender, validAfter, maxCost)));
         }
         validationData = _packValidationData(sigFailed, validUntil, validAfter);
     }
 
-    /// @notice Charges the project the operation's actual cost and releases the rest of the reservation.
+    /// @notice Charges the project what the operation costs the deposit (see Accounting in
+    /// `IOneKeyPaymaster`) and releases the rest of the reservation.
     /// @dev Never reverts for a context this contract produced (a revert would strand the
     /// reservation): arithmetic only, and validation demanded POST_OP_GAS_MIN.
-    function postOp(PostOpMode, bytes calldata context, uint256 actualGasCost, uint256 actualUserOpFeePerGas)
+    function postOp(PostOpMode mode, bytes calldata context, uint256 actualGasCost, uint256 actualUserOpFeePerGas)
         external
     {
+        uint256 gasAtEntry = gasleft();
         _requireFromEntryPoint();
-        uint64 projectId;
-        address sender;
-        uint256 reserved;
-        bytes32 userOpHash;
-        assembly ("memory-safe") {
-            let head := calldataload(context.offset)
-            projectId := shr(192, head)
-            sender := and(shr(32, head), 0xffffffffffffffffffffffffffffffffffffffff)
-            reserved := shr(160, calldataload(add(context.offset, 28)))
-            userOpHash := calldataload(add(context.offset, 40))
-        }
-        uint256 actualCost = actualGasCost + _postOpOverheadGas * actualUserOpFeePerGas;
-        if (actualCost > reserved) actualCost = reserved;
+        (
+            uint64 projectId,
+            address sender,
+            uint256 reserved,
+            bytes32 userOpHash,
+            uint256 executionGasLimit,
+            uint256 preOpGasBound
+        ) = _decodeContext(context);
+        bool capped = context.length == _CONTEXT_LENGTH_CAPPED;
+        // From here to the event the code is branch-free (but for the version, fixed per
+        // deployment, and the caps' release, which has its own constant), so the gas it uses
+        // after this reading is a constant, counted in the overhead.
+        uint256 postOpGas = gasAtEntry - gasleft() + (capped ? _POST_OP_CAPS_RELEASE_GAS : 0);
+        uint256 actualCost = _actualCost(
+            mode, postOpGas, actualGasCost, actualUserOpFeePerGas, executionGasLimit, preOpGasBound, reserved
+        );
         unchecked {
             // refund <= reserved <= MAX_BALANCE and balance <= MAX_BALANCE: the sum stays
             // below 2^96, inside the balance bits.
@@ -161,13 +219,7 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
             assembly ("memory-safe") {
                 sstore(budgetSlot, add(sload(budgetSlot), refund))
             }
-            if (context.length == _CONTEXT_LENGTH_CAPPED) {
-                uint64 period;
-                assembly ("memory-safe") {
-                    period := shr(192, calldataload(add(context.offset, 72)))
-                }
-                _releaseCaps(projectId, sender, period, refund);
-            }
+            if (capped) _releaseCaps(projectId, sender, uint64(bytes8(context[96:104])), refund);
         }
         emit OperationSponsored(projectId, sender, userOpHash, actualCost);
     }
@@ -250,10 +302,14 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
         _requireSponsorManager(projectId);
         // Period numbers of another length do not compare: start counting afresh (senders'
         // counters reset on their next operation, as their period no longer matches).
-        if (policy.periodSeconds != _policies[projectId].periodSeconds) delete _projectSpends[projectId];
-        _policies[projectId] = policy;
-        _budgets[projectId].capped = policy.perUserCap != 0 || policy.periodCap != 0;
-        emit SponsorshipPolicySet(projectId, msg.sender, policy.perUserCap, policy.periodCap, policy.periodSeconds);
+        if (policy.periodSeconds != _caps[projectId].periodSeconds) delete _projectSpends[projectId];
+        _caps[projectId] = SponsorshipCaps(policy.perUserCap, policy.periodCap, policy.periodSeconds);
+        ProjectBudget storage budget = _budgets[projectId];
+        budget.capped = policy.perUserCap != 0 || policy.periodCap != 0;
+        budget.maxOpCost = policy.maxOpCost;
+        emit SponsorshipPolicySet(
+            projectId, msg.sender, policy.perUserCap, policy.periodCap, policy.periodSeconds, policy.maxOpCost
+        );
     }
 
     /// @inheritdoc IOneKeyPaymaster
@@ -263,7 +319,13 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
 
     /// @inheritdoc IOneKeyPaymaster
     function sponsorshipPolicy(uint64 projectId) external view returns (SponsorshipPolicy memory) {
-        return _policies[projectId];
+        SponsorshipCaps memory caps = _caps[projectId];
+        return SponsorshipPolicy(caps.perUserCap, caps.periodCap, caps.periodSeconds, _budgets[projectId].maxOpCost);
+    }
+
+    /// @inheritdoc IOneKeyPaymaster
+    function defaultMaxOpCost() external view returns (uint256) {
+        return _defaultMaxOpCost;
     }
 
     /// @inheritdoc IOneKeyPaymaster
@@ -452,7 +514,7 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
         internal
         returns (uint64 period)
     {
-        SponsorshipPolicy memory policy = _policies[projectId];
+        SponsorshipCaps memory policy = _caps[projectId];
         PeriodSpend memory projectSpent = _projectSpends[projectId];
         period = policy.periodSeconds == 0 ? 0 : uint64(validAfter / policy.periodSeconds);
         if (period < projectSpent.period) period = projectSpent.period;
@@ -481,10 +543,102 @@ contract OneKeyPaymaster is IOneKeyPaymaster, Ownable2Step, EIP712 {
     function _releaseCaps(uint64 projectId, address sender, uint64 period, uint256 refund) internal {
         PeriodSpend storage projectSpent = _projectSpends[projectId];
         if (projectSpent.period == period) projectSpent.spent = _saturatingSub96(projectSpent.spent, refund);
-        if (_policies[projectId].perUserCap != 0) {
+        if (_caps[projectId].perUserCap != 0) {
             PeriodSpend storage userSpent = _userSpends[projectId][sender];
             if (userSpent.period == period) userSpent.spent = _saturatingSub96(userSpent.spent, refund);
         }
+    }
+
+    /// @dev Splits the context validation produced (see its layout).
+    function _decodeContext(bytes calldata context)
+        internal
+        pure
+        returns (
+            uint64 projectId,
+            address sender,
+            uint256 reserved,
+            bytes32 userOpHash,
+            uint256 executionGasLimit,
+            uint256 preOpGasBound
+        )
+    {
+        assembly ("memory-safe") {
+            let head := calldataload(context.offset)
+            projectId := shr(192, head)
+            sender := and(shr(32, head), 0xffffffffffffffffffffffffffffffffffffffff)
+            reserved := shr(160, calldataload(add(context.offset, 28)))
+            userOpHash := calldataload(add(context.offset, 40))
+            let limits := calldataload(add(context.offset, 72))
+            executionGasLimit := shr(160, limits)
+            preOpGasBound := and(shr(64, limits), 0xffffffffffffffffffffffff)
+        }
+    }
+
+    /// @dev What the operation cost the deposit, or the most it can have (see Accounting in
+    /// `IOneKeyPaymaster`), capped at the reservation. Branch-free but for the version (see postOp).
+    function _actualCost(
+        PostOpMode mode,
+        uint256 postOpGas,
+        uint256 actualGasCost,
+        uint256 feePerGas,
+        uint256 executionGasLimit,
+        uint256 preOpGasBound,
+        uint256 reserved
+    ) internal view returns (uint256 actualCost) {
+        bool isEntryPointV08 = _isEntryPointV08;
+        uint256 succeededOverheadGas = _postOpOverheadGas;
+        uint256 revertedOverheadGas = _postOpOverheadGasReverted;
+        assembly ("memory-safe") {
+            // Every term is far below 2^256: gas values and fees are below 2^120 (EntryPoint).
+            // The overhead of the mode (the subtraction may wrap; the sum wraps back).
+            let overheadGas := add(
+                succeededOverheadGas, mul(eq(mode, 1), sub(revertedOverheadGas, succeededOverheadGas))
+            )
+            let windowGas := add(postOpGas, overheadGas)
+            let penaltyGas
+            switch isEntryPointV08
+            case 0 {
+                // v0.7: 10% of (callGasLimit + postOpGasLimit - execution gas), execution gas =
+                // all gas so far - preOpGas. preOpGasBound >= preOpGas: the most it can be.
+                let total := add(div(actualGasCost, feePerGas), windowGas)
+                let executionGas := mul(gt(total, preOpGasBound), sub(total, preOpGasBound))
+                penaltyGas := div(mul(gt(executionGasLimit, executionGas), sub(executionGasLimit, executionGas)), 10)
+            }
+            default {
+                // v0.8 counts the call's penalty in actualGasCost; postOp's own is 10% of the
+                // unused postOp gas (measured around the call), if more than 40k is unused.
+                let callGas := add(postOpGas, _POST_OP_CALL_GAS_V08)
+                penaltyGas := mul(
+                    gt(executionGasLimit, add(callGas, _V08_PENALTY_GAS_THRESHOLD)),
+                    div(sub(executionGasLimit, callGas), 10)
+                )
+            }
+            actualCost := add(actualGasCost, mul(add(windowGas, penaltyGas), feePerGas))
+            // Never above the reservation (the EntryPoint never takes more than maxCost).
+            actualCost := xor(actualCost, mul(gt(actualCost, reserved), xor(actualCost, reserved)))
+        }
+    }
+
+    /// @dev What postOp needs to bound the EntryPoint's unused-gas penalty (see the context
+    /// layout). The EntryPoint bounds each gas value by 2^120, so the sums cannot overflow; they
+    /// saturate at 2^96 - 1 to fit the context, far above any payable amount of gas (maxCost < 2^96
+    /// covers every limit at maxFeePerGas >= 1 wei, and a zero fee makes every charge zero).
+    function _penaltyLimits(PackedUserOperation calldata userOp, uint256 postOpLimit)
+        internal
+        view
+        returns (uint256 executionGasLimit, uint256 preOpGasBound)
+    {
+        if (_isEntryPointV08) return (_min96(postOpLimit), 0);
+        uint256 accountGasLimits = uint256(userOp.accountGasLimits);
+        executionGasLimit = _min96(uint128(accountGasLimits) + postOpLimit);
+        preOpGasBound = _min96(
+            userOp.preVerificationGas + (accountGasLimits >> 128)
+                + PaymasterDataLib.verificationGasLimit(userOp.paymasterAndData) + VALIDATION_GAS_MARGIN
+        );
+    }
+
+    function _min96(uint256 value) private pure returns (uint256) {
+        return value > type(uint96).max ? type(uint96).max : value;
     }
 
     function _saturatingAdd96(uint256 a, uint256 b) private pure returns (uint96) {

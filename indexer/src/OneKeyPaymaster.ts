@@ -26,6 +26,7 @@ async function budgetRow(context: Context, projectId: bigint, at: bigint): Promi
     perUserCap: 0n,
     periodCap: 0n,
     periodSeconds: 0,
+    maxOpCost: 0n,
     updatedAt: at,
   });
 }
@@ -111,15 +112,15 @@ if (paymasterSources) {
   });
 
   ponder.on("OneKeyPaymaster:SponsorshipPolicySet", async ({ event, context }) => {
-    const { projectId, by, perUserCap, periodCap, periodSeconds } = event.args;
+    const { projectId, by, perUserCap, periodCap, periodSeconds, maxOpCost } = event.args;
     await budgetRow(context, projectId, event.block.timestamp);
     await context.db
       .update(budgets, { projectId })
-      .set({ perUserCap, periodCap, periodSeconds, updatedAt: event.block.timestamp });
+      .set({ perUserCap, periodCap, periodSeconds, maxOpCost, updatedAt: event.block.timestamp });
     await writeOutbox(context, event, {
       type: "sponsorship.policy_set",
       projectIds: [projectId],
-      payload: { projectId, by, perUserCap, periodCap, periodSeconds },
+      payload: { projectId, by, perUserCap, periodCap, periodSeconds, maxOpCost },
     });
   });
 

@@ -308,7 +308,12 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
       const pm = { address: paymaster, abi: oneKeyPaymasterAbi };
       await chain.grantRole(ownerA, projectA, ownerA.address, ROLE.SPONSOR_MANAGER);
       await chain.send(outsider, pm, "fundProject", [projectA], 10n ** 18n);
-      const policy = { perUserCap: 10n ** 17n, periodCap: 5n * 10n ** 17n, periodSeconds: 86_400 };
+      const policy = {
+        perUserCap: 10n ** 17n,
+        periodCap: 5n * 10n ** 17n,
+        periodSeconds: 86_400,
+        maxOpCost: 10n ** 15n,
+      };
       await chain.send(ownerA, pm, "setSponsorshipPolicy", [projectA, policy]);
       await chain.send(ownerA, pm, "withdrawBudget", [projectA, ownerA.address, 10n ** 17n]);
       const op = await sponsorOperation(stack, paymaster, projectA, `${kind}-alpha`);
@@ -330,7 +335,12 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
         totalSpent: op.actualCost.toString(),
         operations: 1,
         active: true,
-        policy: { perUserCap: "100000000000000000", periodCap: "500000000000000000", periodSeconds: 86_400 },
+        policy: {
+          perUserCap: "100000000000000000",
+          periodCap: "500000000000000000",
+          periodSeconds: 86_400,
+          maxOpCost: "1000000000000000",
+        },
         updatedAt: expect.any(String),
       });
       expect(onChain.balance).toBe(9n * 10n ** 17n - op.actualCost);

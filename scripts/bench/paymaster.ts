@@ -5,8 +5,10 @@
  * paid by the account itself. Every figure is the `gasUsed` of a mined transaction, measured on
  * each account's second operation (the first one warms the nonce and budget slots alike).
  * Then the smallest paymaster verification gas limit each paymaster needs (found by simulating
- * `handleOps`), against ERC-7562's verification gas ceiling. Prints a table, then exactly one
- * JSON line; exits non-zero when a target is missed.
+ * `handleOps`), against ERC-7562's verification gas ceiling. Then the accounting: what the project
+ * was charged against what the EntryPoint took from the deposit, for the honest operation and for
+ * an attacker's (limits far above use, self-bundled). Prints a table, then exactly one JSON line;
+ * exits 0 once it has measured (it names the targets it missed).
  *
  *   npx hardhat run scripts/bench/paymaster.ts     (npm run bench:paymaster)
  */
@@ -77,7 +79,7 @@ await registry.write.grantRole([cappedProjectId, deployer.account.address, SPONS
 await oneKey.write.fundProject([cappedProjectId], { value: parseEther("1") });
 await oneKey.write.setSponsorshipPolicy([
   cappedProjectId,
-  { perUserCap: parseEther("0.1"), periodCap: parseEther("0.5"), periodSeconds: 86_400 },
+  { perUserCap: parseEther("0.1"), periodCap: parseEther("0.5"), periodSeconds: 86_400, maxOpCost: 0n },
 ]);
 
 const owner = (label: string) => privateKeyToAccount(keyOf(label));
@@ -95,11 +97,16 @@ await deployer.sendTransaction({ to: accounts.unsponsored.address, value: parseE
 const callData = executeCallData(deployer.account.address, 0n, "0x");
 type Sponsor = "onekey" | "onekey-capped" | "reference" | "none";
 
+/** Gas limits of the honest operation; the attacker's asks for far more than it uses. */
+const HONEST = { callGasLimit: 50_000n, postOpGasLimit: POST_OP_GAS_MIN };
+const ATTACK = { callGasLimit: 2_000_000n, postOpGasLimit: 1_000_000n };
+
 /** A signed, packed user operation; `paymasterVerificationGasLimit` is what the search varies. */
 async function buildOperation(
   account: SimpleAccount,
   sponsor: Sponsor,
   paymasterVerificationGasLimit = 100_000n,
+  limits = HONEST,
 ): Promise<PackedUserOperation> {
   const block = await publicClient.getBlock();
   const maxPriorityFeePerGas = 1_000_000_000n;
@@ -107,7 +114,7 @@ async function buildOperation(
     sender: account.address,
     nonce: await nonceOf(publicClient, entryPoint, account.address),
     callData,
-    callGasLimit: 50_000n,
+    callGasLimit: limits.callGasLimit,
     verificationGasLimit: 100_000n,
     preVerificationGas: 50_000n,
     maxPriorityFeePerGas,
@@ -117,16 +124,16 @@ async function buildOperation(
   const validUntil = Number(block.timestamp) + 3600;
   const validAfter = Number(block.timestamp) - 60;
   if (sponsor === "onekey" || sponsor === "onekey-capped") {
-    const limits = { paymasterVerificationGasLimit, paymasterPostOpGasLimit: POST_OP_GAS_MIN };
+    const paymasterLimits = { paymasterVerificationGasLimit, paymasterPostOpGasLimit: limits.postOpGasLimit };
     const paymasterData = await signSponsorship(sponsorSigner, {
       chainId,
       paymaster: paymaster.address,
-      userOperation: { ...op, ...limits },
+      userOperation: { ...op, ...paymasterLimits },
       projectId: sponsor === "onekey" ? projectId : cappedProjectId,
       validUntil,
       validAfter,
     });
-    Object.assign(op, { paymaster: paymaster.address, ...limits, paymasterData });
+    Object.assign(op, { paymaster: paymaster.address, ...paymasterLimits, paymasterData });
   } else if (sponsor === "reference") {
     const window = encodeAbiParameters([{ type: "uint48" }, { type: "uint48" }], [validUntil, validAfter]);
     Object.assign(op, {
@@ -161,13 +168,26 @@ const sponsored = await measure(accounts.sponsored, "onekey");
 const reference = await measure(accounts.reference, "reference");
 const unsponsored = await measure(accounts.unsponsored, "none");
 
-// What the project paid vs what the EntryPoint took from the deposit, for the measured operation.
-const [sponsoredEvent] = parseEventLogs({
-  abi: oneKey.abi,
-  logs: sponsored.receipt.logs,
-  eventName: "OperationSponsored",
-});
-const chargedToProject = sponsoredEvent?.args.actualCost ?? 0n;
+/** What the project was charged against what the EntryPoint took from the deposit, in gas. */
+function accounting(handled: Awaited<ReturnType<typeof handle>>) {
+  const [event] = parseEventLogs({ abi: oneKey.abi, logs: handled.receipt.logs, eventName: "OperationSponsored" });
+  if (!event) throw new Error("no OperationSponsored: postOp did not run");
+  const charged = event.args.actualCost;
+  const taken = handled.actualGasCost;
+  // The fee per gas the EntryPoint charged the operation (not the bundler's gas price).
+  const feePerGas = handled.actualGasCost / handled.actualGasUsed;
+  const gas = (wei: bigint) => Number(wei / feePerGas);
+  return {
+    charged,
+    taken,
+    leakGas: charged < taken ? gas(taken - charged) : 0,
+    overchargeGas: charged > taken ? gas(charged - taken) : 0,
+  };
+}
+const honest = accounting(sponsored);
+// The attacker of issue 11: limits far above use, so v0.7's 10% penalty on unused execution gas
+// is large; the attacker bundles its own operation with itself as the beneficiary.
+const attack = accounting(await handle(await buildOperation(accounts.sponsored, "onekey", 100_000n, ATTACK)));
 
 /** Smallest paymasterVerificationGasLimit with which `handleOps` still succeeds (simulated). */
 async function minimalVerificationGas(account: SimpleAccount, sponsor: Sponsor): Promise<bigint> {
@@ -206,10 +226,11 @@ const result = {
   sponsored_op: Number(sponsored.receipt.gasUsed),
   reference_op: Number(reference.receipt.gasUsed),
   unsponsored_op: Number(unsponsored.receipt.gasUsed),
+  deposit_leak_gas: honest.leakGas,
+  project_overcharge_gas: honest.overchargeGas,
+  attack_deposit_leak_gas: attack.leakGas,
 };
 const ratio = result.sponsored_op / result.reference_op;
-// The fee per gas the EntryPoint charged the operation (not the bundler's gas price).
-const gasPrice = sponsored.actualGasCost / sponsored.actualGasUsed;
 const rows: [string, string, string][] = [
   ["handleOps, OneKeyPaymaster", String(result.sponsored_op), `${ratio.toFixed(3)} x reference`],
   ["handleOps, reference VerifyingPaymaster", String(result.reference_op), "1.000 x reference"],
@@ -219,9 +240,14 @@ const rows: [string, string, string][] = [
   ["paymaster validation gas, reference", String(referenceValidationGas), ""],
   ["paymaster postOp gas limit used", String(POST_OP_GAS_MIN), "POST_OP_GAS_MIN"],
   [
-    "charged to project / taken from deposit",
-    `${chargedToProject} / ${sponsored.actualGasCost} wei`,
-    `${(Number(chargedToProject - sponsored.actualGasCost) / Number(gasPrice)).toFixed(0)} gas apart`,
+    "honest op: charged to project / taken from deposit",
+    `${honest.charged} / ${honest.taken} wei`,
+    `deposit leak ${honest.leakGas} gas, project overcharge ${honest.overchargeGas} gas`,
+  ],
+  [
+    "attack op: charged to project / taken from deposit",
+    `${attack.charged} / ${attack.taken} wei`,
+    `deposit leak ${attack.leakGas} gas, project overcharge ${attack.overchargeGas} gas`,
   ],
 ];
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((row) => row[i]?.length ?? 0)));
@@ -229,9 +255,11 @@ for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i] ?
 
 const failures: string[] = [];
 if (ratio > MAX_RATIO) failures.push(`sponsored_op is ${ratio.toFixed(3)} x reference_op (target <= ${MAX_RATIO})`);
+if (result.deposit_leak_gas > 0 || result.attack_deposit_leak_gas > 0) {
+  failures.push("the deposit paid for a project's operation (deposit_leak_gas > 0)");
+}
 if (cappedValidationGas > MAX_VERIFICATION_GAS) {
   failures.push(`paymaster validation needs ${cappedValidationGas} gas (> ${MAX_VERIFICATION_GAS})`);
 }
 for (const failure of failures) console.log(`TARGET MISSED: ${failure}`);
 console.log(JSON.stringify(result));
-if (failures.length > 0) process.exitCode = 1;

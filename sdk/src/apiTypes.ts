@@ -107,7 +107,7 @@ export interface Sponsorship {
   totalSpent: string;
   operations: number;
   active: boolean;
-  policy: { perUserCap: string; periodCap: string; periodSeconds: number };
+  policy: { perUserCap: string; periodCap: string; periodSeconds: number; maxOpCost: string };
   updatedAt: string | null;
 }
 

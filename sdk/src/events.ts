@@ -139,6 +139,8 @@ export interface SponsorshipPolicySetData {
   perUserCap: string;
   periodCap: string;
   periodSeconds: number;
+  /** Most wei one operation may reserve, decimal (`"0"` = the paymaster's default). */
+  maxOpCost: string;
 }
 
 export interface BudgetLowData {

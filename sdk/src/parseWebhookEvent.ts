@@ -127,6 +127,7 @@ const dataShapes = {
     perUserCap: decimal,
     periodCap: decimal,
     periodSeconds: integer,
+    maxOpCost: decimal,
   },
   "budget.low": { projectId: uint64, balance: decimal, threshold: decimal },
   "event.retracted": {

@@ -21,10 +21,7 @@ import {
   stubPaymasterData,
 } from "../../deploy/sponsorship.js";
 import LocalEntryPointModule from "../../ignition/modules/local/EntryPoint.js";
-import PaymasterModule, {
-  POST_OP_OVERHEAD_GAS_V07,
-  POST_OP_OVERHEAD_GAS_V08,
-} from "../../ignition/modules/Paymaster.js";
+import PaymasterModule, { DEFAULT_MAX_OP_COST } from "../../ignition/modules/Paymaster.js";
 import PaymasterV08Module from "../../ignition/modules/PaymasterV08.js";
 import { entryPointV07Artifact, simpleAccountFactoryV07Artifact } from "../../scripts/lib/aa-artifacts.js";
 import { ensureDeterministicDeployer } from "../../scripts/lib/deterministic-deployer.js";
@@ -138,25 +135,25 @@ describe("Paymaster modules", () => {
       {
         contract: oneKey,
         entryPoint: ENTRY_POINT_V07,
-        overhead: POST_OP_OVERHEAD_GAS_V07,
         signer: sponsorSigner.address,
         registry: projectRegistry.address,
       },
       {
         contract: v08,
         entryPoint: ENTRY_POINT_V08,
-        overhead: POST_OP_OVERHEAD_GAS_V08,
         signer: sponsorSignerWallet.account.address,
         registry: projectRegistryV08.address,
       },
     ];
-    for (const { contract, entryPoint, overhead, signer, registry } of cases) {
+    const overheads = new Set<bigint>();
+    for (const { contract, entryPoint, signer, registry } of cases) {
       assert.equal(await contract.read.version(), "1.0.0");
       assert.equal(getAddress(await contract.read.entryPoint()), entryPoint);
       assert.equal(getAddress(await contract.read.projectRegistry()), getAddress(registry));
       assert.equal(getAddress(await contract.read.signer()), getAddress(signer));
       assert.equal(getAddress(await contract.read.owner()), getAddress(deployer.account.address));
-      assert.equal(await contract.read.postOpOverheadGas(), overhead);
+      assert.equal(await contract.read.defaultMaxOpCost(), DEFAULT_MAX_OP_COST);
+      overheads.add(await contract.read.postOpOverheadGas());
       const info = (await publicClient.readContract({
         address: entryPoint,
         abi: entryPointV07Artifact.abi,
@@ -167,6 +164,7 @@ describe("Paymaster modules", () => {
       assert.equal(info.stake, parseEther("1"));
       assert.equal(info.unstakeDelaySec, 86_400);
     }
+    assert.equal(overheads.size, 2, "each EntryPoint version has its own postOp overhead");
   });
 });
 
@@ -243,6 +241,7 @@ describe("sponsored operation", () => {
     assert.equal(sponsored.args.userOpHash, handled.userOpHash);
     assert.equal((await oneKey.read.projectBudget([PROJECT_ID])).balance, budgetBefore - sponsored.args.actualCost);
     assert.equal(await oneKey.read.getDeposit(), depositBefore - handled.actualGasCost);
+    assert.ok(sponsored.args.actualCost >= handled.actualGasCost, "the project pays at least what the deposit paid");
     assert.equal(await publicClient.getBalance({ address: account.address }), 0n);
     assert.equal(await nonceOf(publicClient, ENTRY_POINT_V07, account.address), 1n);
   });

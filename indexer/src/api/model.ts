@@ -72,6 +72,7 @@ export interface BudgetState {
   perUserCap: bigint;
   periodCap: bigint;
   periodSeconds: number;
+  maxOpCost: bigint;
   updatedAt: bigint;
 }
 

@@ -281,7 +281,7 @@ export const Sponsorship = z
     totalSpent: Uint,
     operations: z.number().int(),
     active: z.boolean(),
-    policy: z.object({ perUserCap: Uint, periodCap: Uint, periodSeconds: z.number().int() }),
+    policy: z.object({ perUserCap: Uint, periodCap: Uint, periodSeconds: z.number().int(), maxOpCost: Uint }),
     updatedAt: Time.nullable(),
   })
   .openapi("Sponsorship");

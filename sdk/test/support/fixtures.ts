@@ -69,6 +69,7 @@ export const SAMPLE_DATA: { [T in WebhookEventType]: WebhookEventDataMap[T] } = 
     perUserCap: "10000000000000000",
     periodCap: "100000000000000000",
     periodSeconds: 86400,
+    maxOpCost: "2000000000000000",
   },
   "budget.low": { projectId: "7", balance: "900", threshold: "1000" },
   "event.retracted": {

@@ -54,7 +54,8 @@ abstract contract PaymasterBase is BaseTest {
     /// @dev An existing SimpleAccount holding no ETH.
     address internal account;
 
-    uint256 internal constant POST_OP_OVERHEAD = 5_000;
+    /// @dev The paymaster's per-operation limit for projects that set none (as deployed).
+    uint256 internal constant DEFAULT_MAX_OP_COST = 0.01 ether;
     uint256 internal constant BUDGET = 1 ether;
     uint128 internal constant PM_VERIFICATION_GAS = 60_000;
     uint128 internal constant PM_POST_OP_GAS = 15_000;
@@ -85,7 +86,7 @@ abstract contract PaymasterBase is BaseTest {
     }
 
     function _deployPaymaster(address entryPoint_) internal returns (OneKeyPaymaster) {
-        return new OneKeyPaymaster(IEntryPoint(entryPoint_), projects, paymasterOwner, sponsorSigner, POST_OP_OVERHEAD);
+        return new OneKeyPaymaster(IEntryPoint(entryPoint_), projects, paymasterOwner, sponsorSigner, DEFAULT_MAX_OP_COST);
     }
 
     function _fund(uint64 projectId, uint256 amount) internal {

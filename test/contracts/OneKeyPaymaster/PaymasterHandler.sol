@@ -15,7 +15,8 @@ import {OneKeyPaymaster} from "../../../contracts/paymaster/OneKeyPaymaster.sol"
 /// @notice Drives the paymaster through random sequences of funding, withdrawals, sponsored
 /// operations (through the real EntryPoint), reserve moves and project suspensions, and keeps a
 /// ghost ledger of what every project should hold and how far charges drift from what the
-/// EntryPoint deducts. Every action checks its own preconditions, so a revert is a finding.
+/// EntryPoint deducts. Sponsored operations carry adversarial gas limits, fees and
+/// beneficiaries. Every action checks its own preconditions, so a revert is a finding.
 contract PaymasterHandler is CommonBase, StdUtils {
     IEntryPoint public immutable entryPoint;
     OneKeyPaymaster public immutable paymaster;
@@ -34,6 +35,8 @@ contract PaymasterHandler is CommonBase, StdUtils {
     mapping(uint64 projectId => uint256) public ghostBalance;
     /// @dev Sum over sponsored operations of (charged to the project - deducted by the EntryPoint).
     int256 public ghostDrift;
+    /// @dev Sum over operations of what the EntryPoint took beyond the project's charge (must stay 0).
+    uint256 public ghostShortfall;
     uint256 public sponsoredOps;
     mapping(string action => uint256) public calls;
 
@@ -130,32 +133,70 @@ contract PaymasterHandler is CommonBase, StdUtils {
         ++calls["toggleSuspension"];
     }
 
-    /// @dev One sponsored operation through handleOps; `reverting` makes the account's call fail
-    /// (the project pays all the same). Skips what validation would refuse.
-    function sponsor(uint256 accountSeed, uint256 projectSeed, uint256 feeSeed, bool reverting) external {
+    /// @dev Gas limits and fees of one operation, as an adversarial signer might sign them.
+    struct Limits {
+        uint128 verificationGasLimit;
+        uint128 callGasLimit;
+        uint256 preVerificationGas;
+        uint128 paymasterVerificationGasLimit;
+        uint128 paymasterPostOpGasLimit;
+        uint128 maxPriorityFeePerGas;
+        uint128 maxFeePerGas;
+    }
+
+    /// @dev One sponsored operation through handleOps, with arbitrary gas limits and fees (what
+    /// a tricked or leaked signer could sign) and an arbitrary beneficiary (a self-bundling
+    /// attacker); `reverting` makes the account's call fail (the project pays all the same).
+    /// Skips what validation would refuse.
+    function sponsor(
+        uint256 accountSeed,
+        uint256 projectSeed,
+        uint256 feeSeed,
+        uint256 gasSeed,
+        address beneficiary,
+        bool reverting
+    ) external {
         uint64 projectId = _project(projectSeed);
         uint256 index = accountSeed % _accounts.length;
         address sender = _accounts[index];
-        uint128 maxFee = uint128(bound(feeSeed, 1 gwei, 50 gwei));
-        vm.fee(bound(feeSeed >> 128, 0, maxFee));
+        Limits memory limits = _limits(feeSeed, gasSeed);
+        vm.fee(bound(feeSeed >> 128, 0, limits.maxFeePerGas));
 
-        PackedUserOperation memory p = _operation(sender, projectId, maxFee, reverting);
-        uint256 maxCost = (uint256(150_000) + 60_000 + 60_000 + 15_000 + 50_000) * maxFee;
+        uint256 maxCost = (
+            uint256(limits.verificationGasLimit) + limits.callGasLimit + limits.preVerificationGas
+                + limits.paymasterVerificationGasLimit + limits.paymasterPostOpGasLimit
+        ) * limits.maxFeePerGas;
         IOneKeyPaymaster.ProjectBudget memory budget = paymaster.projectBudget(projectId);
-        if (!budget.active || budget.balance < maxCost) return;
+        uint256 maxOpCost = budget.maxOpCost == 0 ? paymaster.defaultMaxOpCost() : budget.maxOpCost;
+        if (!budget.active || budget.balance < maxCost || maxCost > maxOpCost) return;
+        if (beneficiary == address(0) || beneficiary.code.length != 0) beneficiary = _bundler;
 
+        PackedUserOperation memory p = _operation(sender, projectId, limits, reverting);
         p.signature = _sign(_accountKeys[index], MessageHashUtils.toEthSignedMessageHash(entryPoint.getUserOpHash(p)));
         PackedUserOperation[] memory ops = new PackedUserOperation[](1);
         ops[0] = p;
         vm.recordLogs();
-        vm.prank(_bundler, _bundler);
-        entryPoint.handleOps(ops, _bundler);
+        vm.prank(beneficiary, beneficiary);
+        entryPoint.handleOps(ops, payable(beneficiary));
 
         (uint256 charged, uint256 deducted) = _costs();
         ghostBalance[projectId] -= charged;
         ghostDrift += int256(charged) - int256(deducted);
+        if (charged < deducted) ghostShortfall += deducted - charged;
         ++sponsoredOps;
         ++calls["sponsor"];
+    }
+
+    /// @dev The project's sponsor managers set their per-operation limit (0 = the default).
+    function setMaxOpCost(uint256 projectSeed, uint96 maxOpCost) external {
+        uint64 projectId = _project(projectSeed);
+        maxOpCost = uint96(bound(maxOpCost, 0, 0.05 ether));
+        vm.prank(manager);
+        paymaster.setSponsorshipPolicy(
+            projectId,
+            IOneKeyPaymaster.SponsorshipPolicy({perUserCap: 0, periodCap: 0, periodSeconds: 0, maxOpCost: maxOpCost})
+        );
+        ++calls["setMaxOpCost"];
     }
 
     function warp(uint256 seconds_) external {
@@ -167,7 +208,17 @@ contract PaymasterHandler is CommonBase, StdUtils {
                                  HELPERS
     //////////////////////////////////////////////////////////////*/
 
-    function _operation(address sender, uint64 projectId, uint128 maxFee, bool reverting)
+    function _limits(uint256 feeSeed, uint256 gasSeed) internal pure returns (Limits memory limits) {
+        limits.maxFeePerGas = uint128(bound(feeSeed, 1 gwei, 50 gwei));
+        limits.maxPriorityFeePerGas = uint128(bound(feeSeed >> 64, 0, limits.maxFeePerGas));
+        limits.verificationGasLimit = uint128(bound(uint32(gasSeed), 100_000, 1_000_000));
+        limits.callGasLimit = uint128(bound(uint32(gasSeed >> 32), 25_000, 3_000_000));
+        limits.preVerificationGas = bound(uint32(gasSeed >> 64), 0, 3_000_000);
+        limits.paymasterVerificationGasLimit = uint128(bound(uint32(gasSeed >> 96), 60_000, 500_000));
+        limits.paymasterPostOpGasLimit = uint128(bound(uint32(gasSeed >> 128), 15_000, 1_000_000));
+    }
+
+    function _operation(address sender, uint64 projectId, Limits memory limits, bool reverting)
         internal
         view
         returns (PackedUserOperation memory p)
@@ -178,10 +229,12 @@ contract PaymasterHandler is CommonBase, StdUtils {
             nonce: entryPoint.getNonce(sender, 0),
             initCode: "",
             callData: abi.encodeCall(SimpleAccount.execute, (reverting ? address(paymaster) : manager, 0, inner)),
-            accountGasLimits: bytes32((uint256(150_000) << 128) | 60_000),
-            preVerificationGas: 50_000,
-            gasFees: bytes32((uint256(maxFee) << 128) | maxFee),
-            paymasterAndData: abi.encodePacked(address(paymaster), uint128(60_000), uint128(15_000)),
+            accountGasLimits: bytes32((uint256(limits.verificationGasLimit) << 128) | limits.callGasLimit),
+            preVerificationGas: limits.preVerificationGas,
+            gasFees: bytes32((uint256(limits.maxPriorityFeePerGas) << 128) | limits.maxFeePerGas),
+            paymasterAndData: abi.encodePacked(
+                address(paymaster), limits.paymasterVerificationGasLimit, limits.paymasterPostOpGasLimit
+            ),
             signature: ""
         });
         uint48 validUntil = uint48(block.timestamp + 600);

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IEntryPoint} from "@account-abstraction/contracts-v07/interfaces/IEntryPoint.sol";
 import {IStakeManager} from "@account-abstraction/contracts-v07/interfaces/IStakeManager.sol";
+import {EntryPoint as EntryPointV08} from "@account-abstraction/contracts/core/EntryPoint.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IOneKeyPaymaster} from "../../../contracts/interfaces/IOneKeyPaymaster.sol";
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
@@ -20,7 +21,8 @@ contract OwnerAndStakeTest is PaymasterBase {
         assertEq(paymaster.projectRegistry(), address(projects));
         assertEq(paymaster.owner(), paymasterOwner);
         assertEq(paymaster.signer(), sponsorSigner);
-        assertEq(paymaster.postOpOverheadGas(), POST_OP_OVERHEAD);
+        assertEq(paymaster.defaultMaxOpCost(), DEFAULT_MAX_OP_COST);
+        assertGt(paymaster.postOpOverheadGas(), 0);
         assertEq(paymaster.getDeposit(), entryPoint.balanceOf(address(paymaster)));
     }
 
@@ -30,15 +32,32 @@ contract OwnerAndStakeTest is PaymasterBase {
             vm.expectRevert(
                 abi.encodeWithSelector(IOneKeyPaymaster.EntryPointUnsupported.selector, notEntryPoints[i])
             );
-            new OneKeyPaymaster(IEntryPoint(notEntryPoints[i]), projects, paymasterOwner, sponsorSigner, 0);
+            new OneKeyPaymaster(IEntryPoint(notEntryPoints[i]), projects, paymasterOwner, sponsorSigner, 1);
         }
     }
 
     function test_constructor_reverts_onZeroRegistryOrSigner() public {
         vm.expectRevert(IOneKeyPaymaster.ZeroAddress.selector);
-        new OneKeyPaymaster(entryPoint, IProjectRegistry(address(0)), paymasterOwner, sponsorSigner, 0);
+        new OneKeyPaymaster(entryPoint, IProjectRegistry(address(0)), paymasterOwner, sponsorSigner, 1);
         vm.expectRevert(IOneKeyPaymaster.ZeroAddress.selector);
-        new OneKeyPaymaster(entryPoint, projects, paymasterOwner, address(0), 0);
+        new OneKeyPaymaster(entryPoint, projects, paymasterOwner, address(0), 1);
+    }
+
+    /// @dev A per-operation limit of zero would refuse every operation; above MAX_BALANCE it
+    /// could never bind.
+    function test_constructor_reverts_onAnUnusableDefaultMaxOpCost() public {
+        vm.expectRevert(IOneKeyPaymaster.AmountZero.selector);
+        new OneKeyPaymaster(entryPoint, projects, paymasterOwner, sponsorSigner, 0);
+        uint256 tooLarge = paymaster.MAX_BALANCE() + 1;
+        vm.expectRevert(abi.encodeWithSelector(IOneKeyPaymaster.AmountTooLarge.selector, tooLarge));
+        new OneKeyPaymaster(entryPoint, projects, paymasterOwner, sponsorSigner, tooLarge);
+    }
+
+    /// @dev The EntryPoint's version decides the overhead constant (each measured by accounting.t.sol).
+    function test_constructor_picksTheOverheadOfItsEntryPointVersion() public {
+        EntryPointV08 v08 = new EntryPointV08();
+        OneKeyPaymaster onV08 = _deployPaymaster(address(v08));
+        assertNotEq(onV08.postOpOverheadGas(), paymaster.postOpOverheadGas());
     }
 
     /*//////////////////////////////////////////////////////////////

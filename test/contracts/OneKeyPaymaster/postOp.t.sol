@@ -16,27 +16,50 @@ contract PostOpTest is PaymasterBase {
         (context,) = _validate(_sponsored(o), maxCost);
     }
 
-    function testFuzz_postOp_chargesExactlyActualCostPlusOverhead(uint256 actualGasCost, uint256 feePerGas) public {
+    /// @dev Runs postOp as the EntryPoint and returns the charge it reported.
+    function _postOp(bytes memory context, uint256 actualGasCost, uint256 feePerGas) internal returns (uint256 charged) {
+        vm.recordLogs();
+        vm.prank(address(entryPoint));
+        paymaster.postOp(IPaymaster.PostOpMode.opSucceeded, context, actualGasCost, feePerGas);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        assertEq(logs.length, 1);
+        (, charged) = abi.decode(logs[0].data, (bytes32, uint256));
+    }
+
+    /// @dev The charge covers the cost the EntryPoint reported plus postOp's own window, and never
+    /// exceeds what validation reserved.
+    function testFuzz_postOp_chargesTheCostPlusPostOp_neverAboveTheReservation(uint256 actualGasCost, uint256 feePerGas)
+        public
+    {
         Op memory o = _op(account);
         (bytes memory context, uint256 maxCost) = _reserve(o);
         feePerGas = bound(feePerGas, 0, o.maxFeePerGas);
-        // What the EntryPoint can pass: never more than the reservation minus the postOp share.
-        actualGasCost = bound(actualGasCost, 0, maxCost - POST_OP_OVERHEAD * feePerGas);
-        uint256 expected = actualGasCost + POST_OP_OVERHEAD * feePerGas;
+        actualGasCost = bound(actualGasCost, 0, maxCost);
+        uint256 charged = _postOp(context, actualGasCost, feePerGas);
+        uint256 floor_ = actualGasCost + paymaster.postOpOverheadGas() * feePerGas;
+        assertGe(charged, floor_ < maxCost ? floor_ : maxCost, "cost + overhead, unless capped");
+        assertLe(charged, maxCost, "never above the reservation");
+        assertEq(_balance(projectA), BUDGET - charged, "the rest of the reservation is back");
+    }
 
-        vm.expectEmit(address(paymaster));
-        emit IOneKeyPaymaster.OperationSponsored(projectA, account, keccak256(abi.encode(o.sender, o.nonce)), expected);
-        vm.prank(address(entryPoint));
-        paymaster.postOp(IPaymaster.PostOpMode.opSucceeded, context, actualGasCost, feePerGas);
-
-        assertEq(_balance(projectA), BUDGET - expected, "charged exactly the actual cost");
+    /// @dev v0.7's penalty: 10% of the execution limit the operation leaves unused. Two
+    /// operations that differ only in callGasLimit, told of the same cost, are charged exactly
+    /// 10% of the difference apart (postOp's own gas is identical: its tail is branch-free).
+    function test_postOp_v07_chargesTenPercentOfTheUnusedExecutionLimit() public {
+        Op memory tight = _op(account);
+        Op memory loose = _op(account);
+        loose.callGasLimit = tight.callGasLimit + 1_000_000;
+        (bytes memory tightContext,) = _reserve(tight);
+        (bytes memory looseContext,) = _reserve(loose);
+        uint256 tightCharge = _postOp(tightContext, 1e14, 1 gwei);
+        uint256 looseCharge = _postOp(looseContext, 1e14, 1 gwei);
+        assertEq(looseCharge - tightCharge, 100_000 * 1 gwei);
     }
 
     function test_postOp_capsTheChargeAtTheReservation() public {
         Op memory o = _op(account);
         (bytes memory context, uint256 maxCost) = _reserve(o);
-        vm.prank(address(entryPoint));
-        paymaster.postOp(IPaymaster.PostOpMode.opSucceeded, context, maxCost, o.maxFeePerGas);
+        _postOp(context, maxCost, o.maxFeePerGas);
         assertEq(_balance(projectA), BUDGET - maxCost);
     }
 
@@ -45,7 +68,7 @@ contract PostOpTest is PaymasterBase {
         (bytes memory context,) = _reserve(o);
         vm.prank(address(entryPoint));
         paymaster.postOp(IPaymaster.PostOpMode.opReverted, context, 1e12, 1 gwei);
-        assertEq(_balance(projectA), BUDGET - 1e12 - POST_OP_OVERHEAD * 1 gwei);
+        assertGt(BUDGET - _balance(projectA), 1e12 + paymaster.postOpOverheadGas() * 1 gwei);
     }
 
     function test_postOp_reverts_whenCallerIsNotTheEntryPoint() public {
@@ -60,22 +83,25 @@ contract PostOpTest is PaymasterBase {
     function test_postOp_fitsInPostOpGasMin_withCapsEnabled() public {
         vm.prank(sponsorManager);
         paymaster.setSponsorshipPolicy(
-            projectA, IOneKeyPaymaster.SponsorshipPolicy({perUserCap: 1 ether, periodCap: 1 ether, periodSeconds: 1 days})
+            projectA,
+            IOneKeyPaymaster.SponsorshipPolicy({perUserCap: 1 ether, periodCap: 1 ether, periodSeconds: 1 days, maxOpCost: 0})
         );
         Op memory o = _op(account);
         (bytes memory context, uint256 maxCost) = _reserve(o);
         uint256 gasLimit = paymaster.POST_OP_GAS_MIN();
+        uint256 gasBefore = gasleft();
         vm.prank(address(entryPoint));
         paymaster.postOp{gas: gasLimit}(IPaymaster.PostOpMode.opSucceeded, context, maxCost / 3, 1 gwei);
-        assertEq(_balance(projectA), BUDGET - maxCost / 3 - POST_OP_OVERHEAD * 1 gwei);
+        assertLt(gasBefore - gasleft(), gasLimit, "postOp fitted");
+        assertGt(BUDGET - _balance(projectA), maxCost / 3, "and charged");
     }
 
     /*//////////////////////////////////////////////////////////////
                       THROUGH THE ENTRYPOINT (v0.7)
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The project pays what OperationSponsored reports; the deposit pays what the EntryPoint
-    /// reports. They differ only by v0.7's unused-gas penalty and the overhead estimate's error.
+    /// @dev The project pays what OperationSponsored reports, the deposit what the EntryPoint
+    /// reports, and the first is never below the second (accounting.t.sol checks it to the gas).
     function test_handleOps_projectPaysTheReportedCost_depositPaysTheEntryPoint() public {
         vm.fee(1 gwei);
         uint256 depositBefore = entryPoint.balanceOf(address(paymaster));
@@ -84,14 +110,15 @@ contract PostOpTest is PaymasterBase {
 
         vm.recordLogs();
         _handle(p);
-        (uint256 charged, uint256 entryPointCost, uint256 gasPrice) = _costs();
+        (uint256 charged, uint256 entryPointCost,) = _costs();
 
         assertEq(_balance(projectA), BUDGET - charged, "project: exactly the reported actual cost");
         assertEq(entryPoint.balanceOf(address(paymaster)), depositBefore - entryPointCost, "deposit: EntryPoint cost");
-        // v0.7 adds 10% of the unused callGasLimit + paymasterPostOpGasLimit after postOp.
-        uint256 penaltyBound = (uint256(o.callGasLimit) + o.paymasterPostOpGasLimit) / 10;
-        assertLe(charged, entryPointCost + 1_000 * gasPrice, "charge not above the EntryPoint cost");
-        assertLe(entryPointCost - charged, (penaltyBound + 1_000) * gasPrice, "gap within the penalty");
+        assertGe(charged + _coverageSlack(), entryPointCost, "the deposit never pays for the project");
+    }
+
+    function _coverageSlack() internal view returns (uint256) {
+        return vm.envOr("ONEKEY_COVERAGE", false) ? 3_000 gwei : 0;
     }
 
     function test_handleOps_chargesTheProject_whenTheCallReverts() public {

@@ -28,7 +28,20 @@ contract SetSponsorshipPolicyTest is PaymasterBase {
         vm.prank(sponsorManager);
         paymaster.setSponsorshipPolicy(
             projectA,
-            IOneKeyPaymaster.SponsorshipPolicy({perUserCap: perUserCap, periodCap: periodCap, periodSeconds: periodSeconds})
+            IOneKeyPaymaster.SponsorshipPolicy({
+                perUserCap: perUserCap,
+                periodCap: periodCap,
+                periodSeconds: periodSeconds,
+                maxOpCost: 0
+            })
+        );
+    }
+
+    function _setMaxOpCost(uint96 maxOpCost) internal {
+        vm.prank(sponsorManager);
+        paymaster.setSponsorshipPolicy(
+            projectA,
+            IOneKeyPaymaster.SponsorshipPolicy({perUserCap: 0, periodCap: 0, periodSeconds: 0, maxOpCost: maxOpCost})
         );
     }
 
@@ -57,7 +70,7 @@ contract SetSponsorshipPolicyTest is PaymasterBase {
 
     function test_setSponsorshipPolicy_storesPolicy_andFlagsTheBudget() public {
         vm.expectEmit(address(paymaster));
-        emit IOneKeyPaymaster.SponsorshipPolicySet(projectA, sponsorManager, 1 ether, 2 ether, DAY);
+        emit IOneKeyPaymaster.SponsorshipPolicySet(projectA, sponsorManager, 1 ether, 2 ether, DAY, 0);
         _setPolicy(1 ether, 2 ether, DAY);
         IOneKeyPaymaster.SponsorshipPolicy memory policy = paymaster.sponsorshipPolicy(projectA);
         assertEq(policy.perUserCap, 1 ether);
@@ -76,8 +89,49 @@ contract SetSponsorshipPolicyTest is PaymasterBase {
         vm.prank(projectAdmin);
         vm.expectRevert(abi.encodeWithSelector(IOneKeyPaymaster.NotSponsorManager.selector, projectA, projectAdmin));
         paymaster.setSponsorshipPolicy(
-            projectA, IOneKeyPaymaster.SponsorshipPolicy({perUserCap: 1, periodCap: 0, periodSeconds: 0})
+            projectA, IOneKeyPaymaster.SponsorshipPolicy({perUserCap: 1, periodCap: 0, periodSeconds: 0, maxOpCost: 0})
         );
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           PER OPERATION
+    //////////////////////////////////////////////////////////////*/
+
+    function test_maxOpCost_isStoredInTheBudgetSlot_andReported() public {
+        vm.expectEmit(address(paymaster));
+        emit IOneKeyPaymaster.SponsorshipPolicySet(projectA, sponsorManager, 0, 0, 0, 0.002 ether);
+        _setMaxOpCost(0.002 ether);
+        assertEq(paymaster.projectBudget(projectA).maxOpCost, 0.002 ether);
+        assertEq(paymaster.sponsorshipPolicy(projectA).maxOpCost, 0.002 ether);
+        assertFalse(paymaster.projectBudget(projectA).capped, "a per-op limit is not a period cap");
+        assertEq(paymaster.projectBudget(projectA).balance, BUDGET, "the balance bits are untouched");
+    }
+
+    function test_maxOpCost_refusesAnOperationAboveTheProjectsLimit() public {
+        _setMaxOpCost(uint96(maxCost - 1));
+        _validateExpectingRevert(
+            account,
+            _now(),
+            abi.encodeWithSelector(IOneKeyPaymaster.OperationCostTooHigh.selector, projectA, maxCost, maxCost - 1)
+        );
+        assertEq(paymaster.projectBudget(projectA).balance, BUDGET, "nothing reserved");
+        _setMaxOpCost(uint96(maxCost));
+        _validateAt(account, _now());
+        assertEq(paymaster.projectBudget(projectA).balance, BUDGET - maxCost);
+    }
+
+    /// @dev A project that set no limit gets the paymaster's default, not an unlimited one.
+    function test_maxOpCost_unset_appliesTheDefault() public {
+        Op memory o = _op(account);
+        o.preVerificationGas = 2_000_000; // what the attacker asked the old service to sign
+        o.maxFeePerGas = 100 gwei;
+        uint256 cost = _maxCost(o);
+        assertGt(cost, DEFAULT_MAX_OP_COST);
+        PackedUserOperation memory p = _sponsored(o);
+        vm.expectRevert(
+            abi.encodeWithSelector(IOneKeyPaymaster.OperationCostTooHigh.selector, projectA, cost, DEFAULT_MAX_OP_COST)
+        );
+        _validate(p, cost);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -105,7 +159,8 @@ contract SetSponsorshipPolicyTest is PaymasterBase {
         assertEq(paymaster.userSpend(projectA, account).spent, maxCost, "reservation counted");
         vm.prank(address(entryPoint));
         paymaster.postOp(IPaymaster.PostOpMode.opSucceeded, context, 1e12, 1 gwei);
-        uint256 charged = 1e12 + POST_OP_OVERHEAD * 1 gwei;
+        uint256 charged = BUDGET - _balance(projectA);
+        assertGt(charged, 1e12, "the cost and postOp's gas");
         assertEq(paymaster.userSpend(projectA, account).spent, charged, "refund released");
         _validateAt(account, _now()); // fits again
     }
@@ -222,7 +277,7 @@ contract SetSponsorshipPolicyTest is PaymasterBase {
     function test_caps_keepTheFlagsOfTheBudgetWord() public {
         _setPolicy(1 ether, 1 ether, DAY);
         bytes memory context = _validateAt(account, _now());
-        assertEq(context.length, 80, "capped context carries the period");
+        assertEq(context.length, 104, "capped context carries the period");
         vm.prank(address(entryPoint));
         paymaster.postOp(IPaymaster.PostOpMode.opSucceeded, context, 0, 0);
         IOneKeyPaymaster.ProjectBudget memory budget = paymaster.projectBudget(projectA);

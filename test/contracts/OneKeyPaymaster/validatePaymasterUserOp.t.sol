@@ -102,7 +102,7 @@ contract ValidatePaymasterUserOpTest is PaymasterBase {
         Sponsorship memory s = _sponsorship(projectA);
         (bytes memory context, uint256 validationData) = _validate(_sponsored(o, s, sponsorKey), _maxCost(o));
         assertEq(validationData, _validationData(false, s));
-        assertEq(context.length, 72, "uncapped context");
+        assertEq(context.length, 96, "uncapped context");
     }
 
     function test_validate_reservesMaxCostAgainstTheBudget() public {
@@ -126,6 +126,11 @@ contract ValidatePaymasterUserOpTest is PaymasterBase {
     }
 
     function test_validate_acceptsMaxCostEqualToTheBalance() public {
+        vm.prank(sponsorManager);
+        paymaster.setSponsorshipPolicy(
+            projectA,
+            IOneKeyPaymaster.SponsorshipPolicy({perUserCap: 0, periodCap: 0, periodSeconds: 0, maxOpCost: uint96(BUDGET)})
+        );
         PackedUserOperation memory p = _sponsored(_op(account));
         (, uint256 validationData) = _validate(p, BUDGET);
         assertEq(validationData & 1, 0);

@@ -141,6 +141,7 @@ export function sponsorshipBody(projectId: bigint, budget: BudgetState | undefin
       perUserCap: (budget?.perUserCap ?? 0n).toString(),
       periodCap: (budget?.periodCap ?? 0n).toString(),
       periodSeconds: budget?.periodSeconds ?? 0,
+      maxOpCost: (budget?.maxOpCost ?? 0n).toString(),
     },
     updatedAt: budget ? iso(budget.updatedAt) : null,
   };
