@@ -85,7 +85,12 @@ const indexer = await startDevIndexer({
 });
 
 console.log("Starting arlocal and the local key service...");
-const privacy = await startDevPrivacy({ chainId: chain.chainId, rpcUrl: chain.rpcUrl, portFor });
+const privacy = await startDevPrivacy({
+  chainId: chain.chainId,
+  rpcUrl: chain.rpcUrl,
+  kycRegistry: addressOf("KycRegistry"),
+  portFor,
+});
 
 console.log(`
 OneKey local stack is up.

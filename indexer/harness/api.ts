@@ -9,14 +9,18 @@ export interface ApiResponse<T = unknown> {
 }
 
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  /** `headers` go with every request (e.g. the X-Forwarded-For a load balancer would add). */
+  constructor(
+    readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   async request<T = Record<string, unknown>>(
     method: string,
     path: string,
     options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
+    const headers: Record<string, string> = { ...this.headers, ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined = options.rawBody;
     if (options.body !== undefined) {

@@ -689,6 +689,8 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
       ["GET", "/v1/admin/projects/0/api-keys", undefined, 400, "invalid_request", "projectId"],
       ["GET", "/v1/admin/projects/abc/api-keys", undefined, 400, "invalid_request", "projectId"],
       ["GET", "/v1/admin/projects/18446744073709551616/api-keys", undefined, 400, "invalid_request", "projectId"],
+      // Beyond the API's bigint columns (int64), though a valid uint64 on-chain.
+      ["GET", "/v1/admin/projects/9223372036854775808/api-keys", undefined, 400, "invalid_request", "projectId"],
       ["GET", "/v1/admin/projects/99999999999999999999999/api-keys", undefined, 400, "invalid_request", "projectId"],
       ["DELETE", "/v1/admin/projects/1/api-keys/not-a-key", undefined, 400, "invalid_request", "keyId"],
       ["POST", "/v1/admin/projects/1/api-keys", {}, 400, "invalid_request", "name"],

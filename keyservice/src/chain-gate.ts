@@ -1,7 +1,8 @@
 /**
  * The on-chain side of a store or a release: who signed (EOA or ERC-1271 contract account,
  * through viem's SIWE verification), whom a subject names as its decrypt delegate, and whether
- * `KycRegistry.canDecrypt(signer, uid)` holds right now.
+ * `KycRegistry.canDecrypt(signer, uid)` holds right now. It reads only the KycRegistry configured
+ * for each chain: a caller cannot point it at a contract of its own.
  */
 import { type Address, createPublicClient, getAddress, type Hex, http, type PublicClient, zeroAddress } from "viem";
 import { verifySiweMessage } from "viem/siwe";
@@ -33,32 +34,38 @@ export class ChainUnavailableError extends Error {
 }
 
 export class ChainGate {
-  private readonly clients = new Map<number, PublicClient>();
+  private readonly chains = new Map<number, { client: PublicClient; registry: Address }>();
 
-  constructor(chains: Record<string, string>) {
-    for (const [chainId, url] of Object.entries(chains)) {
-      this.clients.set(
-        Number(chainId),
-        createPublicClient({ transport: http(url, { retryCount: 1, timeout: 10_000 }) }),
-      );
+  constructor(chains: Record<string, { rpcUrl: string; registry: string }>) {
+    for (const [chainId, { rpcUrl, registry }] of Object.entries(chains)) {
+      this.chains.set(Number(chainId), {
+        client: createPublicClient({ transport: http(rpcUrl, { retryCount: 1, timeout: 10_000 }) }),
+        registry: getAddress(registry),
+      });
     }
   }
 
   supports(chainId: number): boolean {
-    return this.clients.has(chainId);
+    return this.chains.has(chainId);
+  }
+
+  /** The KycRegistry configured for the chain, or undefined when the chain is not. */
+  registryOf(chainId: number): Address | undefined {
+    return this.chains.get(chainId)?.registry;
   }
 
   async signatureValid(chainId: number, params: { address: Address; message: string; signature: Hex; now: Date }) {
     try {
-      return await verifySiweMessage(this.client(chainId), { ...params, time: params.now });
+      return await verifySiweMessage(this.chain(chainId).client, { ...params, time: params.now });
     } catch (error) {
       throw new ChainUnavailableError(`verifying the signature on chain ${chainId} failed`, { cause: error });
     }
   }
 
-  async canDecrypt(chainId: number, registry: Address, requester: Address, uid: Hex): Promise<boolean> {
+  async canDecrypt(chainId: number, requester: Address, uid: Hex): Promise<boolean> {
+    const { client, registry } = this.chain(chainId);
     try {
-      return await this.client(chainId).readContract({
+      return await client.readContract({
         address: registry,
         abi: canDecryptAbi,
         functionName: "canDecrypt",
@@ -70,10 +77,11 @@ export class ChainGate {
   }
 
   /** The subject's decrypt delegate, or undefined when it names none. */
-  async decryptDelegateOf(chainId: number, registry: Address, subject: Address): Promise<Address | undefined> {
+  async decryptDelegateOf(chainId: number, subject: Address): Promise<Address | undefined> {
+    const { client, registry } = this.chain(chainId);
     let delegate: Address;
     try {
-      delegate = await this.client(chainId).readContract({
+      delegate = await client.readContract({
         address: registry,
         abi: canDecryptAbi,
         functionName: "decryptDelegateOf",
@@ -85,9 +93,9 @@ export class ChainGate {
     return delegate === zeroAddress ? undefined : getAddress(delegate);
   }
 
-  private client(chainId: number): PublicClient {
-    const client = this.clients.get(chainId);
-    if (client === undefined) throw new ChainUnavailableError(`chain ${chainId} is not configured`);
-    return client;
+  private chain(chainId: number): { client: PublicClient; registry: Address } {
+    const chain = this.chains.get(chainId);
+    if (chain === undefined) throw new ChainUnavailableError(`chain ${chainId} is not configured`);
+    return chain;
   }
 }

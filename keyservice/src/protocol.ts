@@ -1,20 +1,25 @@
 /**
  * The key service's wire protocol, shared by the server and the browser client (no Node APIs).
  *
- *   POST /v1/keys/challenge          { address, domain, uri, condition }       -> 200 { message, expiresAt }
+ *   POST /v1/keys/challenge          { address, condition }                    -> 200 { message, expiresAt }
  *   POST /v1/keys                    { condition, dataKey, message, signature } -> 201 { keyId }
- *   POST /v1/keys/:keyId/challenge   { address, domain, uri }                  -> 200 { message, expiresAt }
+ *   POST /v1/keys/:keyId/challenge   { address }                               -> 200 { message, expiresAt }
  *   POST /v1/keys/:keyId/release     { message, signature }                    -> 200 { dataKey }
  *   GET  /health                                                               -> 200 { ok: true }
  *
  * Every challenge is an EIP-4361 (SIWE) message the service issued, good once, before it expires,
- * and only when signed by its `address` (EOA, or ERC-1271/6492 contract account).
+ * and only when signed by its `address` (EOA, or ERC-1271/6492 contract account). Its domain and
+ * uri are the dApp origin the service is configured with, never the caller's choice, so a wallet
+ * shows a phishing site's request as coming from another site. A condition must name the
+ * KycRegistry the service is configured with for its chain.
  * - Store: the message names the condition (`storeResource`); `address` must be the uid's
  *   subject (`uid >> 96`) or the subject's `KycRegistry.decryptDelegateOf` at that moment. A uid
  *   holds one key: a second store for the same condition is refused (409), never overwritten.
  * - Release: the message names the key (`keyResource`); the key is released only while
  *   `KycRegistry.canDecrypt(address, uid)` is true.
- * Errors are `{ error, message }` with the status below; a refused request changes nothing.
+ * Each client holds a bounded number of outstanding challenges (429 beyond), so nobody can crowd
+ * out another's. Errors are `{ error, message }` with the status below; a refused request
+ * changes nothing.
  */
 
 export interface DecryptCondition {
@@ -28,8 +33,6 @@ export interface DecryptCondition {
 export interface StoreChallengeRequest {
   /** The subject, or its decrypt delegate, who will sign the store. */
   address: `0x${string}`;
-  domain: string;
-  uri: string;
   condition: DecryptCondition;
 }
 
@@ -47,10 +50,6 @@ export interface StoreKeyResponse {
 
 export interface ChallengeRequest {
   address: `0x${string}`;
-  /** The dApp's host, shown by the wallet (SIWE `domain`). */
-  domain: string;
-  /** The dApp's URL (SIWE `uri`). */
-  uri: string;
 }
 export interface ChallengeResponse {
   message: string;
@@ -69,6 +68,7 @@ export interface ReleaseResponse {
 export const KEY_SERVICE_ERRORS = {
   RequestInvalid: 400,
   ChainNotSupported: 400,
+  RegistryNotSupported: 400,
   ChallengeInvalid: 401,
   SignatureInvalid: 401,
   ConditionNotMet: 403,
@@ -76,6 +76,7 @@ export const KEY_SERVICE_ERRORS = {
   KeyNotFound: 404,
   KeyExists: 409,
   BodyTooLarge: 413,
+  TooManyChallenges: 429,
   ChainUnavailable: 503,
 } as const;
 export type KeyServiceErrorCode = keyof typeof KEY_SERVICE_ERRORS;

@@ -1,17 +1,25 @@
 /**
- * The local key service over HTTP (node:http, JSON). It logs one line per request (route,
- * status, outcome, time): never a body, a key, a signature or an address.
+ * The local key service over HTTP: a Hono app on @hono/node-server, as the issuer and the tenant
+ * API are. Every request is answered, including one whose target or Host header is not a URL
+ * (400). It logs one line per request (route, status, outcome, time): never a body, a key, a
+ * signature or an address.
  */
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { getRequestListener, type HttpBindings, RequestError } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { routePath } from "hono/route";
 import { getAddress } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import { z } from "zod";
 import { ChainGate, ChainUnavailableError } from "./chain-gate.js";
-import { type Challenge, ChallengeBook } from "./challenges.js";
+import { type Challenge, ChallengeBook, ChallengeLimitError, type ChallengeLimits } from "./challenges.js";
 import type { KeyServiceConfig } from "./config.js";
-import { FileKeyStore, type KeyStore, KeyWrapper, loadMasterKey, MemoryKeyStore } from "./key-store.js";
+import { FileKeyStore, type KeyStore, KeyWrapper, loadMasterKey, MemoryKeyStore, type StoredKey } from "./key-store.js";
 import {
   base64ToBytes,
   bytesToBase64,
@@ -40,11 +48,18 @@ export interface KeyServiceOptions {
   config: KeyServiceConfig;
   log?: (entry: RequestLogEntry) => void;
   now?: () => Date;
+  /** Outstanding challenges per client and in all (defaults: DEFAULT_CHALLENGE_LIMITS). */
+  challengeLimits?: ChallengeLimits;
 }
 
 export interface RunningKeyService {
   url: string;
   close(): Promise<void>;
+}
+
+interface KeyServiceEnv {
+  Bindings: HttpBindings;
+  Variables: { keyId?: string; outcome?: RequestLogEntry["outcome"] };
 }
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -66,12 +81,10 @@ const StoreKeyBody = z.object({
   dataKey: z.base64().refine((text) => base64ToBytes(text).length === 32, "32 bytes, base64"),
   ...Signed,
 });
-const ChallengeBody = z.object({
-  address,
-  domain: z.string().regex(/^[a-zA-Z0-9.-]+(:\d{1,5})?$/, "a host, optionally with a port"),
-  uri: z.url({ protocol: /^https?$/ }),
-});
-const StoreChallengeBody = ChallengeBody.extend({ condition: Condition });
+// Strict: the SIWE domain and uri are the service's configuration, and a caller that still
+// sends its own learns so rather than getting a challenge that names something else.
+const ChallengeBody = z.strictObject({ address });
+const StoreChallengeBody = z.strictObject({ address, condition: Condition });
 const ReleaseBody = z.object(Signed);
 
 class HttpError extends Error {
@@ -89,25 +102,26 @@ const keyExists = () =>
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
+    const problems = result.error.issues.map((issue) => {
+      const keys = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : undefined;
+      return `${issue.path.join(".") || keys || "body"}: ${issue.message}`;
+    });
     throw new HttpError("RequestInvalid", problems.join("; "));
   }
   return result.data;
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError("BodyTooLarge", `the body exceeds ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+async function readJson(c: Context): Promise<unknown> {
+  const text = await c.req.text();
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    return JSON.parse(text);
   } catch {
     throw new HttpError("RequestInvalid", "the body is not JSON");
   }
+}
+
+function errorBody(code: KeyServiceErrorCode, message: string) {
+  return { error: code, message };
 }
 
 export async function startKeyService(options: KeyServiceOptions): Promise<RunningKeyService> {
@@ -117,17 +131,49 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
   const store: KeyStore = config.dataDir ? new FileKeyStore(config.dataDir) : new MemoryKeyStore();
   const wrapper = new KeyWrapper(loadMasterKey(config));
   const gate = new ChainGate(config.chains);
-  const challenges = new ChallengeBook(config.challengeTtlSeconds, now);
+  const challenges = new ChallengeBook({
+    ttlSeconds: config.challengeTtlSeconds,
+    dappOrigin: config.dappOrigin,
+    limits: options.challengeLimits,
+    now,
+  });
 
-  function normalized(condition: z.infer<typeof Condition>): DecryptCondition {
-    if (!gate.supports(condition.chainId)) {
+  /** The condition, normalised, if it names a configured chain and that chain's registry. */
+  function served(condition: z.infer<typeof Condition>): DecryptCondition {
+    const registry = gate.registryOf(condition.chainId);
+    if (registry === undefined) {
       throw new HttpError("ChainNotSupported", `chain ${condition.chainId} is not configured in this key service`);
     }
-    return {
-      chainId: condition.chainId,
-      registry: getAddress(condition.registry),
-      uid: condition.uid.toLowerCase() as `0x${string}`,
-    };
+    if (getAddress(condition.registry) !== registry) {
+      throw new HttpError(
+        "RegistryNotSupported",
+        `this key service serves the KycRegistry ${registry} on chain ${condition.chainId}, not ${getAddress(condition.registry)}`,
+      );
+    }
+    return { chainId: condition.chainId, registry, uid: condition.uid.toLowerCase() as `0x${string}` };
+  }
+
+  /** The stored key `keyId`, if its condition is still one this service serves. */
+  async function servedRecord(keyId: string): Promise<StoredKey> {
+    const record = await store.get(keyId);
+    if (record === undefined) throw new HttpError("KeyNotFound", `no key ${keyId}`);
+    // A key kept from before registries were bound may name another: it is never released.
+    served(record.condition);
+    return record;
+  }
+
+  /** The client asking, by network address: what its share of the challenge book is counted by. */
+  function requester(c: Context<KeyServiceEnv>): string {
+    return getConnInfo(c).remote.address ?? "unknown";
+  }
+
+  function issue(c: Context<KeyServiceEnv>, params: Omit<Parameters<ChallengeBook["issue"]>[0], "requester">) {
+    try {
+      return challenges.issue({ ...params, requester: requester(c) });
+    } catch (error) {
+      if (error instanceof ChallengeLimitError) throw new HttpError("TooManyChallenges", error.message);
+      throw error;
+    }
   }
 
   /** Takes the challenge `message` names out of the book; it must be live and what `expected` says. */
@@ -145,23 +191,63 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
     return challenge;
   }
 
-  async function issueStoreChallenge(request: IncomingMessage): Promise<ChallengeResponse> {
-    const body = parseBody(StoreChallengeBody, await readJson(request));
-    const condition = normalized(body.condition);
+  /** The key id of the path, when it can be one (logged only then). */
+  function keyIdOf(c: Context<KeyServiceEnv>): string {
+    const keyId = c.req.param("keyId") ?? "";
+    if (!KEY_ID_PATTERN.test(keyId)) throw new HttpError("KeyNotFound", "malformed key id");
+    c.set("keyId", keyId);
+    return keyId;
+  }
+
+  const app = new Hono<KeyServiceEnv>();
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    c.header("cache-control", "no-store");
+    if (c.req.method === "OPTIONS") return;
+    const pattern = routePath(c, -1);
+    const keyId = c.get("keyId");
+    log({
+      time: new Date().toISOString(),
+      method: c.req.method,
+      route: pattern.endsWith("*") ? "unknown" : pattern,
+      ...(keyId ? { keyId } : {}),
+      status: c.res.status,
+      outcome: c.get("outcome") ?? "ok",
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  // Any page may ask: releases are authorized by signature and chain state, not by origin.
+  app.use("*", cors({ origin: "*", allowMethods: ["GET", "POST"], allowHeaders: ["content-type"], maxAge: 600 }));
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => {
+        c.set("outcome", "BodyTooLarge");
+        return c.json(errorBody("BodyTooLarge", `the body exceeds ${MAX_BODY_BYTES} bytes`), 413);
+      },
+    }),
+  );
+
+  app.get("/health", (c) => c.json({ ok: true }));
+
+  app.post("/v1/keys/challenge", async (c) => {
+    const body = parseBody(StoreChallengeBody, await readJson(c));
+    const condition = served(body.condition);
     if ((await store.keyIdFor(condition)) !== undefined) throw keyExists();
-    const challenge = challenges.issue({
+    const challenge = issue(c, {
       purpose: { kind: "store", condition },
       address: getAddress(body.address),
       chainId: condition.chainId,
-      domain: body.domain,
-      uri: body.uri,
     });
-    return { message: challenge.message, expiresAt: challenge.expiresAt.toISOString() };
-  }
+    return c.json<ChallengeResponse>({ message: challenge.message, expiresAt: challenge.expiresAt.toISOString() });
+  });
 
-  async function storeKey(request: IncomingMessage): Promise<StoreKeyResponse> {
-    const body = parseBody(StoreKeyBody, await readJson(request));
-    const condition = normalized(body.condition);
+  app.post("/v1/keys", async (c) => {
+    const body = parseBody(StoreKeyBody, await readJson(c));
+    const condition = served(body.condition);
     const challenge = takeChallenge(
       body.message,
       (issued) => issued.purpose.kind === "store" && issued.resource === storeResource(condition),
@@ -176,7 +262,7 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
     const subject = getAddress(subjectOfUid(condition.uid));
     if (
       challenge.address !== subject &&
-      challenge.address !== (await gate.decryptDelegateOf(condition.chainId, condition.registry, subject))
+      challenge.address !== (await gate.decryptDelegateOf(condition.chainId, subject))
     ) {
       throw new HttpError(
         "StoreNotAllowed",
@@ -193,32 +279,30 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
     });
     dataKey.fill(0);
     if (!stored) throw keyExists();
-    return { keyId };
-  }
+    return c.json<StoreKeyResponse>({ keyId }, 201);
+  });
 
-  async function issueChallenge(request: IncomingMessage, keyId: string): Promise<ChallengeResponse> {
-    const body = parseBody(ChallengeBody, await readJson(request));
-    const record = await store.get(keyId);
-    if (record === undefined) throw new HttpError("KeyNotFound", `no key ${keyId}`);
-    const challenge = challenges.issue({
+  app.post("/v1/keys/:keyId/challenge", async (c) => {
+    const keyId = keyIdOf(c);
+    const body = parseBody(ChallengeBody, await readJson(c));
+    const record = await servedRecord(keyId);
+    const challenge = issue(c, {
       purpose: { kind: "release", keyId },
       address: getAddress(body.address),
       chainId: record.condition.chainId,
-      domain: body.domain,
-      uri: body.uri,
     });
-    return { message: challenge.message, expiresAt: challenge.expiresAt.toISOString() };
-  }
+    return c.json<ChallengeResponse>({ message: challenge.message, expiresAt: challenge.expiresAt.toISOString() });
+  });
 
-  async function release(request: IncomingMessage, keyId: string): Promise<ReleaseResponse> {
-    const body = parseBody(ReleaseBody, await readJson(request));
+  app.post("/v1/keys/:keyId/release", async (c) => {
+    const keyId = keyIdOf(c);
+    const body = parseBody(ReleaseBody, await readJson(c));
     const challenge = takeChallenge(
       body.message,
       (issued) => issued.purpose.kind === "release" && issued.purpose.keyId === keyId,
     );
-    const record = await store.get(keyId);
-    if (record === undefined) throw new HttpError("KeyNotFound", `no key ${keyId}`);
-    const { chainId, registry, uid } = record.condition;
+    const record = await servedRecord(keyId);
+    const { chainId, uid } = record.condition;
     const signed = await gate.signatureValid(chainId, {
       address: challenge.address,
       message: body.message,
@@ -226,92 +310,46 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
       now: now(),
     });
     if (!signed) throw new HttpError("SignatureInvalid", "the signature is not the challenged account's");
-    if (!(await gate.canDecrypt(chainId, registry, challenge.address, uid))) {
+    if (!(await gate.canDecrypt(chainId, challenge.address, uid))) {
       throw new HttpError("ConditionNotMet", "canDecrypt is false for this account and attestation");
     }
     const dataKey = wrapper.unwrap(record);
     const response = { dataKey: bytesToBase64(dataKey) };
     dataKey.fill(0);
-    return response;
-  }
-
-  async function route(
-    request: IncomingMessage,
-  ): Promise<{ route: string; keyId?: string; run: () => Promise<unknown> }> {
-    const path = new URL(request.url ?? "/", "http://localhost").pathname;
-    if (request.method === "GET" && path === "/health") return { route: "/health", run: async () => ({ ok: true }) };
-    if (request.method === "POST" && path === "/v1/keys") return { route: "/v1/keys", run: () => storeKey(request) };
-    if (request.method === "POST" && path === "/v1/keys/challenge") {
-      return { route: "/v1/keys/challenge", run: () => issueStoreChallenge(request) };
-    }
-    const match = /^\/v1\/keys\/([^/]+)\/(challenge|release)$/.exec(path);
-    if (request.method === "POST" && match) {
-      const [, keyId = "", action] = match;
-      const routeName = `/v1/keys/:keyId/${action}`;
-      if (!KEY_ID_PATTERN.test(keyId)) {
-        return { route: routeName, run: () => Promise.reject(new HttpError("KeyNotFound", "malformed key id")) };
-      }
-      const run = action === "challenge" ? () => issueChallenge(request, keyId) : () => release(request, keyId);
-      return { route: routeName, keyId, run };
-    }
-    return {
-      route: "unknown",
-      run: () => Promise.reject(new HttpError("RequestInvalid", `no route ${request.method} ${path}`)),
-    };
-  }
-
-  function send(response: ServerResponse, status: number, body: unknown): void {
-    response.writeHead(status, {
-      "content-type": "application/json",
-      "cache-control": "no-store",
-      // Any page may ask: releases are authorized by signature and chain state, not by origin.
-      "access-control-allow-origin": "*",
-    });
-    response.end(JSON.stringify(body));
-  }
-
-  const server = createServer(async (request, response) => {
-    const started = performance.now();
-    if (request.method === "OPTIONS") {
-      response.writeHead(204, {
-        "access-control-allow-origin": "*",
-        "access-control-allow-methods": "GET, POST",
-        "access-control-allow-headers": "content-type",
-        "access-control-max-age": "600",
-      });
-      response.end();
-      return;
-    }
-    const { route: routeName, keyId, run } = await route(request);
-    let status = 200;
-    let outcome: RequestLogEntry["outcome"] = "ok";
-    try {
-      const result = await run();
-      status = routeName === "/v1/keys" ? 201 : 200;
-      send(response, status, result);
-    } catch (error) {
-      if (error instanceof HttpError || error instanceof ChainUnavailableError) {
-        const code: KeyServiceErrorCode = error instanceof HttpError ? error.code : "ChainUnavailable";
-        status = KEY_SERVICE_ERRORS[code];
-        outcome = code;
-        send(response, status, { error: code, message: error.message });
-      } else {
-        status = 500;
-        outcome = "InternalError";
-        send(response, status, { error: "InternalError", message: "internal error" });
-      }
-    } finally {
-      log({
-        time: new Date().toISOString(),
-        method: request.method ?? "?",
-        route: routeName,
-        ...(keyId ? { keyId } : {}),
-        status,
-        outcome,
-        ms: Math.round(performance.now() - started),
-      });
-    }
+    return c.json<ReleaseResponse>(response);
   });
+
+  app.notFound((c) => {
+    c.set("outcome", "RequestInvalid");
+    return c.json(errorBody("RequestInvalid", `no route ${c.req.method} ${c.req.path}`), 400);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof HttpError || error instanceof ChainUnavailableError) {
+      const code: KeyServiceErrorCode = error instanceof HttpError ? error.code : "ChainUnavailable";
+      c.set("outcome", code);
+      return c.json(errorBody(code, error.message), KEY_SERVICE_ERRORS[code]);
+    }
+    c.set("outcome", "InternalError");
+    return c.json({ error: "InternalError", message: "internal error" }, 500);
+  });
+
+  const listener = getRequestListener(app.fetch, {
+    overrideGlobalObjects: false,
+    // Reached only when no Request could be built (a target or Host header that is not a URL),
+    // or if the app itself failed: answer, log, and keep serving.
+    errorHandler: (error) => {
+      const invalid = error instanceof RequestError;
+      const status = invalid ? 400 : 500;
+      const outcome = invalid ? "RequestInvalid" : "InternalError";
+      log({ time: new Date().toISOString(), method: "?", route: "invalid", status, outcome, ms: 0 });
+      const body = invalid
+        ? errorBody("RequestInvalid", "the request target or Host header is not a valid URL")
+        : { error: "InternalError", message: "internal error" };
+      return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+    },
+  });
+  const server = createServer(listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

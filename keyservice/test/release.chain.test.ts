@@ -18,11 +18,17 @@ const logs: RequestLogEntry[] = [];
 const rawLogs: string[] = [];
 const scratch = mkdtempSync(join(tmpdir(), "onekey-keyservice-"));
 const domain = "localhost:5173";
-const uri = "http://localhost:5173";
 
 async function start(dataDir?: string): Promise<RunningKeyService> {
   return startKeyService({
-    config: parseConfig({ chains: { [String(world.chainId)]: world.rpcUrl, "999": "http://127.0.0.1:1" }, dataDir }),
+    config: parseConfig({
+      chains: {
+        [String(world.chainId)]: { rpcUrl: world.rpcUrl, registry: world.registry },
+        "999": { rpcUrl: "http://127.0.0.1:1", registry: world.registry },
+      },
+      dappOrigin: `http://${domain}`,
+      dataDir,
+    }),
     log: (entry) => {
       logs.push(entry);
       rawLogs.push(JSON.stringify(entry));
@@ -75,7 +81,7 @@ function conditionFor(uid: Hex, chainId = world.chainId) {
 async function storeChallenge(uid: Hex, signer: LocalAccount, chainId = world.chainId, base = service.url) {
   const { status, body } = await post(
     "/v1/keys/challenge",
-    { address: signer.address, domain, uri, condition: conditionFor(uid, chainId) },
+    { address: signer.address, condition: conditionFor(uid, chainId) },
     base,
   );
   expect(status, JSON.stringify(body)).toBe(200);
@@ -111,7 +117,7 @@ async function storeKey(
 }
 
 async function challenge(keyId: string, account: LocalAccount, base = service.url) {
-  const { status, body } = await post(`/v1/keys/${keyId}/challenge`, { address: account.address, domain, uri }, base);
+  const { status, body } = await post(`/v1/keys/${keyId}/challenge`, { address: account.address }, base);
   expect(status, JSON.stringify(body)).toBe(200);
   return body.message as string;
 }
@@ -316,12 +322,7 @@ describe("key store: only the subject or its decrypt delegate, once per uid", ()
     expect(await store(secondBody)).toEqual(keyExists);
     // Once it holds a key, the uid gets no store challenge at all.
     expect(
-      await post("/v1/keys/challenge", {
-        address: world.accounts.subject.address,
-        domain,
-        uri,
-        condition: conditionFor(uid),
-      }),
+      await post("/v1/keys/challenge", { address: world.accounts.subject.address, condition: conditionFor(uid) }),
     ).toEqual(keyExists);
     expect(await release(first.body.keyId as string, world.accounts.subject)).toEqual(released(canaryKey(28)));
   });
@@ -346,9 +347,7 @@ describe("key store: only the subject or its decrypt delegate, once per uid", ()
       status: 400,
       body: { error: "RequestInvalid", message: "the body is not JSON" },
     });
-    expect(
-      await post("/v1/keys/challenge", { address: world.accounts.subject.address, domain, uri, condition: {} }),
-    ).toMatchObject({
+    expect(await post("/v1/keys/challenge", { address: world.accounts.subject.address, condition: {} })).toMatchObject({
       status: 400,
       body: { error: "RequestInvalid", message: expect.stringMatching(/^condition\.chainId/) },
     });
@@ -397,11 +396,28 @@ describe("key service edges", () => {
         })
       ).body.message,
     ).toMatch(/condition\.registry: an address/);
-    expect((await post(`/v1/keys/${"0".repeat(32)}/challenge`, { address: world.registry, domain, uri })).status).toBe(
-      404,
-    );
-    expect((await post("/v1/keys/..%2f..%2fetc/challenge", { address: world.registry, domain, uri })).status).toBe(404);
+    expect((await post(`/v1/keys/${"0".repeat(32)}/challenge`, { address: world.registry })).status).toBe(404);
+    expect((await post("/v1/keys/..%2f..%2fetc/challenge", { address: world.registry })).status).toBe(404);
     expect((await post("/v1/keys", "x".repeat(20_000))).status).toBe(413);
+  });
+
+  it("lets any page ask (CORS) and keeps answers out of caches", async () => {
+    const preflight = await fetch(`${service.url}/v1/keys/challenge`, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-methods")).toBe("GET,POST");
+    expect(preflight.headers.get("access-control-allow-headers")).toBe("content-type");
+    for (const response of [
+      await fetch(`${service.url}/health`, { headers: { origin: "https://app.example" } }),
+      await fetch(`${service.url}/v1/keys`, { method: "POST", body: "{", headers: { origin: "https://app.example" } }),
+    ]) {
+      expect(response.headers.get("access-control-allow-origin")).toBe("*");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    }
   });
 
   it("reports 503 when the condition's chain cannot be read", async () => {
@@ -432,7 +448,7 @@ describe("key service edges", () => {
   it("logs every request by route and outcome, and never a key, signature or address", () => {
     expect(logs.length).toBeGreaterThan(20);
     expect(new Set(logs.map((entry) => entry.route))).toEqual(
-      new Set(["/v1/keys/challenge", "/v1/keys", "/v1/keys/:keyId/challenge", "/v1/keys/:keyId/release"]),
+      new Set(["/health", "/v1/keys/challenge", "/v1/keys", "/v1/keys/:keyId/challenge", "/v1/keys/:keyId/release"]),
     );
     expect(logs.some((entry) => entry.outcome === "ConditionNotMet" && entry.status === 403)).toBe(true);
     const text = rawLogs.join("\n").toLowerCase();

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseSiweMessage } from "viem/siwe";
 import { afterAll, describe, expect, it } from "vitest";
-import { ChallengeBook } from "../src/challenges.js";
+import { ChallengeBook, ChallengeLimitError } from "../src/challenges.js";
 import { configFromEnv, parseConfig } from "../src/config.js";
 import { FileKeyStore, KeyWrapper, loadMasterKey, MemoryKeyStore } from "../src/key-store.js";
 import { base64ToBytes, bytesToBase64, keyResource } from "../src/protocol.js";
@@ -18,23 +18,37 @@ const scratch = mkdtempSync(join(tmpdir(), "onekey-keyservice-unit-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("configuration", () => {
+  const chains = { "31337": { rpcUrl: "http://127.0.0.1:8545", registry: condition.registry } };
+
   it("reads the environment and applies defaults", () => {
-    expect(configFromEnv({ KEYSERVICE_CHAINS: '{"31337":"http://127.0.0.1:8545"}' })).toEqual({
+    expect(configFromEnv({ KEYSERVICE_CHAINS: JSON.stringify(chains) })).toEqual({
       host: "127.0.0.1",
       port: 0,
-      chains: { "31337": "http://127.0.0.1:8545" },
+      chains,
+      dappOrigin: "http://localhost:5173",
       challengeTtlSeconds: 300,
     });
+    expect(
+      configFromEnv({ KEYSERVICE_CHAINS: JSON.stringify(chains), KEYSERVICE_DAPP_ORIGIN: "https://app.onekey.test/" })
+        .dappOrigin,
+    ).toBe("https://app.onekey.test");
   });
 
   it("fails fast naming what is wrong", () => {
     expect(() => configFromEnv({})).toThrow(/chains/);
     expect(() => configFromEnv({ KEYSERVICE_CHAINS: "not json" })).toThrow(/KEYSERVICE_CHAINS must be JSON/);
-    expect(() => parseConfig({ chains: { "31337": "ftp://x" } })).toThrow(/chains\.31337/);
-    expect(() => parseConfig({ chains: { "31337": "http://x" }, masterKey: "abc" })).toThrow(
-      /masterKey: 32 bytes of hex/,
+    expect(() => parseConfig({ chains: { "31337": { rpcUrl: "ftp://x", registry: condition.registry } } })).toThrow(
+      /chains\.31337\.rpcUrl/,
     );
-    expect(() => parseConfig({ chains: { "31337": "http://x" }, port: 70_000 })).toThrow(/port/);
+    // A chain without its registry: the service would not know which contract decides.
+    expect(() => configFromEnv({ KEYSERVICE_CHAINS: '{"31337":"http://127.0.0.1:8545"}' })).toThrow(/chains\.31337/);
+    expect(() => parseConfig({ chains: { "31337": { rpcUrl: "http://x", registry: "0x12" } } })).toThrow(
+      /chains\.31337\.registry: an address/,
+    );
+    expect(() => parseConfig({ chains, masterKey: "abc" })).toThrow(/masterKey: 32 bytes of hex/);
+    expect(() => parseConfig({ chains, port: 70_000 })).toThrow(/port/);
+    expect(() => parseConfig({ chains, dappOrigin: "https://app.example/login" })).toThrow(/dappOrigin: an origin/);
+    expect(() => parseConfig({ chains, dappOrigin: "app.example" })).toThrow(/dappOrigin/);
   });
 });
 
@@ -103,15 +117,13 @@ describe("key wrapping at rest", () => {
 });
 
 describe("challenge book", () => {
-  it("issues SIWE messages naming the key, usable once", () => {
-    const book = new ChallengeBook(300);
-    const challenge = book.issue({
-      purpose: { kind: "release", keyId: "a".repeat(32) },
-      address: alice,
-      chainId: 31337,
-      domain: "localhost:5173",
-      uri: "http://localhost:5173",
-    });
+  const release = { kind: "release", keyId: "a".repeat(32) } as const;
+  const book = (options: Partial<ConstructorParameters<typeof ChallengeBook>[0]> = {}) =>
+    new ChallengeBook({ ttlSeconds: 300, dappOrigin: "http://localhost:5173", ...options });
+
+  it("issues SIWE messages naming the key and the configured dApp, usable once", () => {
+    const challenges = book();
+    const challenge = challenges.issue({ purpose: release, address: alice, chainId: 31337, requester: "a" });
     const parsed = parseSiweMessage(challenge.message);
     expect(parsed).toMatchObject({
       address: alice,
@@ -121,38 +133,49 @@ describe("challenge book", () => {
       resources: [keyResource("a".repeat(32))],
     });
     const nonce = parsed.nonce as string;
-    expect(book.take(nonce)).toEqual(challenge);
-    expect(book.take(nonce)).toBeUndefined();
+    expect(challenges.take(nonce)).toEqual(challenge);
+    expect(challenges.take(nonce)).toBeUndefined();
   });
 
   it("refuses an expired challenge and sweeps it", () => {
     let now = new Date("2030-01-01T00:00:00Z");
-    const book = new ChallengeBook(60, () => now);
-    const challenge = book.issue({
-      purpose: { kind: "release", keyId: "a".repeat(32) },
-      address: alice,
-      chainId: 1,
-      domain: "localhost",
-      uri: "http://localhost",
-    });
+    const challenges = book({ ttlSeconds: 60, now: () => now });
+    const challenge = challenges.issue({ purpose: release, address: alice, chainId: 1, requester: "a" });
     now = new Date(now.getTime() + 60_000);
-    expect(book.take(parseSiweMessage(challenge.message).nonce as string)).toBeUndefined();
-    book.issue({
-      purpose: { kind: "release", keyId: "a".repeat(32) },
-      address: alice,
-      chainId: 1,
-      domain: "localhost",
-      uri: "http://localhost",
-    });
+    expect(challenges.take(parseSiweMessage(challenge.message).nonce as string)).toBeUndefined();
+    challenges.issue({ purpose: release, address: alice, chainId: 1, requester: "a" });
     now = new Date(now.getTime() + 61_000);
-    book.issue({
-      purpose: { kind: "release", keyId: "a".repeat(32) },
-      address: alice,
-      chainId: 1,
-      domain: "localhost",
-      uri: "http://localhost",
-    });
-    expect(book.size).toBe(1);
+    challenges.issue({ purpose: release, address: alice, chainId: 1, requester: "a" });
+    expect(challenges.size).toBe(1);
+  });
+
+  it("caps each requester's outstanding challenges, and frees a slot when one is used or expires", () => {
+    let now = new Date("2030-01-01T00:00:00Z");
+    const challenges = book({ ttlSeconds: 60, limits: { perRequester: 2, total: 100 }, now: () => now });
+    const issue = (requester: string) => challenges.issue({ purpose: release, address: alice, chainId: 1, requester });
+    const first = issue("attacker");
+    issue("attacker");
+    expect(() => issue("attacker")).toThrow(ChallengeLimitError);
+    // Another requester is not affected, and the attacker's own challenges are still live.
+    expect(() => issue("victim")).not.toThrow();
+    expect(challenges.take(parseSiweMessage(first.message).nonce as string)).toEqual(first);
+    expect(() => issue("attacker")).not.toThrow();
+    expect(() => issue("attacker")).toThrow(ChallengeLimitError);
+    now = new Date(now.getTime() + 60_000);
+    expect(() => issue("attacker")).not.toThrow();
+  });
+
+  it("refuses new challenges when full rather than evicting live ones", () => {
+    const challenges = book({ limits: { perRequester: 10, total: 3 } });
+    const issued = ["a", "b", "c"].map((requester) =>
+      challenges.issue({ purpose: release, address: alice, chainId: 1, requester }),
+    );
+    expect(() => challenges.issue({ purpose: release, address: alice, chainId: 1, requester: "d" })).toThrow(
+      /too many unused challenges/,
+    );
+    for (const challenge of issued) {
+      expect(challenges.take(parseSiweMessage(challenge.message).nonce as string)).toEqual(challenge);
+    }
   });
 });
 

@@ -27,6 +27,8 @@ export interface DevPrivacy {
 export async function startDevPrivacy(options: {
   chainId: number;
   rpcUrl: string;
+  /** The KycRegistry the key service releases keys for. */
+  kycRegistry: string;
   portFor: PortFor;
 }): Promise<DevPrivacy> {
   const dbPath = join(repoRoot, ".dev", "arlocal");
@@ -52,7 +54,9 @@ export async function startDevPrivacy(options: {
     env: {
       KEYSERVICE_HOST: "127.0.0.1",
       KEYSERVICE_PORT: String(keyservicePort),
-      KEYSERVICE_CHAINS: JSON.stringify({ [String(options.chainId)]: options.rpcUrl }),
+      KEYSERVICE_CHAINS: JSON.stringify({
+        [String(options.chainId)]: { rpcUrl: options.rpcUrl, registry: options.kycRegistry },
+      }),
       KEYSERVICE_DATA_DIR: "",
     },
   });

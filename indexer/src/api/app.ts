@@ -15,6 +15,7 @@ import { type ApiKeyPrincipal, ApiKeyService, type Scope } from "./auth/apiKeys.
 import { type SessionPrincipal, SessionService } from "./auth/sessions.js";
 import { type SignatureVerifier, SiweService } from "./auth/siwe.js";
 import type { ApiConfig } from "./config.js";
+import { clientAddress, clientLimitKey } from "./http/clientAddress.js";
 import { ApiError, errorResponse, forbidden, unauthorized } from "./http/errors.js";
 import { errorFields, type Logger } from "./http/logger.js";
 import type { ApiMetrics } from "./http/metrics.js";
@@ -61,16 +62,14 @@ export interface ApiKit {
   requireApiKey: (scope: Scope) => MiddlewareHandler<ApiEnv>;
   requireSession: MiddlewareHandler<ApiEnv>;
   limitClient: MiddlewareHandler<ApiEnv>;
-  /** Rate-limits and authorises an admin call on `projectId`, auditing a refusal. */
+  /**
+   * Authorises an admin call on `projectId`, then spends the project's admin budget. A refusal is
+   * audited and limited per session and per address, never from the project's budget.
+   */
   requireProjectAdmin: (c: Context<ApiEnv>, projectId: bigint, action: string) => Promise<SessionPrincipal>;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;
-
-function clientAddress(c: Context): string {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? "unknown";
-}
 
 /** The request field a zod issue is about (unknown keys name themselves). */
 function issueField(issue: z.core.$ZodIssue, target: string): string {
@@ -103,8 +102,23 @@ export function createApi(deps: ApiDeps): ApiApp {
   const tenantLimiter = new Limiter(config.rateLimit.points, config.rateLimit.windowSeconds);
   const adminLimiter = new Limiter(config.adminRateLimitPoints, config.rateLimit.windowSeconds);
   const clientLimiter = new Limiter(config.authRateLimitPoints, 60);
-  // Refused credentials, per client address: slows guessing without touching valid traffic.
+  // Refused credentials, per client address: slows guessing. Only refusals are counted and only
+  // refusals are answered 429, so a valid key or session is never refused for others' attempts.
   const failureLimiter = new Limiter(config.authRateLimitPoints, 60);
+  // Refused admin calls, per session and per address: a stranger's session cannot spend a
+  // project's admin budget, nor write the project's audit log without bound.
+  const strangerLimiter = new Limiter(config.authRateLimitPoints, 60);
+
+  /** Which client sent the request: the peer, or what trusted proxies say it is. */
+  const clientKey = (c: Context): string => {
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const address = clientAddress(
+      incoming?.socket?.remoteAddress,
+      c.req.header("x-forwarded-for"),
+      config.trustedProxies,
+    );
+    return clientLimitKey(address);
+  };
 
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
@@ -144,26 +158,21 @@ export function createApi(deps: ApiDeps): ApiApp {
     }
   });
 
+  /** Counts a refused credential against the client, answering 429 once it has too many. */
   const refuse = async (c: Context<ApiEnv>, reason: string, error: ApiError): Promise<never> => {
     metrics.authFailures.inc({ reason });
-    await failureLimiter.consume(`fail:${clientAddress(c)}`).catch(() => undefined);
-    throw error;
-  };
-
-  const guardFailures = async (c: Context<ApiEnv>) => {
-    const retryAfter = await failureLimiter.exhausted(`fail:${clientAddress(c)}`);
-    if (retryAfter !== undefined) {
+    try {
+      await failureLimiter.consume(`fail:${clientKey(c)}`, "refused credentials from this client");
+    } catch (limited) {
       metrics.rateLimited.inc({ project_id: "none", scope: "failed_credentials" });
-      throw new ApiError(429, "rate_limited", `Too many refused credentials; retry in ${retryAfter} s`, undefined, {
-        "Retry-After": String(retryAfter),
-      });
+      throw limited;
     }
+    throw error;
   };
 
   const requireApiKey =
     (scope: Scope): MiddlewareHandler<ApiEnv> =>
     async (c, next) => {
-      await guardFailures(c);
       const presented = bearer(c);
       if (!presented) {
         return refuse(
@@ -193,7 +202,6 @@ export function createApi(deps: ApiDeps): ApiApp {
     };
 
   const requireSession: MiddlewareHandler<ApiEnv> = async (c, next) => {
-    await guardFailures(c);
     const token = bearer(c);
     if (!token) {
       return refuse(
@@ -211,7 +219,7 @@ export function createApi(deps: ApiDeps): ApiApp {
 
   const limitClient: MiddlewareHandler<ApiEnv> = async (c, next) => {
     try {
-      await clientLimiter.consume(`client:${clientAddress(c)}`);
+      await clientLimiter.consume(`client:${clientKey(c)}`, "sign-in requests from this client");
     } catch (error) {
       metrics.rateLimited.inc({ project_id: "none", scope: "sign_in" });
       throw error;
@@ -222,25 +230,34 @@ export function createApi(deps: ApiDeps): ApiApp {
   const requireProjectAdmin = async (c: Context<ApiEnv>, projectId: bigint, action: string) => {
     const session = c.get("session");
     if (!session) throw unauthorized("session_invalid", "Session required");
-    c.set("projectId", projectId.toString());
+    // Authorisation first: only the project's admins spend its admin budget. Only then is the
+    // request labelled with the project, so strangers cannot mint metric series by the id.
+    if (await deps.readModel.isProjectAdmin(projectId, session.address)) {
+      c.set("projectId", projectId.toString());
+      try {
+        await adminLimiter.consume(`admin:${projectId}`, "admin requests for this project");
+      } catch (error) {
+        metrics.rateLimited.inc({ project_id: projectId.toString(), scope: "admin" });
+        throw error;
+      }
+      return session;
+    }
     try {
-      await adminLimiter.consume(`admin:${projectId}`);
+      await strangerLimiter.consume(`stranger:address:${session.address.toLowerCase()}`, "refused admin requests");
+      await strangerLimiter.consume(`stranger:session:${session.tokenHash}`, "refused admin requests");
     } catch (error) {
-      metrics.rateLimited.inc({ project_id: projectId.toString(), scope: "admin" });
+      metrics.rateLimited.inc({ project_id: "none", scope: "admin_refused" });
       throw error;
     }
-    if (!(await deps.readModel.isProjectAdmin(projectId, session.address))) {
-      await writeAudit(deps.store, {
-        actor: session.address,
-        projectId,
-        action,
-        result: "denied",
-        detail: { reason: "not_project_admin" },
-        requestId: c.get("requestId"),
-      });
-      throw forbidden("not_project_admin", "This address does not administer the project (on the indexed chain)");
-    }
-    return session;
+    await writeAudit(deps.store, {
+      actor: session.address,
+      projectId,
+      action,
+      result: "denied",
+      detail: { reason: "not_project_admin" },
+      requestId: c.get("requestId"),
+    });
+    throw forbidden("not_project_admin", "This address does not administer the project (on the indexed chain)");
   };
 
   const kit: ApiKit = {

@@ -7,6 +7,7 @@ import { readIndexerEnv, withoutEmpty } from "../env.js";
 import type { DestinationMode } from "../webhooks/destinations.js";
 import { parseConfirmations } from "../webhooks/policy.js";
 import { parseEncryptionKey } from "../webhooks/secrets.js";
+import { parseTrustedProxies, type TrustedProxies } from "./http/clientAddress.js";
 import type { ApiDbTarget } from "./store/db.js";
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
@@ -26,6 +27,18 @@ const ApiEnvSchema = z.object({
   ONEKEY_RATE_LIMIT_WINDOW_SECONDS: seconds(60, 3600),
   ONEKEY_ADMIN_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(120),
   ONEKEY_AUTH_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  /** Proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDR ranges); none by default. */
+  ONEKEY_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((list, ctx) => {
+      try {
+        return parseTrustedProxies(list);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   ONEKEY_API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   ONEKEY_API_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   ONEKEY_METRICS_TOKEN: z.string().min(16).optional(),
@@ -45,10 +58,16 @@ export interface ApiConfig {
   siweDomain: string;
   nonceTtlSeconds: number;
   sessionTtlSeconds: number;
-  /** Per project, for tenant (API key) and admin (session) calls; per client address for sign-in. */
+  /**
+   * Per project, for tenant (API key) and admin (session) calls. Sign-in is limited per client
+   * address; refused credentials per client address, and refused admin calls per session and
+   * per address, all at `authRateLimitPoints` a minute.
+   */
   rateLimit: { points: number; windowSeconds: number };
   adminRateLimitPoints: number;
   authRateLimitPoints: number;
+  /** Whose X-Forwarded-For to believe when telling clients apart (sign-in and refused-credential limits). */
+  trustedProxies: TrustedProxies;
   apiKeyCacheMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   metricsToken?: string;
@@ -91,6 +110,7 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
     rateLimit: { points: env.ONEKEY_RATE_LIMIT_POINTS, windowSeconds: env.ONEKEY_RATE_LIMIT_WINDOW_SECONDS },
     adminRateLimitPoints: env.ONEKEY_ADMIN_RATE_LIMIT_POINTS,
     authRateLimitPoints: env.ONEKEY_AUTH_RATE_LIMIT_POINTS,
+    trustedProxies: env.ONEKEY_TRUSTED_PROXIES,
     apiKeyCacheMs: env.ONEKEY_API_KEY_CACHE_MS,
     logLevel: env.ONEKEY_API_LOG_LEVEL,
     metricsToken: env.ONEKEY_METRICS_TOKEN,

@@ -9,13 +9,18 @@ import { WEBHOOK_EVENT_TYPES } from "../webhooks/events.js";
 import { MAX_ENDPOINT_RATE_LIMIT } from "../webhooks/policy.js";
 import { SCOPES } from "./auth/apiKeys.js";
 
-const UINT64_MAX = 2n ** 64n - 1n;
+/**
+ * A project id in an admin path. On-chain ids are uint64, but the API's own tables (audit log,
+ * keys) store them as PostgreSQL bigint: a larger id could never be administered, and must be a
+ * 400 rather than a failed write. Project ids are sequential, so real ones are far below this.
+ */
+const INT64_MAX = 2n ** 63n - 1n;
 
 export const ProjectIdString = z
   .string()
-  .regex(/^[1-9][0-9]{0,19}$/, "must be a positive integer")
+  .regex(/^[1-9][0-9]{0,18}$/, "must be a positive integer of at most 19 digits")
   // Checks on one schema all run in zod 4: guard the conversion, or "abc" would throw here.
-  .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= UINT64_MAX, "must fit in uint64")
+  .refine((v) => !/^[0-9]+$/.test(v) || BigInt(v) <= INT64_MAX, `must be at most ${INT64_MAX}`)
   .transform((v) => BigInt(v))
   .openapi({ type: "string", example: "1" });
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startKeyService } from "@onekey/keyservice";
+import { parseConfig, startKeyService } from "@onekey/keyservice";
 import { type RegistryWorld, type Role, startRegistryWorld } from "@onekey/keyservice/testing";
 import Arweave from "arweave";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,7 +41,10 @@ beforeAll(async () => {
     startLocalBundler({ dataDir: bundlerDir }),
   ]);
   keyservice = await startKeyService({
-    config: { host: "127.0.0.1", port: 0, chains: { [String(world.chainId)]: world.rpcUrl }, challengeTtlSeconds: 300 },
+    config: parseConfig({
+      chains: { [String(world.chainId)]: { rpcUrl: world.rpcUrl, registry: world.registry } },
+      dappOrigin: "http://localhost:5173",
+    }),
     log: () => undefined,
   });
 }, 240_000);

@@ -1,6 +1,6 @@
 /**
  * Rate limits: per project for tenant and admin calls, per client address for sign-in and for
- * failed credentials. In-memory per process: with N `ponder serve` replicas behind a balancer a
+ * refused credentials, per session and address for refused admin calls. In-memory per process: with N `ponder serve` replicas behind a balancer a
  * project gets up to N times the limit (see README).
  */
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
@@ -16,27 +16,20 @@ export class Limiter {
     this.#limiter = new RateLimiterMemory({ points, duration: windowSeconds });
   }
 
-  /** Spends one point of `key`, or throws a 429 carrying Retry-After. */
-  async consume(key: string): Promise<{ remaining: number; resetSeconds: number }> {
+  /** Spends one point of `key`, or throws a 429 carrying Retry-After that says what was too many. */
+  async consume(key: string, what = "requests"): Promise<{ remaining: number; resetSeconds: number }> {
     try {
       const res = await this.#limiter.consume(key);
       return { remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000) };
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new ApiError(429, "rate_limited", `Too many requests; retry in ${retryAfter} s`, undefined, {
+      throw new ApiError(429, "rate_limited", `Too many ${what}; retry in ${retryAfter} s`, undefined, {
         "Retry-After": String(retryAfter),
         "RateLimit-Limit": String(this.points),
         "RateLimit-Remaining": "0",
         "RateLimit-Reset": String(retryAfter),
       });
     }
-  }
-
-  /** Whether `key` has points left, without spending one. */
-  async exhausted(key: string): Promise<number | undefined> {
-    const res = await this.#limiter.get(key);
-    if (!res || res.remainingPoints > 0) return undefined;
-    return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
   }
 }

@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ApiApp, ApiKit } from "../app.js";
 import { writeAudit } from "../audit.js";
-import { decodeCursor, encodeCursor, UINT } from "../http/cursor.js";
+import { decodeCursor, encodeCursor, INT64_ID } from "../http/cursor.js";
 import { ApiError, badRequest, errorResponses, notFound } from "../http/errors.js";
 import { apiKeyBody } from "../http/format.js";
 import {
@@ -181,7 +181,7 @@ export function registerAdminRoutes(app: ApiApp, kit: ApiKit): void {
     async (c) => {
       const { projectId } = c.req.valid("param");
       const { cursor, limit } = c.req.valid("query");
-      const beforeId = cursor ? BigInt(decodeCursor(cursor, [UINT])[0] as string) : undefined;
+      const beforeId = cursor ? BigInt(decodeCursor(cursor, [INT64_ID])[0] as string) : undefined;
       await kit.requireProjectAdmin(c, projectId, "audit_log.read");
       let query = deps.store
         .selectFrom("audit_log")

@@ -30,7 +30,10 @@ import type { DecryptCondition, KeyAccess, ProtectedKey, RequesterSigner } from 
 export interface KeyServiceKeyAccessOptions {
   /** Base URL of the key service, e.g. http://127.0.0.1:4010 */
   url: string;
-  /** The dApp's host and URL, written into the SIWE challenge the wallet shows. */
+  /**
+   * The dApp's host and URL. The service names its configured dApp in every challenge; the client
+   * signs only a challenge that names this one.
+   */
   domain: string;
   uri: string;
   fetch?: typeof fetch;
@@ -49,12 +52,7 @@ export class KeyServiceKeyAccess implements KeyAccess {
     if (owner === undefined) {
       throw new KeyAccessAuthError("the key service stores a key only when the subject or its delegate signs");
     }
-    const challenge = await this.post<ChallengeResponse>("/v1/keys/challenge", {
-      address: owner.address,
-      domain: this.options.domain,
-      uri: this.options.uri,
-      condition,
-    });
+    const challenge = await this.post<ChallengeResponse>("/v1/keys/challenge", { address: owner.address, condition });
     this.checkChallenge(challenge.message, STORE_CHALLENGE_STATEMENT, storeResource(condition), condition, owner);
     const signature = await this.sign(owner, challenge.message, "the wallet did not sign the key store challenge");
     const { keyId } = await this.post<StoreKeyResponse>("/v1/keys", {
@@ -74,11 +72,7 @@ export class KeyServiceKeyAccess implements KeyAccess {
       throw new ProtectedKeyInvalidError(`the key is held by ${protectedKey.keyservice.url}, not ${this.url}`);
     }
     const { keyId } = protectedKey.keyservice;
-    const challenge = await this.post<ChallengeResponse>(`/v1/keys/${keyId}/challenge`, {
-      address: requester.address,
-      domain: this.options.domain,
-      uri: this.options.uri,
-    });
+    const challenge = await this.post<ChallengeResponse>(`/v1/keys/${keyId}/challenge`, { address: requester.address });
     this.checkChallenge(challenge.message, CHALLENGE_STATEMENT, keyResource(keyId), protectedKey.condition, requester);
     const signature = await this.sign(
       requester,
@@ -154,6 +148,7 @@ function errorFromResponse(status: number, payload: Partial<ErrorResponse> | und
       return new ProtectedKeyInvalidError(detail);
     case "RequestInvalid":
     case "ChainNotSupported":
+    case "RegistryNotSupported":
     case "KeyExists":
     case "BodyTooLarge":
       return new KeyAccessConditionError(detail);

@@ -68,7 +68,8 @@ describe("KeyServiceKeyAccess", () => {
     expect(service.requests).toEqual([
       {
         path: "/v1/keys/challenge",
-        body: { address: account.address, domain: "localhost:5173", uri: "http://localhost:5173", condition },
+        // Only who signs and for what: the service, not the page, decides the SIWE domain and uri.
+        body: { address: account.address, condition },
       },
       {
         path: "/v1/keys",
@@ -140,11 +141,7 @@ describe("KeyServiceKeyAccess", () => {
       [`/v1/keys/${keyId}/release`]: [200, { dataKey: btoa("\x07".repeat(32)) }],
     });
     expect(await client(service).unlock(blob, account)).toEqual(new Uint8Array(32).fill(7));
-    expect(service.requests[0]?.body).toEqual({
-      address: account.address,
-      domain: "localhost:5173",
-      uri: "http://localhost:5173",
-    });
+    expect(service.requests[0]?.body).toEqual({ address: account.address });
     expect(service.requests[1]?.body).toEqual({ message, signature: await account.signMessage({ message }) });
   });
 
@@ -178,7 +175,9 @@ describe("KeyServiceKeyAccess", () => {
     [401, "ChallengeInvalid", KeyAccessAuthError],
     [404, "KeyNotFound", ProtectedKeyInvalidError],
     [400, "ChainNotSupported", KeyAccessConditionError],
+    [400, "RegistryNotSupported", KeyAccessConditionError],
     [503, "ChainUnavailable", KeyAccessUnavailableError],
+    [429, "TooManyChallenges", KeyAccessUnavailableError],
   ];
   for (const [status, code, errorClass] of failures) {
     it(`maps ${status} ${code} on release to ${errorClass.name}`, async () => {

@@ -1,0 +1,222 @@
+/**
+ * The attacks the tenant API defends against, each written as the attacker's script against the
+ * real service: a local chain with OneKey deployed through Ignition, Ponder on PostgreSQL as a
+ * child process, and the API behind a load balancer at 127.0.0.1 (ONEKEY_TRUSTED_PROXIES), whose
+ * X-Forwarded-For header tells clients apart. Limits are small so that the scripts stay short.
+ */
+
+import { Agent, request } from "undici";
+import type { Account } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient, type ApiResponse } from "../harness/api.js";
+import { type PonderProcess, startPonder } from "../harness/ponder.js";
+import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
+import { type ChainStack, startChainStack } from "./support/stack.js";
+
+/** Sign-in calls and refused credentials per client, refused admin calls per session and address. */
+const AUTH_LIMIT = 5;
+/** Admin calls per project. */
+const ADMIN_LIMIT = 10;
+
+let stack: ChainStack;
+let database: TestDatabase;
+let ponder: PonderProcess;
+let owner: Account;
+let project: bigint;
+let ownerSession: string;
+
+/** A client behind the load balancer, known by the address the balancer puts in X-Forwarded-For. */
+const behindBalancer = (clientAddress: string) => new ApiClient(ponder.url, { "x-forwarded-for": clientAddress });
+
+const throwawayWallet = () => privateKeyToAccount(generatePrivateKey());
+
+function expectError(res: ApiResponse, status: number, code: string, field?: string) {
+  expect({ status: res.status, body: res.body }).toMatchObject({
+    status,
+    body: { error: field ? { code, field } : { code } },
+  });
+}
+
+/** A well-formed API key nobody issued. */
+const forgedKey = () => `okk_${Buffer.from(generatePrivateKey().slice(2), "hex").toString("base64url")}`;
+
+beforeAll(async () => {
+  stack = await startChainStack();
+  owner = stack.onekey.account(2);
+  const org = await stack.onekey.createOrganization(owner);
+  project = await stack.onekey.createProject(owner, org, "attacked");
+  database = await createTestDatabase("onekey_attacks");
+  ponder = await startPonder({
+    rpcUrl: stack.chain.rpcUrl,
+    deployBookDir: stack.bookDir,
+    database: { kind: "postgres", url: database.url },
+    schema: "attacks",
+    env: {
+      ONEKEY_AUTH_RATE_LIMIT_POINTS: String(AUTH_LIMIT),
+      ONEKEY_ADMIN_RATE_LIMIT_POINTS: String(ADMIN_LIMIT),
+      ONEKEY_TRUSTED_PROXIES: "127.0.0.1",
+    },
+  });
+  await ponder.waitForBlock(await stack.onekey.blockNumber());
+  ownerSession = await behindBalancer("198.51.100.1").login(owner);
+});
+
+afterAll(async () => {
+  await ponder?.stop();
+  await database?.drop();
+  await stack?.stop();
+});
+
+describe("attacks on the tenant API", () => {
+  it("attack: a throwaway wallet's session spends a project's admin budget to lock its admins out", async () => {
+    // The attacker signs in with a fresh wallet (no role anywhere) and calls the project's admin
+    // routes in a loop, e.g. while the real admins revoke a leaked key. Before, every call spent
+    // a point of the project's admin budget before the admin check: after ADMIN_LIMIT refused
+    // calls the project's own admins got 429 too, and each refusal wrote the project's audit
+    // log. Now the admin check comes first; a stranger is limited by its session and its
+    // address (AUTH_LIMIT refusals a minute, then 429 without an audit entry), and the admins
+    // keep their whole budget.
+    const attacker = throwawayWallet();
+    const attackerApi = behindBalancer("203.0.113.10");
+    const session = await attackerApi.login(attacker);
+    const statuses: number[] = [];
+    for (let i = 0; i < ADMIN_LIMIT + 5; i++) {
+      statuses.push((await attackerApi.get(`/v1/admin/projects/${project}/api-keys`, session)).status);
+    }
+    const { key, id } = await behindBalancer("198.51.100.1").createKey(ownerSession, project);
+    const revoked = await behindBalancer("198.51.100.1").request(
+      "DELETE",
+      `/v1/admin/projects/${project}/api-keys/${id}`,
+      { token: ownerSession },
+    );
+    expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
+    expectError(await behindBalancer("198.51.100.1").get("/v1/project", key), 401, "api_key_revoked");
+
+    expect(statuses).toEqual([...Array(AUTH_LIMIT).fill(403), ...Array(ADMIN_LIMIT + 5 - AUTH_LIMIT).fill(429)]);
+    // A second session of the same wallet, from another client, is still the same stranger.
+    const again = await behindBalancer("203.0.113.11").login(attacker);
+    expectError(
+      await behindBalancer("203.0.113.11").get(`/v1/admin/projects/${project}/api-keys`, again),
+      429,
+      "rate_limited",
+    );
+
+    const audit = await behindBalancer("198.51.100.1").get<{ data: { actor: string; result: string }[] }>(
+      `/v1/admin/projects/${project}/audit-log?limit=100`,
+      ownerSession,
+    );
+    const denied = audit.body.data.filter((e) => e.actor === attacker.address.toLowerCase());
+    expect(denied).toHaveLength(AUTH_LIMIT);
+    expect(denied.every((e) => e.result === "denied")).toBe(true);
+  });
+
+  it("attack: forged API keys through the load balancer to lock every tenant out", async () => {
+    // The attacker sends forged API keys. Before, refused credentials were counted per socket
+    // peer: behind a load balancer that is the balancer, so AUTH_LIMIT bad keys made the API
+    // answer 429 to every tenant, valid keys included, and even without one a valid key was
+    // refused once anyone at the same address had sent bad ones. Now the client is the address
+    // the trusted balancer reports, and only refusals are ever answered 429: a valid key is
+    // never refused for anyone's bad attempts, not even its own client's.
+    const { key } = await behindBalancer("198.51.100.1").createKey(ownerSession, project);
+    const attackerApi = behindBalancer("203.0.113.20");
+    const statuses: number[] = [];
+    for (let i = 0; i < AUTH_LIMIT + 3; i++) statuses.push((await attackerApi.get("/v1/project", forgedKey())).status);
+
+    const tenant = await behindBalancer("198.51.100.2").get("/v1/project", key);
+    expect(tenant.status, JSON.stringify(tenant.body)).toBe(200);
+    // The same client that sent the forged keys, now with a real one (one office, one NAT).
+    expect((await attackerApi.get("/v1/project", key)).status).toBe(200);
+    expect((await attackerApi.get("/v1/auth/session", ownerSession)).status).toBe(200);
+
+    expect(statuses).toEqual([...Array(AUTH_LIMIT).fill(401), ...Array(3).fill(429)]);
+    const limited = await attackerApi.get("/v1/project", forgedKey());
+    expectError(limited, 429, "rate_limited");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("attack: use up sign-in through the load balancer to keep every admin from signing in", async () => {
+    // The attacker asks for sign-in nonces in a loop. Before, the sign-in limit was per socket
+    // peer, the balancer, so every admin's sign-in was refused with it. Now it is per client.
+    const attackerApi = behindBalancer("203.0.113.30");
+    const statuses: number[] = [];
+    for (let i = 0; i < AUTH_LIMIT + 2; i++)
+      statuses.push((await attackerApi.post("/v1/auth/nonce", undefined)).status);
+    expect(statuses).toEqual([...Array(AUTH_LIMIT).fill(201), 429, 429]);
+
+    const session = await behindBalancer("198.51.100.3").login(owner);
+    expect((await behindBalancer("198.51.100.3").get("/v1/auth/session", session)).status).toBe(200);
+  });
+
+  it("attack: send X-Forwarded-For from outside the trusted proxies to dodge the limit", async () => {
+    // The attacker connects directly (from 127.0.0.2, not a trusted proxy) and writes a new
+    // X-Forwarded-For on each forged key, hoping to be counted as a new client each time. Only
+    // the trusted balancer's header is believed: the attacker is counted by its own address.
+    // (The old code ignored X-Forwarded-For altogether; this guards the new trust rule.)
+    const direct = new Agent({ localAddress: "127.0.0.2" });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < AUTH_LIMIT + 2; i++) {
+        const res = await request(`${ponder.url}/v1/project`, {
+          dispatcher: direct,
+          headers: { authorization: `Bearer ${forgedKey()}`, "x-forwarded-for": `192.0.2.${i + 1}` },
+        });
+        await res.body.dump();
+        statuses.push(res.statusCode);
+      }
+      expect(statuses).toEqual([...Array(AUTH_LIMIT).fill(401), 429, 429]);
+    } finally {
+      await direct.close();
+    }
+  });
+
+  it("attack: a project id above int64 in an admin path, to make the audit write fail", async () => {
+    // The attacker (any session) names project 2^63, a valid uint64 on-chain. Before, the
+    // refusal's audit entry overflowed the bigint column: a 500 with a database error in the log.
+    // Now the path is refused before any work: a 400 naming projectId.
+    const attackerApi = behindBalancer("203.0.113.40");
+    const session = await attackerApi.login(throwawayWallet());
+    for (const projectId of ["9223372036854775808", "18446744073709551615"]) {
+      expectError(
+        await attackerApi.get(`/v1/admin/projects/${projectId}/api-keys`, session),
+        400,
+        "invalid_request",
+        "projectId",
+      );
+    }
+    // The largest id that fits is a plain refusal.
+    expectError(
+      await attackerApi.get("/v1/admin/projects/9223372036854775807/api-keys", session),
+      403,
+      "not_project_admin",
+    );
+  });
+
+  it("attack: an audit-log cursor beyond int64, to make the audit query fail", async () => {
+    // The cursor is base64url of the last id. The attacker crafts one holding a 78-digit id.
+    // Before, it decoded as a valid number and PostgreSQL failed comparing it with the bigint
+    // id column: a 500. Now a cursor part must be a bigint id: a 400 naming cursor.
+    const api = behindBalancer("198.51.100.1");
+    for (const id of ["9".repeat(78), "9223372036854775808"]) {
+      const cursor = Buffer.from(id).toString("base64url");
+      expectError(
+        await api.get(`/v1/admin/projects/${project}/audit-log?cursor=${cursor}`, ownerSession),
+        400,
+        "invalid_request",
+        "cursor",
+      );
+    }
+    const last = Buffer.from("9223372036854775807").toString("base64url");
+    expect((await api.get(`/v1/admin/projects/${project}/audit-log?cursor=${last}`, ownerSession)).status).toBe(200);
+  });
+
+  it("logs no 5xx for any of it", () => {
+    const lines = ponder
+      .logs()
+      .split("\n")
+      .filter((l) => l.includes('"service":"onekey-api"'))
+      .map((l) => JSON.parse(l) as { msg: string; status?: number });
+    expect(lines.filter((l) => l.msg === "request").length).toBeGreaterThan(50);
+    expect(lines.filter((l) => (l.status ?? 0) >= 500 || l.msg === "unhandled error")).toEqual([]);
+  });
+});
