@@ -147,7 +147,7 @@ describe("a refusal seen through viem's paymaster client", () => {
   it("keeps its reason: an RpcRequestError with our code, message and data, not 'resource not found'", async () => {
     const app = appWith();
     const paymaster = createPaymasterClient({
-      transport: http("http://issuer.test/", { fetchFn: (input, init) => app.fetch(new Request(input, init)) }),
+      transport: http("http://issuer.test/", { fetchFn: async (input, init) => app.fetch(new Request(input, init)) }),
     });
     const error = await paymaster
       .getPaymasterData({
