@@ -10,6 +10,7 @@ import { http, parseEventLogs } from "viem";
 import { createBundlerClient, createPaymasterClient } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { executableCode, PROXY_CODE } from "../src/sponsorship/accounts.js";
 import { toSimpleAccountV07 } from "./support/simple-account.js";
 import {
   budgetOf,
@@ -87,6 +88,8 @@ describe("sponsored user operations through Alto and the issuer service", () => 
     ).toBe(true);
 
     // Now deployed: the service recognises it by its proxy code and ERC-1967 implementation.
+    const code = await publicClient.getCode({ address: account.address });
+    expect(executableCode(code ?? "0x")).toBe(PROXY_CODE.ozErc1967);
     const delegate = privateKeyToAccount(generatePrivateKey()).address;
     const second = await bundler.sendUserOperation({
       calls: [{ to: contracts.kycRegistry, data: registryCall.setDecryptDelegate(delegate) }],
