@@ -5,9 +5,9 @@
  * verified by its project's session, then attests and consents in one sponsored operation paid
  * from that project's budget, and later (deployed) names its decrypt delegate and revokes.
  */
-import { kycRegistryAbi, oneKeyPaymasterAbi } from "@onekey/deploy";
-import { http, parseEventLogs } from "viem";
-import { createBundlerClient, createPaymasterClient } from "viem/account-abstraction";
+import { kycRegistryAbi, oneKeyPaymasterAbi, PAYMASTER_VERIFICATION_GAS_LIMIT, POST_OP_GAS_MIN } from "@onekey/deploy";
+import { http, parseEventLogs, toHex } from "viem";
+import { createBundlerClient, createPaymasterClient, entryPoint07Address } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executableCode, PROXY_CODE } from "../src/sponsorship/accounts.js";
@@ -19,6 +19,7 @@ import {
   ensureKycIssuer,
   freshRedisPrefix,
   LEVEL,
+  paymasterRpc,
   type RunningIssuer,
   registryCall,
   signedAttestation,
@@ -58,6 +59,41 @@ describe("sponsored user operations through Alto and the issuer service", () => 
 
     // The project's verification session ends with an attestation our issuer signed (and recorded).
     const attestation = await signedAttestation(account.address, projectId, issuer.resources.ledger);
+    // The ledger's digest is the registry's own.
+    const digest = await publicClient.readContract({
+      address: contracts.kycRegistry,
+      abi: kycRegistryAbi,
+      functionName: "hashAttestation",
+      args: [attestation.request, attestation.nonce, attestation.deadline],
+    });
+    expect((await issuer.resources.ledger.find(digest))?.projectId).toBe(projectId);
+
+    // The stub proposes the paymaster gas limits of @onekey/deploy: one number, from one place.
+    const { factory, factoryData } = await account.getFactoryArgs();
+    const stub = await paymasterRpc(issuer.url, "pm_getPaymasterStubData", [
+      {
+        sender: account.address,
+        nonce: "0x0",
+        factory,
+        factoryData,
+        callData: await account.encodeCalls([
+          { to: contracts.kycRegistry, data: attestation.data },
+          { to: contracts.kycRegistry, data: registryCall.grantConsent(projectId) },
+        ]),
+        callGasLimit: "0x0",
+        verificationGasLimit: "0x0",
+        preVerificationGas: "0x0",
+        maxFeePerGas: "0x0",
+        maxPriorityFeePerGas: "0x0",
+      },
+      entryPoint07Address,
+      toHex(stack().chainId),
+      { projectId: projectId.toString() },
+    ]);
+    expect(stub.result).toMatchObject({
+      paymasterPostOpGasLimit: toHex(POST_OP_GAS_MIN),
+      paymasterVerificationGasLimit: toHex(PAYMASTER_VERIFICATION_GAS_LIMIT),
+    });
     const budgetBefore = await budgetOf(projectId);
     const userOpHash = await bundler.sendUserOperation({
       calls: [

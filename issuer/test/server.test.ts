@@ -132,8 +132,13 @@ describe("bad input is a 400 naming the field", () => {
 describe("an RPC failure", () => {
   it("is a 500 whose log carries no RPC URL (and so no API key)", async () => {
     const logs: string[] = [];
-    // The default client: http(RPC_URL) to a port where nothing listens.
-    const { status, body } = await rpc(appWith({ logs }), params(operation()));
+    // The default client: http(RPC_URL) to a port where nothing listens; a well-formed consent op.
+    const consent = encodeFunctionData({
+      abi: parseAbi(["function grantConsent(uint64 projectId)"]),
+      functionName: "grantConsent",
+      args: [1n],
+    });
+    const { status, body } = await rpc(appWith({ logs }), params(operation({ callData: call(consent) })));
     expect(status).toBe(500);
     expect(body.error?.code).toBe(-32603);
     const failure = logs.find((line) => line.includes("sponsorship failed"));
