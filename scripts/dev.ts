@@ -10,6 +10,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startDevIndexer } from "../indexer/harness/dev.js";
+import { createTestDatabase } from "../indexer/harness/postgres.js";
 import { startAlto } from "./lib/alto.js";
 import { startDevPrivacy } from "./lib/dev-privacy.js";
 import { ENTRY_POINT_V07 } from "./lib/entry-points.js";
@@ -57,6 +58,11 @@ console.log("Starting the Alto bundler...");
 const alto = await startAlto({ rpcUrl: chain.rpcUrl, port: await portFor("ONEKEY_BUNDLER_PORT", 4337, "bundler") });
 
 console.log("Starting the issuer service...");
+// The issuer's attestation ledger: a fresh database per run (the chain is fresh too), dropped on stop.
+const issuerDatabase = await createTestDatabase(
+  "onekey_dev_issuer",
+  process.env.ONEKEY_DEV_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres",
+);
 const issuerPort = await portFor("ONEKEY_ISSUER_PORT", 8787, "issuer");
 const issuerUrl = `http://127.0.0.1:${issuerPort}`;
 const issuer = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -70,7 +76,8 @@ const issuer = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"]
     KYC_REGISTRY_ADDRESS: addressOf("KycRegistry"),
     PROJECT_REGISTRY_ADDRESS: addressOf("ProjectRegistry"),
     SPONSOR_SIGNER_PRIVATE_KEY: DEV_SPONSOR_SIGNER_KEY,
-    SPONSOR_ALLOWED_FACTORIES: addressOf("SimpleAccountFactoryV07"),
+    SPONSOR_SIMPLE_ACCOUNT_FACTORIES: addressOf("SimpleAccountFactoryV07"),
+    ISSUER_DATABASE_URL: issuerDatabase.url,
   },
 });
 await waitFor(`issuer service on ${issuerUrl}`, async () => {
@@ -115,6 +122,7 @@ const shutdown = async () => {
   await privacy.stop();
   await indexer.stop();
   await issuer.stop();
+  await issuerDatabase.drop();
   await alto.stop();
   await chain.stop();
   process.exit(0);

@@ -1,6 +1,11 @@
 import { concat, encodeAbiParameters, encodeFunctionData, getAddress, type Hex, pad, parseAbi, toHex } from "viem";
 import { describe, expect, it } from "vitest";
-import { decodeAccountCalls, UnsupportedCallDataError } from "../src/sponsorship/account-calls.js";
+import {
+  decodeAccountCalls,
+  EXECUTE_FORMS,
+  MalformedCallDataError,
+  UnsupportedCallDataError,
+} from "../src/sponsorship/account-calls.js";
 
 const abi = parseAbi([
   "function execute(address dest, uint256 value, bytes func)",
@@ -88,5 +93,23 @@ describe("decodeAccountCalls", () => {
     const transfer = encodeFunctionData({ abi, functionName: "transfer", args: [A, 1n] });
     expect(() => decodeAccountCalls(transfer)).toThrow(UnsupportedCallDataError);
     expect(() => decodeAccountCalls("0x")).toThrow(UnsupportedCallDataError);
+  });
+
+  it("reports a malformed ERC-7579 batch as bad input, not as an internal error", () => {
+    const callData = encodeFunctionData({ abi, functionName: "execute", args: [mode(1), "0x1234"] });
+    expect(() => decodeAccountCalls(callData)).toThrow(MalformedCallDataError);
+  });
+
+  it("accepts only the execute forms of the given account kind", () => {
+    const single = encodeFunctionData({ abi, functionName: "execute", args: [A, 0n, "0x01"] });
+    expect(decodeAccountCalls(single, EXECUTE_FORMS["simple-account-v07"])).toHaveLength(1);
+    expect(() => decodeAccountCalls(single, EXECUTE_FORMS["kernel-v3"])).toThrow(UnsupportedCallDataError);
+    const structs = encodeFunctionData({
+      abi,
+      functionName: "executeBatch",
+      args: [[{ target: B, value: 0n, data: "0x" }]],
+    });
+    expect(() => decodeAccountCalls(structs, EXECUTE_FORMS["simple-account-v07"])).toThrow(UnsupportedCallDataError);
+    expect(decodeAccountCalls(structs, EXECUTE_FORMS["coinbase-smart-wallet"])).toHaveLength(1);
   });
 });

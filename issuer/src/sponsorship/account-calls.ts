@@ -35,6 +35,11 @@ export class UnsupportedCallDataError extends Error {
   override name = "UnsupportedCallDataError";
 }
 
+/** callData whose bytes do not decode as what its own selector and mode announce: bad input. */
+export class MalformedCallDataError extends Error {
+  override name = "MalformedCallDataError";
+}
+
 /** ERC-7579 mode: callType (1 byte) | execType (1 byte) | unused (4) | selector (4) | payload (22). */
 const CALLTYPE_SINGLE = "0x00";
 const CALLTYPE_BATCH = "0x01";
@@ -46,7 +51,7 @@ function decode7579(mode: Hex, executionCalldata: Hex): AccountCall[] {
   if (execType !== EXECTYPE_DEFAULT)
     throw new UnsupportedCallDataError(`ERC-7579 exec type ${execType} is not sponsored`);
   if (callType === CALLTYPE_SINGLE) {
-    if (size(executionCalldata) < 52) throw new UnsupportedCallDataError("ERC-7579 single execution is too short");
+    if (size(executionCalldata) < 52) throw new MalformedCallDataError("ERC-7579 single execution is too short");
     return [
       {
         target: getAddress(slice(executionCalldata, 0, 20)),
@@ -56,17 +61,41 @@ function decode7579(mode: Hex, executionCalldata: Hex): AccountCall[] {
     ];
   }
   if (callType === CALLTYPE_BATCH) {
-    const [executions] = decodeAbiParameters(
-      [{ type: "tuple[]", components: [{ type: "address" }, { type: "uint256" }, { type: "bytes" }] }],
-      executionCalldata,
-    );
+    let executions: readonly (readonly [Address, bigint, Hex])[];
+    try {
+      [executions] = decodeAbiParameters(
+        [{ type: "tuple[]", components: [{ type: "address" }, { type: "uint256" }, { type: "bytes" }] }],
+        executionCalldata,
+      );
+    } catch {
+      throw new MalformedCallDataError("ERC-7579 batch execution is not a valid (address,uint256,bytes)[]");
+    }
     return executions.map(([target, value, data]) => ({ target, value, data }));
   }
   throw new UnsupportedCallDataError(`ERC-7579 call type ${callType} (delegatecall or static) is not sponsored`);
 }
 
-/** The calls a user operation's callData makes, or UnsupportedCallDataError. */
-export function decodeAccountCalls(callData: Hex): AccountCall[] {
+/** The execute forms each account kind has: a selector means nothing outside its account. */
+export type ExecuteForm = "execute3" | "executeBatchArrays" | "executeBatchStructs" | "execute7579" | "safeModule";
+
+export const EXECUTE_FORMS: Readonly<Record<string, readonly ExecuteForm[]>> = {
+  "simple-account-v07": ["execute3", "executeBatchArrays"],
+  "kernel-v3": ["execute7579"],
+  "safe-4337": ["safeModule"],
+  "coinbase-smart-wallet": ["execute3", "executeBatchStructs"],
+};
+
+function formOf(functionName: string, argCount: number): ExecuteForm {
+  if (functionName === "execute") return argCount === 3 ? "execute3" : "execute7579";
+  if (functionName === "executeBatch") return argCount === 3 ? "executeBatchArrays" : "executeBatchStructs";
+  return "safeModule";
+}
+
+/**
+ * The calls a user operation's callData makes, or UnsupportedCallDataError. With `forms`, only
+ * those execute functions are accepted (the ones the sender's account kind really has).
+ */
+export function decodeAccountCalls(callData: Hex, forms?: readonly ExecuteForm[]): AccountCall[] {
   let decoded: ReturnType<typeof decodeFunctionData<typeof accountAbi>>;
   try {
     decoded = decodeFunctionData({ abi: accountAbi, data: callData });
@@ -74,6 +103,9 @@ export function decodeAccountCalls(callData: Hex): AccountCall[] {
     throw new UnsupportedCallDataError("callData is not a supported smart-account execute call");
   }
   const { functionName, args } = decoded;
+  if (forms && !forms.includes(formOf(functionName, args.length))) {
+    throw new UnsupportedCallDataError(`This account kind has no ${functionName} with ${args.length} arguments`);
+  }
   if (functionName === "execute" && args.length === 3) {
     const [target, value, data] = args;
     return [{ target, value, data }];

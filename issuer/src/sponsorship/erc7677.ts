@@ -1,21 +1,28 @@
 import { oneKeyPaymasterAbi, projectRegistryAbi, signSponsorship, stubPaymasterData } from "@onekey/deploy";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
-import { type Address, getAddress, type Hex, isAddress, isHex, type LocalAccount, type PublicClient } from "viem";
+import { type Address, getAddress, type Hex, isAddress, type LocalAccount, maxUint128, type PublicClient } from "viem";
 import { z } from "zod";
 import type { IssuerConfig } from "../config.js";
-import { checkOperationCalls, SponsorshipRefused } from "./policy.js";
+import type { AttestationLedger } from "../ledger/attestation-ledger.js";
+import { type AccountAllowList, identifyAccount, loadAccountAllowList } from "./accounts.js";
+import { checkFees, checkGasLimits, type GasCaps, gasCapsFor } from "./gas-caps.js";
+import { checkOperationCalls, InvalidParams, SponsorshipRefused } from "./policy.js";
+import { checkProjectBinding } from "./project-binding.js";
+import type { SponsorshipLimits } from "./rate-limits.js";
 
-/** Gas limits the stub proposes for the paymaster's own validation and postOp (bundlers may raise them). */
-export const PAYMASTER_VERIFICATION_GAS = 90_000n;
-export const PAYMASTER_POST_OP_GAS = 45_000n;
+const UINT64_MAX = (1n << 64n) - 1n;
 
-const hexQuantity = z
-  .string()
-  .refine((v) => isHex(v), "must be a 0x-prefixed hex quantity")
-  .transform((v) => BigInt(v));
+/** A JSON-RPC quantity: 0x followed by at least one hex digit ("0x" alone is no number). */
+const hexQuantity = (max: bigint, what: string) =>
+  z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{1,64}$/, "must be a 0x-prefixed hex quantity")
+    .transform((v) => BigInt(v))
+    .refine((v) => v <= max, `must fit in ${what}`);
+const uint256 = hexQuantity((1n << 256n) - 1n, "uint256");
+const uint128 = hexQuantity(maxUint128, "uint128");
 const hexBytes = z
   .string()
-  .refine((v) => isHex(v), "must be 0x-prefixed hex bytes")
+  .regex(/^0x([0-9a-fA-F]{2})*$/, "must be 0x-prefixed hex bytes")
   .transform((v) => v as Hex);
 const address = z
   .string()
@@ -25,30 +32,31 @@ const address = z
 /** An EntryPoint v0.7 user operation as ERC-7677 wallets send it (hex-encoded fields). */
 const userOperationSchema = z.object({
   sender: address,
-  nonce: hexQuantity,
+  nonce: uint256,
   factory: address.optional().nullable(),
   factoryData: hexBytes.optional().nullable(),
   callData: hexBytes,
-  callGasLimit: hexQuantity,
-  verificationGasLimit: hexQuantity,
-  preVerificationGas: hexQuantity,
-  maxFeePerGas: hexQuantity,
-  maxPriorityFeePerGas: hexQuantity,
-  paymasterVerificationGasLimit: hexQuantity.optional().nullable(),
-  paymasterPostOpGasLimit: hexQuantity.optional().nullable(),
+  callGasLimit: uint128,
+  verificationGasLimit: uint128,
+  // uint256 in the signed struct, but the EntryPoint refuses anything above uint120.
+  preVerificationGas: uint128,
+  maxFeePerGas: uint128,
+  maxPriorityFeePerGas: uint128,
+  paymasterVerificationGasLimit: uint128.optional().nullable(),
+  paymasterPostOpGasLimit: uint128.optional().nullable(),
 });
 
-/** The context a OneKey wallet passes: which project pays. */
+/** The context a OneKey wallet passes: which project pays (a uint64 project id). */
 const contextSchema = z.object({
-  projectId: z.union([z.number().int().positive(), z.string().regex(/^[1-9][0-9]{0,19}$/)]).transform((v) => BigInt(v)),
+  projectId: z
+    .union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().regex(/^[1-9][0-9]{0,19}$/)])
+    .transform((v) => BigInt(v))
+    .refine((v) => v <= UINT64_MAX, "must be a uint64 project id"),
 });
 
-export const paymasterParamsSchema = z.tuple([userOperationSchema, address, hexQuantity, contextSchema]);
+export const paymasterParamsSchema = z.tuple([userOperationSchema, address, uint256, contextSchema]);
 
-/** A bad request (JSON-RPC -32602), naming the parameter that was wrong. */
-export class InvalidParams extends Error {
-  override name = "InvalidParams";
-}
+export { InvalidParams };
 
 export interface SponsorshipService {
   getPaymasterStubData(params: unknown): Promise<Record<string, unknown>>;
@@ -67,58 +75,102 @@ function parseParams(params: unknown) {
   return parsed.data;
 }
 
-/**
- * ERC-7677 paymaster service for OneKeyPaymaster. The stub carries a well-formed dummy signature
- * (gas estimation runs the same code path); the real data is signed only after the policy passes:
- * right chain and entry point, only OneKey registry calls, an active project whose budget covers
- * the operation's maximum cost, and the per-sender rate limit.
- */
-export function createSponsorshipService(deps: {
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+export interface SponsorshipDeps {
   config: IssuerConfig;
   client: PublicClient;
   signer: LocalAccount;
+  ledger: AttestationLedger;
+  limits: SponsorshipLimits;
+  /** Unix seconds. */
   now?: () => number;
-}): SponsorshipService {
-  const { config, client, signer } = deps;
+}
+
+/**
+ * ERC-7677 paymaster service for OneKeyPaymaster. Both methods run the whole policy (right chain
+ * and entry point; a known account; only sponsored registry calls, tied to the paying project;
+ * an active, funded project; fees within the caps); the final data is signed only when every gas
+ * limit is within its measured cap, the budget covers the maximum cost and the rate limits allow.
+ * The stub carries a well-formed dummy signature (gas estimation runs the same code path) and
+ * the paymaster gas limits from @onekey/deploy, which are also the most the service signs.
+ */
+export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipService {
+  const { config, client, signer, ledger, limits } = deps;
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
-  const limiter = new RateLimiterMemory({ points: config.SPONSOR_RATE_PER_MINUTE, duration: 60 });
+  // The SimpleAccount factories' implementations never change: read them once.
+  let allowList: Promise<AccountAllowList> | undefined;
+  const accountsAllowed = () => {
+    allowList ??= loadAccountAllowList(config, client).catch((error) => {
+      allowList = undefined;
+      throw error;
+    });
+    return allowList;
+  };
+  const feePolicy = {
+    maxPriorityFeePerGas: config.SPONSOR_MAX_PRIORITY_FEE_PER_GAS,
+    baseFeeMultiplier: BigInt(config.SPONSOR_BASE_FEE_MULTIPLIER),
+  };
+
+  async function checkFeesNow(op: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }) {
+    const block = await client.getBlock({ blockTag: "latest" });
+    checkFees(op, block.baseFeePerGas ?? 0n, feePolicy);
+  }
 
   async function checkCommon(params: unknown) {
     const [op, entryPoint, chainId, context] = parseParams(params);
+    const { projectId } = context;
     if (chainId !== BigInt(config.CHAIN_ID)) {
       throw new SponsorshipRefused("wrong_chain", `This paymaster serves chain ${config.CHAIN_ID}, not ${chainId}`);
     }
     if (entryPoint !== config.ENTRY_POINT) {
       throw new SponsorshipRefused("wrong_entry_point", `This paymaster serves EntryPoint ${config.ENTRY_POINT}`);
     }
-    checkOperationCalls(
-      { callData: op.callData, factory: op.factory ?? undefined },
-      config.KYC_REGISTRY_ADDRESS,
-      config.SPONSOR_ALLOWED_FACTORIES,
-    );
+    const account = await identifyAccount(op, client, await accountsAllowed());
+    const { calls, shape } = checkOperationCalls(op.callData, account.forms, config.KYC_REGISTRY_ADDRESS);
     const [status, budget] = await Promise.all([
       client.readContract({
         address: config.PROJECT_REGISTRY_ADDRESS,
         abi: projectRegistryAbi,
         functionName: "projectStatus",
-        args: [context.projectId],
+        args: [projectId],
       }),
       client.readContract({
         address: config.PAYMASTER_ADDRESS,
         abi: oneKeyPaymasterAbi,
         functionName: "projectBudget",
-        args: [context.projectId],
+        args: [projectId],
       }),
     ]);
     // ProjectStatus: 0 None, 1 Active, 2 Suspended.
-    if (status !== 1) throw new SponsorshipRefused("project_not_active", `Project ${context.projectId} is not active`);
+    if (status !== 1) throw new SponsorshipRefused("project_not_active", `Project ${projectId} is not active`);
     if (!budget.active) {
       throw new SponsorshipRefused(
         "project_not_synced",
-        `Project ${context.projectId} is active but the paymaster has not synced it (call syncProjectStatus or fund it)`,
+        `Project ${projectId} is active but the paymaster has not synced it (call syncProjectStatus or fund it)`,
       );
     }
-    return { op, projectId: context.projectId, balance: budget.balance };
+    if (budget.balance === 0n) {
+      throw new SponsorshipRefused("budget_empty", `Project ${projectId} has no sponsorship budget`);
+    }
+    await checkProjectBinding(calls, op.sender, projectId, {
+      client,
+      chainId: config.CHAIN_ID,
+      kycRegistry: config.KYC_REGISTRY_ADDRESS,
+      ledger,
+      now,
+    });
+    await checkFeesNow(op);
+    const caps = gasCapsFor({
+      op,
+      kind: account.kind,
+      deploys: account.deploys,
+      shape,
+      projectCapped: budget.capped,
+      paymaster: config.PAYMASTER_ADDRESS,
+      l1DataGas: config.SPONSOR_L1_DATA_GAS,
+    });
+    return { op, projectId, balance: budget.balance, caps };
   }
 
   function window() {
@@ -129,29 +181,33 @@ export function createSponsorshipService(deps: {
 
   return {
     async getPaymasterStubData(params) {
-      const { projectId, balance } = await checkCommon(params);
-      if (balance === 0n)
-        throw new SponsorshipRefused("budget_empty", `Project ${projectId} has no sponsorship budget`);
+      const { projectId, caps } = await checkCommon(params);
       return {
         sponsor: { name: config.SPONSOR_NAME },
         paymaster: config.PAYMASTER_ADDRESS,
         paymasterData: stubPaymasterData({ projectId, ...window() }),
-        paymasterVerificationGasLimit: `0x${PAYMASTER_VERIFICATION_GAS.toString(16)}`,
-        paymasterPostOpGasLimit: `0x${PAYMASTER_POST_OP_GAS.toString(16)}`,
+        paymasterVerificationGasLimit: hex(caps.paymasterVerificationGasLimit),
+        paymasterPostOpGasLimit: hex(caps.paymasterPostOpGasLimit),
         isFinal: false,
       };
     },
 
     async getPaymasterData(params) {
-      const { op, projectId, balance } = await checkCommon(params);
-      const paymasterVerificationGasLimit = op.paymasterVerificationGasLimit ?? PAYMASTER_VERIFICATION_GAS;
-      const paymasterPostOpGasLimit = op.paymasterPostOpGasLimit ?? PAYMASTER_POST_OP_GAS;
+      const { op, projectId, balance, caps } = await checkCommon(params);
+      const signed: GasCaps = {
+        verificationGasLimit: op.verificationGasLimit,
+        callGasLimit: op.callGasLimit,
+        preVerificationGas: op.preVerificationGas,
+        paymasterVerificationGasLimit: op.paymasterVerificationGasLimit ?? caps.paymasterVerificationGasLimit,
+        paymasterPostOpGasLimit: op.paymasterPostOpGasLimit ?? caps.paymasterPostOpGasLimit,
+      };
+      checkGasLimits(signed, caps);
       const maxCost =
-        (op.verificationGasLimit +
-          op.callGasLimit +
-          op.preVerificationGas +
-          paymasterVerificationGasLimit +
-          paymasterPostOpGasLimit) *
+        (signed.verificationGasLimit +
+          signed.callGasLimit +
+          signed.preVerificationGas +
+          signed.paymasterVerificationGasLimit +
+          signed.paymasterPostOpGasLimit) *
         op.maxFeePerGas;
       if (balance < maxCost) {
         throw new SponsorshipRefused(
@@ -159,17 +215,8 @@ export function createSponsorshipService(deps: {
           `Project ${projectId} budget ${balance} wei cannot cover the operation's maximum cost ${maxCost} wei`,
         );
       }
-      try {
-        await limiter.consume(`${projectId}:${op.sender}`);
-      } catch (error) {
-        if (error instanceof RateLimiterRes) {
-          throw new SponsorshipRefused(
-            "rate_limited",
-            `Too many sponsored operations for ${op.sender}; retry in ${Math.ceil(error.msBeforeNext / 1000)} s`,
-          );
-        }
-        throw error;
-      }
+      // Last: only an operation we are about to sign spends the project's and the subject's points.
+      await limits.consume(projectId, op.sender);
       const paymasterData = await signSponsorship(signer, {
         chainId: config.CHAIN_ID,
         paymaster: config.PAYMASTER_ADDRESS,
@@ -181,13 +228,13 @@ export function createSponsorshipService(deps: {
           factory: op.factory ?? undefined,
           factoryData: op.factoryData ?? undefined,
           callData: op.callData,
-          verificationGasLimit: op.verificationGasLimit,
-          callGasLimit: op.callGasLimit,
-          preVerificationGas: op.preVerificationGas,
+          verificationGasLimit: signed.verificationGasLimit,
+          callGasLimit: signed.callGasLimit,
+          preVerificationGas: signed.preVerificationGas,
           maxFeePerGas: op.maxFeePerGas,
           maxPriorityFeePerGas: op.maxPriorityFeePerGas,
-          paymasterVerificationGasLimit,
-          paymasterPostOpGasLimit,
+          paymasterVerificationGasLimit: signed.paymasterVerificationGasLimit,
+          paymasterPostOpGasLimit: signed.paymasterPostOpGasLimit,
         },
       });
       return { paymaster: config.PAYMASTER_ADDRESS, paymasterData };

@@ -1,0 +1,10 @@
+/**
+ * The issuer's migrations, in order. Never rename or edit a released migration: add the next one.
+ * A run of pending steps is one transaction (src/ledger/migrator.ts).
+ */
+import type { Migration } from "kysely/migration";
+import * as attestationLedger from "./0001_attestation_ledger.js";
+
+export const migrations: Record<string, Migration> = {
+  "0001_attestation_ledger": attestationLedger,
+};
