@@ -5,7 +5,13 @@
  * verified by its project's session, then attests and consents in one sponsored operation paid
  * from that project's budget, and later (deployed) names its decrypt delegate and revokes.
  */
-import { kycRegistryAbi, oneKeyPaymasterAbi, PAYMASTER_VERIFICATION_GAS_LIMIT, POST_OP_GAS_MIN } from "@onekey/deploy";
+import {
+  kycRegistryAbi,
+  oneKeyPaymasterAbi,
+  PAYMASTER_VERIFICATION_GAS_LIMIT,
+  POST_OP_GAS_MIN,
+  projectRegistryAbi,
+} from "@onekey/deploy";
 import { http, parseEventLogs, toHex } from "viem";
 import { createBundlerClient, createPaymasterClient, entryPoint07Address } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -15,6 +21,7 @@ import { toSimpleAccountV07 } from "./support/simple-account.js";
 import {
   budgetOf,
   createProject,
+  deployer,
   dropTestDatabase,
   ensureKycIssuer,
   freshRedisPrefix,
@@ -22,10 +29,14 @@ import {
   paymasterRpc,
   type RunningIssuer,
   registryCall,
+  send,
   signedAttestation,
   stack,
   startIssuer,
 } from "./support/stack.js";
+
+/** ProjectRegistry's SPONSOR_MANAGER role bit. */
+const SPONSOR_MANAGER = 1 << 2;
 
 let issuer: RunningIssuer;
 let projectId: bigint;
@@ -41,6 +52,55 @@ afterAll(async () => {
 });
 
 describe("sponsored user operations through Alto and the issuer service", () => {
+  it("refuses, with its reason, an operation above the project's per-operation limit", async () => {
+    const { publicClient, contracts } = stack();
+    const limited = await createProject("limited");
+    await send(contracts.projectRegistry, projectRegistryAbi, "grantRole", [
+      limited,
+      deployer.address,
+      SPONSOR_MANAGER,
+    ]);
+    await send(contracts.paymaster, oneKeyPaymasterAbi, "setSponsorshipPolicy", [
+      limited,
+      { perUserCap: 0n, periodCap: 0n, periodSeconds: 0, maxOpCost: 1n },
+    ]);
+    const account = await toSimpleAccountV07({
+      client: publicClient,
+      owner: privateKeyToAccount(generatePrivateKey()),
+      factory: contracts.factory,
+    });
+    const attestation = await signedAttestation(account.address, limited, issuer.resources.ledger);
+    const budgetBefore = await budgetOf(limited);
+    const { factory, factoryData } = await account.getFactoryArgs();
+    const block = await publicClient.getBlock();
+    const maxPriorityFeePerGas = 1_000_000_000n;
+    // Limits well inside the service's gas caps: only the project's own limit refuses it.
+    const response = await paymasterRpc(issuer.url, "pm_getPaymasterData", [
+      {
+        sender: account.address,
+        nonce: "0x0",
+        factory,
+        factoryData,
+        callData: await account.encodeCalls([
+          { to: contracts.kycRegistry, data: attestation.data },
+          { to: contracts.kycRegistry, data: registryCall.grantConsent(limited) },
+        ]),
+        callGasLimit: toHex(150_000n),
+        verificationGasLimit: toHex(250_000n),
+        preVerificationGas: toHex(60_000n),
+        maxFeePerGas: toHex((block.baseFeePerGas ?? 0n) + maxPriorityFeePerGas),
+        maxPriorityFeePerGas: toHex(maxPriorityFeePerGas),
+      },
+      entryPoint07Address,
+      toHex(stack().chainId),
+      { projectId: limited.toString() },
+    ]);
+    expect(response.error?.data?.reason).toBe("op_cost_too_high");
+    expect(response.error?.message).toMatch(/per-operation limit 1 wei/);
+    expect(response.result).toBeUndefined();
+    expect(await budgetOf(limited)).toBe(budgetBefore);
+  });
+
   it("verifies, consents, names a delegate and revokes from a zero-ETH SimpleAccount; the budget pays", async () => {
     const { publicClient, contracts, bundlerUrl } = stack();
     const account = await toSimpleAccountV07({

@@ -98,6 +98,18 @@ export interface SponsorshipDeps {
 export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipService {
   const { config, client, signer, ledger, limits } = deps;
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  // The paymaster's default per-operation limit is a constructor argument: read it once.
+  let defaultMaxOpCost: Promise<bigint> | undefined;
+  const maxOpCostOf = async (budget: { maxOpCost: bigint }) => {
+    if (budget.maxOpCost !== 0n) return budget.maxOpCost;
+    defaultMaxOpCost ??= client
+      .readContract({ address: config.PAYMASTER_ADDRESS, abi: oneKeyPaymasterAbi, functionName: "defaultMaxOpCost" })
+      .catch((error) => {
+        defaultMaxOpCost = undefined;
+        throw error;
+      });
+    return defaultMaxOpCost;
+  };
   // The SimpleAccount factories' implementations never change: read them once.
   let allowList: Promise<AccountAllowList> | undefined;
   const accountsAllowed = () => {
@@ -170,7 +182,7 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
       paymaster: config.PAYMASTER_ADDRESS,
       l1DataGas: config.SPONSOR_L1_DATA_GAS,
     });
-    return { op, projectId, balance: budget.balance, caps };
+    return { op, projectId, balance: budget.balance, maxOpCost: await maxOpCostOf(budget), caps };
   }
 
   function window() {
@@ -193,7 +205,7 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
     },
 
     async getPaymasterData(params) {
-      const { op, projectId, balance, caps } = await checkCommon(params);
+      const { op, projectId, balance, maxOpCost: opCostLimit, caps } = await checkCommon(params);
       const signed: GasCaps = {
         verificationGasLimit: op.verificationGasLimit,
         callGasLimit: op.callGasLimit,
@@ -213,6 +225,13 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
         throw new SponsorshipRefused(
           "budget_insufficient",
           `Project ${projectId} budget ${balance} wei cannot cover the operation's maximum cost ${maxCost} wei`,
+        );
+      }
+      // The paymaster would refuse it too (OperationCostTooHigh); say so before signing.
+      if (maxCost > opCostLimit) {
+        throw new SponsorshipRefused(
+          "op_cost_too_high",
+          `The operation's maximum cost ${maxCost} wei exceeds project ${projectId}'s per-operation limit ${opCostLimit} wei`,
         );
       }
       // Last: only an operation we are about to sign spends the project's and the subject's points.
