@@ -134,6 +134,82 @@ contract AccountingTest is PaymasterBase {
     }
 
     /*//////////////////////////////////////////////////////////////
+                                 ATTACKS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev attack: a self-funded project signs (through a service that signed anything) an
+    /// operation whose call and postOp limits are far above use, and bundles it itself so the
+    /// EntryPoint pays it. Before: v0.7 took its 10% penalty on the unused gas after postOp, from
+    /// the shared deposit, so each operation moved about 10% of maxCost from other projects'
+    /// money to the attacker. Now its own project pays every wei the EntryPoint pays it.
+    function test_attack_unusedGasPenalty_selfBundled_attackerGainsNothing() public {
+        address attacker = makeAddr("attacker");
+        vm.prank(attacker);
+        uint64 attackerOrg = projects.createOrganization(attacker, "ipfs://attacker");
+        vm.prank(attacker);
+        uint64 attackerProject = projects.createProject(attackerOrg, "attacker", _settings(1, new address[](0)));
+        vm.deal(attacker, 0.01 ether);
+        vm.prank(attacker);
+        paymaster07.fundProject{value: 0.01 ether}(attackerProject);
+
+        Op memory o = _op07(account07);
+        o.callGasLimit = 1_500_000;
+        o.paymasterPostOpGasLimit = 500_000;
+        o.maxFeePerGas = 2 gwei;
+        Sponsorship memory s = _sponsorship(attackerProject);
+        bytes memory signature = _signDigest(sponsorKey, _digest(o, s, block.chainid, address(paymaster07)));
+        PackedUserOperation memory p =
+            _signedByAccount(IEntryPoint(address(probe07)), _pack(o, address(paymaster07), _paymasterData(s, signature)));
+
+        uint256 othersBefore = probe07.balanceOf(address(paymaster07)) - paymaster07.projectBudget(attackerProject).balance;
+        uint256 budgetBefore = paymaster07.projectBudget(attackerProject).balance;
+        uint256 attackerBefore = attacker.balance;
+        PackedUserOperation[] memory ops = new PackedUserOperation[](1);
+        ops[0] = p;
+        vm.prank(attacker, attacker);
+        probe07.handleOps(ops, payable(attacker));
+
+        uint256 received = attacker.balance - attackerBefore;
+        uint256 paid = budgetBefore - paymaster07.projectBudget(attackerProject).balance;
+        assertGt(received, 150_000 * 1 gwei, "the EntryPoint paid the attacker the penalty too");
+        assertGe(paid, received, "its own project paid all of it: no gain beyond the gas it spent");
+        uint256 othersAfter = probe07.balanceOf(address(paymaster07)) - paymaster07.projectBudget(attackerProject).balance;
+        assertGe(othersAfter, othersBefore, "other projects' money and the reserve are untouched");
+    }
+
+    /// @dev attack: the service is tricked (or its key leaked) into signing a victim project's
+    /// operation with a huge preVerificationGas and fee; the attacker bundles it itself, so
+    /// nearly all of maxCost would go to its beneficiary. The victim's per-operation limit (here
+    /// the paymaster's default) refuses it in validation: the bundle reverts, nothing moves.
+    function test_attack_hugePreVerificationGasAndFee_refusedByTheProjectsLimit() public {
+        Op memory o = _op07(account07);
+        o.preVerificationGas = 3_000_000;
+        o.maxFeePerGas = 50 gwei;
+        o.maxPriorityFeePerGas = 50 gwei;
+        uint256 cost = _maxCost(o);
+        assertGt(cost, paymaster07.defaultMaxOpCost());
+        PackedUserOperation memory p = _signedByAccount(IEntryPoint(address(probe07)), _sponsoredBy(paymaster07, o));
+        uint256 victimBefore = paymaster07.projectBudget(projectA).balance;
+        PackedUserOperation[] memory ops = new PackedUserOperation[](1);
+        ops[0] = p;
+        address attacker = makeAddr("attacker");
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEntryPoint.FailedOpWithRevert.selector,
+                0,
+                "AA33 reverted",
+                abi.encodeWithSelector(
+                    IOneKeyPaymaster.OperationCostTooHigh.selector, projectA, cost, paymaster07.defaultMaxOpCost()
+                )
+            )
+        );
+        vm.prank(attacker, attacker);
+        probe07.handleOps(ops, payable(attacker));
+        assertEq(paymaster07.projectBudget(projectA).balance, victimBefore);
+        assertEq(attacker.balance, 0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                             ENTRYPOINT v0.8
     //////////////////////////////////////////////////////////////*/
 
