@@ -103,7 +103,7 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
         if (!SignatureChecker.isValidSignatureNow(issuer, _hashAttestation(request, nonce, deadline), signature)) {
             revert SignatureInvalid(issuer);
         }
-        uint64 expected = _records[request.subject].sequence;
+        uint64 expected = _nonce(_records[request.subject]);
         if (nonce != expected) revert NonceInvalid(request.subject, expected, nonce);
         return _attest(request, issuer, issuerId);
     }
@@ -170,6 +170,7 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
         if (status == RecordStatus.None || status == RecordStatus.Erased) revert NothingToErase(msg.sender);
         record.status = RecordStatus.Erased;
         // Withdraw every consent at once: consents live per epoch (same slot as status, one write).
+        // The epoch is also part of the nonce, so this consumes every unused issuer signature.
         ++record.consentEpoch;
         // The pointer is not personal data, but nothing needs it any more: clear it (and refund gas).
         delete record.storageId;
@@ -267,7 +268,7 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
 
     /// @inheritdoc IKycRegistry
     function nonceOf(address subject) external view returns (uint64) {
-        return _records[subject].sequence;
+        return _nonce(_records[subject]);
     }
 
     /// @inheritdoc IKycRegistry
@@ -391,6 +392,12 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
                 )
             )
         );
+    }
+
+    /// @dev attestations + erasures: both only ever grow, so a nonce is never current twice, and
+    /// it lives in slot 0 beside the status (no extra storage read or write).
+    function _nonce(Record storage record) internal view returns (uint64) {
+        return record.sequence + record.consentEpoch;
     }
 
     /// @dev uid = subject (160 bits) << 96 | sequence (64 bits); bits 64..95 are zero.

@@ -25,7 +25,22 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
     mapping(uint64 orgId => mapping(address account => bool)) internal _orgAdmins;
     mapping(uint64 projectId => Project) internal _projects;
     mapping(bytes32 slugHash => uint64 projectId) internal _projectIdBySlug;
-    mapping(uint64 projectId => mapping(address account => uint8 roles)) internal _roles;
+    /// @dev An account's roles on a project, in one slot:
+    ///  roles (8) | offered (8) | epoch (32)
+    /// `epoch` is the holder's role epoch in the project's organization when the slot was written;
+    /// once `_roleEpochs` moves past it, the slot reads as empty (see `_membership`).
+    struct Membership {
+        uint8 roles;
+        uint8 offered;
+        uint32 epoch;
+    }
+
+    mapping(uint64 projectId => mapping(address account => Membership)) internal _memberships;
+    /// @dev Moved on by `_revokeOrganizationRoles`: every role stamped with an older epoch is dead.
+    mapping(uint64 orgId => mapping(address account => uint32 epoch)) internal _roleEpochs;
+    /// @dev Entries are orgId << 128 | epoch << 64 | projectId, so a revoked entry is recognised
+    /// with one read of `_roleEpochs`. Revoked entries stay until pruned (`_addReaderProject`)
+    /// and are never listed.
     mapping(address account => EnumerableSet.UintSet) internal _readerProjects;
     /// @dev Set while governance holds a project's suspension; cold (see `IProjectRegistry.Project`).
     mapping(uint64 projectId => bool) internal _suspendedByGovernance;
@@ -68,14 +83,24 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
         org.owner = msg.sender;
         delete org.pendingOwner;
         emit OrganizationOwnershipTransferred(orgId, previous, msg.sender);
+        // The previous owner keeps nothing it held through the organization, unless it stays an admin.
+        if (previous != msg.sender && !_orgAdmins[orgId][previous]) _revokeOrganizationRoles(orgId, previous);
     }
 
     /// @inheritdoc IProjectRegistry
     function setOrganizationAdmin(uint64 orgId, address account, bool enabled) external {
         _requireOrgOwner(orgId, msg.sender);
         if (account == address(0)) revert ZeroAddress();
+        bool wasAdmin = _orgAdmins[orgId][account];
         _orgAdmins[orgId][account] = enabled;
         emit OrganizationAdminSet(orgId, account, enabled);
+        if (wasAdmin && !enabled) _revokeOrganizationRoles(orgId, account);
+    }
+
+    /// @inheritdoc IProjectRegistry
+    function revokeOrganizationRoles(uint64 orgId, address account) external {
+        _requireOrgOwner(orgId, msg.sender);
+        _revokeOrganizationRoles(orgId, account);
     }
 
     /// @inheritdoc IProjectRegistry
@@ -160,27 +185,43 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
 
     /// @inheritdoc IProjectRegistry
     function grantRole(uint64 projectId, address account, uint8 role) external {
-        _requireProjectAdmin(projectId, msg.sender);
+        uint64 orgId = _requireProjectAdmin(projectId, msg.sender);
         if (!ProjectRoles.isSingle(role)) revert RoleInvalid(role);
         if (account == address(0)) revert ZeroAddress();
-        uint8 roles = _roles[projectId][account] | role;
-        _roles[projectId][account] = roles;
-        if (role == ProjectRoles.READER && _readerProjects[account].add(projectId)) {
-            if (_readerProjects[account].length() > MAX_READER_PROJECTS) {
-                revert ReaderProjectsTooMany(account, MAX_READER_PROJECTS);
-            }
+        Membership memory m = _membership(projectId, orgId, account);
+        // A reader slot is the reader's to give: for anyone else the grant is an offer.
+        if (role == ProjectRoles.READER && account != msg.sender && m.roles & role == 0) {
+            m.offered |= role;
+            _memberships[projectId][account] = m;
+            emit ProjectRoleOffered(projectId, account, role);
+            return;
         }
-        emit ProjectRolesChanged(projectId, account, role, true, roles);
+        _grantRole(projectId, orgId, account, m, role);
     }
 
     /// @inheritdoc IProjectRegistry
     function revokeRole(uint64 projectId, address account, uint8 role) external {
-        _requireProjectAdmin(projectId, msg.sender);
+        uint64 orgId = _requireProjectAdmin(projectId, msg.sender);
         if (!ProjectRoles.isSingle(role)) revert RoleInvalid(role);
-        uint8 roles = _roles[projectId][account] & ~role;
-        _roles[projectId][account] = roles;
-        if (role == ProjectRoles.READER) _readerProjects[account].remove(projectId);
-        emit ProjectRolesChanged(projectId, account, role, false, roles);
+        _revokeRole(projectId, orgId, account, _membership(projectId, orgId, account), role);
+    }
+
+    /// @inheritdoc IProjectRegistry
+    function acceptRole(uint64 projectId, uint8 role) external {
+        uint64 orgId = _project(projectId).orgId;
+        if (!ProjectRoles.isSingle(role)) revert RoleInvalid(role);
+        Membership memory m = _membership(projectId, orgId, msg.sender);
+        if (m.offered & role == 0) revert RoleNotOffered(projectId, msg.sender, role);
+        _grantRole(projectId, orgId, msg.sender, m, role);
+    }
+
+    /// @inheritdoc IProjectRegistry
+    function renounceRole(uint64 projectId, uint8 role) external {
+        uint64 orgId = _project(projectId).orgId;
+        if (!ProjectRoles.isSingle(role)) revert RoleInvalid(role);
+        Membership memory m = _membership(projectId, orgId, msg.sender);
+        if ((m.roles | m.offered) & role == 0) revert RoleNotHeld(projectId, msg.sender, role);
+        _revokeRole(projectId, orgId, msg.sender, m, role);
     }
 
     /// @inheritdoc IProjectRegistry
@@ -205,12 +246,17 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
 
     /// @inheritdoc IProjectRegistry
     function rolesOf(uint64 projectId, address account) external view returns (uint8) {
-        return _roles[projectId][account];
+        return _liveRoles(projectId, account);
+    }
+
+    /// @inheritdoc IProjectRegistry
+    function offeredRolesOf(uint64 projectId, address account) external view returns (uint8) {
+        return _membership(projectId, _projects[projectId].orgId, account).offered;
     }
 
     /// @inheritdoc IProjectRegistry
     function hasRole(uint64 projectId, address account, uint8 role) external view returns (bool) {
-        return role != 0 && _roles[projectId][account] & role == role;
+        return role != 0 && _liveRoles(projectId, account) & role == role;
     }
 
     /// @inheritdoc IProjectRegistry
@@ -218,8 +264,14 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
         EnumerableSet.UintSet storage set = _readerProjects[account];
         uint256 n = set.length();
         ids = new uint64[](n);
+        uint256 live;
         for (uint256 i; i < n; ++i) {
-            ids[i] = uint64(set.at(i));
+            uint256 entry = set.at(i);
+            if (_readerEntryLive(entry, account)) ids[live++] = uint64(entry);
+        }
+        // Shorten the array to the live entries (memory only: `live <= n`).
+        assembly ("memory-safe") {
+            mstore(ids, live)
         }
     }
 
@@ -252,11 +304,71 @@ contract ProjectRegistry is IProjectRegistry, Ownable2Step {
         if (!isOrganizationAdmin(orgId, account)) revert NotOrganizationAdmin(orgId, account);
     }
 
-    function _requireProjectAdmin(uint64 projectId, address account) internal view {
-        Project storage project = _project(projectId);
-        if (_roles[projectId][account] & ProjectRoles.ADMIN == 0 && !isOrganizationAdmin(project.orgId, account)) {
-            revert NotProjectAdmin(projectId, account);
+    /// @return orgId The project's organization.
+    function _requireProjectAdmin(uint64 projectId, address account) internal view returns (uint64 orgId) {
+        orgId = _project(projectId).orgId;
+        if (
+            _membership(projectId, orgId, account).roles & ProjectRoles.ADMIN == 0
+                && !isOrganizationAdmin(orgId, account)
+        ) revert NotProjectAdmin(projectId, account);
+    }
+
+    /// @dev `account`'s stored roles and offers on `projectId`, or none when they were stamped
+    /// before its last organization-wide revocation; `epoch` is always the current one.
+    function _membership(uint64 projectId, uint64 orgId, address account) internal view returns (Membership memory m) {
+        m = _memberships[projectId][account];
+        uint32 epoch = _roleEpochs[orgId][account];
+        if (m.epoch != epoch) m = Membership({roles: 0, offered: 0, epoch: epoch});
+    }
+
+    function _liveRoles(uint64 projectId, address account) internal view returns (uint8) {
+        return _membership(projectId, _projects[projectId].orgId, account).roles;
+    }
+
+    function _grantRole(uint64 projectId, uint64 orgId, address account, Membership memory m, uint8 role) internal {
+        if (role == ProjectRoles.READER && m.roles & role == 0) _addReaderProject(account, orgId, m.epoch, projectId);
+        m.roles |= role;
+        m.offered &= ~role;
+        _memberships[projectId][account] = m;
+        emit ProjectRolesChanged(projectId, account, role, true, m.roles);
+    }
+
+    function _revokeRole(uint64 projectId, uint64 orgId, address account, Membership memory m, uint8 role) internal {
+        if (role == ProjectRoles.READER && m.roles & role != 0) {
+            _readerProjects[account].remove(_readerEntry(orgId, m.epoch, projectId));
         }
+        m.roles &= ~role;
+        m.offered &= ~role;
+        _memberships[projectId][account] = m;
+        emit ProjectRolesChanged(projectId, account, role, false, m.roles);
+    }
+
+    /// @dev Kills every role and offer of `account` on the organization's projects: O(1).
+    function _revokeOrganizationRoles(uint64 orgId, address account) internal {
+        ++_roleEpochs[orgId][account];
+        emit OrganizationRolesRevoked(orgId, account);
+    }
+
+    /// @dev Adds a reader entry; when that passes the cap, first drops the account's revoked
+    /// entries (a bounded walk: at most MAX_READER_PROJECTS + 1 of them).
+    function _addReaderProject(address account, uint64 orgId, uint32 epoch, uint64 projectId) internal {
+        EnumerableSet.UintSet storage set = _readerProjects[account];
+        set.add(_readerEntry(orgId, epoch, projectId));
+        if (set.length() <= MAX_READER_PROJECTS) return;
+        // Walk backwards: `remove` moves the last entry, which was already checked, into the gap.
+        for (uint256 i = set.length(); i > 0; --i) {
+            uint256 entry = set.at(i - 1);
+            if (!_readerEntryLive(entry, account)) set.remove(entry);
+        }
+        if (set.length() > MAX_READER_PROJECTS) revert ReaderProjectsTooMany(account, MAX_READER_PROJECTS);
+    }
+
+    function _readerEntry(uint64 orgId, uint32 epoch, uint64 projectId) internal pure returns (uint256) {
+        return uint256(orgId) << 128 | uint256(epoch) << 64 | projectId;
+    }
+
+    function _readerEntryLive(uint256 entry, address account) internal view returns (bool) {
+        return _roleEpochs[uint64(entry >> 128)][account] == uint32(entry >> 64);
     }
 
     function _validateSettings(ProjectSettings calldata settings) internal pure {

@@ -49,6 +49,10 @@ export const contractErrorMessages: MessageTable = {
     `${account} may not change the status of project ${projectId}: only its organization's owner or admins, or protocol governance.`,
   SuspendedByGovernance: (projectId) =>
     `Project ${projectId} was suspended by protocol governance: only governance can change its status.`,
+  RoleNotOffered: (projectId, account, role) =>
+    `${account} has no pending offer of role ${role} on project ${projectId} to accept: a project admin must offer it first.`,
+  RoleNotHeld: (projectId, account, role) =>
+    `${account} neither holds nor was offered role ${role} on project ${projectId}: there is nothing to renounce.`,
 
   // KycRegistry
   IssuerNotRegistered: (issuer) => `${issuer} is not a registered issuer.`,
@@ -66,7 +70,7 @@ export const contractErrorMessages: MessageTable = {
   SignatureExpired: (deadline, currentTime) =>
     `The signature expired at ${time(deadline)}; the chain time is ${time(currentTime)}.`,
   NonceInvalid: (subject, expected, provided) =>
-    `Nonce ${provided} for ${subject} is stale or replayed: the current nonce is ${expected}.`,
+    `Nonce ${provided} for ${subject} is stale or replayed (a later attestation or an erasure spent it): the current nonce is ${expected}.`,
   AttestationNotFound: (uid) => `Attestation ${uid} does not exist.`,
   AttestationNotCurrent: (uid, currentUid) =>
     `Attestation ${uid} is no longer its subject's current one (current: ${currentUid}).`,

@@ -50,13 +50,17 @@ export const projects = onchainTable(
   (table) => ({ orgIdx: index().on(table.orgId) }),
 );
 
-/** An account's role bitmap on a project (ProjectRoles: 1 admin, 2 reader, 4 sponsor manager). */
+/**
+ * An account's role bitmap on a project (ProjectRoles: 1 admin, 2 reader, 4 sponsor manager), and
+ * the roles offered to it that it has not accepted yet (a reader grant is an offer until then).
+ */
 export const projectRoles = onchainTable(
   "project_roles",
   (t) => ({
     projectId: t.bigint().notNull(),
     account: t.hex().notNull(),
     roles: t.integer().notNull(),
+    offeredRoles: t.integer().notNull().default(0),
     updatedAt: t.bigint().notNull(),
   }),
   (table) => ({

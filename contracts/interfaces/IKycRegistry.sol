@@ -54,7 +54,8 @@ interface IKycRegistry {
     /// withdraws every consent at once by moving to the next epoch (no loop over projects); a
     /// new attestation keeps the epoch, so consents granted after an erasure carry over to
     /// later attestations as usual. It cannot overflow in practice: each erasure needs an
-    /// attestation first.
+    /// attestation first. The subject's signature nonce is `sequence + consentEpoch`
+    /// (see `nonceOf`), so both attesting and erasing consume it.
     struct Record {
         uint40 issuedAt;
         uint40 expiresAt;
@@ -141,7 +142,11 @@ interface IKycRegistry {
     /// and registry (covers tampered fields, other chains and wrong signers).
     error SignatureInvalid(address issuer);
     error SignatureExpired(uint256 deadline, uint256 currentTime);
-    /// @notice The signed nonce is not the subject's current one (replayed or stale signature).
+    /// @notice The signed nonce is not the subject's current one (a replayed signature, or one
+    /// made stale by a later attestation or an erasure of the subject).
+    /// @param subject The attestation's subject.
+    /// @param expected The subject's current nonce (`nonceOf(subject)`).
+    /// @param provided The nonce the signature was made over.
     error NonceInvalid(address subject, uint64 expected, uint64 provided);
     error AttestationNotFound(bytes32 uid);
     /// @notice `uid` is not (or no longer) the subject's current attestation.
@@ -215,6 +220,9 @@ interface IKycRegistry {
     /// Erasure also withdraws every consent the caller has granted, to every project (right to
     /// be forgotten): after a new attestation, each project needs a fresh `grantConsent`.
     /// Emits only `RecordErased`, not a `ConsentRevoked` per project.
+    /// Erasure consumes the caller's nonce (`nonceOf` moves on by one): an issuer signature made
+    /// before it and never submitted can no longer bring a record back (`NonceInvalid`); the
+    /// subject needs a signature over its new nonce to be attested again.
     function erase() external;
 
     /// @notice The caller names the EOA that speaks for it in Lit sessions (zero clears it).
@@ -252,7 +260,10 @@ interface IKycRegistry {
     /// @notice The raw stored record of `subject`.
     function getRecord(address subject) external view returns (Record memory);
 
-    /// @notice The nonce the next signed attestation for `subject` must carry.
+    /// @notice The nonce the next signed attestation for `subject` must carry: the number of its
+    /// attestations plus the number of its erasures. Each attestation (by signature or direct)
+    /// and each erasure moves it on, so every signature over an older nonce is spent. It is not
+    /// the sequence in the next uid (`nextUid`), which counts attestations only.
     function nonceOf(address subject) external view returns (uint64);
 
     /// @notice The uid the next attestation for `subject` will get.

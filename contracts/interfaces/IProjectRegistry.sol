@@ -6,6 +6,25 @@ pragma solidity ^0.8.28;
 /// `uint64` id, a unique slug, a status, KYC settings and per-account roles.
 /// @dev Every state change emits an event that carries every stored field it touches, with
 /// `projectId` indexed, so the indexer never reads the contract back.
+///
+/// Roles follow three rules:
+///  1. A reader role needs its reader's acceptance. Each account reads for at most
+///     `MAX_READER_PROJECTS` projects (so `canDecrypt` stays bounded), and anyone can create
+///     organizations and projects, so a grant that took a slot at once would let a stranger fill
+///     an account's slots. `grantRole(p, a, READER)` for another account only records an offer
+///     (`ProjectRoleOffered`) that takes no slot; `a` takes the role with `acceptRole`. Granting
+///     the reader role to oneself is immediate (the call is the acceptance). Other roles take no
+///     bounded resource of their holder and are granted at once.
+///  2. Any account may drop its own roles and decline offers (`renounceRole`). With rule 1 no
+///     one can refill a slot the account freed without its consent again.
+///  3. Whoever loses its authority over an organization (an admin the owner disables, or an
+///     owner that hands ownership over and is not also an admin) loses, in the same call, every
+///     project role and offer it holds in that organization's projects (`OrganizationRolesRevoked`),
+///     whoever granted them; the owner can do the same to any other account with
+///     `revokeOrganizationRoles` (e.g. to addresses a removed admin appointed). No loop runs: roles
+///     are stamped with the holder's per-organization role epoch, the revocation moves the epoch
+///     on, and roles or offers stamped with an older epoch read as none, for good. Roles granted
+///     to other accounts by someone who leaves stay until the owner or an admin revokes them.
 interface IProjectRegistry {
     /*//////////////////////////////////////////////////////////////
                                  TYPES
@@ -103,9 +122,31 @@ interface IProjectRegistry {
     event ProjectGovernanceSuspensionSet(uint64 indexed projectId, bool suspendedByGovernance);
 
     /// @notice `account`'s role bitmap on `projectId` became `roles` (a grant or a revoke of `role`).
+    /// Either closes any pending offer of `role` to `account`: accepting an offer emits the grant,
+    /// and declining or withdrawing one emits a revoke.
+    /// @param projectId The project.
+    /// @param account The account whose roles changed.
+    /// @param role The role granted or revoked (one ROLE_* bit).
+    /// @param granted Whether `role` was granted (true) or revoked, renounced or declined (false).
+    /// @param roles The account's full role bitmap on `projectId` after the change.
     event ProjectRolesChanged(
         uint64 indexed projectId, address indexed account, uint8 role, bool granted, uint8 roles
     );
+
+    /// @notice `role` on `projectId` was offered to `account`; it takes effect only when `account`
+    /// accepts it (`acceptRole`). Until then it takes none of `account`'s reader slots.
+    /// @param projectId The project.
+    /// @param account The account offered the role.
+    /// @param role The role offered (today only the reader role is offered).
+    event ProjectRoleOffered(uint64 indexed projectId, address indexed account, uint8 role);
+
+    /// @notice Every role and pending offer `account` held on `orgId`'s projects was revoked at
+    /// once: it was removed as an org admin, it handed ownership over, or the owner revoked them.
+    /// No `ProjectRolesChanged` is emitted per project: indexers treat this event as setting the
+    /// account's roles and offers to none on every project of `orgId`.
+    /// @param orgId The organization.
+    /// @param account The account that lost its roles there.
+    event OrganizationRolesRevoked(uint64 indexed orgId, address indexed account);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
@@ -136,6 +177,16 @@ interface IProjectRegistry {
     error NotAllowedToChangeStatus(uint64 projectId, address account);
     /// @notice Protocol governance suspended `projectId`; only governance may change its status.
     error SuspendedByGovernance(uint64 projectId);
+    /// @notice `account` has no pending offer of `role` on `projectId` to accept.
+    /// @param projectId The project.
+    /// @param account The caller.
+    /// @param role The role it tried to accept.
+    error RoleNotOffered(uint64 projectId, address account, uint8 role);
+    /// @notice `account` neither holds nor was offered `role` on `projectId`: nothing to renounce.
+    /// @param projectId The project.
+    /// @param account The caller.
+    /// @param role The role it tried to renounce.
+    error RoleNotHeld(uint64 projectId, address account, uint8 role);
 
     /*//////////////////////////////////////////////////////////////
                              ORGANIZATIONS
@@ -152,10 +203,20 @@ interface IProjectRegistry {
     function transferOrganizationOwnership(uint64 orgId, address newOwner) external;
 
     /// @notice Completes a transfer started by the owner; the caller must be the pending owner.
+    /// The previous owner loses every role it held on the organization's projects
+    /// (`OrganizationRolesRevoked`, rule 3 above), unless it is also an org admin.
     function acceptOrganizationOwnership(uint64 orgId) external;
 
-    /// @notice Enables or disables an organization admin. Owner only.
+    /// @notice Enables or disables an organization admin. Owner only. Disabling an admin also
+    /// revokes every role and offer it holds on the organization's projects, in the same call
+    /// (`OrganizationRolesRevoked`, rule 3 above); disabling an account that is not an admin only
+    /// emits `OrganizationAdminSet`.
     function setOrganizationAdmin(uint64 orgId, address account, bool enabled) external;
+
+    /// @notice Revokes every role and pending offer `account` holds on the organization's
+    /// projects, in one call with no loop (rule 3 above). Owner only. The account may be granted
+    /// roles again afterwards; the revoked ones never come back.
+    function revokeOrganizationRoles(uint64 orgId, address account) external;
 
     /// @notice The organization, or `OrganizationNotFound`.
     function getOrganization(uint64 orgId) external view returns (Organization memory);
@@ -185,11 +246,25 @@ interface IProjectRegistry {
     function setProjectStatus(uint64 projectId, ProjectStatus status) external;
 
     /// @notice Grants `role` (one of the ROLE_* bits) on `projectId` to `account`.
-    /// Project admin, org owner or org admin.
+    /// Project admin, org owner or org admin. The reader role for another account that does not
+    /// hold it yet is only offered (`ProjectRoleOffered`, rule 1 above): `account` takes it with
+    /// `acceptRole`, and `ReaderProjectsTooMany` is checked then. Every other grant (another role,
+    /// or the reader role to the caller itself) takes effect at once and emits `ProjectRolesChanged`.
     function grantRole(uint64 projectId, address account, uint8 role) external;
 
-    /// @notice Revokes `role` on `projectId` from `account`. Project admin, org owner or org admin.
+    /// @notice Revokes `role` on `projectId` from `account`, and withdraws any pending offer of it.
+    /// Project admin, org owner or org admin.
     function revokeRole(uint64 projectId, address account, uint8 role) external;
+
+    /// @notice The caller accepts the `role` it was offered on `projectId` and holds it from now
+    /// on. Reverts `RoleNotOffered` without an offer (a revoked or withdrawn offer is gone) and
+    /// `ReaderProjectsTooMany` when the caller already reads for `MAX_READER_PROJECTS` projects.
+    function acceptRole(uint64 projectId, uint8 role) external;
+
+    /// @notice The caller gives up `role` on `projectId`, or declines a pending offer of it, and
+    /// frees the reader slot it took. Any account, for its own roles only (rule 2 above).
+    /// Reverts `RoleNotHeld` when it neither holds nor was offered `role`.
+    function renounceRole(uint64 projectId, uint8 role) external;
 
     /// @notice The project, or `ProjectNotFound`.
     function getProject(uint64 projectId) external view returns (Project memory);
@@ -204,14 +279,19 @@ interface IProjectRegistry {
     /// re-activate it (false for an active, org-suspended or missing project).
     function isSuspendedByGovernance(uint64 projectId) external view returns (bool);
 
-    /// @notice The role bitmap of `account` on `projectId`.
+    /// @notice The role bitmap of `account` on `projectId` (roles revoked with the organization's
+    /// roles, rule 3, read as none).
     function rolesOf(uint64 projectId, address account) external view returns (uint8);
+
+    /// @notice The roles offered to `account` on `projectId` and not yet accepted (bit mask).
+    function offeredRolesOf(uint64 projectId, address account) external view returns (uint8);
 
     /// @notice Whether `account` holds every bit of `role` on `projectId`.
     function hasRole(uint64 projectId, address account, uint8 role) external view returns (bool);
 
     /// @notice The projects on which `account` holds the reader role (what the decrypt condition
-    /// walks); bounded by `MAX_READER_PROJECTS`.
+    /// walks); bounded by `MAX_READER_PROJECTS`. Every one was accepted by `account` (or granted
+    /// by itself); pending offers are not listed.
     function readerProjectsOf(address account) external view returns (uint64[] memory);
 
     /// @notice The number of projects created so far (ids run 1..projectCount).

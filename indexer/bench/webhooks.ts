@@ -82,7 +82,8 @@ try {
       address: onekey.projectRegistry,
       abi: projectRegistryAbi,
       functionName: "grantRole",
-      args: [project, privateKeyToAccount(generatePrivateKey()).address, 2],
+      // Sponsor manager: granted at once, so each grant is one project.role_granted.
+      args: [project, privateKeyToAccount(generatePrivateKey()).address, 4],
       gas: 200_000n,
     });
 

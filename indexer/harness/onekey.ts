@@ -134,6 +134,15 @@ export class OneKeyChain {
     return this.send(by, "project", "revokeRole", [projectId, account, role]);
   }
 
+  /** The offered account takes a role it was offered (a reader grant to another account is an offer). */
+  acceptRole(by: Account, projectId: bigint, role: number) {
+    return this.send(by, "project", "acceptRole", [projectId, role]);
+  }
+
+  setOrganizationAdmin(owner: Account, orgId: bigint, account: Address, enabled: boolean) {
+    return this.send(owner, "project", "setOrganizationAdmin", [orgId, account, enabled]);
+  }
+
   setProjectStatus(by: Account, projectId: bigint, status: 1 | 2) {
     return this.send(by, "project", "setProjectStatus", [projectId, status]);
   }
@@ -190,7 +199,8 @@ export class OneKeyChain {
               address: this.projectRegistry,
               abi: projectRegistryAbi,
               functionName: "grantRole",
-              args: [projectId, privateKeyToAccount(generatePrivateKey()).address, ROLE.READER],
+              // Sponsor manager: granted at once (a reader grant would only be an offer).
+              args: [projectId, privateKeyToAccount(generatePrivateKey()).address, ROLE.SPONSOR_MANAGER],
               nonce: nonce++,
               // Fixed gas: estimating against a block that is not mined yet would be wrong.
               gas: 200_000n,

@@ -1,7 +1,8 @@
 /** ProjectRegistry events: organizations, projects, settings, status and roles. */
-import { ponder } from "ponder:registry";
+import { type Context, ponder } from "ponder:registry";
 import { organizationAdmins, organizations, projectRoles, projects } from "ponder:schema";
-import { zeroAddress } from "viem";
+import { and, eq, ne, or } from "ponder";
+import { type Hex, zeroAddress } from "viem";
 import { writeOutbox } from "./lib/outbox.js";
 import { projectStatusName } from "./lib/status.js";
 
@@ -93,13 +94,59 @@ ponder.on("ProjectRegistry:ProjectStatusChanged", async ({ event, context }) => 
 
 ponder.on("ProjectRegistry:ProjectRolesChanged", async ({ event, context }) => {
   const { projectId, account, role, granted, roles } = event.args;
+  // A grant (an accepted offer) or a revoke (a declined or withdrawn one) closes any offer of `role`.
   await context.db
     .insert(projectRoles)
-    .values({ projectId, account, roles, updatedAt: event.block.timestamp })
-    .onConflictDoUpdate({ roles, updatedAt: event.block.timestamp });
+    .values({ projectId, account, roles, offeredRoles: 0, updatedAt: event.block.timestamp })
+    .onConflictDoUpdate((row) => ({ roles, offeredRoles: row.offeredRoles & ~role, updatedAt: event.block.timestamp }));
   await writeOutbox(context, event, {
     type: granted ? "project.role_granted" : "project.role_revoked",
     projectIds: [projectId],
     payload: { projectId, account, role, roles },
+  });
+});
+
+ponder.on("ProjectRegistry:ProjectRoleOffered", async ({ event, context }) => {
+  const { projectId, account, role } = event.args;
+  await context.db
+    .insert(projectRoles)
+    .values({ projectId, account, roles: 0, offeredRoles: role, updatedAt: event.block.timestamp })
+    .onConflictDoUpdate((row) => ({ offeredRoles: row.offeredRoles | role, updatedAt: event.block.timestamp }));
+  await writeOutbox(context, event, {
+    type: "project.role_offered",
+    projectIds: [projectId],
+    payload: { projectId, account, role },
+  });
+});
+
+/** The account's rows on the organization's projects that still hold a role or an offer. */
+async function heldInOrganization(context: Context, orgId: bigint, account: Hex) {
+  return context.db.sql
+    .select({ projectId: projectRoles.projectId })
+    .from(projectRoles)
+    .innerJoin(projects, eq(projects.projectId, projectRoles.projectId))
+    .where(
+      and(
+        eq(projects.orgId, orgId),
+        eq(projectRoles.account, account.toLowerCase() as Hex),
+        or(ne(projectRoles.roles, 0), ne(projectRoles.offeredRoles, 0)),
+      ),
+    );
+}
+
+ponder.on("ProjectRegistry:OrganizationRolesRevoked", async ({ event, context }) => {
+  const { orgId, account } = event.args;
+  // On-chain this is one epoch bump (no loop); here the account's rows in the organization are
+  // cleared one by one, so that the API's admin checks and role lists follow at once.
+  const held = await heldInOrganization(context, orgId, account);
+  for (const { projectId } of held) {
+    await context.db
+      .update(projectRoles, { projectId, account })
+      .set({ roles: 0, offeredRoles: 0, updatedAt: event.block.timestamp });
+  }
+  await writeOutbox(context, event, {
+    type: "organization.roles_revoked",
+    projectIds: held.map((r) => r.projectId),
+    payload: { orgId, account },
   });
 });

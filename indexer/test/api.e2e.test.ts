@@ -47,6 +47,7 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
   let ownerB: Account;
   let roleAdmin: Account;
   let outsider: Account;
+  let orgA: bigint;
   let projectA: bigint;
   let projectB: bigint;
   let projectC: bigint;
@@ -73,7 +74,7 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
     ownerB = chain.account(3);
     roleAdmin = chain.account(4);
     outsider = chain.account(5);
-    const orgA = await chain.createOrganization(ownerA);
+    orgA = await chain.createOrganization(ownerA);
     const orgB = await chain.createOrganization(ownerB);
     projectA = await chain.createProject(ownerA, orgA, `alpha-${kind}`, { requiredLevel: 2 });
     projectB = await chain.createProject(ownerB, orgB, `beta-${kind}`);
@@ -655,6 +656,21 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
       const token = await api.login(temp);
       expect((await api.get(`/v1/admin/projects/${projectD}/api-keys`, token)).status).toBe(200);
       await indexed(await chain.revokeRole(ownerA, projectD, temp.address, ROLE.ADMIN));
+      expectError(await api.get(`/v1/admin/projects/${projectD}/api-keys`, token), 403, "not_project_admin");
+    });
+
+    // attack: an org admin makes itself admin of a project, so that it can still manage the
+    // project's API keys after the owner removes it. The removal revokes every role it holds in
+    // the organization (OrganizationRolesRevoked), and the API follows: 403.
+    it("attack: a removed org admin keeps no project admin rights it granted itself", async () => {
+      const chain = onekey();
+      const rogue = chain.account(7);
+      await chain.setOrganizationAdmin(ownerA, orgA, rogue.address, true);
+      await indexed(await chain.grantRole(rogue, projectD, rogue.address, ROLE.ADMIN));
+      const token = await api.login(rogue);
+      expect((await api.get(`/v1/admin/projects/${projectD}/api-keys`, token)).status).toBe(200);
+
+      await indexed(await chain.setOrganizationAdmin(ownerA, orgA, rogue.address, false));
       expectError(await api.get(`/v1/admin/projects/${projectD}/api-keys`, token), 403, "not_project_admin");
     });
   });

@@ -6,8 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import pg from "pg";
+import type { Account } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, type ApiResponse } from "../harness/api.js";
+import { ROLE } from "../harness/onekey.js";
 import { type PonderProcess, startPonder } from "../harness/ponder.js";
 import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
 import { API_TABLES } from "./support/apiTables.js";
@@ -18,13 +20,14 @@ function expectNotIndexed(res: ApiResponse) {
 }
 
 let stack: ChainStack;
+let orgId: bigint;
 let projectId: bigint;
 let lastBlock: bigint;
 
 beforeAll(async () => {
   stack = await startChainStack();
   const owner = stack.onekey.account(2);
-  const orgId = await stack.onekey.createOrganization(owner);
+  orgId = await stack.onekey.createOrganization(owner);
   projectId = await stack.onekey.createProject(owner, orgId, "deploy-test");
   lastBlock = (await stack.onekey.grantConsent(stack.onekey.account(7), projectId)).blockNumber;
 });
@@ -135,6 +138,57 @@ describe("PostgreSQL deployments", () => {
       });
       // The second subject consents to no project: nobody to tell.
       expect(rows.some((r) => r.subject === loner.address.toLowerCase())).toBe(false);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("indexes reader offers, acceptances and an org admin's removal into project_roles and the outbox", async () => {
+    const chain = stack.onekey;
+    const owner = chain.account(2);
+    const reader = chain.account(4);
+    const admin = chain.account(5);
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    const roleRow = async (account: Account) => {
+      const { rows } = await client.query<{ roles: number; offered_roles: number }>(
+        "select roles, offered_roles from onekey.project_roles where project_id = $1 and account = $2",
+        [projectId.toString(), account.address.toLowerCase()],
+      );
+      return rows[0];
+    };
+    try {
+      const start = await chain.blockNumber();
+      await writer.waitForBlock((await chain.grantRole(owner, projectId, reader.address, ROLE.READER)).blockNumber);
+      expect(await roleRow(reader)).toEqual({ roles: 0, offered_roles: ROLE.READER });
+      await writer.waitForBlock((await chain.acceptRole(reader, projectId, ROLE.READER)).blockNumber);
+      expect(await roleRow(reader)).toEqual({ roles: ROLE.READER, offered_roles: 0 });
+
+      // An org admin makes itself project admin and sponsor manager; its removal takes both.
+      await chain.setOrganizationAdmin(owner, orgId, admin.address, true);
+      await chain.grantRole(admin, projectId, admin.address, ROLE.ADMIN);
+      await writer.waitForBlock(
+        (await chain.grantRole(admin, projectId, admin.address, ROLE.SPONSOR_MANAGER)).blockNumber,
+      );
+      expect(await roleRow(admin)).toEqual({ roles: ROLE.ADMIN | ROLE.SPONSOR_MANAGER, offered_roles: 0 });
+      await writer.waitForBlock((await chain.setOrganizationAdmin(owner, orgId, admin.address, false)).blockNumber);
+      expect(await roleRow(admin)).toEqual({ roles: 0, offered_roles: 0 });
+      expect(await roleRow(reader)).toEqual({ roles: ROLE.READER, offered_roles: 0 });
+
+      const { rows } = await client.query<{ type: string; project_ids: string[]; payload: Record<string, unknown> }>(
+        "select type, project_ids, payload from onekey.outbox where block_number > $1 order by block_number, log_index",
+        [start.toString()],
+      );
+      const id = projectId.toString();
+      expect(rows.map((r) => [r.type, r.project_ids.map(String)])).toEqual([
+        ["project.role_offered", [id]],
+        ["project.role_granted", [id]],
+        ["project.role_granted", [id]],
+        ["project.role_granted", [id]],
+        ["organization.roles_revoked", [id]],
+      ]);
+      expect(rows[0]?.payload).toEqual({ projectId: id, account: reader.address.toLowerCase(), role: ROLE.READER });
+      expect(rows[4]?.payload).toEqual({ orgId: orgId.toString(), account: admin.address.toLowerCase() });
     } finally {
       await client.end();
     }

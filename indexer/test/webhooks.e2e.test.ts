@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mineBlocks } from "../../scripts/lib/local-chain.js";
 import { freePort } from "../../scripts/lib/processes.js";
 import { ApiClient } from "../harness/api.js";
+import { ROLE } from "../harness/onekey.js";
 import { type PonderProcess, startPonder } from "../harness/ponder.js";
 import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
 import { type Received, type Receiver, startReceiver } from "../harness/receiver.js";
@@ -210,7 +211,12 @@ describe("delivery", () => {
   it("retries 500s and timeouts on schedule, logs every attempt, and stops at the first 2xx", async () => {
     const { endpoint } = await register(keyP, "/flaky", { eventTypes: ["project.role_granted"] });
     receiver.script("/flaky", [500, "hang", 200]);
-    await stack.onekey.grantRole(owner, projectP, privateKeyToAccount(generatePrivateKey()).address, 2);
+    await stack.onekey.grantRole(
+      owner,
+      projectP,
+      privateKeyToAccount(generatePrivateKey()).address,
+      ROLE.SPONSOR_MANAGER,
+    );
     const hits = await eventually(
       "three attempts at /flaky",
       async () => receiver.on("/flaky"),
@@ -250,7 +256,12 @@ describe("delivery", () => {
     const down = await register(keyP, "/down", { eventTypes: ["project.role_granted"] });
     receiver.script("/gone", [410]);
     receiver.script("/down", [503]);
-    await stack.onekey.grantRole(owner, projectP, privateKeyToAccount(generatePrivateKey()).address, 2);
+    await stack.onekey.grantRole(
+      owner,
+      projectP,
+      privateKeyToAccount(generatePrivateKey()).address,
+      ROLE.SPONSOR_MANAGER,
+    );
     const state = (id: string) =>
       api.get<{ enabled: boolean; disabledReason: string | null }>(`/v1/webhooks/endpoints/${id}`, keyP);
     const goneState = await eventually(

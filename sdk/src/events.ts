@@ -19,6 +19,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "project.status_changed",
   "project.role_granted",
   "project.role_revoked",
+  "project.role_offered",
+  "organization.roles_revoked",
   "sponsorship.funded",
   "sponsorship.withdrawn",
   "sponsorship.operation",
@@ -103,10 +105,29 @@ export interface ProjectStatusChangedData {
 export interface ProjectRoleData {
   projectId: string;
   account: Hex;
-  /** The role granted or revoked. */
+  /** The role granted or revoked. A grant or revoke also closes any pending offer of this role. */
   role: number;
   /** The account's roles after the change (bit mask). */
   roles: number;
+}
+
+/** A role was offered to `account`; it holds it only once it accepts (`project.role_granted`). */
+export interface ProjectRoleOfferedData {
+  projectId: string;
+  account: Hex;
+  /** The role offered (today only the reader role, 2). */
+  role: number;
+}
+
+/**
+ * Every role and pending offer `account` held on the organization's projects was revoked at once
+ * (it was removed as an org admin, handed ownership over, or the owner revoked them). Sent to each
+ * project on which it held one; no `project.role_revoked` is sent for them.
+ */
+export interface OrganizationRolesRevokedData {
+  /** Decimal uint64. */
+  orgId: string;
+  account: Hex;
 }
 
 export interface SponsorshipFundedData {
@@ -173,6 +194,8 @@ export interface WebhookEventDataMap {
   "project.status_changed": ProjectStatusChangedData;
   "project.role_granted": ProjectRoleData;
   "project.role_revoked": ProjectRoleData;
+  "project.role_offered": ProjectRoleOfferedData;
+  "organization.roles_revoked": OrganizationRolesRevokedData;
   "sponsorship.funded": SponsorshipFundedData;
   "sponsorship.withdrawn": SponsorshipWithdrawnData;
   "sponsorship.operation": SponsorshipOperationData;

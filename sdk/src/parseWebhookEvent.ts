@@ -112,6 +112,8 @@ const dataShapes = {
   "project.status_changed": { projectId: uint64, status: string },
   "project.role_granted": role,
   "project.role_revoked": role,
+  "project.role_offered": { projectId: uint64, account: address, role: integer },
+  "organization.roles_revoked": { orgId: uint64, account: address },
   "sponsorship.funded": { projectId: uint64, funder: address, amount: decimal, balance: decimal },
   "sponsorship.withdrawn": { projectId: uint64, by: address, to: address, amount: decimal, balance: decimal },
   "sponsorship.operation": {

@@ -158,7 +158,22 @@ describe("admin commands (Hardhat tasks against hardhat node)", () => {
     it("onekey:grant-role / revoke-role take the role by name and the project by slug or id", async () => {
       const rolesOf = () => client().readContract({ ...project(), functionName: "rolesOf", args: [1n, member] });
       const out = await succeeds("onekey:grant-role", "--project", "acme-app", "--account", member, "--role", "reader");
-      assert.match(out, new RegExp(`Granted reader on project 1 for ${member} \\(roles now: reader\\)`));
+      // A reader role is an offer until the account accepts it with its own key.
+      assert.match(
+        out,
+        new RegExp(`Offered reader on project 1 to ${member}; it holds the role once it calls acceptRole\\(1, 2\\)`),
+      );
+      assert.equal(await rolesOf(), 0);
+      const memberWallet = createWalletClient({ account: member, transport: http(chain.rpcUrl) });
+      await client().waitForTransactionReceipt({
+        hash: await memberWallet.writeContract({
+          ...project(),
+          chain: null,
+          functionName: "acceptRole",
+          args: [1n, projectRoles.reader],
+        }),
+      });
+      assert.equal(await rolesOf(), projectRoles.reader);
       await succeeds("onekey:grant-role", "--project", "1", "--account", member, "--role", "sponsor-manager");
       assert.equal(await rolesOf(), projectRoles.reader | projectRoles["sponsor-manager"]);
       assert.deepEqual(

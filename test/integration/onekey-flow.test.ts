@@ -166,10 +166,22 @@ describe("OneKey end to end (in-process chain, Ignition modules)", () => {
       { by: projectAdmin, to: sponsorManager, role: projectRoles["sponsor-manager"] },
     ];
     for (const { by, to, role } of grants) {
-      const { events } = await mined(
+      let { events } = await mined(
         projectRegistryAbi,
         projectRegistry.write.grantRole([PROJECT_ID, to.account.address, role], { account: by.account }),
       );
+      if (role === projectRoles.reader) {
+        // A reader role is an offer until the reader accepts it: it takes none of its slots before.
+        assert.deepEqual(
+          events.map((e) => [e.eventName, e.args]),
+          [["ProjectRoleOffered", { projectId: PROJECT_ID, account: getAddress(to.account.address), role }]],
+        );
+        assert.deepEqual(await projectRegistry.read.readerProjectsOf([to.account.address]), []);
+        ({ events } = await mined(
+          projectRegistryAbi,
+          projectRegistry.write.acceptRole([PROJECT_ID, role], { account: to.account }),
+        ));
+      }
       const [changed] = events;
       assert.equal(changed?.eventName, "ProjectRolesChanged");
       if (changed?.eventName !== "ProjectRolesChanged") return;
@@ -414,11 +426,34 @@ describe("OneKey end to end (in-process chain, Ignition modules)", () => {
     const canDecrypt = (who: Address, which: Hex) => kycRegistry.read.canDecrypt([who, which]);
     for (const who of [subject, delegate, reader]) assert.equal(await canDecrypt(who.account.address, liveUid), true);
 
+    // attack: a relayer keeps an issuer signature it never submitted, to bring the record back
+    // after the subject erases it. Erasure consumes the nonce, so the signature is refused.
+    const keptNonce = await kycRegistry.read.nonceOf([subject.account.address]);
+    const keptDeadline = BigInt((await chainTime()) + 3600);
+    const kept = {
+      chainId: await publicClient.getChainId(),
+      registry: kycRegistry.address,
+      request: { ...request, storageId: randomBytes32("storage-kept") },
+      nonce: keptNonce,
+      deadline: keptDeadline,
+    };
+    const keptSignature = await signAttestation(issuer, kept);
+
     const { events, timestamp } = await mined(kycRegistryAbi, kycRegistry.write.erase({ account: subject.account }));
     const [erased] = events;
     assert.equal(erased?.eventName, "RecordErased");
     if (erased?.eventName !== "RecordErased") return;
     assert.deepEqual(erased.args, { uid: liveUid, subject: getAddress(subject.account.address), erasedAt: timestamp });
+    assert.equal((await kycRegistry.read.getAttestation([subject.account.address])).status, RECORD_ERASED);
+    assert.equal(await kycRegistry.read.nonceOf([subject.account.address]), keptNonce + 1n);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      kycRegistry.write.attestBySig([kept.request, issuer.account.address, keptNonce, keptDeadline, keptSignature], {
+        account: relayer.account,
+      }),
+      kycRegistry,
+      "NonceInvalid",
+      [getAddress(subject.account.address), keptNonce + 1n, keptNonce],
+    );
     assert.equal((await kycRegistry.read.getAttestation([subject.account.address])).status, RECORD_ERASED);
     for (const who of everyone) {
       assert.equal(await canDecrypt(who, liveUid), false, `${who} can decrypt the erased record`);

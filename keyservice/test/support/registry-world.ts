@@ -101,6 +101,8 @@ export async function startRegistryWorld(): Promise<RegistryWorld> {
       accounts.reader.address,
       ROLE_READER,
     ]);
+    // A reader grant is an offer until the reader accepts it (ProjectRegistry, issue 11).
+    await send("reader", projectRegistry, projectRegistryAbi, "acceptRole", [projectId, ROLE_READER]);
 
     return {
       rpcUrl: chain.rpcUrl,

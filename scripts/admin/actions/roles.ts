@@ -23,6 +23,14 @@ function changeRole(functionName: "grantRole" | "revokeRole") {
       }),
     );
     const receipt = await confirm(session, await wallet.writeContract(request));
+    // A reader role for another account is only offered: the account accepts it with its own key.
+    const [offered] = parseEventLogs({ abi: projectRegistryAbi, eventName: "ProjectRoleOffered", logs: receipt.logs });
+    if (offered) {
+      console.log(
+        `Offered ${args.role.name} on project ${projectId} to ${args.account}; it holds the role once it calls acceptRole(${projectId}, ${args.role.bit}); ${txLine(receipt)}`,
+      );
+      return;
+    }
     const [changed] = parseEventLogs({ abi: projectRegistryAbi, eventName: "ProjectRolesChanged", logs: receipt.logs });
     if (!changed) throw new Error(`No ProjectRolesChanged event in ${receipt.transactionHash}.`);
     const verb = functionName === "grantRole" ? "Granted" : "Revoked";

@@ -43,6 +43,8 @@ export const SAMPLE_DATA: { [T in WebhookEventType]: WebhookEventDataMap[T] } = 
   "project.status_changed": { projectId: "7", status: "suspended" },
   "project.role_granted": { projectId: "7", account: address(5), role: 2, roles: 3 },
   "project.role_revoked": { projectId: "7", account: address(5), role: 2, roles: 1 },
+  "project.role_offered": { projectId: "7", account: address(5), role: 2 },
+  "organization.roles_revoked": { orgId: "3", account: address(5) },
   "sponsorship.funded": {
     projectId: "7",
     funder: address(6),

@@ -53,11 +53,10 @@ contract CanDecryptTest is BaseTest {
     }
 
     function test_canDecrypt_readerOfSeveralProjectsFindsTheConsentedOne() public {
-        vm.startPrank(orgOwner);
+        vm.prank(orgOwner);
         uint64 c = projects.createProject(orgId, "gamma", _settings(1, new address[](0)));
-        projects.grantRole(projectB, readerA, ProjectRoles.READER);
-        projects.grantRole(c, readerA, ProjectRoles.READER);
-        vm.stopPrank();
+        _grantReader(projectB, readerA);
+        _grantReader(c, readerA);
         vm.startPrank(subject);
         kyc.revokeConsent(projectA);
         kyc.grantConsent(c);

@@ -133,6 +133,46 @@ contract EraseTest is BaseTest {
         kyc.revokeConsent(projectA);
     }
 
+    /// attack: re-activate an erased record with an issuer signature obtained before the erasure.
+    /// The attacker (or the subject's own compromised relayer) holds a valid, unused issuer
+    /// signature over the subject's nonce, e.g. a renewal that was never submitted. The subject
+    /// erases its record; the attacker then submits the old signature to bring a live record
+    /// back under the subject's name. Now erase consumes the nonce, so the signature is stale:
+    /// `NonceInvalid`, and the subject stays erased.
+    function test_erase_attack_reverts_whenSignatureFromBeforeErasureIsSubmitted() public {
+        uint64 nonceBefore = kyc.nonceOf(subject);
+        uint256 deadline = block.timestamp + 1 days;
+        IKycRegistry.AttestationRequest memory renewal = _request(subject);
+        bytes memory unused = _sign(issuerKey, renewal, nonceBefore, deadline);
+
+        vm.prank(subject);
+        kyc.erase();
+        assertEq(kyc.nonceOf(subject), nonceBefore + 1, "erase consumes the nonce");
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IKycRegistry.NonceInvalid.selector, subject, nonceBefore + 1, nonceBefore)
+        );
+        vm.prank(stranger);
+        kyc.attestBySig(renewal, issuer, nonceBefore, deadline, unused);
+
+        assertEq(uint8(kyc.getRecord(subject).status), uint8(IKycRegistry.RecordStatus.Erased));
+        assertFalse(kyc.isVerified(subject, 1));
+    }
+
+    function test_erase_aSignatureOverTheNewNonceStillAttests() public {
+        vm.prank(subject);
+        kyc.erase();
+        uint64 nonce = kyc.nonceOf(subject);
+        uint256 deadline = block.timestamp + 1 days;
+        IKycRegistry.AttestationRequest memory r = _request(subject);
+        bytes32 fresh = kyc.attestBySig(r, issuer, nonce, deadline, _sign(issuerKey, r, nonce, deadline));
+
+        assertEq(fresh, _uid(subject, 2), "the uid still counts attestations only");
+        assertEq(kyc.nextUid(subject), _uid(subject, 3));
+        assertEq(kyc.nonceOf(subject), nonce + 1);
+        assertTrue(kyc.isVerified(subject, LEVEL));
+    }
+
     function test_erase_reverts_whenNothingRecorded() public {
         vm.expectRevert(abi.encodeWithSelector(IKycRegistry.NothingToErase.selector, stranger));
         vm.prank(stranger);

@@ -35,13 +35,22 @@ contract RevokeRoleTest is BaseTest {
     }
 
     function test_revokeRole_keepsOtherReaderProjects() public {
-        vm.startPrank(orgOwner);
-        projects.grantRole(projectB, readerA, ProjectRoles.READER);
+        _grantReader(projectB, readerA);
+        vm.prank(orgOwner);
         projects.revokeRole(projectA, readerA, ProjectRoles.READER);
-        vm.stopPrank();
         uint64[] memory ids = projects.readerProjectsOf(readerA);
         assertEq(ids.length, 1);
         assertEq(ids[0], projectB);
+    }
+
+    function test_revokeRole_withdrawsAPendingOffer() public {
+        vm.prank(orgOwner);
+        projects.grantRole(projectA, stranger, ProjectRoles.READER);
+        vm.expectEmit(address(projects));
+        emit IProjectRegistry.ProjectRolesChanged(projectA, stranger, ProjectRoles.READER, false, 0);
+        vm.prank(projectAdmin);
+        projects.revokeRole(projectA, stranger, ProjectRoles.READER);
+        assertEq(projects.offeredRolesOf(projectA, stranger), 0);
     }
 
     function test_revokeRole_reverts_whenRoleInvalid() public {

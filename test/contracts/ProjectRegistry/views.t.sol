@@ -47,6 +47,12 @@ contract ProjectRegistryViewsTest is BaseTest {
         assertEq(projects.readerProjectsOf(stranger).length, 0);
     }
 
+    function test_rolesAndOffers_areNoneOnAMissingProject() public view {
+        assertEq(projects.rolesOf(99, readerA), 0);
+        assertEq(projects.offeredRolesOf(99, readerA), 0);
+        assertFalse(projects.hasRole(99, readerA, ProjectRoles.READER));
+    }
+
     /// @dev Governance is Ownable2Step: a transfer completes only when accepted.
     function test_governance_transferIsTwoStep() public {
         address next = makeAddr("nextGovernance");

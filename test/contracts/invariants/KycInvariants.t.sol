@@ -39,6 +39,7 @@ contract KycHandler is CommonBase, StdUtils {
 
     /// @dev Ghost copy of each subject's state.
     mapping(address subject => uint64) public ghostSequence;
+    mapping(address subject => uint64) public ghostErasures;
     mapping(address subject => IKycRegistry.RecordStatus) public ghostStatus;
     mapping(address subject => uint40) public ghostExpiresAt;
     mapping(address subject => mapping(uint64 projectId => bool)) public ghostConsent;
@@ -50,6 +51,20 @@ contract KycHandler is CommonBase, StdUtils {
 
     /// @dev Counts any attestation whose sequence did not follow the previous one.
     uint256 public sequenceViolations;
+
+    /// @dev An issuer signature obtained earlier and kept unused (e.g. by a relayer).
+    struct KeptSignature {
+        bool kept;
+        uint64 nonce;
+        IKycRegistry.AttestationRequest request;
+        bytes signature;
+    }
+
+    mapping(address subject => KeptSignature) internal _kept;
+    /// @dev Kept signatures the registry accepted although a later attestation or erasure had
+    /// spent their nonce, and ones it refused although their nonce was still current.
+    uint256 public staleSignaturesAccepted;
+    uint256 public freshSignaturesRefused;
     mapping(string action => uint256) public calls;
 
     constructor(
@@ -102,6 +117,34 @@ contract KycHandler is CommonBase, StdUtils {
         calls["attestBySig"]++;
     }
 
+    /// @dev Gets a signature over the subject's current nonce and keeps it for later.
+    function signForLater(uint256 subjectSeed, uint8 level) external {
+        address subject = _subject(subjectSeed);
+        IKycRegistry.AttestationRequest memory r = _requestFor(subject, level, 0);
+        r.expiresAt = type(uint40).max; // still in the future whenever it is submitted
+        uint64 nonce = kyc.nonceOf(subject);
+        (uint8 v, bytes32 rr, bytes32 s) = vm.sign(_issuerKey, kyc.hashAttestation(r, nonce, type(uint256).max));
+        _kept[subject] = KeptSignature({kept: true, nonce: nonce, request: r, signature: abi.encodePacked(rr, s, v)});
+        calls["signForLater"]++;
+    }
+
+    /// @dev Submits the kept signature, whatever happened since: it must attest exactly when no
+    /// attestation or erasure came in between.
+    function submitKeptSignature(uint256 subjectSeed) external {
+        address subject = _subject(subjectSeed);
+        KeptSignature memory k = _kept[subject];
+        if (!k.kept) return;
+        delete _kept[subject];
+        bool current = k.nonce == ghostSequence[subject] + ghostErasures[subject];
+        try kyc.attestBySig(k.request, issuer, k.nonce, type(uint256).max, k.signature) returns (bytes32 uid) {
+            if (!current) staleSignaturesAccepted++;
+            _recordAttestation(subject, uid, k.request.expiresAt);
+        } catch {
+            if (current) freshSignaturesRefused++;
+        }
+        calls["submitKeptSignature"]++;
+    }
+
     function revoke(uint256 subjectSeed) external {
         address subject = _subject(subjectSeed);
         if (ghostStatus[subject] != IKycRegistry.RecordStatus.Active) return;
@@ -121,6 +164,7 @@ contract KycHandler is CommonBase, StdUtils {
         vm.prank(subject);
         kyc.erase();
         ghostStatus[subject] = IKycRegistry.RecordStatus.Erased;
+        ghostErasures[subject]++;
         dead[uid] = true;
         erasedUids.push(uid);
         // Erasure withdraws every consent; the subject must grant each one again.
@@ -178,8 +222,14 @@ contract KycHandler is CommonBase, StdUtils {
         uint64 projectId = onB ? projectB : projectA;
         bool reads = !ghostFloaterReads[projectId];
         vm.prank(orgOwner);
-        if (reads) projects.grantRole(projectId, floater, ProjectRoles.READER);
-        else projects.revokeRole(projectId, floater, ProjectRoles.READER);
+        if (reads) {
+            // A reader grant is an offer the reader accepts.
+            projects.grantRole(projectId, floater, ProjectRoles.READER);
+            vm.prank(floater);
+            projects.acceptRole(projectId, ProjectRoles.READER);
+        } else {
+            projects.revokeRole(projectId, floater, ProjectRoles.READER);
+        }
         ghostFloaterReads[projectId] = reads;
         calls["toggleFloaterReader"]++;
     }
@@ -312,7 +362,7 @@ contract KycInvariantsTest is BaseTest {
         requesters.push(address(0));
 
         targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](10);
+        bytes4[] memory actions = new bytes4[](12);
         actions[0] = KycHandler.attest.selector;
         actions[1] = KycHandler.attestBySig.selector;
         actions[2] = KycHandler.revoke.selector;
@@ -323,6 +373,8 @@ contract KycInvariantsTest is BaseTest {
         actions[7] = KycHandler.toggleProject.selector;
         actions[8] = KycHandler.warp.selector;
         actions[9] = KycHandler.toggleFloaterReader.selector;
+        actions[10] = KycHandler.signForLater.selector;
+        actions[11] = KycHandler.submitKeptSignature.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -435,8 +487,19 @@ contract KycInvariantsTest is BaseTest {
         }
     }
 
+    /// @notice An issuer signature attests only while its nonce is current: one kept while the
+    /// subject was attested again or erased never attests afterwards (erasure consumes it).
+    /// hardhat-config: invariant.runs = 128
+    /// hardhat-config: invariant.depth = 64
+    /// hardhat-config: invariant.failOnRevert = true
+    function invariant_noSignatureOutlivesItsNonce() public view {
+        assertEq(handler.staleSignaturesAccepted(), 0, "a stale signature attested");
+        assertEq(handler.freshSignaturesRefused(), 0, "a current signature was refused");
+    }
+
     /// @notice A subject's uid sequence only grows, one per attestation, and the current uid
-    /// always encodes the subject and its sequence.
+    /// always encodes the subject and its sequence. The signature nonce counts attestations and
+    /// erasures, so no signature outlives either.
     /// hardhat-config: invariant.runs = 128
     /// hardhat-config: invariant.depth = 64
     /// hardhat-config: invariant.failOnRevert = true
@@ -446,7 +509,7 @@ contract KycInvariantsTest is BaseTest {
         for (uint256 i; i < subjects_.length; ++i) {
             address s = subjects_[i];
             uint64 sequence = handler.ghostSequence(s);
-            assertEq(kyc.nonceOf(s), sequence);
+            assertEq(kyc.nonceOf(s), sequence + handler.ghostErasures(s), "nonce != attestations + erasures");
             assertEq(kyc.nextUid(s), _uid(s, sequence + 1));
             if (sequence != 0) assertEq(kyc.getAttestation(s).uid, _uid(s, sequence));
         }

@@ -63,11 +63,10 @@ abstract contract BaseTest is Test {
         projectA = _createProject("alpha", 1, new address[](0));
         projectB = _createProject("beta", 1, new address[](0));
 
-        vm.startPrank(orgOwner);
+        vm.prank(orgOwner);
         projects.grantRole(projectA, projectAdmin, ProjectRoles.ADMIN);
-        projects.grantRole(projectA, readerA, ProjectRoles.READER);
-        projects.grantRole(projectB, readerB, ProjectRoles.READER);
-        vm.stopPrank();
+        _grantReader(projectA, readerA);
+        _grantReader(projectB, readerB);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -89,6 +88,14 @@ abstract contract BaseTest is Test {
     function _createProject(string memory slug, uint8 level, address[] memory accepted) internal returns (uint64 id) {
         vm.prank(orgOwner);
         id = projects.createProject(orgId, slug, _settings(level, accepted));
+    }
+
+    /// @dev The org owner offers the reader role and `reader` accepts it (rule 1 of IProjectRegistry).
+    function _grantReader(uint64 projectId, address reader) internal {
+        vm.prank(orgOwner);
+        projects.grantRole(projectId, reader, ProjectRoles.READER);
+        vm.prank(reader);
+        projects.acceptRole(projectId, ProjectRoles.READER);
     }
 
     function _suspend(uint64 projectId) internal {
