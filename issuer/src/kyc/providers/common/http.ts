@@ -33,7 +33,8 @@ export function reasonForStatus(status: number): ProviderErrorReason {
  * person's data) never reach a message or a cause. Redirects are refused, so our credentials
  * never follow a provider's answer to another host.
  *
- * `accept` lists non-2xx statuses the caller handles itself (e.g. a 409 meaning "already exists").
+ * `accept` lists non-2xx statuses the caller handles itself (e.g. a 409 meaning "already exists");
+ * `json: false` skips reading the body (an endpoint documented to answer plain text).
  */
 export async function sendProviderRequest(
   provider: ProviderName,
@@ -41,8 +42,9 @@ export async function sendProviderRequest(
   baseUrl: string,
   request: ProviderRequest,
   signal: AbortSignal,
-  accept: readonly number[] = [],
+  options: { accept?: readonly number[]; json?: boolean } = {},
 ): Promise<ProviderResponse> {
+  const { accept = [], json = true } = options;
   const what = `${provider}: ${request.method} ${request.route}`;
   const failed = (error: unknown): ProviderError =>
     signal.aborted
@@ -68,6 +70,10 @@ export async function sendProviderRequest(
     throw new ProviderError(provider, reasonForStatus(response.status), `${what} answered ${response.status}`);
   }
 
+  if (!json) {
+    await response.body?.cancel().catch(() => {});
+    return { status: response.status, json: undefined };
+  }
   let text: string;
   try {
     text = await response.text();

@@ -43,14 +43,8 @@ export function createSumsubProvider(config: SumsubConfig, deps: ProviderDeps = 
       "X-App-Access-Sig": sumsubSignature(config.secretKey, ts, method, path, text),
     };
     if (text !== undefined) headers["Content-Type"] = "application/json";
-    return sendProviderRequest(
-      "sumsub",
-      fetch,
-      config.baseUrl,
-      { method, path, route, headers, body: text },
-      signal,
-      accept,
-    );
+    const request = { method, path, route, headers, body: text };
+    return sendProviderRequest("sumsub", fetch, config.baseUrl, request, signal, { accept });
   }
 
   const applicantPath = (applicantId: string) => {
