@@ -22,7 +22,7 @@ const LINK_LANGUAGES = ["en_US", "de_DE", "es_ES", "fr_FR", "it_IT", "pt_PT", "n
 /**
  * The applicant's names are required by POST /applicants, but the issuer holds no personal data
  * before the flow: these placeholders stand in, and the workflow's own data-capture step fills
- * in the real ones (see the README section on configuring Onfido).
+ * in the real ones (see ../real-providers.md, Onfido).
  */
 export const ONFIDO_PLACEHOLDER_NAME = { first_name: "OneKey", last_name: "Applicant" } as const;
 
