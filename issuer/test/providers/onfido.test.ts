@@ -233,7 +233,12 @@ describe("Onfido adapter", () => {
       expect(verify(task, sign(task))).toMatchObject({ applicantId: RUN, kind: "other" });
     });
 
-    it("refuses a tampered body, a wrong token, and a missing signature", () => {
+    /*
+     * attack: post a workflow_run.completed we did not send: a captured delivery edited
+     * (its status or run id changed), one signed with a guessed token, or no signature. Now: the digest is
+     * recomputed over the raw body with the webhook token; nothing matches, so it is refused.
+     */
+    it("attack: forge or edit an Onfido webhook without the webhook token", () => {
       const tampered = body.replace('"approved"', '"declined"');
       expect(() => verify(tampered, sign(body))).toThrow(ProviderWebhookInvalid);
       expect(() => verify(body, sign(body, "another-token"))).toThrow(ProviderWebhookInvalid);

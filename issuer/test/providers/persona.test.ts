@@ -89,7 +89,11 @@ describe("Persona adapter", () => {
     expect(request.body).toBe("");
   });
 
-  it("refuses a one-time link that is not https", async () => {
+  /*
+   * attack: a tampered provider answer hands the browser a javascript: (or http:) launch URL.
+   * Now: only an https one-time link is passed on; anything else is bad_response.
+   */
+  it("attack: a provider answer carries a non-https launch URL", async () => {
     const answer = fixture<{ meta: Record<string, string> }>("persona", "one-time-link");
     answer.meta["one-time-link"] = "javascript:alert(1)";
     fake.on(`POST /api/v1/inquiries/${INQUIRY}/generate-one-time-link`, { status: 200, json: answer });
@@ -284,7 +288,13 @@ describe("Persona adapter", () => {
       expect(verify(body, sign(NOW, body, SECRET_OLD), rotating).kind).toBe("decided");
     });
 
-    it("refuses a tampered body, a wrong secret, a missing or garbled header", () => {
+    /*
+     * attack: post an inquiry event we did not send: a captured delivery edited (approved ->
+     * declined, or the reverse), one signed with a guessed secret, no or a garbled header, or a
+     * genuine v1 moved under another timestamp. Now: v1 is recomputed over "<t>.<raw body>" with
+     * each configured secret; nothing matches, so the webhook is refused before it is parsed.
+     */
+    it("attack: forge or edit a Persona webhook without the webhook secret", () => {
       const tampered = body.replace('"inquiry.approved"', '"inquiry.declined"');
       expect(() => verify(tampered, sign(NOW, body, SECRET_NEW))).toThrow(ProviderWebhookInvalid);
       expect(() => verify(body, sign(NOW, body, "wbhsec_attacker"))).toThrow(ProviderWebhookInvalid);
@@ -295,7 +305,12 @@ describe("Persona adapter", () => {
       expect(() => verify(body, `t=${NOW + 1},${v1}`)).toThrow(ProviderWebhookInvalid);
     });
 
-    it("refuses a stale (or far-future) signed timestamp: a captured delivery cannot be replayed later", () => {
+    /*
+     * attack: replay a genuine, captured delivery later (or pre-date one), hoping it is processed
+     * again. Now: the signed timestamp must be within 300 s of our clock; the replay is refused
+     * (and within the window, the event's id makes a second delivery a no-op for the sessions).
+     */
+    it("attack: replay a captured Persona webhook outside the tolerance", () => {
       expect(() => verify(body, sign(NOW - 301, body, SECRET_NEW))).toThrow(/tolerance/);
       expect(() => verify(body, sign(NOW + 301, body, SECRET_NEW))).toThrow(/tolerance/);
       expect(verify(body, sign(NOW - 300, body, SECRET_NEW)).kind).toBe("decided");

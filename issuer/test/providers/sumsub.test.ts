@@ -329,7 +329,13 @@ describe("Sumsub adapter", () => {
       expect(verify(noCorrelation, h2).eventId).toBe(verify(noCorrelation, h2).eventId);
     });
 
-    it("refuses a tampered body, a wrong secret, a missing digest and a missing or weak algorithm", () => {
+    /*
+     * attack: post a decision webhook we did not send: a captured delivery with its body edited
+     * (RED turned GREEN, another applicant), or one signed with a guessed secret, or no digest.
+     * Now: the digest is recomputed over the raw body with our secret; nothing matches, so the
+     * webhook is refused before its body is read.
+     */
+    it("attack: forge or edit a Sumsub decision webhook without the webhook secret", () => {
       const tampered = body.replace('"GREEN"', '"RED"');
       const cases: Record<string, [string, Record<string, string>]> = {
         tampered: [tampered, { "x-payload-digest": digest("sha256", body), "x-payload-digest-alg": "HMAC_SHA256_HEX" }],
@@ -338,6 +344,20 @@ describe("Sumsub adapter", () => {
           { "x-payload-digest": digest("sha256", body, "another-secret"), "x-payload-digest-alg": "HMAC_SHA256_HEX" },
         ],
         "no digest": [body, { "x-payload-digest-alg": "HMAC_SHA256_HEX" }],
+      };
+      for (const [name, [raw, headers]] of Object.entries(cases)) {
+        expect(() => verify(raw, headers), name).toThrow(ProviderWebhookInvalid);
+      }
+    });
+
+    /*
+     * attack: the algorithm is named by a header the sender controls. The attacker names the
+     * legacy HMAC_SHA1_HEX, omits the header, or names another algorithm than the digest's.
+     * Now: only HMAC_SHA256_HEX and HMAC_SHA512_HEX are accepted, and the digest must match the
+     * named one.
+     */
+    it("attack: downgrade or omit the webhook digest algorithm", () => {
+      const cases: Record<string, [string, Record<string, string>]> = {
         "no algorithm": [body, { "x-payload-digest": digest("sha256", body) }],
         "sha1 downgrade": [body, { "x-payload-digest": digest("sha1", body), "x-payload-digest-alg": "HMAC_SHA1_HEX" }],
         "alg mismatch": [

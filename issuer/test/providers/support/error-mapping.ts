@@ -98,6 +98,25 @@ export function describeErrorMapping(opts: {
       expect(fake.requests).toHaveLength(0);
     });
 
+    /*
+     * attack: an answer (a compromised provider edge, a hijacked DNS name) redirects our
+     * authenticated request to a host the attacker controls, hoping fetch follows it with our
+     * credentials. Now: redirects are refused; the attacker's host receives nothing and the call
+     * fails as unavailable.
+     */
+    it("attack: an answer redirects our authenticated request to another host", async () => {
+      const attacker = await startFakeProvider();
+      try {
+        attacker.otherwise({ status: 200, json: {} });
+        fake.otherwise({ status: 307, headers: { location: `${attacker.baseUrl}/steal` } });
+        const error = await providerError(opts.invoke(opts.create(fake.baseUrl), AbortSignal.timeout(5_000)));
+        expect(error.reason).toBe("unavailable");
+        expect(attacker.requests).toHaveLength(0);
+      } finally {
+        await attacker.close();
+      }
+    });
+
     it("maps a 200 that is not JSON to bad_response, without quoting it", async () => {
       fake.otherwise({ status: 200, text: `<html>${opts.personalData.join(" ")}</html>` });
       const error = await providerError(opts.invoke(opts.create(fake.baseUrl), AbortSignal.timeout(5_000)));

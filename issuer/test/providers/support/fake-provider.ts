@@ -16,7 +16,7 @@ export interface RecordedRequest {
 }
 
 export type Reply =
-  | { status: number; json?: unknown; text?: string }
+  | { status: number; json?: unknown; text?: string; headers?: Record<string, string> }
   /** Accept the request and never answer (for timeouts). */
   | "hang";
 
@@ -50,7 +50,8 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       const reply = typeof route === "function" ? route(recorded) : route;
       if (reply === "hang") return;
       const body = reply.text ?? (reply.json === undefined ? "" : JSON.stringify(reply.json));
-      res.writeHead(reply.status, reply.json === undefined ? {} : { "content-type": "application/json" });
+      const type = reply.json === undefined ? {} : { "content-type": "application/json" };
+      res.writeHead(reply.status, { ...type, ...reply.headers });
       res.end(body);
     });
   });
