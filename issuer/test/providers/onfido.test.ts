@@ -132,7 +132,6 @@ describe("Onfido adapter", () => {
           dateOfBirth: "1989-07-16",
           placeOfBirth: "BERLIN",
           nationality: "DEU",
-          documentType: "passport",
           documentNumber: "C01X00T47",
           documentCountry: "DEU",
           documentExpiry: "2031-04-02",

@@ -124,7 +124,6 @@ describe("Persona adapter", () => {
           firstName: "KANARIE",
           lastName: "QUOKKASTEIN",
           dateOfBirth: "1989-07-16",
-          documentType: "dl",
           documentNumber: "Y2K9CANARY",
           documentCountry: "US",
           documentExpiry: "2029-07-16",

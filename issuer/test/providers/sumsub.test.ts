@@ -154,7 +154,6 @@ describe("Sumsub adapter", () => {
           dateOfBirth: "1989-07-16",
           nationality: "DEU",
           country: "DEU",
-          documentType: "ID_CARD",
           documentNumber: "LGXX359T8",
           documentCountry: "DEU",
           documentExpiry: "2028-09-04",

@@ -2,7 +2,8 @@
  * The person's data as every adapter hands it to the browser (`DecidedRecord.personalData`): the
  * same field names whichever provider ran, so the dApp encrypts one shape. Only fields the
  * provider returned are present. Dates are ISO 8601 (YYYY-MM-DD); countries as the provider gave
- * them (Sumsub and Onfido: ISO 3166-1 alpha-3; Persona: alpha-2).
+ * them (Sumsub and Onfido: ISO 3166-1 alpha-3; Persona: alpha-2). The document's type is not
+ * repeated here: the result's normalized `documentType` is the one to use.
  */
 export type PersonalData = {
   firstName?: string;
@@ -13,7 +14,6 @@ export type PersonalData = {
   nationality?: string;
   /** Country of residence (Sumsub's applicant `country`). */
   country?: string;
-  documentType?: string;
   documentNumber?: string;
   documentCountry?: string;
   documentExpiry?: string;

@@ -144,7 +144,6 @@ function onfidoPersonalData(document: OnfidoReport | undefined): PersonalData {
     dateOfBirth: p.date_of_birth,
     placeOfBirth: p.place_of_birth,
     nationality: p.nationality,
-    documentType: p.document_type,
     documentNumber: number?.value,
     documentCountry: p.issuing_country,
     documentExpiry: p.date_of_expiry,

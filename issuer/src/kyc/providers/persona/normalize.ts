@@ -128,7 +128,6 @@ function personaPersonalData(inquiry: PersonaInquiry, governmentId: PersonaInclu
     lastName: id?.["name-last"] ?? inquiryValue("name-last"),
     dateOfBirth: id?.birthdate ?? inquiryValue("birthdate"),
     nationality: id?.nationality,
-    documentType: id?.["id-class"],
     documentNumber: id?.["identification-number"] ?? inquiryValue("identification-number"),
     documentCountry: id?.["country-code"],
     documentExpiry: id?.["expiration-date"],

@@ -109,7 +109,6 @@ function sumsubPersonalData(
     placeOfBirth: info.placeOfBirth,
     nationality: info.nationality,
     country: info.country,
-    documentType: idDoc?.idDocType,
     documentNumber: idDoc?.number,
     documentCountry: idDoc?.country,
     documentExpiry: idDoc?.validUntil,
