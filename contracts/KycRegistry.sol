@@ -332,6 +332,7 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
             issuerId: issuerId,
             sequence: sequence,
             consentEpoch: record.consentEpoch,
+            revocations: record.revocations,
             storageId: request.storageId,
             ciphertextHash: request.ciphertextHash
         });
@@ -363,6 +364,10 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
             revert NotAttestationIssuer(uid, msg.sender);
         }
         record.status = RecordStatus.Revoked;
+        // Same slot as the status: consumes the subject's signature nonce at no extra write.
+        unchecked {
+            ++record.revocations;
+        }
         emit AttestationRevoked(uid, subject, msg.sender, uint40(block.timestamp));
     }
 
@@ -397,7 +402,7 @@ contract KycRegistry is IKycRegistry, Ownable2Step, EIP712 {
     /// @dev attestations + erasures: both only ever grow, so a nonce is never current twice, and
     /// it lives in slot 0 beside the status (no extra storage read or write).
     function _nonce(Record storage record) internal view returns (uint64) {
-        return record.sequence + record.consentEpoch;
+        return record.sequence + record.consentEpoch + record.revocations;
     }
 
     /// @dev uid = subject (160 bits) << 96 | sequence (64 bits); bits 64..95 are zero.

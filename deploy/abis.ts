@@ -2362,6 +2362,11 @@ export const kycRegistryAbi = [
             "type": "uint32"
           },
           {
+            "internalType": "uint24",
+            "name": "revocations",
+            "type": "uint24"
+          },
+          {
             "internalType": "bytes32",
             "name": "storageId",
             "type": "bytes32"

@@ -70,7 +70,7 @@ export const contractErrorMessages: MessageTable = {
   SignatureExpired: (deadline, currentTime) =>
     `The signature expired at ${time(deadline)}; the chain time is ${time(currentTime)}.`,
   NonceInvalid: (subject, expected, provided) =>
-    `Nonce ${provided} for ${subject} is stale or replayed (a later attestation or an erasure spent it): the current nonce is ${expected}.`,
+    `Nonce ${provided} for ${subject} is stale or replayed (a later attestation, an erasure or a revocation spent it): the current nonce is ${expected}.`,
   AttestationNotFound: (uid) => `Attestation ${uid} does not exist.`,
   AttestationNotCurrent: (uid, currentUid) =>
     `Attestation ${uid} is no longer its subject's current one (current: ${currentUid}).`,

@@ -47,15 +47,17 @@ interface IKycRegistry {
     /// @dev Storage layout (keyed by subject), slot 0 holds everything `isVerified` reads, and
     /// the consent epoch that `hasConsent` and `canDecrypt` need beside it:
     ///  slot 0: issuedAt (40) | expiresAt (40) | level (8) | status (8) | storageNetwork (8)
-    ///          | issuerId (32) | sequence (64) | consentEpoch (32)           = 232 bits
+    ///          | issuerId (32) | sequence (64) | consentEpoch (32) | revocations (24) = 256 bits
     ///  slot 1: storageId
     ///  slot 2: ciphertextHash
     /// `consentEpoch` counts the subject's erasures. Consents are stored per epoch, so `erase`
     /// withdraws every consent at once by moving to the next epoch (no loop over projects); a
     /// new attestation keeps the epoch, so consents granted after an erasure carry over to
     /// later attestations as usual. It cannot overflow in practice: each erasure needs an
-    /// attestation first. The subject's signature nonce is `sequence + consentEpoch`
-    /// (see `nonceOf`), so both attesting and erasing consume it.
+    /// attestation first. `revocations` counts the subject's revoked attestations (each needs an
+    /// attestation first too). The subject's signature nonce is
+    /// `sequence + consentEpoch + revocations` (see `nonceOf`), so attesting, erasing and revoking
+    /// all consume it: a signature an issuer made before revoking never attests afterwards.
     struct Record {
         uint40 issuedAt;
         uint40 expiresAt;
@@ -65,6 +67,7 @@ interface IKycRegistry {
         uint32 issuerId;
         uint64 sequence;
         uint32 consentEpoch;
+        uint24 revocations;
         bytes32 storageId;
         bytes32 ciphertextHash;
     }

@@ -29,6 +29,33 @@ contract RevokeTest is BaseTest {
         assertEq(kyc.getRecord(subject).storageId, STORAGE_ID, "revocation keeps the pointer");
     }
 
+    /// @dev attack: the subject keeps an unused issuer signature (made for its current nonce),
+    /// the issuer revokes the subject's attestation (say, fraud found), and the subject submits
+    /// the kept signature to be verified again. Revocation consumes the nonce, so it is refused.
+    function test_revoke_attack_reverts_whenSignatureFromBeforeRevocationIsSubmitted() public {
+        uint64 nonceBefore = kyc.nonceOf(subject);
+        uint256 deadline = block.timestamp + 1 days;
+        IKycRegistry.AttestationRequest memory renewal = _request(subject);
+        bytes memory kept = _sign(issuerKey, renewal, nonceBefore, deadline);
+
+        vm.prank(issuer);
+        kyc.revoke(uid);
+        assertEq(kyc.nonceOf(subject), nonceBefore + 1, "revocation consumes the nonce");
+        assertEq(kyc.getRecord(subject).revocations, 1);
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IKycRegistry.NonceInvalid.selector, subject, nonceBefore + 1, nonceBefore)
+        );
+        vm.prank(subject);
+        kyc.attestBySig(renewal, issuer, nonceBefore, deadline, kept);
+        assertFalse(kyc.isVerified(subject, 1));
+
+        // A signature the issuer makes after revoking, over the new nonce, still attests.
+        uint64 nonce = kyc.nonceOf(subject);
+        kyc.attestBySig(renewal, issuer, nonce, deadline, _sign(issuerKey, renewal, nonce, deadline));
+        assertTrue(kyc.isVerified(subject, 1));
+    }
+
     function test_revoke_byGovernance() public {
         vm.expectEmit(address(kyc));
         emit IKycRegistry.AttestationRevoked(uid, subject, governance, uint40(START_TIME));

@@ -40,6 +40,7 @@ contract KycHandler is CommonBase, StdUtils {
     /// @dev Ghost copy of each subject's state.
     mapping(address subject => uint64) public ghostSequence;
     mapping(address subject => uint64) public ghostErasures;
+    mapping(address subject => uint64) public ghostRevocations;
     mapping(address subject => IKycRegistry.RecordStatus) public ghostStatus;
     mapping(address subject => uint40) public ghostExpiresAt;
     mapping(address subject => mapping(uint64 projectId => bool)) public ghostConsent;
@@ -129,13 +130,13 @@ contract KycHandler is CommonBase, StdUtils {
     }
 
     /// @dev Submits the kept signature, whatever happened since: it must attest exactly when no
-    /// attestation or erasure came in between.
+    /// attestation, erasure or revocation came in between.
     function submitKeptSignature(uint256 subjectSeed) external {
         address subject = _subject(subjectSeed);
         KeptSignature memory k = _kept[subject];
         if (!k.kept) return;
         delete _kept[subject];
-        bool current = k.nonce == ghostSequence[subject] + ghostErasures[subject];
+        bool current = k.nonce == ghostSequence[subject] + ghostErasures[subject] + ghostRevocations[subject];
         try kyc.attestBySig(k.request, issuer, k.nonce, type(uint256).max, k.signature) returns (bytes32 uid) {
             if (!current) staleSignaturesAccepted++;
             _recordAttestation(subject, uid, k.request.expiresAt);
@@ -152,6 +153,7 @@ contract KycHandler is CommonBase, StdUtils {
         vm.prank(issuer);
         kyc.revoke(uid);
         ghostStatus[subject] = IKycRegistry.RecordStatus.Revoked;
+        ghostRevocations[subject]++;
         dead[uid] = true;
         calls["revoke"]++;
     }
@@ -488,7 +490,7 @@ contract KycInvariantsTest is BaseTest {
     }
 
     /// @notice An issuer signature attests only while its nonce is current: one kept while the
-    /// subject was attested again or erased never attests afterwards (erasure consumes it).
+    /// subject was attested again, erased or revoked never attests afterwards.
     /// hardhat-config: invariant.runs = 128
     /// hardhat-config: invariant.depth = 64
     /// hardhat-config: invariant.failOnRevert = true
@@ -498,8 +500,8 @@ contract KycInvariantsTest is BaseTest {
     }
 
     /// @notice A subject's uid sequence only grows, one per attestation, and the current uid
-    /// always encodes the subject and its sequence. The signature nonce counts attestations and
-    /// erasures, so no signature outlives either.
+    /// always encodes the subject and its sequence. The signature nonce counts attestations,
+    /// erasures and revocations, so no signature outlives any of them.
     /// hardhat-config: invariant.runs = 128
     /// hardhat-config: invariant.depth = 64
     /// hardhat-config: invariant.failOnRevert = true
@@ -509,7 +511,11 @@ contract KycInvariantsTest is BaseTest {
         for (uint256 i; i < subjects_.length; ++i) {
             address s = subjects_[i];
             uint64 sequence = handler.ghostSequence(s);
-            assertEq(kyc.nonceOf(s), sequence + handler.ghostErasures(s), "nonce != attestations + erasures");
+            assertEq(
+                kyc.nonceOf(s),
+                sequence + handler.ghostErasures(s) + handler.ghostRevocations(s),
+                "nonce != attestations + erasures + revocations"
+            );
             assertEq(kyc.nextUid(s), _uid(s, sequence + 1));
             if (sequence != 0) assertEq(kyc.getAttestation(s).uid, _uid(s, sequence));
         }
