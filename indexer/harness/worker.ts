@@ -28,7 +28,7 @@ export interface WorkerProcess {
 export const newEncryptionKey = () => randomBytes(32).toString("hex");
 
 export async function startWorker(options: WorkerOptions): Promise<WorkerProcess> {
-  const child = startProcess(process.execPath, ["--import", "tsx", join("worker", "main.ts")], {
+  const child = startProcess(process.execPath, ["--import", "tsx", join("webhooks", "worker", "main.ts")], {
     cwd: indexerRoot,
     echo: options.echo,
     env: {

@@ -7,9 +7,10 @@
  *   npm run migrate -w @onekey/indexer -- latest | up | down | reset
  *   npm run migrate -w @onekey/indexer -- to 0001_auth
  */
+
+import { apiMigrator, type MigrationCommand, migrate } from "../db/migrator.js";
+import { openApiDb } from "../db/open.js";
 import { readApiConfig } from "../src/api/config.js";
-import { openApiDb } from "../src/api/store/db.js";
-import { apiMigrator, type MigrationCommand, migrate } from "../src/api/store/migrator.js";
 
 const [command = "status", target] = process.argv.slice(2);
 const store = openApiDb(readApiConfig().store);

@@ -3,7 +3,7 @@ import { ponder } from "ponder:registry";
 import { organizationAdmins, organizations, projectRoles, projects } from "ponder:schema";
 import { zeroAddress } from "viem";
 import { writeOutbox } from "./lib/outbox.js";
-import { projectStatusName } from "./lib/status.js";
+import { projectStatusName } from "./lib/projectStatus.js";
 
 ponder.on("ProjectRegistry:OrganizationCreated", async ({ event, context }) => {
   const { orgId, owner, metadataURI } = event.args;

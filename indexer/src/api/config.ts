@@ -3,12 +3,12 @@
  * stops the start with the variable's name). See .env.example for every variable.
  */
 import { z } from "zod";
-import { readIndexerEnv, withoutEmpty } from "../env.js";
-import type { DestinationMode } from "../webhooks/destinations.js";
-import { parseConfirmations } from "../webhooks/policy.js";
-import { parseEncryptionKey } from "../webhooks/secrets.js";
+import type { ApiDbTarget } from "../../db/open.js";
+import { readIndexerEnv, withoutEmpty } from "../../lib/env.js";
+import type { DestinationMode } from "../../webhooks/destinations.js";
+import { parseConfirmations } from "../../webhooks/policy.js";
+import { parseEncryptionKey } from "../../webhooks/secrets.js";
 import { parseTrustedProxies, type TrustedProxies } from "./http/clientAddress.js";
-import type { ApiDbTarget } from "./store/db.js";
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 

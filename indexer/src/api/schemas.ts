@@ -5,8 +5,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Hex } from "viem";
-import { WEBHOOK_EVENT_TYPES } from "../webhooks/events.js";
-import { MAX_ENDPOINT_RATE_LIMIT } from "../webhooks/policy.js";
+import { WEBHOOK_EVENT_TYPES } from "../../webhooks/catalogue.js";
+import { MAX_ENDPOINT_RATE_LIMIT } from "../../webhooks/policy.js";
+import { DELIVERY_STATUSES } from "../../webhooks/store/deliveries.js";
 import { SCOPES } from "./auth/apiKeys.js";
 
 /**
@@ -365,7 +366,7 @@ export const RotateSecretBody = z
 
 export const DeliveriesQuery = z.strictObject({
   endpointId: EndpointId.optional(),
-  status: z.enum(["held", "pending", "delivering", "failed", "delivered", "dead", "cancelled"]).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
   cursor: CursorString.optional(),
   limit: Limit(100, 50),
 });
@@ -424,7 +425,7 @@ export const WebhookDelivery = z
     endpointId: z.string(),
     eventId: z.string().openapi({ description: "The webhook-id header of every attempt" }),
     eventType: z.string(),
-    status: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),
     lastStatusCode: z.number().int().nullable(),
     nextAttemptAt: Time.nullable(),

@@ -1,6 +1,7 @@
 import type { Context } from "ponder:registry";
 import { outbox } from "ponder:schema";
 import type { Hex } from "viem";
+import type { OutboxEventType, OutboxPayload } from "../../webhooks/catalogue.js";
 
 /** What every handler knows about the log it handles. */
 export interface LogRef {
@@ -15,7 +16,7 @@ export function outboxId(chainId: number, event: LogRef): string {
 }
 
 /** Bigints become decimal strings so the payload survives JSON. */
-function jsonSafe(value: unknown): unknown {
+export function jsonSafe(value: unknown): unknown {
   if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) return value.map(jsonSafe);
   if (value && typeof value === "object") {
@@ -24,14 +25,22 @@ function jsonSafe(value: unknown): unknown {
   return value;
 }
 
+/** One outbox entry: an event type of the catalogue and exactly the payload it describes. */
+export interface OutboxEntry<T extends OutboxEventType> {
+  type: T;
+  projectIds: readonly bigint[];
+  subject?: Hex;
+  payload: OutboxPayload<T>;
+}
+
 /**
  * Records a tenant-relevant event for the webhook worker. Events that concern no project (an
  * attestation of a subject who consents to none) are not written: nobody would receive them.
  */
-export async function writeOutbox(
+export async function writeOutbox<T extends OutboxEventType>(
   context: Context,
   event: LogRef,
-  entry: { type: string; projectIds: readonly bigint[]; subject?: Hex; payload: Record<string, unknown> },
+  entry: OutboxEntry<T>,
 ): Promise<void> {
   if (entry.projectIds.length === 0) return;
   await context.db

@@ -1,18 +1,16 @@
 /** Turns indexed rows and API rows into response bodies (decimal strings, ISO times). */
 import type { z } from "@hono/zod-openapi";
 import type { ApiKeyView } from "../auth/apiKeys.js";
-import {
-  type AttestationRecord,
-  type BudgetState,
-  type ConsentState,
-  effectiveStatus,
-  isLive,
-  meetsProjectPolicy,
-  type ProjectInfo,
-  type SponsoredOperation,
-  type SubjectState,
-} from "../model.js";
+import type {
+  AttestationRecord,
+  BudgetState,
+  ConsentState,
+  ProjectInfo,
+  SponsoredOperation,
+  SubjectState,
+} from "../readModel.js";
 import type * as S from "../schemas.js";
+import { effectiveStatus, isLive, meetsProjectPolicy } from "../verification.js";
 
 type AttestationStatus = "active" | "expired" | "revoked" | "erased";
 

@@ -5,9 +5,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Hex } from "viem";
-import type { ApiApp, ApiEnv, ApiKit } from "../app.js";
+import { apiKeyOf } from "../http/apiKeyOf.js";
 import { decodeCursor, encodeCursor, HEX_32, HEX_ADDRESS, UINT } from "../http/cursor.js";
-import { ApiError, errorResponses, notFound } from "../http/errors.js";
+import { errorResponses, notFound } from "../http/errors.js";
 import {
   attestationBody,
   consentBody,
@@ -16,7 +16,8 @@ import {
   sponsorshipBody,
   subjectStatusBody,
 } from "../http/format.js";
-import type { ProjectInfo } from "../model.js";
+import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
+import type { ProjectInfo } from "../readModel.js";
 import {
   Attestation,
   ConsentingSubject,
@@ -34,11 +35,7 @@ import {
 const TAG = ["Tenant"];
 const security = [{ apiKey: [] }];
 
-function projectOf(c: Context<ApiEnv>): bigint {
-  const key = c.get("apiKey");
-  if (!key) throw new ApiError(401, "credentials_missing", "API key required");
-  return key.projectId;
-}
+const projectOf = (c: Context<ApiEnv>): bigint => apiKeyOf(c).projectId;
 
 export function registerTenantRoutes(app: ApiApp, kit: ApiKit): void {
   const { deps } = kit;

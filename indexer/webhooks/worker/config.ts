@@ -3,8 +3,8 @@
  * malformed value stops the start with the variable's name. indexer/.env.example lists them.
  */
 import { z } from "zod";
-import { readIndexerEnv, withoutEmpty } from "../src/env.js";
-import { parseEncryptionKey } from "../src/webhooks/secrets.js";
+import { readIndexerEnv, withoutEmpty } from "../../lib/env.js";
+import { parseEncryptionKey } from "../secrets.js";
 import { parseSchedule } from "./schedule.js";
 
 const SQL_NAME = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier");

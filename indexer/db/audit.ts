@@ -1,6 +1,6 @@
 /** The audit log of admin actions: who, what, on which project, when, and the result. */
 import type { Kysely, Transaction } from "kysely";
-import type { ApiDatabase } from "./store/types.js";
+import type { ApiDatabase } from "./tables.js";
 
 export interface AuditEntry {
   actor: string;

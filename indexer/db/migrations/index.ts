@@ -1,6 +1,6 @@
 /**
  * The API's migrations, in order. Names sort by their number; never rename or edit a released
- * migration: add the next one. A run of pending steps is one transaction (src/api/store/migrator.ts).
+ * migration: add the next one. A run of pending steps is one transaction (db/migrator.ts).
  */
 import type { Migration } from "kysely/migration";
 import * as auth from "./0001_auth.js";

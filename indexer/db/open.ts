@@ -16,7 +16,7 @@ import {
   PostgresDialect,
 } from "kysely";
 import pg from "pg";
-import type { ApiDatabase } from "./types.js";
+import type { ApiDatabase } from "./tables.js";
 
 export type ApiDbTarget = { kind: "postgres"; url: string; schema: string } | { kind: "pglite"; directory: string };
 

@@ -7,7 +7,7 @@
 import { isIP } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { Agent, request } from "undici";
-import { type DestinationMode, guardedLookup, isPublicAddress } from "../src/webhooks/destinations.js";
+import { type DestinationMode, guardedLookup, isPublicAddress } from "../destinations.js";
 
 export interface Outcome {
   statusCode: number | null;

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
-import { type ApiDb, openApiDb } from "../src/api/store/db.js";
-import { appliedMigrations, migrate } from "../src/api/store/migrator.js";
-import type { ApiDatabase } from "../src/api/store/types.js";
-import { API_TABLES } from "./support/apiTables.js";
+import { appliedMigrations, migrate } from "../../db/migrator.js";
+import { type ApiDb, openApiDb } from "../../db/open.js";
+import type { ApiDatabase } from "../../db/tables.js";
+import { createTestDatabase, type TestDatabase } from "../../harness/postgres.js";
+import { API_TABLES } from "../support/apiTables.js";
 
 async function tables(db: Kysely<ApiDatabase>): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`

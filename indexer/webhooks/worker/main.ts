@@ -1,18 +1,20 @@
 /**
- * The webhook worker: `npm run worker -w @onekey/indexer` (or `tsx worker/main.ts`). Run as many
- * as the load needs against one PostgreSQL; see indexer/WEBHOOKS.md.
+ * The webhook worker: `npm run worker -w @onekey/indexer` (or `tsx webhooks/worker/main.ts`). Run
+ * as many as the load needs against one PostgreSQL; see indexer/WEBHOOKS.md.
  */
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
-import { createLogger } from "../src/api/http/logger.js";
-import { wakeChannel } from "../src/webhooks/policy.js";
+import type { ApiDatabase } from "../../db/tables.js";
+import { createLogger } from "../../lib/logger.js";
+import { wakeChannel } from "../policy.js";
 import { readWorkerConfig } from "./config.js";
-import { Deliverer } from "./deliverer.js";
+import { Deliverer, WORKER_SESSION_NAME } from "./deliverer.js";
 import { createWorkerMetrics, serveMetrics } from "./metrics.js";
 import { Pipeline } from "./pipeline.js";
 import { Sender } from "./sender.js";
 
 const config = readWorkerConfig();
-const logger = createLogger(config.logLevel, (line) => process.stdout.write(line), "onekey-webhooks");
+const logger = createLogger(config.logLevel, "onekey-webhooks");
 // Every connection starts in the API's schema (set at connect time, before any query can run).
 const connection = { connectionString: config.databaseUrl, options: `-c search_path=${config.apiSchema}` };
 
@@ -20,18 +22,19 @@ const pool = new pg.Pool({ ...connection, max: 8, application_name: "onekey_webh
 pool.on("error", (error) =>
   logger.log("error", "database connection lost", { errorCode: (error as { code?: string }).code }),
 );
+const db = new Kysely<ApiDatabase>({ dialect: new PostgresDialect({ pool }) });
 
 // The session that names this worker's leases: it LISTENs for due deliveries and lives as long
 // as the process, so its backend pid disappears exactly when the worker does.
-const session = new pg.Client({ ...connection, application_name: "onekey_webhooks_session" });
+const session = new pg.Client({ ...connection, application_name: WORKER_SESSION_NAME });
 await session.connect();
 const pid = (await session.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid as number;
 await session.query(`LISTEN "${wakeChannel(config.apiSchema)}"`);
 
 const sender = new Sender(config.timeoutMs, config.mode);
-const pipeline = new Pipeline(pool, config);
+const pipeline = new Pipeline(db, config);
 const metrics = createWorkerMetrics();
-const deliverer = new Deliverer(pool, config, sender, logger, pid, metrics);
+const deliverer = new Deliverer(db, config, sender, logger, pid, metrics);
 const metricsServer = config.metrics
   ? await serveMetrics(metrics, config.metrics.port, config.metrics.host)
   : undefined;
@@ -135,7 +138,7 @@ async function stop(signal: string): Promise<void> {
   await sender.close();
   metricsServer?.close();
   await session.end().catch(() => undefined);
-  await pool.end();
+  await db.destroy();
   logger.log("info", "webhook worker stopped", { ...deliverer.stats });
   process.exit(0);
 }

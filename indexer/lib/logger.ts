@@ -1,5 +1,5 @@
 /**
- * Structured JSON logs, one object per line on stdout. Callers pass only what is safe to keep:
+ * Structured JSON logs, one object per line on stdout, for the tenant API and the webhook worker. Callers pass only what is safe to keep:
  * route patterns (not paths, which carry addresses), status, timings, ids of projects and keys.
  * Never secrets, API keys, session tokens, signatures, subject addresses or error messages from
  * the database (they can quote row values).
@@ -11,10 +11,13 @@ export interface Logger {
   log(level: Level, msg: string, fields?: Record<string, unknown>): void;
 }
 
+export type LogLevel = Level;
+
+/** `service` names the process in every line ("onekey-api", "onekey-webhooks"). */
 export function createLogger(
   minLevel: Level,
+  service: string,
   write: (line: string) => void = (l) => process.stdout.write(l),
-  service = "onekey-api",
 ): Logger {
   return {
     log(level, msg, fields = {}) {
