@@ -302,7 +302,7 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
     });
   });
 
-  describe("sponsorship", () => {
+  describe("budget", () => {
     it("reports budget, spend and sponsored operations from the paymaster and the EntryPoint", async () => {
       const chain = onekey();
       const pm = { address: paymaster, abi: oneKeyPaymasterAbi };
@@ -325,7 +325,7 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
         functionName: "projectBudget",
         args: [projectA],
       })) as { balance: bigint; active: boolean };
-      const budget = await api.get("/v1/sponsorship", keyA);
+      const budget = await api.get("/v1/budget", keyA);
       expect(budget.status).toBe(200);
       expect(budget.body).toEqual({
         projectId: projectA.toString(),
@@ -346,7 +346,7 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
       expect(onChain.balance).toBe(9n * 10n ** 17n - op.actualCost);
 
       const ops = await api.get<{ data: Record<string, unknown>[]; nextCursor: string | null }>(
-        "/v1/sponsorship/operations",
+        "/v1/budget/operations",
         keyA,
       );
       expect(ops.body.data).toEqual([
@@ -363,9 +363,9 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
     });
 
     it("shows a project only its own budget and operations", async () => {
-      const budget = await api.get("/v1/sponsorship", keyB);
+      const budget = await api.get("/v1/budget", keyB);
       expect(budget.body).toMatchObject({ projectId: projectB.toString(), balance: "0", operations: 0 });
-      const ops = await api.get<{ data: unknown[] }>("/v1/sponsorship/operations", keyB);
+      const ops = await api.get<{ data: unknown[] }>("/v1/budget/operations", keyB);
       expect(ops.body.data).toEqual([]);
     });
   });
@@ -841,8 +841,8 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
           "GET /v1/subjects/{address}",
           "GET /v1/subjects/{address}/attestations",
           "GET /v1/consents",
-          "GET /v1/sponsorship",
-          "GET /v1/sponsorship/operations",
+          "GET /v1/budget",
+          "GET /v1/budget/operations",
           "POST /v1/webhooks/endpoints",
           "GET /v1/webhooks/endpoints",
           "GET /v1/webhooks/endpoints/{endpointId}",

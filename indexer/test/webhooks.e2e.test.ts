@@ -573,8 +573,8 @@ describe("the integrator SDK", () => {
         // Projects P and F existed before the first worker pass: their creation is delivered too.
         "project.created",
         "project.role_granted",
-        "sponsorship.funded",
-        "sponsorship.withdrawn",
+        "budget.funded",
+        "budget.withdrawn",
       ].sort(),
     );
   });

@@ -19,11 +19,11 @@ export const WEBHOOK_EVENT_TYPES = [
   "project.status_changed",
   "project.role_granted",
   "project.role_revoked",
-  "sponsorship.funded",
-  "sponsorship.withdrawn",
-  "sponsorship.operation",
-  "sponsorship.policy_set",
+  "budget.funded",
+  "budget.withdrawn",
+  "budget.policy_set",
   "budget.low",
+  "operation.sponsored",
   "event.retracted",
   "webhook.test",
 ] as const;
@@ -109,7 +109,8 @@ export interface ProjectRoleData {
   roles: number;
 }
 
-export interface SponsorshipFundedData {
+/** Wei added to the project's budget at the paymaster. */
+export interface BudgetFundedData {
   projectId: string;
   funder: Hex;
   /** Wei, decimal. */
@@ -117,7 +118,7 @@ export interface SponsorshipFundedData {
   balance: string;
 }
 
-export interface SponsorshipWithdrawnData {
+export interface BudgetWithdrawnData {
   projectId: string;
   by: Hex;
   to: Hex;
@@ -125,7 +126,8 @@ export interface SponsorshipWithdrawnData {
   balance: string;
 }
 
-export interface SponsorshipOperationData {
+/** A user operation the paymaster paid for from the project's budget. */
+export interface OperationSponsoredData {
   projectId: string;
   sender: Hex;
   userOpHash: Hex;
@@ -133,7 +135,8 @@ export interface SponsorshipOperationData {
   balance: string;
 }
 
-export interface SponsorshipPolicySetData {
+/** The limits on how the project's budget is spent. */
+export interface BudgetPolicySetData {
   projectId: string;
   by: Hex;
   perUserCap: string;
@@ -173,11 +176,11 @@ export interface WebhookEventDataMap {
   "project.status_changed": ProjectStatusChangedData;
   "project.role_granted": ProjectRoleData;
   "project.role_revoked": ProjectRoleData;
-  "sponsorship.funded": SponsorshipFundedData;
-  "sponsorship.withdrawn": SponsorshipWithdrawnData;
-  "sponsorship.operation": SponsorshipOperationData;
-  "sponsorship.policy_set": SponsorshipPolicySetData;
+  "budget.funded": BudgetFundedData;
+  "budget.withdrawn": BudgetWithdrawnData;
+  "budget.policy_set": BudgetPolicySetData;
   "budget.low": BudgetLowData;
+  "operation.sponsored": OperationSponsoredData;
   "event.retracted": EventRetractedData;
   "webhook.test": WebhookTestData;
 }

@@ -9,7 +9,7 @@ import {
   organizations,
   projectRoles,
   projects,
-  sponsorships,
+  sponsoredOperations,
   subjects,
 } from "ponder:schema";
 import { and, asc, count, desc, eq, gt, gte, lt, or, type ReadonlyDrizzle, sql } from "ponder";
@@ -154,7 +154,7 @@ export function createPonderReadModel(db: ReadonlyDrizzle<typeof schema>): ReadM
         .limit(query.limit);
     },
 
-    // Sponsorship reads exist only where the paymaster is indexed (routes answer 404 otherwise).
+    // Budget reads exist only where the paymaster is indexed (routes answer 404 otherwise).
     ...(paymasterSources
       ? {
           async budget(projectId: bigint) {
@@ -166,20 +166,23 @@ export function createPonderReadModel(db: ReadonlyDrizzle<typeof schema>): ReadM
             limit: number,
             before?: { blockNumber: bigint; logIndex: number },
           ) {
-            const conditions: Condition[] = [eq(sponsorships.projectId, projectId)];
+            const conditions: Condition[] = [eq(sponsoredOperations.projectId, projectId)];
             if (before) {
               conditions.push(
                 or(
-                  lt(sponsorships.blockNumber, before.blockNumber),
-                  and(eq(sponsorships.blockNumber, before.blockNumber), lt(sponsorships.logIndex, before.logIndex)),
+                  lt(sponsoredOperations.blockNumber, before.blockNumber),
+                  and(
+                    eq(sponsoredOperations.blockNumber, before.blockNumber),
+                    lt(sponsoredOperations.logIndex, before.logIndex),
+                  ),
                 ),
               );
             }
             return db
               .select()
-              .from(sponsorships)
+              .from(sponsoredOperations)
               .where(and(...conditions))
-              .orderBy(desc(sponsorships.blockNumber), desc(sponsorships.logIndex))
+              .orderBy(desc(sponsoredOperations.blockNumber), desc(sponsoredOperations.logIndex))
               .limit(limit);
           },
         }

@@ -278,7 +278,7 @@ export const Session = z
 
 export const SessionInfo = Session.omit({ token: true }).openapi("SessionInfo");
 
-export const Sponsorship = z
+export const Budget = z
   .object({
     projectId: Uint,
     balance: Uint.openapi({ description: "Wei left to sponsor operations" }),
@@ -290,7 +290,7 @@ export const Sponsorship = z
     policy: z.object({ perUserCap: Uint, periodCap: Uint, periodSeconds: z.number().int(), maxOpCost: Uint }),
     updatedAt: Time.nullable(),
   })
-  .openapi("Sponsorship");
+  .openapi("Budget");
 
 export const SponsoredOperation = z
   .object({
@@ -307,8 +307,10 @@ export const SponsoredOperation = z
 
 // ---------------------------------------------------------------- webhooks
 
+const EventType = z.enum(WEBHOOK_EVENT_TYPES).openapi("WebhookEventType");
+
 const EventTypeList = z
-  .array(z.enum(WEBHOOK_EVENT_TYPES))
+  .array(EventType)
   .max(WEBHOOK_EVENT_TYPES.length)
   .openapi({ description: "Event types to receive; empty or absent means all" });
 

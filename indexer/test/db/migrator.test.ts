@@ -17,7 +17,7 @@ async function tables(db: Kysely<ApiDatabase>): Promise<string[]> {
 }
 
 const ALL = API_TABLES;
-const APPLIED = ["0001_auth", "0002_api_keys_audit", "0003_webhooks"];
+const APPLIED = ["0001_auth", "0002_api_keys_audit", "0003_webhooks", "0004_budget_event_names"];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {
   let store: ApiDb;
@@ -52,13 +52,59 @@ describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) =>
     expect(result.results).toEqual([]);
   });
 
-  it("rolls back one step, keeping the earlier migration's tables and data", async () => {
+  it("renames the budget's events in subscriptions and stored events, and back on the way down", async () => {
+    const names = async () => ({
+      subscribed: (await store.db.selectFrom("webhook_endpoints").select("event_types").executeTakeFirstOrThrow())
+        .event_types,
+      stored: (await store.db.selectFrom("webhook_events").select("type").orderBy("id").execute()).map((e) => e.type),
+    });
+    await migrate(store.db, { to: "0003_webhooks" });
+    await store.db
+      .insertInto("webhook_endpoints")
+      .values({
+        id: "ep_renamed0000",
+        project_id: "1",
+        url: "https://hooks.example.com/x",
+        event_types: ["sponsorship.funded", "consent.granted", "sponsorship.operation"],
+        rate_limit_per_second: 1,
+        secret_ciphertext: "v1.x.y",
+      })
+      .execute();
+    for (const [id, type] of [
+      ["evt_1", "sponsorship.withdrawn"],
+      ["evt_2", "sponsorship.policy_set"],
+      ["evt_3", "consent.granted"],
+    ] as const) {
+      await store.db
+        .insertInto("webhook_events")
+        .values({ id, source_id: id, type, project_ids: ["1"], chain_id: 1, data: "{}", state: "final" })
+        .execute();
+    }
+    await migrate(store.db, "latest");
+    expect(await names()).toEqual({
+      subscribed: ["budget.funded", "consent.granted", "operation.sponsored"],
+      stored: ["budget.withdrawn", "budget.policy_set", "consent.granted"],
+    });
+    await migrate(store.db, "down");
+    expect(await names()).toEqual({
+      subscribed: ["sponsorship.funded", "consent.granted", "sponsorship.operation"],
+      stored: ["sponsorship.withdrawn", "sponsorship.policy_set", "consent.granted"],
+    });
+    await migrate(store.db, "latest");
+  });
+
+  it("rolls back one step at a time, keeping the earlier migrations' tables and data", async () => {
     await store.db
       .insertInto("siwe_nonces")
       .values({ nonce: "kept", expires_at: new Date(Date.now() + 60_000) })
       .execute();
-    const result = await migrate(store.db, "down");
-    expect(result.results?.map((r) => [r.migrationName, r.direction, r.status])).toEqual([
+    const steps = [];
+    for (let i = 0; i < 2; i++) {
+      for (const r of (await migrate(store.db, "down")).results ?? [])
+        steps.push([r.migrationName, r.direction, r.status]);
+    }
+    expect(steps).toEqual([
+      ["0004_budget_event_names", "Down", "Success"],
       ["0003_webhooks", "Down", "Success"],
     ]);
     expect(await tables(store.db)).toEqual(["api_keys", "audit_log", "sessions", "siwe_nonces"]);

@@ -10,7 +10,7 @@ import type { OutboxRow } from "../store/views.js";
 import { derivedFrom } from "./derivedEvent.js";
 
 /** Outbox events that lower a budget's balance (their payload carries the balance after). */
-const BUDGET_SPENDING_TYPES = new Set(["sponsorship.operation", "sponsorship.withdrawn"]);
+const BUDGET_SPENDING_TYPES = new Set(["operation.sponsored", "budget.withdrawn"]);
 
 /** The projects whose threshold a batch of outbox rows needs. */
 export function projectsSpending(rows: readonly OutboxRow[]): string[] {

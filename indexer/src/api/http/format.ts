@@ -126,7 +126,7 @@ export function apiKeyBody(key: ApiKeyView, now: Date): z.infer<typeof S.ApiKey>
   };
 }
 
-export function sponsorshipBody(projectId: bigint, budget: BudgetState | undefined): z.infer<typeof S.Sponsorship> {
+export function budgetBody(projectId: bigint, budget: BudgetState | undefined): z.infer<typeof S.Budget> {
   return {
     projectId: projectId.toString(),
     balance: (budget?.balance ?? 0n).toString(),
