@@ -1,6 +1,6 @@
 /**
- * The API's own database: a schema in the indexer's PostgreSQL (DATABASE_URL) that Ponder never
- * touches, or, without DATABASE_URL, an embedded PGlite of its own (Ponder's PGlite cannot be
+ * The API's own database: a schema in the indexer's PostgreSQL (ONEKEY_INDEXER_DATABASE_URL) that Ponder never
+ * touches, or, without ONEKEY_INDEXER_DATABASE_URL, an embedded PGlite of its own (Ponder's PGlite cannot be
  * shared). The same migrations and queries run on both.
  */
 import { mkdirSync } from "node:fs";

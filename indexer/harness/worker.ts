@@ -33,8 +33,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
     echo: options.echo,
     env: {
       ONEKEY_NETWORK: "local",
-      DATABASE_URL: options.databaseUrl,
-      ONEKEY_VIEWS_SCHEMA: options.viewsSchema ?? "onekey",
+      ONEKEY_INDEXER_DATABASE_URL: options.databaseUrl,
+      ONEKEY_INDEXER_VIEWS_SCHEMA: options.viewsSchema ?? "onekey",
       ONEKEY_WEBHOOK_ENCRYPTION_KEY: options.encryptionKey,
       ...options.env,
     },

@@ -1,6 +1,8 @@
 /**
  * The indexer's chain and database settings, read once from the environment and validated
- * (a missing or malformed value fails the start with a message naming the variable).
+ * (a missing or malformed value fails the start with a message naming the variable). Ponder, the
+ * tenant API and the webhook worker all read them; the names follow the repository's scheme
+ * (`ONEKEY_<SHARED>`, `ONEKEY_INDEXER_*`), listed in the root .env.example.
  */
 import { isNetworkName, type NetworkName, networks } from "@onekey/deploy";
 import { z } from "zod";
@@ -13,10 +15,11 @@ const EnvSchema = z.object({
     .default("local")
     .refine(isNetworkName, `must be one of ${Object.keys(networks).join(", ")}`),
   ONEKEY_RPC_URL: optionalUrl(/^https?$/),
-  ONEKEY_WS_URL: optionalUrl(/^wss?$/),
-  ONEKEY_POLLING_MS: z.coerce.number().int().min(100).max(60_000).optional(),
-  DATABASE_URL: optionalUrl(/^postgres(ql)?$/),
-  PONDER_PGLITE_DIR: z.string().min(1).default(".ponder/pglite"),
+  ONEKEY_INDEXER_WS_URL: optionalUrl(/^wss?$/),
+  ONEKEY_INDEXER_POLLING_MS: z.coerce.number().int().min(100).max(60_000).optional(),
+  ONEKEY_INDEXER_DATABASE_URL: optionalUrl(/^postgres(ql)?$/),
+  ONEKEY_INDEXER_PGLITE_DIR: z.string().min(1).default(".ponder/pglite"),
+  ONEKEY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
 /** An empty variable means unset (shells and process managers often export VAR=). */
@@ -34,6 +37,8 @@ export interface IndexerEnv {
   pollingMs: number;
   databaseUrl?: string;
   pgliteDir: string;
+  /** The services' log level unless their own variable sets one. */
+  logLevel: "debug" | "info" | "warn" | "error";
 }
 
 /** Parses `source` (process.env by default); throws one error listing every bad variable. */
@@ -51,10 +56,11 @@ export function readIndexerEnv(source: Record<string, string | undefined> = proc
     network,
     chainId: networks[network].chainId,
     rpcUrl,
-    wsUrl: env.ONEKEY_WS_URL,
+    wsUrl: env.ONEKEY_INDEXER_WS_URL,
     // Local blocks come on demand, so poll fast; public chains produce a block every 2 s.
-    pollingMs: env.ONEKEY_POLLING_MS ?? (network === "local" ? 100 : 1_000),
-    databaseUrl: env.DATABASE_URL,
-    pgliteDir: env.PONDER_PGLITE_DIR,
+    pollingMs: env.ONEKEY_INDEXER_POLLING_MS ?? (network === "local" ? 100 : 1_000),
+    databaseUrl: env.ONEKEY_INDEXER_DATABASE_URL,
+    pgliteDir: env.ONEKEY_INDEXER_PGLITE_DIR,
+    logLevel: env.ONEKEY_LOG_LEVEL,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The API's migrations by hand (the API also migrates to the latest version on start unless
- * ONEKEY_API_MIGRATE_ON_START=false). Uses the same environment as the API (DATABASE_URL,
+ * ONEKEY_API_MIGRATE_ON_START=false). Uses the same environment as the API (ONEKEY_INDEXER_DATABASE_URL,
  * ONEKEY_API_SCHEMA, ONEKEY_API_PGLITE_DIR).
  *
  *   npm run migrate -w @onekey/indexer -- status

@@ -88,8 +88,8 @@ describe.each(["pglite", "postgres"] as const)("indexer and tenant API on %s", (
       database: database ? { kind: "postgres", url: database.url } : { kind: "pglite" },
       schema: `e2e_${kind}`,
       env: {
-        ONEKEY_RATE_LIMIT_POINTS: String(RATE_LIMIT),
-        ONEKEY_AUTH_RATE_LIMIT_POINTS: "1000",
+        ONEKEY_API_RATE_LIMIT_POINTS: String(RATE_LIMIT),
+        ONEKEY_API_AUTH_RATE_LIMIT_POINTS: "1000",
       },
     });
     api = new ApiClient(ponder.url);

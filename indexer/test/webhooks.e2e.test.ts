@@ -66,8 +66,8 @@ let secretP: string;
 
 const ponderEnv = {
   ONEKEY_WEBHOOK_ENCRYPTION_KEY: encryptionKey,
-  ONEKEY_AUTH_RATE_LIMIT_POINTS: "1000",
-  ONEKEY_RATE_LIMIT_POINTS: "5000",
+  ONEKEY_API_AUTH_RATE_LIMIT_POINTS: "1000",
+  ONEKEY_API_RATE_LIMIT_POINTS: "5000",
 };
 
 /** Every secret each receiver path was given, for the SDK check at the end. */

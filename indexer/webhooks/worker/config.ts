@@ -11,8 +11,8 @@ const SQL_NAME = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-ca
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 const WorkerEnvSchema = z.object({
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }),
-  ONEKEY_VIEWS_SCHEMA: SQL_NAME.default("onekey"),
+  ONEKEY_INDEXER_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }),
+  ONEKEY_INDEXER_VIEWS_SCHEMA: SQL_NAME.default("onekey"),
   ONEKEY_API_SCHEMA: SQL_NAME.default("onekey_api"),
   ONEKEY_WEBHOOK_ENCRYPTION_KEY: z.string({ error: "is required (32 bytes, hex or base64)" }).min(1),
   ONEKEY_WEBHOOK_MODE: z.enum(["local", "production"]).optional(),
@@ -30,7 +30,7 @@ const WorkerEnvSchema = z.object({
     .string()
     .regex(/^(finalized|\d{1,4})$/, 'must be "finalized" or a number of blocks')
     .default("finalized"),
-  ONEKEY_WEBHOOK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  ONEKEY_WEBHOOK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional(),
   ONEKEY_WEBHOOK_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   ONEKEY_WEBHOOK_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
 });
@@ -74,8 +74,8 @@ export function readWorkerConfig(source: Record<string, string | undefined> = pr
   }
   return {
     chainId: indexer.chainId,
-    databaseUrl: env.DATABASE_URL,
-    viewsSchema: env.ONEKEY_VIEWS_SCHEMA,
+    databaseUrl: env.ONEKEY_INDEXER_DATABASE_URL,
+    viewsSchema: env.ONEKEY_INDEXER_VIEWS_SCHEMA,
     apiSchema: env.ONEKEY_API_SCHEMA,
     encryptionKey,
     mode: env.ONEKEY_WEBHOOK_MODE ?? (indexer.network === "local" ? "local" : "production"),
@@ -91,7 +91,7 @@ export function readWorkerConfig(source: Record<string, string | undefined> = pr
       env.ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS === "finalized"
         ? null
         : Number(env.ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS),
-    logLevel: env.ONEKEY_WEBHOOK_LOG_LEVEL,
+    logLevel: env.ONEKEY_WEBHOOK_LOG_LEVEL ?? indexer.logLevel,
     metrics: env.ONEKEY_WEBHOOK_METRICS_PORT
       ? { port: env.ONEKEY_WEBHOOK_METRICS_PORT, host: env.ONEKEY_WEBHOOK_METRICS_HOST }
       : undefined,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { readApiConfig } from "../src/api/config.js";
-import { clientAddress, clientLimitKey, parseTrustedProxies } from "../src/api/http/clientAddress.js";
+import { readApiConfig } from "../../../src/api/config.js";
+import { clientAddress, clientLimitKey, parseTrustedProxies } from "../../../src/api/http/clientAddress.js";
 
 describe("client address behind trusted proxies", () => {
   const proxies = parseTrustedProxies("10.0.0.0/8, 127.0.0.1, fd00::/8");
@@ -39,13 +39,15 @@ describe("client address behind trusted proxies", () => {
     expect(clientLimitKey("203.0.113.7")).toBe("203.0.113.7");
   });
 
-  it("is configured by ONEKEY_TRUSTED_PROXIES, validated at start", () => {
+  it("is configured by ONEKEY_API_TRUSTED_PROXIES, validated at start", () => {
     const base = { ONEKEY_NETWORK: "local" };
     expect(readApiConfig(base).trustedProxies).toEqual([]);
-    expect(readApiConfig({ ...base, ONEKEY_TRUSTED_PROXIES: "10.0.0.0/8,::1" }).trustedProxies).toHaveLength(2);
-    expect(() => readApiConfig({ ...base, ONEKEY_TRUSTED_PROXIES: "10.0.0.0/8, lb.internal" })).toThrow(
-      /ONEKEY_TRUSTED_PROXIES "lb\.internal" is not an IP address or CIDR range/,
+    expect(readApiConfig({ ...base, ONEKEY_API_TRUSTED_PROXIES: "10.0.0.0/8,::1" }).trustedProxies).toHaveLength(2);
+    expect(() => readApiConfig({ ...base, ONEKEY_API_TRUSTED_PROXIES: "10.0.0.0/8, lb.internal" })).toThrow(
+      /ONEKEY_API_TRUSTED_PROXIES "lb\.internal" is not an IP address or CIDR range/,
     );
-    expect(() => readApiConfig({ ...base, ONEKEY_TRUSTED_PROXIES: "10.0.0.0/33" })).toThrow(/ONEKEY_TRUSTED_PROXIES/);
+    expect(() => readApiConfig({ ...base, ONEKEY_API_TRUSTED_PROXIES: "10.0.0.0/33" })).toThrow(
+      /ONEKEY_API_TRUSTED_PROXIES/,
+    );
   });
 });
