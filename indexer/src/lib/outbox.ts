@@ -2,6 +2,7 @@ import type { Context } from "ponder:registry";
 import { outbox } from "ponder:schema";
 import type { Hex } from "viem";
 import type { OutboxEventType, OutboxPayload } from "../../webhooks/catalogue.js";
+import { outboxData } from "../../webhooks/outboxData.js";
 
 /** What every handler knows about the log it handles. */
 export interface LogRef {
@@ -13,16 +14,6 @@ export interface LogRef {
 /** `chainId:blockHash:logIndex`: stable across handler re-runs, new after a reorg. */
 export function outboxId(chainId: number, event: LogRef): string {
   return `${chainId}:${event.block.hash}:${event.log.logIndex}`;
-}
-
-/** Bigints become decimal strings so the payload survives JSON. */
-export function jsonSafe(value: unknown): unknown {
-  if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return value.map(jsonSafe);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
-  }
-  return value;
 }
 
 /** One outbox entry: an event type of the catalogue and exactly the payload it describes. */
@@ -56,7 +47,7 @@ export async function writeOutbox<T extends OutboxEventType>(
       type: entry.type,
       projectIds: [...entry.projectIds],
       subject: entry.subject,
-      payload: jsonSafe(entry.payload),
+      payload: outboxData(entry.payload),
     })
     .onConflictDoNothing();
 }
