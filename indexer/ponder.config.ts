@@ -6,7 +6,7 @@
 import { contractOf, kycRegistryAbi, oneKeyPaymasterAbi, projectRegistryAbi } from "@onekey/deploy";
 import { createConfig } from "ponder";
 import { zeroAddress } from "viem";
-import { readIndexerEnv } from "./src/env.js";
+import { readIndexerEnv } from "./lib/env.js";
 import { deployment, entryPointEventsAbi, paymasterSources } from "./src/lib/sources.js";
 
 const env = readIndexerEnv();

@@ -154,7 +154,7 @@ export const consents = onchainTable(
 
 // ---------------------------------------------------------------- OneKeyPaymaster + EntryPoint
 
-/** A project's sponsorship budget. `balance` is the paymaster's figure after each event. */
+/** A project's budget at the paymaster: what it has left to pay for operations. `balance` is the paymaster's figure after each event. */
 export const budgets = onchainTable("budgets", (t) => ({
   projectId: t.bigint().primaryKey(),
   balance: t.bigint().notNull(),
@@ -173,8 +173,8 @@ export const budgets = onchainTable("budgets", (t) => ({
 }));
 
 /** One sponsored user operation; the EntryPoint's UserOperationEvent adds its outcome. */
-export const sponsorships = onchainTable(
-  "sponsorships",
+export const sponsoredOperations = onchainTable(
+  "sponsored_operations",
   (t) => ({
     userOpHash: t.hex().primaryKey(),
     projectId: t.bigint().notNull(),

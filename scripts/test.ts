@@ -43,6 +43,7 @@ const steps: Step[] = [
   { name: "compile", command: "hardhat compile --quiet" },
   { name: "types", command: "tsc -p . && tsc -p issuer && tsc -p indexer && tsc -p sdk && npm run -s typecheck:web" },
   { name: "deploy-book", command: "tsx scripts/deploy-book.ts --check" },
+  { name: "sdk-types", command: "tsx scripts/sdk-types.ts --check" },
   { name: "sol", command: "hardhat test solidity --no-compile --snapshot-check", counts: hardhatCounts },
   { name: "integration", command: "hardhat test nodejs --no-compile", counts: hardhatCounts },
   { name: "issuer", command: "npm run -s test:issuer", counts: vitestCounts },

@@ -80,10 +80,10 @@ try {
     schema: "bench",
     logLevel: process.env.BENCH_DEBUG ? "trace" : "info",
     env: {
-      ONEKEY_RATE_LIMIT_POINTS: "1000000",
-      ONEKEY_AUTH_RATE_LIMIT_POINTS: "1000",
+      ONEKEY_API_RATE_LIMIT_POINTS: "1000000",
+      ONEKEY_API_AUTH_RATE_LIMIT_POINTS: "1000",
       ONEKEY_API_LOG_LEVEL: process.env.BENCH_API_LOG_LEVEL ?? "info",
-      ONEKEY_POLLING_MS: process.env.BENCH_POLLING_MS ?? "100",
+      ONEKEY_INDEXER_POLLING_MS: process.env.BENCH_POLLING_MS ?? "100",
     },
   });
   stopPonder = () => ponder.stop();

@@ -63,7 +63,7 @@ try {
     database: { kind: "postgres", url: database.url },
     schema: "bench_hooks",
     viewsSchema: "onekey",
-    env: { ONEKEY_WEBHOOK_ENCRYPTION_KEY: encryptionKey, ONEKEY_AUTH_RATE_LIMIT_POINTS: "1000" },
+    env: { ONEKEY_WEBHOOK_ENCRYPTION_KEY: encryptionKey, ONEKEY_API_AUTH_RATE_LIMIT_POINTS: "1000" },
   });
   stopPonder = () => ponder.stop();
   const api = new ApiClient(ponder.url);

@@ -76,11 +76,11 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
     ONEKEY_NETWORK: "local",
     ONEKEY_RPC_URL: options.rpcUrl,
     ONEKEY_DEPLOY_BOOK_DIR: options.deployBookDir,
-    ...(options.wsUrl ? { ONEKEY_WS_URL: options.wsUrl } : {}),
-    // Empty means unset: a DATABASE_URL inherited from the caller must not win over PGlite.
-    DATABASE_URL: options.database.kind === "postgres" ? options.database.url : "",
+    ...(options.wsUrl ? { ONEKEY_INDEXER_WS_URL: options.wsUrl } : {}),
+    // Empty means unset: an ONEKEY_INDEXER_DATABASE_URL inherited from the caller must not win over PGlite.
+    ONEKEY_INDEXER_DATABASE_URL: options.database.kind === "postgres" ? options.database.url : "",
     DATABASE_PRIVATE_URL: "",
-    ...(pgliteDirs ? { PONDER_PGLITE_DIR: pgliteDirs.ponder, ONEKEY_API_PGLITE_DIR: pgliteDirs.api } : {}),
+    ...(pgliteDirs ? { ONEKEY_INDEXER_PGLITE_DIR: pgliteDirs.ponder, ONEKEY_API_PGLITE_DIR: pgliteDirs.api } : {}),
     ...options.env,
   };
   const child = startProcess(process.execPath, args, { cwd: indexerRoot, env, echo: options.echo });

@@ -28,13 +28,13 @@ export interface WorkerProcess {
 export const newEncryptionKey = () => randomBytes(32).toString("hex");
 
 export async function startWorker(options: WorkerOptions): Promise<WorkerProcess> {
-  const child = startProcess(process.execPath, ["--import", "tsx", join("worker", "main.ts")], {
+  const child = startProcess(process.execPath, ["--import", "tsx", join("webhooks", "worker", "main.ts")], {
     cwd: indexerRoot,
     echo: options.echo,
     env: {
       ONEKEY_NETWORK: "local",
-      DATABASE_URL: options.databaseUrl,
-      ONEKEY_VIEWS_SCHEMA: options.viewsSchema ?? "onekey",
+      ONEKEY_INDEXER_DATABASE_URL: options.databaseUrl,
+      ONEKEY_INDEXER_VIEWS_SCHEMA: options.viewsSchema ?? "onekey",
       ONEKEY_WEBHOOK_ENCRYPTION_KEY: options.encryptionKey,
       ...options.env,
     },

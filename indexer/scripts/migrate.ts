@@ -1,15 +1,16 @@
 /**
  * The API's migrations by hand (the API also migrates to the latest version on start unless
- * ONEKEY_API_MIGRATE_ON_START=false). Uses the same environment as the API (DATABASE_URL,
+ * ONEKEY_API_MIGRATE_ON_START=false). Uses the same environment as the API (ONEKEY_INDEXER_DATABASE_URL,
  * ONEKEY_API_SCHEMA, ONEKEY_API_PGLITE_DIR).
  *
  *   npm run migrate -w @onekey/indexer -- status
  *   npm run migrate -w @onekey/indexer -- latest | up | down | reset
  *   npm run migrate -w @onekey/indexer -- to 0001_auth
  */
+
+import { apiMigrator, type MigrationCommand, migrate } from "../db/migrator.js";
+import { openApiDb } from "../db/open.js";
 import { readApiConfig } from "../src/api/config.js";
-import { openApiDb } from "../src/api/store/db.js";
-import { apiMigrator, type MigrationCommand, migrate } from "../src/api/store/migrator.js";
 
 const [command = "status", target] = process.argv.slice(2);
 const store = openApiDb(readApiConfig().store);

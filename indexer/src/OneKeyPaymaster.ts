@@ -4,7 +4,7 @@
  */
 
 import { type Context, ponder } from "ponder:registry";
-import { budgets, paymasterEvents, sponsorships } from "ponder:schema";
+import { budgets, paymasterEvents, sponsoredOperations } from "ponder:schema";
 import { oneKeyPaymasterAbi } from "@onekey/deploy";
 import { writeOutbox } from "./lib/outbox.js";
 import { paymasterSources } from "./lib/sources.js";
@@ -50,7 +50,7 @@ if (paymasterSources) {
       updatedAt: event.block.timestamp,
     });
     await writeOutbox(context, event, {
-      type: "sponsorship.funded",
+      type: "budget.funded",
       projectIds: [projectId],
       payload: { projectId, funder, amount, balance },
     });
@@ -65,7 +65,7 @@ if (paymasterSources) {
       updatedAt: event.block.timestamp,
     });
     await writeOutbox(context, event, {
-      type: "sponsorship.withdrawn",
+      type: "budget.withdrawn",
       projectIds: [projectId],
       payload: { projectId, by, to, amount, balance },
     });
@@ -84,7 +84,7 @@ if (paymasterSources) {
       updatedAt: event.block.timestamp,
     });
     await context.db
-      .insert(sponsorships)
+      .insert(sponsoredOperations)
       .values({
         userOpHash,
         projectId,
@@ -98,7 +98,7 @@ if (paymasterSources) {
       })
       .onConflictDoNothing();
     await writeOutbox(context, event, {
-      type: "sponsorship.operation",
+      type: "operation.sponsored",
       projectIds: [projectId],
       subject: sender,
       payload: { projectId, sender, userOpHash, actualCost, balance },
@@ -118,7 +118,7 @@ if (paymasterSources) {
       .update(budgets, { projectId })
       .set({ perUserCap, periodCap, periodSeconds, maxOpCost, updatedAt: event.block.timestamp });
     await writeOutbox(context, event, {
-      type: "sponsorship.policy_set",
+      type: "budget.policy_set",
       projectIds: [projectId],
       payload: { projectId, by, perUserCap, periodCap, periodSeconds, maxOpCost },
     });

@@ -4,7 +4,7 @@ import { organizationAdmins, organizations, projectRoles, projects } from "ponde
 import { and, eq, ne, or } from "ponder";
 import { type Hex, zeroAddress } from "viem";
 import { writeOutbox } from "./lib/outbox.js";
-import { projectStatusName } from "./lib/status.js";
+import { projectStatusName } from "./lib/projectStatus.js";
 
 ponder.on("ProjectRegistry:OrganizationCreated", async ({ event, context }) => {
   const { orgId, owner, metadataURI } = event.args;

@@ -1,7 +1,7 @@
 /**
  * The attacks the tenant API defends against, each written as the attacker's script against the
  * real service: a local chain with OneKey deployed through Ignition, Ponder on PostgreSQL as a
- * child process, and the API behind a load balancer at 127.0.0.1 (ONEKEY_TRUSTED_PROXIES), whose
+ * child process, and the API behind a load balancer at 127.0.0.1 (ONEKEY_API_TRUSTED_PROXIES), whose
  * X-Forwarded-For header tells clients apart. Limits are small so that the scripts stay short.
  */
 
@@ -53,9 +53,9 @@ beforeAll(async () => {
     database: { kind: "postgres", url: database.url },
     schema: "attacks",
     env: {
-      ONEKEY_AUTH_RATE_LIMIT_POINTS: String(AUTH_LIMIT),
-      ONEKEY_ADMIN_RATE_LIMIT_POINTS: String(ADMIN_LIMIT),
-      ONEKEY_TRUSTED_PROXIES: "127.0.0.1",
+      ONEKEY_API_AUTH_RATE_LIMIT_POINTS: String(AUTH_LIMIT),
+      ONEKEY_API_ADMIN_RATE_LIMIT_POINTS: String(ADMIN_LIMIT),
+      ONEKEY_API_TRUSTED_PROXIES: "127.0.0.1",
     },
   });
   await ponder.waitForBlock(await stack.onekey.blockNumber());

@@ -220,7 +220,7 @@ describe("PGlite restart, on a network whose book has no paymaster yet", () => {
     const { key } = await api.createKey(await api.login(stack.onekey.account(2)), projectId);
 
     // Without a paymaster in the book the registries alone are indexed.
-    expectNotIndexed(await api.get("/v1/sponsorship", key));
+    expectNotIndexed(await api.get("/v1/budget", key));
     await first.stop({ keepData: true });
 
     const second = await startPonder({

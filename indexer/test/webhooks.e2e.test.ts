@@ -67,8 +67,8 @@ let secretP: string;
 
 const ponderEnv = {
   ONEKEY_WEBHOOK_ENCRYPTION_KEY: encryptionKey,
-  ONEKEY_AUTH_RATE_LIMIT_POINTS: "1000",
-  ONEKEY_RATE_LIMIT_POINTS: "5000",
+  ONEKEY_API_AUTH_RATE_LIMIT_POINTS: "1000",
+  ONEKEY_API_RATE_LIMIT_POINTS: "5000",
 };
 
 /** Every secret each receiver path was given, for the SDK check at the end. */
@@ -584,8 +584,8 @@ describe("the integrator SDK", () => {
         // Projects P and F existed before the first worker pass: their creation is delivered too.
         "project.created",
         "project.role_granted",
-        "sponsorship.funded",
-        "sponsorship.withdrawn",
+        "budget.funded",
+        "budget.withdrawn",
       ].sort(),
     );
   });

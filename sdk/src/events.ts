@@ -21,11 +21,11 @@ export const WEBHOOK_EVENT_TYPES = [
   "project.role_revoked",
   "project.role_offered",
   "organization.roles_revoked",
-  "sponsorship.funded",
-  "sponsorship.withdrawn",
-  "sponsorship.operation",
-  "sponsorship.policy_set",
+  "budget.funded",
+  "budget.withdrawn",
+  "budget.policy_set",
   "budget.low",
+  "operation.sponsored",
   "event.retracted",
   "webhook.test",
 ] as const;
@@ -130,7 +130,8 @@ export interface OrganizationRolesRevokedData {
   account: Hex;
 }
 
-export interface SponsorshipFundedData {
+/** Wei added to the project's budget at the paymaster. */
+export interface BudgetFundedData {
   projectId: string;
   funder: Hex;
   /** Wei, decimal. */
@@ -138,7 +139,7 @@ export interface SponsorshipFundedData {
   balance: string;
 }
 
-export interface SponsorshipWithdrawnData {
+export interface BudgetWithdrawnData {
   projectId: string;
   by: Hex;
   to: Hex;
@@ -146,7 +147,8 @@ export interface SponsorshipWithdrawnData {
   balance: string;
 }
 
-export interface SponsorshipOperationData {
+/** A user operation the paymaster paid for from the project's budget. */
+export interface OperationSponsoredData {
   projectId: string;
   sender: Hex;
   userOpHash: Hex;
@@ -154,7 +156,8 @@ export interface SponsorshipOperationData {
   balance: string;
 }
 
-export interface SponsorshipPolicySetData {
+/** The limits on how the project's budget is spent. */
+export interface BudgetPolicySetData {
   projectId: string;
   by: Hex;
   perUserCap: string;
@@ -196,11 +199,11 @@ export interface WebhookEventDataMap {
   "project.role_revoked": ProjectRoleData;
   "project.role_offered": ProjectRoleOfferedData;
   "organization.roles_revoked": OrganizationRolesRevokedData;
-  "sponsorship.funded": SponsorshipFundedData;
-  "sponsorship.withdrawn": SponsorshipWithdrawnData;
-  "sponsorship.operation": SponsorshipOperationData;
-  "sponsorship.policy_set": SponsorshipPolicySetData;
+  "budget.funded": BudgetFundedData;
+  "budget.withdrawn": BudgetWithdrawnData;
+  "budget.policy_set": BudgetPolicySetData;
   "budget.low": BudgetLowData;
+  "operation.sponsored": OperationSponsoredData;
   "event.retracted": EventRetractedData;
   "webhook.test": WebhookTestData;
 }

@@ -3,7 +3,11 @@
  * the `read` scope for the tenant routes, `webhooks:manage` for the webhook routes.
  */
 import type {
+  ApiPath,
+  ApiRequestBody,
+  ApiResponse,
   Attestation,
+  Budget,
   ConsentingSubject,
   ConsentsQuery,
   CreatedWebhookEndpoint,
@@ -14,8 +18,8 @@ import type {
   ReplayWebhooksInput,
   RotatedWebhookSecret,
   RotateWebhookSecretInput,
+  SentTestWebhook,
   SponsoredOperation,
-  Sponsorship,
   SubjectStatus,
   UpdateWebhookEndpointInput,
   WebhookDeliveriesQuery,
@@ -23,6 +27,7 @@ import type {
   WebhookDeliveryDetail,
   WebhookEndpoint,
   WebhookSettings,
+  WebhookSettingsInput,
 } from "./apiTypes.js";
 import { OneKeyApiError } from "./oneKeyApiError.js";
 import { paginate } from "./paginate.js";
@@ -37,15 +42,14 @@ export interface OneKeyClientOptions {
 }
 
 type Query = Record<string, string | number | undefined>;
+type Method = "get" | "put" | "post" | "patch" | "delete";
 
-interface RequestSpec {
-  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  path: string;
+/** A call of a route the API's document declares; the path's `{name}` parts come from `params`. */
+interface Call<P extends ApiPath, M extends Method> {
+  params?: Record<string, string>;
   query?: Query;
-  body?: unknown;
+  body?: ApiRequestBody<P, M>;
 }
-
-const segment = (value: string) => encodeURIComponent(value);
 const isoTime = (value: Date | string) => (value instanceof Date ? value.toISOString() : value);
 
 export class OneKeyClient {
@@ -75,17 +79,17 @@ export class OneKeyClient {
 
   /** This key's project: settings, status, number of consenting subjects. */
   getProject(): Promise<Project> {
-    return this.#request({ method: "GET", path: "/v1/project" });
+    return this.#call("get", "/v1/project");
   }
 
   /** A subject's status for this project: verified, level, expiry, consent, policy. */
   getSubject(address: string): Promise<SubjectStatus> {
-    return this.#request({ method: "GET", path: `/v1/subjects/${segment(address)}` });
+    return this.#call("get", "/v1/subjects/{address}", { params: { address } });
   }
 
   /** A consenting subject's attestation history, newest first (404 unless it consents now). */
   listAttestations(address: string, query: PageQuery = {}): Promise<Page<Attestation>> {
-    return this.#request({ method: "GET", path: `/v1/subjects/${segment(address)}/attestations`, query: page(query) });
+    return this.#call("get", "/v1/subjects/{address}/attestations", { params: { address }, query: page(query) });
   }
 
   iterateAttestations(address: string, query: Omit<PageQuery, "cursor"> = {}): AsyncGenerator<Attestation> {
@@ -95,9 +99,7 @@ export class OneKeyClient {
   /** Subjects consenting to this project (by default the active ones), oldest change first. */
   listConsents(query: ConsentsQuery = {}): Promise<Page<ConsentingSubject>> {
     const since = query.updatedSince;
-    return this.#request({
-      method: "GET",
-      path: "/v1/consents",
+    return this.#call("get", "/v1/consents", {
       query: {
         ...page(query),
         minLevel: query.minLevel,
@@ -111,14 +113,14 @@ export class OneKeyClient {
     return paginate((cursor) => this.listConsents({ ...query, cursor }));
   }
 
-  /** This project's gas sponsorship budget: balance, totals, policy. */
-  getSponsorship(): Promise<Sponsorship> {
-    return this.#request({ method: "GET", path: "/v1/sponsorship" });
+  /** This project's budget at the paymaster: balance, totals, spending policy. */
+  getBudget(): Promise<Budget> {
+    return this.#call("get", "/v1/budget");
   }
 
   /** User operations this project sponsored, newest first. */
   listSponsoredOperations(query: PageQuery = {}): Promise<Page<SponsoredOperation>> {
-    return this.#request({ method: "GET", path: "/v1/sponsorship/operations", query: page(query) });
+    return this.#call("get", "/v1/budget/operations", { query: page(query) });
   }
 
   iterateSponsoredOperations(query: Omit<PageQuery, "cursor"> = {}): AsyncGenerator<SponsoredOperation> {
@@ -129,47 +131,41 @@ export class OneKeyClient {
 
   /** Registers an endpoint; the response holds its signing secret, shown only this once. */
   createWebhookEndpoint(input: CreateWebhookEndpointInput): Promise<CreatedWebhookEndpoint> {
-    return this.#request({ method: "POST", path: "/v1/webhooks/endpoints", body: input });
+    return this.#call("post", "/v1/webhooks/endpoints", { body: input });
   }
 
   async listWebhookEndpoints(): Promise<WebhookEndpoint[]> {
-    const { data } = await this.#request<{ data: WebhookEndpoint[] }>({
-      method: "GET",
-      path: "/v1/webhooks/endpoints",
-    });
+    const { data } = await this.#call("get", "/v1/webhooks/endpoints");
     return data;
   }
 
   getWebhookEndpoint(endpointId: string): Promise<WebhookEndpoint> {
-    return this.#request({ method: "GET", path: `/v1/webhooks/endpoints/${segment(endpointId)}` });
+    return this.#call("get", "/v1/webhooks/endpoints/{endpointId}", { params: { endpointId } });
   }
 
   updateWebhookEndpoint(endpointId: string, input: UpdateWebhookEndpointInput): Promise<WebhookEndpoint> {
-    return this.#request({ method: "PATCH", path: `/v1/webhooks/endpoints/${segment(endpointId)}`, body: input });
+    return this.#call("patch", "/v1/webhooks/endpoints/{endpointId}", { params: { endpointId }, body: input });
   }
 
   async deleteWebhookEndpoint(endpointId: string): Promise<void> {
-    await this.#request({ method: "DELETE", path: `/v1/webhooks/endpoints/${segment(endpointId)}` });
+    await this.#call("delete", "/v1/webhooks/endpoints/{endpointId}", { params: { endpointId } });
   }
 
   /** A new secret; the previous one keeps signing too (both signatures) until `previousSecretExpiresAt`. */
   rotateWebhookSecret(endpointId: string, input: RotateWebhookSecretInput = {}): Promise<RotatedWebhookSecret> {
-    return this.#request({
-      method: "POST",
-      path: `/v1/webhooks/endpoints/${segment(endpointId)}/rotate-secret`,
-      body: input,
+    return this.#call("post", "/v1/webhooks/endpoints/{endpointId}/rotate-secret", {
+      params: { endpointId },
+      body: input as ApiRequestBody<"/v1/webhooks/endpoints/{endpointId}/rotate-secret", "post">,
     });
   }
 
   /** Queues a `webhook.test` event to the endpoint. */
-  sendTestWebhook(endpointId: string): Promise<{ eventId: string }> {
-    return this.#request({ method: "POST", path: `/v1/webhooks/endpoints/${segment(endpointId)}/test` });
+  sendTestWebhook(endpointId: string): Promise<SentTestWebhook> {
+    return this.#call("post", "/v1/webhooks/endpoints/{endpointId}/test", { params: { endpointId } });
   }
 
   listWebhookDeliveries(query: WebhookDeliveriesQuery = {}): Promise<Page<WebhookDelivery>> {
-    return this.#request({
-      method: "GET",
-      path: "/v1/webhooks/deliveries",
+    return this.#call("get", "/v1/webhooks/deliveries", {
       query: { endpointId: query.endpointId, status: query.status, ...page(query) },
     });
   }
@@ -180,35 +176,40 @@ export class OneKeyClient {
 
   /** One delivery with its attempt log (status code, latency, error per attempt). */
   getWebhookDelivery(deliveryId: string): Promise<WebhookDeliveryDetail> {
-    return this.#request({ method: "GET", path: `/v1/webhooks/deliveries/${segment(deliveryId)}` });
+    return this.#call("get", "/v1/webhooks/deliveries/{deliveryId}", { params: { deliveryId } });
   }
 
   /** Sends the delivery's event again (same webhook-id: receivers deduplicate it). */
   replayWebhookDelivery(deliveryId: string): Promise<{ deliveryId: string }> {
-    return this.#request({ method: "POST", path: `/v1/webhooks/deliveries/${segment(deliveryId)}/replay` });
+    return this.#call("post", "/v1/webhooks/deliveries/{deliveryId}/replay", { params: { deliveryId } });
   }
 
   /** Sends again every event of the endpoint between `since` and `until`. */
   replayWebhooks(input: ReplayWebhooksInput): Promise<{ replayed: number }> {
-    return this.#request({
-      method: "POST",
-      path: "/v1/webhooks/replay",
+    return this.#call("post", "/v1/webhooks/replay", {
       body: { endpointId: input.endpointId, since: isoTime(input.since), until: isoTime(input.until) },
     });
   }
 
   getWebhookSettings(): Promise<WebhookSettings> {
-    return this.#request({ method: "GET", path: "/v1/webhooks/settings" });
+    return this.#call("get", "/v1/webhooks/settings");
   }
 
-  updateWebhookSettings(settings: WebhookSettings): Promise<WebhookSettings> {
-    return this.#request({ method: "PUT", path: "/v1/webhooks/settings", body: settings });
+  /** Sets the confirmation policy, the budget.low threshold, or both. */
+  updateWebhookSettings(settings: WebhookSettingsInput): Promise<WebhookSettings> {
+    return this.#call("put", "/v1/webhooks/settings", { body: settings });
   }
 
   // ---------------------------------------------------------------- transport
 
-  async #request<T>(spec: RequestSpec): Promise<T> {
-    const url = new URL(`${this.#baseUrl}${spec.path}`);
+  /** Calls a route the tenant API's document declares; the answer is typed by the document. */
+  async #call<P extends ApiPath, M extends Method>(
+    method: M,
+    path: P,
+    spec: Call<P, M> = {},
+  ): Promise<ApiResponse<P, M>> {
+    const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(spec.params?.[name] ?? ""));
+    const url = new URL(`${this.#baseUrl}${filled}`);
     for (const [name, value] of Object.entries(spec.query ?? {})) {
       if (value !== undefined) url.searchParams.set(name, String(value));
     }
@@ -217,7 +218,7 @@ export class OneKeyClient {
     // Called unbound: browsers refuse a fetch whose `this` is not the global object.
     const fetchImpl = this.#fetch;
     const response = await fetchImpl(url, {
-      method: spec.method,
+      method: method.toUpperCase(),
       headers,
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
     });
@@ -233,7 +234,7 @@ export class OneKeyClient {
       }
     }
     if (!response.ok) throw apiError(response, parsed ? json : undefined, requestId);
-    if (text.length === 0) return undefined as T;
+    if (text.length === 0) return undefined as ApiResponse<P, M>;
     if (!parsed) {
       throw new OneKeyApiError(
         response.status,
@@ -243,7 +244,7 @@ export class OneKeyClient {
         requestId,
       );
     }
-    return json as T;
+    return json as ApiResponse<P, M>;
   }
 }
 

@@ -3,7 +3,7 @@
  * field by field; unknown types are let through with any object as `data` (forward compatibility).
  * Fields this SDK does not know are kept, never refused: adding a field is not a breaking change.
  */
-import type { OneKeyWebhookEvent, WebhookEventType } from "./events.js";
+import type { OneKeyWebhookEvent, WebhookEventDataMap, WebhookEventType } from "./events.js";
 import { WEBHOOK_EVENT_TYPES } from "./events.js";
 import { WebhookVerificationError } from "./webhookVerificationError.js";
 
@@ -76,10 +76,16 @@ const envelope: Shape = {
   logIndex: nullable(integer),
 };
 
-const consent: Shape = { projectId: uint64, subject: address };
-const role: Shape = { projectId: uint64, account: address, role: integer, roles: integer };
+const consent = { projectId: uint64, subject: address };
+const role = { projectId: uint64, account: address, role: integer, roles: integer };
 
-/** `satisfies` keeps this table complete: a new type in WEBHOOK_EVENT_TYPES fails to compile without one. */
+/** A check for every field of an event's data, and for no other field. */
+type ShapeOf<T extends WebhookEventType> = { [K in keyof WebhookEventDataMap[T]]-?: Check };
+
+/**
+ * `satisfies` keeps this table the mirror of WebhookEventDataMap: a new type, or a field added to
+ * or removed from a type's data, fails to compile until its check is here.
+ */
 const dataShapes = {
   "attestation.created": {
     uid: bytes32,
@@ -114,16 +120,16 @@ const dataShapes = {
   "project.role_revoked": role,
   "project.role_offered": { projectId: uint64, account: address, role: integer },
   "organization.roles_revoked": { orgId: uint64, account: address },
-  "sponsorship.funded": { projectId: uint64, funder: address, amount: decimal, balance: decimal },
-  "sponsorship.withdrawn": { projectId: uint64, by: address, to: address, amount: decimal, balance: decimal },
-  "sponsorship.operation": {
+  "budget.funded": { projectId: uint64, funder: address, amount: decimal, balance: decimal },
+  "budget.withdrawn": { projectId: uint64, by: address, to: address, amount: decimal, balance: decimal },
+  "operation.sponsored": {
     projectId: uint64,
     sender: address,
     userOpHash: bytes32,
     actualCost: decimal,
     balance: decimal,
   },
-  "sponsorship.policy_set": {
+  "budget.policy_set": {
     projectId: uint64,
     by: address,
     perUserCap: decimal,
@@ -138,7 +144,7 @@ const dataShapes = {
     block: object({ number: decimal, hash: bytes32 }),
   },
   "webhook.test": { message: string },
-} satisfies Record<WebhookEventType, Shape>;
+} satisfies { [T in WebhookEventType]: ShapeOf<T> };
 
 const KNOWN = new Set<string>(WEBHOOK_EVENT_TYPES);
 

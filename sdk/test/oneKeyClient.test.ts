@@ -85,8 +85,8 @@ describe("OneKeyClient requests", () => {
   });
 
   it("keeps a path prefix of the base URL and ignores trailing slashes", async () => {
-    await new OneKeyClient({ baseUrl: `${baseUrl}/indexer/`, apiKey: API_KEY }).getSponsorship();
-    expect(only().path).toBe("/indexer/v1/sponsorship");
+    await new OneKeyClient({ baseUrl: `${baseUrl}/indexer/`, apiKey: API_KEY }).getBudget();
+    expect(only().path).toBe("/indexer/v1/budget");
   });
 
   it("maps each tenant route to its method, path and query", async () => {
@@ -102,7 +102,7 @@ describe("OneKeyClient requests", () => {
     });
     await c.listConsents({ updatedSince: 1767225600 });
     await c.listConsents();
-    await c.getSponsorship();
+    await c.getBudget();
     await c.listSponsoredOperations({ limit: 5 });
     expect(requests.map(({ method, path, query }) => ({ method, path, query }))).toEqual([
       { method: "GET", path: `/v1/subjects/${subject}`, query: {} },
@@ -114,8 +114,8 @@ describe("OneKeyClient requests", () => {
       },
       { method: "GET", path: "/v1/consents", query: { updatedSince: "1767225600" } },
       { method: "GET", path: "/v1/consents", query: {} },
-      { method: "GET", path: "/v1/sponsorship", query: {} },
-      { method: "GET", path: "/v1/sponsorship/operations", query: { limit: "5" } },
+      { method: "GET", path: "/v1/budget", query: {} },
+      { method: "GET", path: "/v1/budget/operations", query: { limit: "5" } },
     ]);
   });
 
@@ -269,7 +269,7 @@ describe("OneKeyClient errors", () => {
       body: { error: { code: "rate_limited", message: "Too many requests; retry in 7 s" } },
       headers: { "Retry-After": "7" },
     });
-    const error = await errorOf(() => client().getSponsorship());
+    const error = await errorOf(() => client().getBudget());
     expect(error).toMatchObject({ status: 429, code: "rate_limited", retryAfter: 7 });
   });
 
@@ -333,7 +333,7 @@ describe("pagination", () => {
     expect(requests.map((r) => [r.path, r.query])).toEqual([
       ["/v1/subjects/0x70997970c51812dc3a010c7d01b50e0d17dc79c8/attestations", {}],
       ["/v1/subjects/0x70997970c51812dc3a010c7d01b50e0d17dc79c8/attestations", { cursor: "n" }],
-      ["/v1/sponsorship/operations", { limit: "100" }],
+      ["/v1/budget/operations", { limit: "100" }],
     ]);
   });
 

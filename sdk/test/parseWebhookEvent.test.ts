@@ -97,7 +97,7 @@ describe("parseWebhookEvent", () => {
     const summary = (event: OneKeyWebhookEvent): string => {
       if (!isKnownWebhookEvent(event)) return `unknown ${event.type}`;
       switch (event.type) {
-        case "sponsorship.funded":
+        case "budget.funded":
           return `funded ${event.data.amount}`;
         case "event.retracted":
           return `retracted ${event.data.retractedId}`;
@@ -105,7 +105,7 @@ describe("parseWebhookEvent", () => {
           return event.type;
       }
     };
-    expect(summary(parseWebhookEvent(envelope("sponsorship.funded", SAMPLE_DATA["sponsorship.funded"])))).toBe(
+    expect(summary(parseWebhookEvent(envelope("budget.funded", SAMPLE_DATA["budget.funded"])))).toBe(
       "funded 1000000000000000000",
     );
     expect(summary(parseWebhookEvent(envelope("event.retracted", SAMPLE_DATA["event.retracted"])))).toBe(

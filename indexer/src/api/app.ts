@@ -9,67 +9,21 @@ import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
-import type { Kysely } from "kysely";
-import { writeAudit } from "./audit.js";
-import { type ApiKeyPrincipal, ApiKeyService, type Scope } from "./auth/apiKeys.js";
-import { type SessionPrincipal, SessionService } from "./auth/sessions.js";
-import { type SignatureVerifier, SiweService } from "./auth/siwe.js";
-import type { ApiConfig } from "./config.js";
+import { writeAudit } from "../../db/audit.js";
+import { errorFields } from "../../lib/logger.js";
+import { ApiKeyService, type Scope } from "./auth/apiKeys.js";
+import { SessionService } from "./auth/sessions.js";
+import { SiweService } from "./auth/siwe.js";
 import { clientAddress, clientLimitKey } from "./http/clientAddress.js";
 import { ApiError, errorResponse, forbidden, unauthorized } from "./http/errors.js";
-import { errorFields, type Logger } from "./http/logger.js";
-import type { ApiMetrics } from "./http/metrics.js";
 import { Limiter } from "./http/rateLimit.js";
-import type { ReadModel } from "./model.js";
+import type { ApiApp, ApiDeps, ApiEnv, ApiKit } from "./kit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerTenantRoutes } from "./routes/tenant.js";
-import { registerWebhookRoutes } from "./routes/webhooks.js";
-import type { ApiDatabase } from "./store/types.js";
-
-export interface ApiEnv {
-  Variables: {
-    requestId: string;
-    /** Set once the request is tied to a project (labels logs and metrics). */
-    projectId?: string;
-    apiKey?: ApiKeyPrincipal;
-    session?: SessionPrincipal;
-  };
-}
-
-export interface ApiDeps {
-  config: ApiConfig;
-  store: Kysely<ApiDatabase>;
-  readModel: ReadModel;
-  verifySignature: SignatureVerifier;
-  logger: Logger;
-  metrics: ApiMetrics;
-  /** Wall clock: sessions, nonces, API key expiry. */
-  now?: () => Date;
-  /**
-   * The time attestation expiry is judged at: the later of the wall clock and the chain's latest
-   * block (what `isVerified` uses on-chain; local chains run ahead of the wall clock).
-   */
-  attestationTime?: () => Date;
-}
-
-/** What route modules get: dependencies, services, and the guards they compose. */
-export interface ApiKit {
-  deps: ApiDeps & { now: () => Date; attestationTime: () => Date };
-  keys: ApiKeyService;
-  sessions: SessionService;
-  siwe: SiweService;
-  requireApiKey: (scope: Scope) => MiddlewareHandler<ApiEnv>;
-  requireSession: MiddlewareHandler<ApiEnv>;
-  limitClient: MiddlewareHandler<ApiEnv>;
-  /**
-   * Authorises an admin call on `projectId`, then spends the project's admin budget. A refusal is
-   * audited and limited per session and per address, never from the project's budget.
-   */
-  requireProjectAdmin: (c: Context<ApiEnv>, projectId: bigint, action: string) => Promise<SessionPrincipal>;
-}
-
-export type ApiApp = OpenAPIHono<ApiEnv>;
+import { registerWebhookDeliveryRoutes } from "./routes/webhookDeliveries.js";
+import { registerWebhookEndpointRoutes } from "./routes/webhookEndpoints.js";
+import { registerWebhookSettingsRoutes } from "./routes/webhookSettings.js";
 
 /** The request field a zod issue is about (unknown keys name themselves). */
 function issueField(issue: z.core.$ZodIssue, target: string): string {
@@ -82,6 +36,17 @@ function bearer(c: Context): string | undefined {
   if (header?.toLowerCase().startsWith("bearer ")) return header.slice(7).trim();
   return c.req.header("x-api-key")?.trim();
 }
+
+/** What /openapi.json says about itself (also the header of the SDK's generated types). */
+export const OPENAPI_INFO = {
+  openapi: "3.1.0",
+  info: {
+    title: "OneKey tenant API",
+    version: "1.0.0",
+    description:
+      "Per-project queries over the indexed OneKey registries. A project API key sees only its own project's data.",
+  },
+};
 
 export function createApi(deps: ApiDeps): ApiApp {
   const { config, logger, metrics } = deps;
@@ -273,7 +238,9 @@ export function createApi(deps: ApiDeps): ApiApp {
   registerAuthRoutes(app, kit);
   registerAdminRoutes(app, kit);
   registerTenantRoutes(app, kit);
-  registerWebhookRoutes(app, kit);
+  registerWebhookEndpointRoutes(app, kit);
+  registerWebhookSettingsRoutes(app, kit);
+  registerWebhookDeliveryRoutes(app, kit);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", {
     type: "http",
@@ -285,15 +252,7 @@ export function createApi(deps: ApiDeps): ApiApp {
     scheme: "bearer",
     description: "An admin session token (oks_...) from POST /v1/auth/login",
   });
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "OneKey tenant API",
-      version: "1.0.0",
-      description:
-        "Per-project queries over the indexed OneKey registries. A project API key sees only its own project's data.",
-    },
-  });
+  app.doc31("/openapi.json", OPENAPI_INFO);
 
   app.get("/metrics/api", async (c) => {
     if (config.metricsToken && c.req.header("authorization") !== `Bearer ${config.metricsToken}`) {

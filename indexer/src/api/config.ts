@@ -3,12 +3,12 @@
  * stops the start with the variable's name). See .env.example for every variable.
  */
 import { z } from "zod";
-import { readIndexerEnv, withoutEmpty } from "../env.js";
-import type { DestinationMode } from "../webhooks/destinations.js";
-import { parseConfirmations } from "../webhooks/policy.js";
-import { parseEncryptionKey } from "../webhooks/secrets.js";
+import type { ApiDbTarget } from "../../db/open.js";
+import { readIndexerEnv, withoutEmpty } from "../../lib/env.js";
+import type { DestinationMode } from "../../webhooks/destinations.js";
+import { parseConfirmations } from "../../webhooks/policy.js";
+import { parseEncryptionKey } from "../../webhooks/secrets.js";
 import { parseTrustedProxies, type TrustedProxies } from "./http/clientAddress.js";
-import type { ApiDbTarget } from "./store/db.js";
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
@@ -20,15 +20,15 @@ const ApiEnvSchema = z.object({
   ONEKEY_API_PGLITE_DIR: z.string().min(1).default(".ponder/api-pglite"),
   ONEKEY_API_MIGRATE_ON_START: z.enum(["true", "false"]).default("true"),
   /** host[:port] that SIWE messages must name: where the tenant dashboard is served. */
-  ONEKEY_SIWE_DOMAIN: z.string().min(1).optional(),
-  ONEKEY_SIWE_NONCE_TTL_SECONDS: seconds(300, 3600),
-  ONEKEY_SESSION_TTL_SECONDS: seconds(3600, 7 * 24 * 3600),
-  ONEKEY_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  ONEKEY_RATE_LIMIT_WINDOW_SECONDS: seconds(60, 3600),
-  ONEKEY_ADMIN_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(120),
-  ONEKEY_AUTH_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  ONEKEY_API_SIWE_DOMAIN: z.string().min(1).optional(),
+  ONEKEY_API_SIWE_NONCE_TTL_SECONDS: seconds(300, 3600),
+  ONEKEY_API_SESSION_TTL_SECONDS: seconds(3600, 7 * 24 * 3600),
+  ONEKEY_API_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  ONEKEY_API_RATE_LIMIT_WINDOW_SECONDS: seconds(60, 3600),
+  ONEKEY_API_ADMIN_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(120),
+  ONEKEY_API_AUTH_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(30),
   /** Proxies whose X-Forwarded-For names the client (comma-separated IPs or CIDR ranges); none by default. */
-  ONEKEY_TRUSTED_PROXIES: z
+  ONEKEY_API_TRUSTED_PROXIES: z
     .string()
     .default("")
     .transform((list, ctx) => {
@@ -40,8 +40,8 @@ const ApiEnvSchema = z.object({
       }
     }),
   ONEKEY_API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
-  ONEKEY_API_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
-  ONEKEY_METRICS_TOKEN: z.string().min(16).optional(),
+  ONEKEY_API_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional(),
+  ONEKEY_API_METRICS_TOKEN: z.string().min(16).optional(),
   /** Seals endpoint signing secrets at rest; the webhook routes answer 503 without it. */
   ONEKEY_WEBHOOK_ENCRYPTION_KEY: z.string().min(1).optional(),
   ONEKEY_WEBHOOK_MODE: z.enum(["local", "production"]).optional(),
@@ -88,8 +88,9 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
     throw new Error(`Invalid API environment: ${problems}`);
   }
   const env = parsed.data;
-  const siweDomain = env.ONEKEY_SIWE_DOMAIN ?? (indexer.network === "local" ? "localhost" : undefined);
-  if (!siweDomain) throw new Error(`Invalid API environment: ONEKEY_SIWE_DOMAIN is required for ${indexer.network}`);
+  const siweDomain = env.ONEKEY_API_SIWE_DOMAIN ?? (indexer.network === "local" ? "localhost" : undefined);
+  if (!siweDomain)
+    throw new Error(`Invalid API environment: ONEKEY_API_SIWE_DOMAIN is required for ${indexer.network}`);
   let encryptionKey: Buffer | undefined;
   try {
     encryptionKey = env.ONEKEY_WEBHOOK_ENCRYPTION_KEY
@@ -105,15 +106,15 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
       : { kind: "pglite", directory: env.ONEKEY_API_PGLITE_DIR },
     migrateOnStart: env.ONEKEY_API_MIGRATE_ON_START === "true",
     siweDomain,
-    nonceTtlSeconds: env.ONEKEY_SIWE_NONCE_TTL_SECONDS,
-    sessionTtlSeconds: env.ONEKEY_SESSION_TTL_SECONDS,
-    rateLimit: { points: env.ONEKEY_RATE_LIMIT_POINTS, windowSeconds: env.ONEKEY_RATE_LIMIT_WINDOW_SECONDS },
-    adminRateLimitPoints: env.ONEKEY_ADMIN_RATE_LIMIT_POINTS,
-    authRateLimitPoints: env.ONEKEY_AUTH_RATE_LIMIT_POINTS,
-    trustedProxies: env.ONEKEY_TRUSTED_PROXIES,
+    nonceTtlSeconds: env.ONEKEY_API_SIWE_NONCE_TTL_SECONDS,
+    sessionTtlSeconds: env.ONEKEY_API_SESSION_TTL_SECONDS,
+    rateLimit: { points: env.ONEKEY_API_RATE_LIMIT_POINTS, windowSeconds: env.ONEKEY_API_RATE_LIMIT_WINDOW_SECONDS },
+    adminRateLimitPoints: env.ONEKEY_API_ADMIN_RATE_LIMIT_POINTS,
+    authRateLimitPoints: env.ONEKEY_API_AUTH_RATE_LIMIT_POINTS,
+    trustedProxies: env.ONEKEY_API_TRUSTED_PROXIES,
     apiKeyCacheMs: env.ONEKEY_API_KEY_CACHE_MS,
-    logLevel: env.ONEKEY_API_LOG_LEVEL,
-    metricsToken: env.ONEKEY_METRICS_TOKEN,
+    logLevel: env.ONEKEY_API_LOG_LEVEL ?? indexer.logLevel,
+    metricsToken: env.ONEKEY_API_METRICS_TOKEN,
     webhooks: {
       encryptionKey,
       mode: env.ONEKEY_WEBHOOK_MODE ?? (indexer.network === "local" ? "local" : "production"),

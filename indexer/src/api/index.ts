@@ -7,18 +7,18 @@ import { db, publicClients } from "ponder:api";
 import { issuers, organizations, projects } from "ponder:schema";
 import { graphql } from "ponder";
 import { createPublicClient, http } from "viem";
-import { readIndexerEnv } from "../env.js";
+import { migrate } from "../../db/migrator.js";
+import { openApiDb } from "../../db/open.js";
+import { readIndexerEnv } from "../../lib/env.js";
+import { createLogger } from "../../lib/logger.js";
 import { createApi } from "./app.js";
 import { readApiConfig } from "./config.js";
 import { startChainClock } from "./http/chainClock.js";
-import { createLogger } from "./http/logger.js";
 import { createMetrics } from "./http/metrics.js";
-import { createReadModel } from "./readModel.js";
-import { openApiDb } from "./store/db.js";
-import { migrate } from "./store/migrator.js";
+import { createPonderReadModel } from "./ponderReadModel.js";
 
 const config = readApiConfig();
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, "onekey-api");
 const store = openApiDb(config.store);
 if (config.migrateOnStart) {
   const result = await migrate(store.db, "latest");
@@ -33,7 +33,7 @@ const chainClock = startChainClock(async () => (await chain.getBlock()).timestam
 const app = createApi({
   config,
   store: store.db,
-  readModel: createReadModel(db),
+  readModel: createPonderReadModel(db),
   // EOAs recover locally; contract accounts (ERC-1271, ERC-6492) are checked on the chain.
   verifySignature: (args) => publicClients.onekey.verifyMessage(args),
   logger,

@@ -1,196 +1,119 @@
-/** The ReadModel over Ponder's tables, through the read-only connection Ponder gives the API. */
-
-import type schema from "ponder:schema";
-import {
-  attestations,
-  budgets,
-  consents,
-  organizationAdmins,
-  organizations,
-  projectRoles,
-  projects,
-  sponsorships,
-  subjects,
-} from "ponder:schema";
-import { and, asc, count, desc, eq, gt, gte, lt, or, type ReadonlyDrizzle, sql } from "ponder";
+/**
+ * What the API reads from the indexed tables, as plain types. The implementation over Ponder's
+ * tables is ponderReadModel.ts; routes depend on this interface only. The rules that turn these
+ * rows into answers (verified, meets a project's policy) are in verification.ts.
+ */
 import type { Hex } from "viem";
-import { paymasterSources } from "../lib/sources.js";
-import { ROLE_ADMIN } from "../lib/status.js";
-import type { ConsentPageQuery, ReadModel } from "./model.js";
 
-type Condition = Parameters<typeof and>[number];
+export interface ProjectInfo {
+  projectId: bigint;
+  orgId: bigint;
+  slug: string;
+  status: string;
+  requiredLevel: number;
+  acceptedIssuers: Hex[];
+  metadataUri: string;
+  createdAt: bigint;
+  updatedAt: bigint;
+}
 
-export function createReadModel(db: ReadonlyDrizzle<typeof schema>): ReadModel {
-  const lower = (a: Hex) => a.toLowerCase() as Hex;
-  // The status lookup is the hot path: one prepared statement, one round trip. A consent row
-  // implies a subject row (the consent handler creates it), so a left join from subjects suffices.
-  const statusQuery = db
-    .select({ subject: subjects, consent: consents })
-    .from(subjects)
-    .leftJoin(
-      consents,
-      and(eq(consents.subject, subjects.subject), eq(consents.projectId, sql.placeholder("projectId"))),
-    )
-    .where(eq(subjects.subject, sql.placeholder("subject")))
-    .limit(1)
-    .prepare("onekey_subject_status");
-  return {
-    async subjectStatus(projectId, subject) {
-      const [row] = await statusQuery.execute({ projectId: projectId.toString(), subject: lower(subject) });
-      return { subject: row?.subject, consent: row?.consent ?? undefined };
-    },
+export interface SubjectState {
+  subject: Hex;
+  uid: Hex | null;
+  issuer: Hex | null;
+  level: number;
+  status: string;
+  issuedAt: bigint | null;
+  expiresAt: bigint | null;
+  updatedAt: bigint;
+}
 
-    async project(projectId) {
-      const [row] = await db.select().from(projects).where(eq(projects.projectId, projectId)).limit(1);
-      return row;
-    },
+export interface ConsentState {
+  projectId: bigint;
+  subject: Hex;
+  active: boolean;
+  grantedAt: bigint;
+  revokedAt: bigint | null;
+  uid: Hex | null;
+  issuer: Hex | null;
+  level: number;
+  attestationStatus: string;
+  expiresAt: bigint | null;
+  updatedAt: bigint;
+}
 
-    async isProjectAdmin(projectId, account) {
-      const who = lower(account);
-      const [project] = await db
-        .select({ orgId: projects.orgId })
-        .from(projects)
-        .where(eq(projects.projectId, projectId))
-        .limit(1);
-      if (!project) return false;
-      const [[role], [org], [orgAdmin]] = await Promise.all([
-        db
-          .select({ roles: projectRoles.roles })
-          .from(projectRoles)
-          .where(and(eq(projectRoles.projectId, projectId), eq(projectRoles.account, who)))
-          .limit(1),
-        db
-          .select({ owner: organizations.owner })
-          .from(organizations)
-          .where(eq(organizations.orgId, project.orgId))
-          .limit(1),
-        db
-          .select({ enabled: organizationAdmins.enabled })
-          .from(organizationAdmins)
-          .where(and(eq(organizationAdmins.orgId, project.orgId), eq(organizationAdmins.account, who)))
-          .limit(1),
-      ]);
-      return ((role?.roles ?? 0) & ROLE_ADMIN) !== 0 || org?.owner === who || orgAdmin?.enabled === true;
-    },
+export interface AttestationRecord {
+  uid: Hex;
+  subject: Hex;
+  issuer: Hex;
+  level: number;
+  issuedAt: bigint;
+  expiresAt: bigint;
+  storageNetwork: number;
+  storageId: Hex;
+  ciphertextHash: Hex;
+  status: string;
+  current: boolean;
+  supersededBy: Hex | null;
+  revokedAt: bigint | null;
+  erasedAt: bigint | null;
+  blockNumber: bigint;
+  transactionHash: Hex;
+}
 
-    async projectsAdministeredBy(account) {
-      const who = lower(account);
-      const [byRole, byOwner, byOrgAdmin] = await Promise.all([
-        db
-          .select({ projectId: projectRoles.projectId, roles: projectRoles.roles })
-          .from(projectRoles)
-          .where(eq(projectRoles.account, who)),
-        db
-          .select({ projectId: projects.projectId })
-          .from(projects)
-          .innerJoin(organizations, eq(organizations.orgId, projects.orgId))
-          .where(eq(organizations.owner, who)),
-        db
-          .select({ projectId: projects.projectId })
-          .from(projects)
-          .innerJoin(organizationAdmins, eq(organizationAdmins.orgId, projects.orgId))
-          .where(and(eq(organizationAdmins.account, who), eq(organizationAdmins.enabled, true))),
-      ]);
-      const ids = new Set<bigint>([
-        ...byRole.filter((r) => (r.roles & ROLE_ADMIN) !== 0).map((r) => r.projectId),
-        ...byOwner.map((r) => r.projectId),
-        ...byOrgAdmin.map((r) => r.projectId),
-      ]);
-      return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    },
+export interface BudgetState {
+  projectId: bigint;
+  balance: bigint;
+  totalFunded: bigint;
+  totalWithdrawn: bigint;
+  totalSpent: bigint;
+  operations: number;
+  active: boolean;
+  perUserCap: bigint;
+  periodCap: bigint;
+  periodSeconds: number;
+  maxOpCost: bigint;
+  updatedAt: bigint;
+}
 
-    async subject(subject) {
-      const [row] = await db
-        .select()
-        .from(subjects)
-        .where(eq(subjects.subject, lower(subject)))
-        .limit(1);
-      return row;
-    },
+export interface SponsoredOperation {
+  userOpHash: Hex;
+  sender: Hex;
+  actualCost: bigint;
+  success: boolean | null;
+  actualGasUsed: bigint | null;
+  blockNumber: bigint;
+  blockTimestamp: bigint;
+  transactionHash: Hex;
+  logIndex: number;
+}
 
-    async consent(projectId, subject) {
-      const [row] = await db
-        .select()
-        .from(consents)
-        .where(and(eq(consents.projectId, projectId), eq(consents.subject, lower(subject))))
-        .limit(1);
-      return row;
-    },
+export interface ConsentPageQuery {
+  projectId: bigint;
+  status: "active" | "revoked" | "all";
+  minLevel?: number;
+  updatedSince?: bigint;
+  after?: { updatedAt: bigint; subject: Hex };
+  limit: number;
+}
 
-    async attestations(subject, limit, before) {
-      const conditions: Condition[] = [eq(attestations.subject, lower(subject))];
-      if (before) {
-        const older = or(
-          lt(attestations.issuedAt, before.issuedAt),
-          and(eq(attestations.issuedAt, before.issuedAt), lt(attestations.uid, before.uid)),
-        );
-        if (older) conditions.push(older);
-      }
-      return db
-        .select()
-        .from(attestations)
-        .where(and(...conditions))
-        .orderBy(desc(attestations.issuedAt), desc(attestations.uid))
-        .limit(limit);
-    },
-
-    async consents(query: ConsentPageQuery) {
-      const conditions: Condition[] = [eq(consents.projectId, query.projectId)];
-      if (query.status !== "all") conditions.push(eq(consents.active, query.status === "active"));
-      if (query.minLevel !== undefined) conditions.push(gte(consents.level, query.minLevel));
-      if (query.updatedSince !== undefined) conditions.push(gte(consents.updatedAt, query.updatedSince));
-      if (query.after) {
-        const later = or(
-          gt(consents.updatedAt, query.after.updatedAt),
-          and(eq(consents.updatedAt, query.after.updatedAt), gt(consents.subject, lower(query.after.subject))),
-        );
-        if (later) conditions.push(later);
-      }
-      return db
-        .select()
-        .from(consents)
-        .where(and(...conditions))
-        .orderBy(asc(consents.updatedAt), asc(consents.subject))
-        .limit(query.limit);
-    },
-
-    // Sponsorship reads exist only where the paymaster is indexed (routes answer 404 otherwise).
-    ...(paymasterSources
-      ? {
-          async budget(projectId: bigint) {
-            const [row] = await db.select().from(budgets).where(eq(budgets.projectId, projectId)).limit(1);
-            return row;
-          },
-          async sponsoredOperations(
-            projectId: bigint,
-            limit: number,
-            before?: { blockNumber: bigint; logIndex: number },
-          ) {
-            const conditions: Condition[] = [eq(sponsorships.projectId, projectId)];
-            if (before) {
-              conditions.push(
-                or(
-                  lt(sponsorships.blockNumber, before.blockNumber),
-                  and(eq(sponsorships.blockNumber, before.blockNumber), lt(sponsorships.logIndex, before.logIndex)),
-                ),
-              );
-            }
-            return db
-              .select()
-              .from(sponsorships)
-              .where(and(...conditions))
-              .orderBy(desc(sponsorships.blockNumber), desc(sponsorships.logIndex))
-              .limit(limit);
-          },
-        }
-      : {}),
-
-    async activeConsentCount(projectId) {
-      const [row] = await db
-        .select({ n: count() })
-        .from(consents)
-        .where(and(eq(consents.projectId, projectId), eq(consents.active, true)));
-      return Number(row?.n ?? 0);
-    },
-  };
+export interface ReadModel {
+  project(projectId: bigint): Promise<ProjectInfo | undefined>;
+  /** Project admin role, or owner / enabled admin of the project's organization. */
+  isProjectAdmin(projectId: bigint, account: Hex): Promise<boolean>;
+  projectsAdministeredBy(account: Hex): Promise<bigint[]>;
+  subject(subject: Hex): Promise<SubjectState | undefined>;
+  consent(projectId: bigint, subject: Hex): Promise<ConsentState | undefined>;
+  /** Both of the above in one round trip (the hot status lookup). */
+  subjectStatus(projectId: bigint, subject: Hex): Promise<{ subject?: SubjectState; consent?: ConsentState }>;
+  attestations(subject: Hex, limit: number, before?: { issuedAt: bigint; uid: Hex }): Promise<AttestationRecord[]>;
+  consents(query: ConsentPageQuery): Promise<ConsentState[]>;
+  activeConsentCount(projectId: bigint): Promise<number>;
+  /** Undefined when the paymaster is not indexed on this chain. */
+  budget?(projectId: bigint): Promise<BudgetState | undefined>;
+  sponsoredOperations?(
+    projectId: bigint,
+    limit: number,
+    before?: { blockNumber: bigint; logIndex: number },
+  ): Promise<SponsoredOperation[]>;
 }

@@ -5,8 +5,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Hex } from "viem";
-import { WEBHOOK_EVENT_TYPES } from "../webhooks/events.js";
-import { MAX_ENDPOINT_RATE_LIMIT } from "../webhooks/policy.js";
+import { WEBHOOK_EVENT_TYPES } from "../../webhooks/catalogue.js";
+import { MAX_ENDPOINT_RATE_LIMIT } from "../../webhooks/policy.js";
+import { DELIVERY_STATUSES } from "../../webhooks/store/deliveries.js";
 import { SCOPES } from "./auth/apiKeys.js";
 
 /**
@@ -277,7 +278,7 @@ export const Session = z
 
 export const SessionInfo = Session.omit({ token: true }).openapi("SessionInfo");
 
-export const Sponsorship = z
+export const Budget = z
   .object({
     projectId: Uint,
     balance: Uint.openapi({ description: "Wei left to sponsor operations" }),
@@ -289,7 +290,7 @@ export const Sponsorship = z
     policy: z.object({ perUserCap: Uint, periodCap: Uint, periodSeconds: z.number().int(), maxOpCost: Uint }),
     updatedAt: Time.nullable(),
   })
-  .openapi("Sponsorship");
+  .openapi("Budget");
 
 export const SponsoredOperation = z
   .object({
@@ -306,8 +307,10 @@ export const SponsoredOperation = z
 
 // ---------------------------------------------------------------- webhooks
 
+const EventType = z.enum(WEBHOOK_EVENT_TYPES).openapi("WebhookEventType");
+
 const EventTypeList = z
-  .array(z.enum(WEBHOOK_EVENT_TYPES))
+  .array(EventType)
   .max(WEBHOOK_EVENT_TYPES.length)
   .openapi({ description: "Event types to receive; empty or absent means all" });
 
@@ -365,7 +368,7 @@ export const RotateSecretBody = z
 
 export const DeliveriesQuery = z.strictObject({
   endpointId: EndpointId.optional(),
-  status: z.enum(["held", "pending", "delivering", "failed", "delivered", "dead", "cancelled"]).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
   cursor: CursorString.optional(),
   limit: Limit(100, 50),
 });
@@ -424,7 +427,7 @@ export const WebhookDelivery = z
     endpointId: z.string(),
     eventId: z.string().openapi({ description: "The webhook-id header of every attempt" }),
     eventType: z.string(),
-    status: z.string(),
+    status: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),
     lastStatusCode: z.number().int().nullable(),
     nextAttemptAt: Time.nullable(),

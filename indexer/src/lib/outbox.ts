@@ -1,6 +1,8 @@
 import type { Context } from "ponder:registry";
 import { outbox } from "ponder:schema";
 import type { Hex } from "viem";
+import type { OutboxEventType, OutboxPayload } from "../../webhooks/catalogue.js";
+import { outboxData } from "../../webhooks/outboxData.js";
 
 /** What every handler knows about the log it handles. */
 export interface LogRef {
@@ -14,24 +16,22 @@ export function outboxId(chainId: number, event: LogRef): string {
   return `${chainId}:${event.block.hash}:${event.log.logIndex}`;
 }
 
-/** Bigints become decimal strings so the payload survives JSON. */
-function jsonSafe(value: unknown): unknown {
-  if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return value.map(jsonSafe);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
-  }
-  return value;
+/** One outbox entry: an event type of the catalogue and exactly the payload it describes. */
+export interface OutboxEntry<T extends OutboxEventType> {
+  type: T;
+  projectIds: readonly bigint[];
+  subject?: Hex;
+  payload: OutboxPayload<T>;
 }
 
 /**
  * Records a tenant-relevant event for the webhook worker. Events that concern no project (an
  * attestation of a subject who consents to none) are not written: nobody would receive them.
  */
-export async function writeOutbox(
+export async function writeOutbox<T extends OutboxEventType>(
   context: Context,
   event: LogRef,
-  entry: { type: string; projectIds: readonly bigint[]; subject?: Hex; payload: Record<string, unknown> },
+  entry: OutboxEntry<T>,
 ): Promise<void> {
   if (entry.projectIds.length === 0) return;
   await context.db
@@ -47,7 +47,7 @@ export async function writeOutbox(
       type: entry.type,
       projectIds: [...entry.projectIds],
       subject: entry.subject,
-      payload: jsonSafe(entry.payload),
+      payload: outboxData(entry.payload),
     })
     .onConflictDoNothing();
 }

@@ -5,7 +5,7 @@
  */
 import { type DeployedContract, type Deployment, readDeployment } from "@onekey/deploy";
 import { type Address, parseAbi } from "viem";
-import { readIndexerEnv } from "../env.js";
+import { readIndexerEnv } from "../../lib/env.js";
 
 /** Canonical ERC-4337 EntryPoints (the same address on Base, Base Sepolia and local chains). */
 export const ENTRY_POINT_V07: Address = "0x0000000071727De22E5E9d8BAf0edAc6f37da032";

@@ -45,27 +45,27 @@ export const SAMPLE_DATA: { [T in WebhookEventType]: WebhookEventDataMap[T] } = 
   "project.role_revoked": { projectId: "7", account: address(5), role: 2, roles: 1 },
   "project.role_offered": { projectId: "7", account: address(5), role: 2 },
   "organization.roles_revoked": { orgId: "3", account: address(5) },
-  "sponsorship.funded": {
+  "budget.funded": {
     projectId: "7",
     funder: address(6),
     amount: "1000000000000000000",
     balance: "1500000000000000000",
   },
-  "sponsorship.withdrawn": {
+  "budget.withdrawn": {
     projectId: "7",
     by: address(6),
     to: address(7),
     amount: "500000000000000000",
     balance: "1000000000000000000",
   },
-  "sponsorship.operation": {
+  "operation.sponsored": {
     projectId: "7",
     sender: address(8),
     userOpHash: bytes32(9),
     actualCost: "123456789",
     balance: "999999999876543211",
   },
-  "sponsorship.policy_set": {
+  "budget.policy_set": {
     projectId: "7",
     by: address(6),
     perUserCap: "10000000000000000",

@@ -3,8 +3,8 @@
  * sha256. Each change and its audit entry commit in one transaction.
  */
 import type { Kysely, Selectable } from "kysely";
-import { type AuditEntry, writeAudit } from "../audit.js";
-import type { ApiDatabase } from "../store/types.js";
+import { type AuditEntry, writeAudit } from "../../../db/audit.js";
+import type { ApiDatabase } from "../../../db/tables.js";
 import { API_KEY_PREFIX, looksLike, newId, newSecret, sha256Hex } from "./tokens.js";
 
 export const SCOPES = ["read", "webhooks:manage"] as const;

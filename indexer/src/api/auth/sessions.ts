@@ -1,8 +1,8 @@
 /** Admin sessions opened by SIWE: bearer tokens stored as sha256, with an expiry. */
 import type { Kysely } from "kysely";
 import type { Address } from "viem";
-import { writeAudit } from "../audit.js";
-import type { ApiDatabase } from "../store/types.js";
+import { writeAudit } from "../../../db/audit.js";
+import type { ApiDatabase } from "../../../db/tables.js";
 import { looksLike, SESSION_PREFIX, sha256Hex } from "./tokens.js";
 
 export interface SessionPrincipal {

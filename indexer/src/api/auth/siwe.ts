@@ -7,8 +7,8 @@
 import type { Kysely } from "kysely";
 import type { Address, Hex } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
-import { writeAudit } from "../audit.js";
-import type { ApiDatabase } from "../store/types.js";
+import { writeAudit } from "../../../db/audit.js";
+import type { ApiDatabase } from "../../../db/tables.js";
 import { newSecret, SESSION_PREFIX, sha256Hex } from "./tokens.js";
 
 /** Verifies that `address` signed `message` (EIP-191), on-chain for contract accounts. */

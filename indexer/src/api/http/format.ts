@@ -1,18 +1,16 @@
 /** Turns indexed rows and API rows into response bodies (decimal strings, ISO times). */
 import type { z } from "@hono/zod-openapi";
 import type { ApiKeyView } from "../auth/apiKeys.js";
-import {
-  type AttestationRecord,
-  type BudgetState,
-  type ConsentState,
-  effectiveStatus,
-  isLive,
-  meetsProjectPolicy,
-  type ProjectInfo,
-  type SponsoredOperation,
-  type SubjectState,
-} from "../model.js";
+import type {
+  AttestationRecord,
+  BudgetState,
+  ConsentState,
+  ProjectInfo,
+  SponsoredOperation,
+  SubjectState,
+} from "../readModel.js";
 import type * as S from "../schemas.js";
+import { effectiveStatus, isLive, meetsProjectPolicy } from "../verification.js";
 
 type AttestationStatus = "active" | "expired" | "revoked" | "erased";
 
@@ -128,7 +126,7 @@ export function apiKeyBody(key: ApiKeyView, now: Date): z.infer<typeof S.ApiKey>
   };
 }
 
-export function sponsorshipBody(projectId: bigint, budget: BudgetState | undefined): z.infer<typeof S.Sponsorship> {
+export function budgetBody(projectId: bigint, budget: BudgetState | undefined): z.infer<typeof S.Budget> {
   return {
     projectId: projectId.toString(),
     balance: (budget?.balance ?? 0n).toString(),

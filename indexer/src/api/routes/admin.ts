@@ -3,11 +3,11 @@
  * re-checks on the indexed chain state that the session's address administers the project.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { ApiApp, ApiKit } from "../app.js";
-import { writeAudit } from "../audit.js";
+import { writeAudit } from "../../../db/audit.js";
 import { decodeCursor, encodeCursor, INT64_ID } from "../http/cursor.js";
 import { ApiError, badRequest, errorResponses, notFound } from "../http/errors.js";
 import { apiKeyBody } from "../http/format.js";
+import type { ApiApp, ApiKit } from "../kit.js";
 import {
   AdminKeyParams,
   AdminProjectParams,

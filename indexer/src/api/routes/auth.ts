@@ -1,7 +1,7 @@
 /** Sign-in with Ethereum for project admins: nonce, login, session, logout. */
 import { createRoute } from "@hono/zod-openapi";
-import type { ApiApp, ApiKit } from "../app.js";
 import { ApiError, errorResponses } from "../http/errors.js";
+import type { ApiApp, ApiKit } from "../kit.js";
 import { LoginBody, Nonce, NoQuery, Session, SessionInfo } from "../schemas.js";
 
 const REJECTION_MESSAGES = {

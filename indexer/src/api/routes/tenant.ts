@@ -5,20 +5,22 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Hex } from "viem";
-import type { ApiApp, ApiEnv, ApiKit } from "../app.js";
+import { apiKeyOf } from "../http/apiKeyOf.js";
 import { decodeCursor, encodeCursor, HEX_32, HEX_ADDRESS, UINT } from "../http/cursor.js";
-import { ApiError, errorResponses, notFound } from "../http/errors.js";
+import { errorResponses, notFound } from "../http/errors.js";
 import {
   attestationBody,
+  budgetBody,
   consentBody,
   operationBody,
   projectBody,
-  sponsorshipBody,
   subjectStatusBody,
 } from "../http/format.js";
-import type { ProjectInfo } from "../model.js";
+import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
+import type { ProjectInfo } from "../readModel.js";
 import {
   Attestation,
+  Budget,
   ConsentingSubject,
   ConsentsQuery,
   NoQuery,
@@ -26,7 +28,6 @@ import {
   PageQuery,
   Project,
   SponsoredOperation,
-  Sponsorship,
   SubjectParams,
   SubjectStatus,
 } from "../schemas.js";
@@ -34,11 +35,7 @@ import {
 const TAG = ["Tenant"];
 const security = [{ apiKey: [] }];
 
-function projectOf(c: Context<ApiEnv>): bigint {
-  const key = c.get("apiKey");
-  if (!key) throw new ApiError(401, "credentials_missing", "API key required");
-  return key.projectId;
-}
+const projectOf = (c: Context<ApiEnv>): bigint => apiKeyOf(c).projectId;
 
 export function registerTenantRoutes(app: ApiApp, kit: ApiKit): void {
   const { deps } = kit;
@@ -191,29 +188,29 @@ export function registerTenantRoutes(app: ApiApp, kit: ApiKit): void {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/v1/sponsorship",
+      path: "/v1/budget",
       tags: TAG,
-      summary: "This project's gas sponsorship budget: balance left, funded, withdrawn, spent, policy",
+      summary: "This project's budget at the paymaster: balance left, funded, withdrawn, spent, policy",
       security,
       middleware,
       request: { query: NoQuery },
       responses: {
-        200: { description: "The budget", content: { "application/json": { schema: Sponsorship } } },
+        200: { description: "The budget", content: { "application/json": { schema: Budget } } },
         ...errors,
       },
     }),
     async (c) => {
       const projectId = projectOf(c);
-      if (!rm.budget) throw notFound("Sponsorship is not indexed on this chain");
+      if (!rm.budget) throw notFound("The paymaster is not indexed on this chain");
       await loadProject(projectId);
-      return c.json(sponsorshipBody(projectId, await rm.budget(projectId)), 200);
+      return c.json(budgetBody(projectId, await rm.budget(projectId)), 200);
     },
   );
 
   app.openapi(
     createRoute({
       method: "get",
-      path: "/v1/sponsorship/operations",
+      path: "/v1/budget/operations",
       tags: TAG,
       summary: "User operations this project sponsored, newest first",
       security,
@@ -230,7 +227,7 @@ export function registerTenantRoutes(app: ApiApp, kit: ApiKit): void {
     async (c) => {
       const projectId = projectOf(c);
       const { cursor, limit } = c.req.valid("query");
-      if (!rm.sponsoredOperations) throw notFound("Sponsorship is not indexed on this chain");
+      if (!rm.sponsoredOperations) throw notFound("The paymaster is not indexed on this chain");
       const before = cursor ? decodeCursor(cursor, [UINT, /^[0-9]{1,9}$/]) : undefined;
       const rows = await rm.sponsoredOperations(
         projectId,

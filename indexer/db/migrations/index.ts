@@ -1,0 +1,16 @@
+/**
+ * The API's migrations, in order. Names sort by their number; never rename or edit a released
+ * migration: add the next one. A run of pending steps is one transaction (db/migrator.ts).
+ */
+import type { Migration } from "kysely/migration";
+import * as auth from "./0001_auth.js";
+import * as apiKeysAudit from "./0002_api_keys_audit.js";
+import * as webhooks from "./0003_webhooks.js";
+import * as budgetEventNames from "./0004_budget_event_names.js";
+
+export const migrations: Record<string, Migration> = {
+  "0001_auth": auth,
+  "0002_api_keys_audit": apiKeysAudit,
+  "0003_webhooks": webhooks,
+  "0004_budget_event_names": budgetEventNames,
+};

@@ -1,0 +1,60 @@
+/**
+ * The tenant API's types: what the app carries per request (ApiEnv), what it is built from
+ * (ApiDeps), and what route modules get (ApiKit). Route modules import these, never app.ts, so
+ * app.ts can import the route modules without a circle.
+ */
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import type { Kysely } from "kysely";
+import type { ApiDatabase } from "../../db/tables.js";
+import type { Logger } from "../../lib/logger.js";
+import type { ApiKeyPrincipal, ApiKeyService, Scope } from "./auth/apiKeys.js";
+import type { SessionPrincipal, SessionService } from "./auth/sessions.js";
+import type { SignatureVerifier, SiweService } from "./auth/siwe.js";
+import type { ApiConfig } from "./config.js";
+import type { ApiMetrics } from "./http/metrics.js";
+import type { ReadModel } from "./readModel.js";
+
+export interface ApiEnv {
+  Variables: {
+    requestId: string;
+    /** Set once the request is tied to a project (labels logs and metrics). */
+    projectId?: string;
+    apiKey?: ApiKeyPrincipal;
+    session?: SessionPrincipal;
+  };
+}
+
+export interface ApiDeps {
+  config: ApiConfig;
+  store: Kysely<ApiDatabase>;
+  readModel: ReadModel;
+  verifySignature: SignatureVerifier;
+  logger: Logger;
+  metrics: ApiMetrics;
+  /** Wall clock: sessions, nonces, API key expiry. */
+  now?: () => Date;
+  /**
+   * The time attestation expiry is judged at: the later of the wall clock and the chain's latest
+   * block (what `isVerified` uses on-chain; local chains run ahead of the wall clock).
+   */
+  attestationTime?: () => Date;
+}
+
+/** What route modules get: dependencies, services, and the guards they compose. */
+export interface ApiKit {
+  deps: ApiDeps & { now: () => Date; attestationTime: () => Date };
+  keys: ApiKeyService;
+  sessions: SessionService;
+  siwe: SiweService;
+  requireApiKey: (scope: Scope) => MiddlewareHandler<ApiEnv>;
+  requireSession: MiddlewareHandler<ApiEnv>;
+  limitClient: MiddlewareHandler<ApiEnv>;
+  /**
+   * Authorises an admin call on `projectId`, then spends the project's admin budget. A refusal is
+   * audited and limited per session and per address, never from the project's budget.
+   */
+  requireProjectAdmin: (c: Context<ApiEnv>, projectId: bigint, action: string) => Promise<SessionPrincipal>;
+}
+
+export type ApiApp = OpenAPIHono<ApiEnv>;

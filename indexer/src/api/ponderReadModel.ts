@@ -1,0 +1,199 @@
+/** The ReadModel over Ponder's tables, through the read-only connection Ponder gives the API. */
+
+import type schema from "ponder:schema";
+import {
+  attestations,
+  budgets,
+  consents,
+  organizationAdmins,
+  organizations,
+  projectRoles,
+  projects,
+  sponsoredOperations,
+  subjects,
+} from "ponder:schema";
+import { and, asc, count, desc, eq, gt, gte, lt, or, type ReadonlyDrizzle, sql } from "ponder";
+import type { Hex } from "viem";
+import { ROLE_ADMIN } from "../lib/projectRoles.js";
+import { paymasterSources } from "../lib/sources.js";
+import type { ConsentPageQuery, ReadModel } from "./readModel.js";
+
+type Condition = Parameters<typeof and>[number];
+
+export function createPonderReadModel(db: ReadonlyDrizzle<typeof schema>): ReadModel {
+  const lower = (a: Hex) => a.toLowerCase() as Hex;
+  // The status lookup is the hot path: one prepared statement, one round trip. A consent row
+  // implies a subject row (the consent handler creates it), so a left join from subjects suffices.
+  const statusQuery = db
+    .select({ subject: subjects, consent: consents })
+    .from(subjects)
+    .leftJoin(
+      consents,
+      and(eq(consents.subject, subjects.subject), eq(consents.projectId, sql.placeholder("projectId"))),
+    )
+    .where(eq(subjects.subject, sql.placeholder("subject")))
+    .limit(1)
+    .prepare("onekey_subject_status");
+  return {
+    async subjectStatus(projectId, subject) {
+      const [row] = await statusQuery.execute({ projectId: projectId.toString(), subject: lower(subject) });
+      return { subject: row?.subject, consent: row?.consent ?? undefined };
+    },
+
+    async project(projectId) {
+      const [row] = await db.select().from(projects).where(eq(projects.projectId, projectId)).limit(1);
+      return row;
+    },
+
+    async isProjectAdmin(projectId, account) {
+      const who = lower(account);
+      const [project] = await db
+        .select({ orgId: projects.orgId })
+        .from(projects)
+        .where(eq(projects.projectId, projectId))
+        .limit(1);
+      if (!project) return false;
+      const [[role], [org], [orgAdmin]] = await Promise.all([
+        db
+          .select({ roles: projectRoles.roles })
+          .from(projectRoles)
+          .where(and(eq(projectRoles.projectId, projectId), eq(projectRoles.account, who)))
+          .limit(1),
+        db
+          .select({ owner: organizations.owner })
+          .from(organizations)
+          .where(eq(organizations.orgId, project.orgId))
+          .limit(1),
+        db
+          .select({ enabled: organizationAdmins.enabled })
+          .from(organizationAdmins)
+          .where(and(eq(organizationAdmins.orgId, project.orgId), eq(organizationAdmins.account, who)))
+          .limit(1),
+      ]);
+      return ((role?.roles ?? 0) & ROLE_ADMIN) !== 0 || org?.owner === who || orgAdmin?.enabled === true;
+    },
+
+    async projectsAdministeredBy(account) {
+      const who = lower(account);
+      const [byRole, byOwner, byOrgAdmin] = await Promise.all([
+        db
+          .select({ projectId: projectRoles.projectId, roles: projectRoles.roles })
+          .from(projectRoles)
+          .where(eq(projectRoles.account, who)),
+        db
+          .select({ projectId: projects.projectId })
+          .from(projects)
+          .innerJoin(organizations, eq(organizations.orgId, projects.orgId))
+          .where(eq(organizations.owner, who)),
+        db
+          .select({ projectId: projects.projectId })
+          .from(projects)
+          .innerJoin(organizationAdmins, eq(organizationAdmins.orgId, projects.orgId))
+          .where(and(eq(organizationAdmins.account, who), eq(organizationAdmins.enabled, true))),
+      ]);
+      const ids = new Set<bigint>([
+        ...byRole.filter((r) => (r.roles & ROLE_ADMIN) !== 0).map((r) => r.projectId),
+        ...byOwner.map((r) => r.projectId),
+        ...byOrgAdmin.map((r) => r.projectId),
+      ]);
+      return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    },
+
+    async subject(subject) {
+      const [row] = await db
+        .select()
+        .from(subjects)
+        .where(eq(subjects.subject, lower(subject)))
+        .limit(1);
+      return row;
+    },
+
+    async consent(projectId, subject) {
+      const [row] = await db
+        .select()
+        .from(consents)
+        .where(and(eq(consents.projectId, projectId), eq(consents.subject, lower(subject))))
+        .limit(1);
+      return row;
+    },
+
+    async attestations(subject, limit, before) {
+      const conditions: Condition[] = [eq(attestations.subject, lower(subject))];
+      if (before) {
+        const older = or(
+          lt(attestations.issuedAt, before.issuedAt),
+          and(eq(attestations.issuedAt, before.issuedAt), lt(attestations.uid, before.uid)),
+        );
+        if (older) conditions.push(older);
+      }
+      return db
+        .select()
+        .from(attestations)
+        .where(and(...conditions))
+        .orderBy(desc(attestations.issuedAt), desc(attestations.uid))
+        .limit(limit);
+    },
+
+    async consents(query: ConsentPageQuery) {
+      const conditions: Condition[] = [eq(consents.projectId, query.projectId)];
+      if (query.status !== "all") conditions.push(eq(consents.active, query.status === "active"));
+      if (query.minLevel !== undefined) conditions.push(gte(consents.level, query.minLevel));
+      if (query.updatedSince !== undefined) conditions.push(gte(consents.updatedAt, query.updatedSince));
+      if (query.after) {
+        const later = or(
+          gt(consents.updatedAt, query.after.updatedAt),
+          and(eq(consents.updatedAt, query.after.updatedAt), gt(consents.subject, lower(query.after.subject))),
+        );
+        if (later) conditions.push(later);
+      }
+      return db
+        .select()
+        .from(consents)
+        .where(and(...conditions))
+        .orderBy(asc(consents.updatedAt), asc(consents.subject))
+        .limit(query.limit);
+    },
+
+    // Budget reads exist only where the paymaster is indexed (routes answer 404 otherwise).
+    ...(paymasterSources
+      ? {
+          async budget(projectId: bigint) {
+            const [row] = await db.select().from(budgets).where(eq(budgets.projectId, projectId)).limit(1);
+            return row;
+          },
+          async sponsoredOperations(
+            projectId: bigint,
+            limit: number,
+            before?: { blockNumber: bigint; logIndex: number },
+          ) {
+            const conditions: Condition[] = [eq(sponsoredOperations.projectId, projectId)];
+            if (before) {
+              conditions.push(
+                or(
+                  lt(sponsoredOperations.blockNumber, before.blockNumber),
+                  and(
+                    eq(sponsoredOperations.blockNumber, before.blockNumber),
+                    lt(sponsoredOperations.logIndex, before.logIndex),
+                  ),
+                ),
+              );
+            }
+            return db
+              .select()
+              .from(sponsoredOperations)
+              .where(and(...conditions))
+              .orderBy(desc(sponsoredOperations.blockNumber), desc(sponsoredOperations.logIndex))
+              .limit(limit);
+          },
+        }
+      : {}),
+
+    async activeConsentCount(projectId) {
+      const [row] = await db
+        .select({ n: count() })
+        .from(consents)
+        .where(and(eq(consents.projectId, projectId), eq(consents.active, true)));
+      return Number(row?.n ?? 0);
+    },
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The webhook worker: `npm run worker -w @onekey/indexer` (or `tsx webhooks/worker/main.ts`). Run
+ * as many as the load needs against one PostgreSQL; see indexer/WEBHOOKS.md.
+ */
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { ApiDatabase } from "../../db/tables.js";
+import { createLogger } from "../../lib/logger.js";
+import { wakeChannel } from "../policy.js";
+import { readWorkerConfig } from "./config.js";
+import { Deliverer, WORKER_SESSION_NAME } from "./deliverer.js";
+import { createWorkerMetrics, serveMetrics } from "./metrics.js";
+import { Pipeline } from "./pipeline.js";
+import { Sender } from "./sender.js";
+
+const config = readWorkerConfig();
+const logger = createLogger(config.logLevel, "onekey-webhooks");
+// Every connection starts in the API's schema (set at connect time, before any query can run).
+const connection = { connectionString: config.databaseUrl, options: `-c search_path=${config.apiSchema}` };
+
+const pool = new pg.Pool({ ...connection, max: 8, application_name: "onekey_webhooks" });
+pool.on("error", (error) =>
+  logger.log("error", "database connection lost", { errorCode: (error as { code?: string }).code }),
+);
+const db = new Kysely<ApiDatabase>({ dialect: new PostgresDialect({ pool }) });
+
+// The session that names this worker's leases: it LISTENs for due deliveries and lives as long
+// as the process, so its backend pid disappears exactly when the worker does.
+const session = new pg.Client({ ...connection, application_name: WORKER_SESSION_NAME });
+await session.connect();
+const pid = (await session.query<{ pid: number }>("SELECT pg_backend_pid() AS pid")).rows[0]?.pid as number;
+await session.query(`LISTEN "${wakeChannel(config.apiSchema)}"`);
+
+const sender = new Sender(config.timeoutMs, config.mode);
+const pipeline = new Pipeline(db, config);
+const metrics = createWorkerMetrics();
+const deliverer = new Deliverer(db, config, sender, logger, pid, metrics);
+const metricsServer = config.metrics
+  ? await serveMetrics(metrics, config.metrics.port, config.metrics.host)
+  : undefined;
+
+let stopping = false;
+let claiming = false;
+let claimAgain = false;
+
+/** Claims while there is work and room; coalesces wake-ups that arrive meanwhile. */
+async function claimLoop(): Promise<void> {
+  if (claiming) {
+    claimAgain = true;
+    return;
+  }
+  claiming = true;
+  try {
+    do {
+      claimAgain = false;
+      while (!stopping && deliverer.free > 0) {
+        const want = deliverer.free;
+        const got = await deliverer.claimAndSend();
+        if (got < want) break;
+      }
+    } while (claimAgain && !stopping);
+  } catch (error) {
+    logger.log("error", "claiming deliveries failed", { errorCode: (error as { code?: string }).code });
+  } finally {
+    claiming = false;
+  }
+}
+
+let passing = false;
+async function pipelinePass(): Promise<void> {
+  if (passing || stopping) return;
+  passing = true;
+  try {
+    const result = await pipeline.pass();
+    if (result.latestBlock !== undefined) metrics.lagBlocks.set(Number(result.latestBlock));
+    if (result.ingested || result.released || result.retracted || result.expired) {
+      logger.log("debug", "pipeline pass", {
+        ingested: result.ingested,
+        released: result.released,
+        retracted: result.retracted,
+        expired: result.expired,
+        latestBlock: result.latestBlock?.toString(),
+        finalizedBlock: result.finalizedBlock?.toString(),
+      });
+    }
+  } catch (error) {
+    logger.log("error", "pipeline pass failed", { errorCode: (error as { code?: string }).code });
+  } finally {
+    passing = false;
+  }
+}
+
+session.on("notification", () => void claimLoop());
+session.on("error", (error) => {
+  // Without its session this worker cannot hold leases safely: exit and let the supervisor restart it.
+  logger.log("error", "worker session lost; exiting", { errorCode: (error as { code?: string }).code });
+  process.exit(1);
+});
+// Claim in batches: once a quarter of the slots are free, or at once when the worker is idle.
+// One claim per finished request would cost a query per delivery.
+const claimBatch = Math.max(1, Math.floor(config.concurrency / 4));
+deliverer.onSlotFree = () => {
+  if (deliverer.free >= claimBatch || deliverer.inFlight === 0) void claimLoop();
+};
+
+const timers = [
+  setInterval(() => void pipelinePass(), config.pollMs),
+  setInterval(() => void claimLoop(), config.pollMs),
+  setInterval(() => {
+    deliverer.countWorkers().catch(() => undefined);
+    deliverer.countDue().catch(() => undefined);
+    deliverer.reap().then(
+      (n) => n > 0 && logger.log("info", "requeued deliveries of a stopped worker", { count: n }),
+      () => undefined,
+    );
+  }, 1_000),
+];
+
+await deliverer.reap();
+await deliverer.countWorkers();
+await pipelinePass();
+void claimLoop();
+logger.log("info", "webhook worker started", {
+  pid: process.pid,
+  sessionPid: pid,
+  concurrency: config.concurrency,
+  mode: config.mode,
+  retries: config.retrySchedule.length,
+  metricsPort: config.metrics?.port,
+});
+
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const t of timers) clearInterval(t);
+  logger.log("info", "webhook worker stopping", { signal, inFlight: deliverer.inFlight });
+  await deliverer.drain();
+  await sender.close();
+  metricsServer?.close();
+  await session.end().catch(() => undefined);
+  await db.destroy();
+  logger.log("info", "webhook worker stopped", { ...deliverer.stats });
+  process.exit(0);
+}
+process.once("SIGTERM", () => void stop("SIGTERM"));
+process.once("SIGINT", () => void stop("SIGINT"));
