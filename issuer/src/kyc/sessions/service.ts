@@ -200,30 +200,45 @@ export function createSessionService(deps: SessionServiceDeps) {
     return undefined;
   }
 
-  /** Applies a provider's decision (fetched server-side) to the session; the personal data is dropped here. */
-  async function applyDecision(row: SessionRow, decision: Decision): Promise<SessionRow | undefined> {
+  /**
+   * Applies a provider's decision (fetched server-side) to the session; the personal data is
+   * dropped here. `submitted` says the provider told us the person submitted (its webhook): a
+   * pending decision alone cannot tell a submission from a flow nobody has opened yet.
+   *
+   * A decision moves the session once: from provider_started or submitted, or from a
+   * needs_resubmission decision to a different outcome (the same one again is the same news,
+   * e.g. a late webhook). A decision means the person submitted, so when it arrives before we
+   * heard of the submission (webhooks race, or are lost) the submitted step is recorded first.
+   */
+  async function applyDecision(
+    row: SessionRow,
+    decision: Decision,
+    submitted: boolean,
+  ): Promise<SessionRow | undefined> {
     const now = deps.now();
-    if (decision.state === "pending") {
-      await db.updateTable("kyc_sessions").set({ decision_checked_at: now }).where("id", "=", row.id).execute();
-      return move(row.id, {
-        from: ["provider_started", "decided"],
+    const provider = row.provider ?? undefined;
+    const toSubmitted = (from: SessionStatus[]) =>
+      move(row.id, {
+        from,
         fromDecidedOutcome: "needs_resubmission",
         to: "submitted",
-        step: { step: "submitted", provider: row.provider ?? undefined },
+        step: { step: "submitted", provider },
         set: { outcome: null, decision_checked_at: now },
       });
+    if (decision.state === "pending") {
+      await db.updateTable("kyc_sessions").set({ decision_checked_at: now }).where("id", "=", row.id).execute();
+      return submitted ? toSubmitted(["provider_started", "decided"]) : undefined;
     }
     const result: NormalizedResult = decision.result;
+    const current = (await findSession(db, row.id)) ?? row;
+    const redecision = current.status === "decided" && current.outcome === "needs_resubmission";
+    if (redecision && result.outcome === "needs_resubmission") return undefined;
+    await toSubmitted(redecision ? ["decided"] : ["provider_started"]);
     const level = result.outcome === "approved" ? levelFor(result.checksPassed) : null;
     return move(row.id, {
-      from: ["provider_started", "submitted", "decided"],
-      fromDecidedOutcome: "needs_resubmission",
+      from: ["submitted"],
       to: "decided",
-      step: {
-        step: "decided",
-        provider: row.provider ?? undefined,
-        reason: result.outcome === "approved" ? undefined : result.outcome,
-      },
+      step: { step: "decided", provider, reason: result.outcome === "approved" ? undefined : result.outcome },
       set: {
         outcome: result.outcome,
         reason_codes: result.reasonCodes,
@@ -408,7 +423,8 @@ export function createSessionService(deps: SessionServiceDeps) {
       if (refreshDue) {
         // Webhooks can be lost: ask the provider now and then while a decision is awaited.
         try {
-          row = (await applyDecision(row, await fetchDecision(row))) ?? ((await findSession(db, id)) as SessionRow);
+          row =
+            (await applyDecision(row, await fetchDecision(row), false)) ?? ((await findSession(db, id)) as SessionRow);
         } catch (error) {
           if (!(error instanceof ProviderError)) throw error;
         }
@@ -449,7 +465,7 @@ export function createSessionService(deps: SessionServiceDeps) {
         throw error;
       }
       if (decision.state !== "decided" || decision.result.outcome !== "approved") {
-        await applyDecision(row, decision);
+        await applyDecision(row, decision, false);
         throw conflict("result_changed", "The provider's decision changed; reload the session");
       }
       const claimed = await db
@@ -630,7 +646,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       const row = await findByApplicant(db, name, event.applicantId);
       if (row && (event.kind === "submitted" || event.kind === "decided")) {
         const decision = await fetchDecision(row); // ProviderError: the provider retries later
-        await applyDecision(row, decision);
+        await applyDecision(row, decision, event.kind === "submitted");
       }
       // Remembered only once applied: a delivery that failed midway is retried, and replays are not.
       await db
