@@ -42,6 +42,8 @@ export interface KycStack {
   clock: Clock;
   /** Every line the issuer logged (JSON). */
   logs: string[];
+  /** Another issuer replica (same database, providers and storage), with `overrides`. */
+  replica(overrides?: Record<string, string>): Promise<RunningIssuer>;
   stop(): Promise<void>;
 }
 
@@ -67,24 +69,24 @@ export async function startKycStack(env: Record<string, string> = {}): Promise<K
       done();
     },
   });
-  const issuer = await startIssuer(
-    {
-      ONEKEY_ISSUER_REDIS_KEY_PREFIX: freshRedisPrefix(),
-      ONEKEY_ISSUER_PROVIDERS: "sandbox,sandbox-b",
-      ...sandboxEnv("ONEKEY_ISSUER_SANDBOX_", sandbox),
-      ...sandboxEnv("ONEKEY_ISSUER_SANDBOX_B_", sandboxB),
-      ONEKEY_ISSUER_ARWEAVE_GATEWAY_URL: bundler.url,
-      ONEKEY_ISSUER_PROVIDER_TIMEOUT_MS: "600",
-      ONEKEY_ISSUER_BREAKER_FAILURES: "2",
-      ONEKEY_ISSUER_BREAKER_HALF_OPEN_MS: "400",
-      ONEKEY_ISSUER_PROJECT_CACHE_MS: "0",
-      ONEKEY_ISSUER_SESSION_SUBJECT_RATE_PER_MINUTE: "50",
-      // A week: the expiry tests move the clock past a session's day without signing in again.
-      ONEKEY_ISSUER_AUTH_TOKEN_TTL_SECONDS: String(7 * 86_400),
-      ...env,
-    },
-    { now: clock.now, logger: createLogger("debug", sink) },
-  );
+  const env_ = {
+    ONEKEY_ISSUER_REDIS_KEY_PREFIX: freshRedisPrefix(),
+    ONEKEY_ISSUER_PROVIDERS: "sandbox,sandbox-b",
+    ...sandboxEnv("ONEKEY_ISSUER_SANDBOX_", sandbox),
+    ...sandboxEnv("ONEKEY_ISSUER_SANDBOX_B_", sandboxB),
+    ONEKEY_ISSUER_ARWEAVE_GATEWAY_URL: bundler.url,
+    ONEKEY_ISSUER_PROVIDER_TIMEOUT_MS: "600",
+    ONEKEY_ISSUER_BREAKER_FAILURES: "2",
+    ONEKEY_ISSUER_BREAKER_HALF_OPEN_MS: "400",
+    ONEKEY_ISSUER_PROJECT_CACHE_MS: "0",
+    ONEKEY_ISSUER_SESSION_SUBJECT_RATE_PER_MINUTE: "50",
+    // A week: the expiry tests move the clock past a session's day without signing in again.
+    ONEKEY_ISSUER_AUTH_TOKEN_TTL_SECONDS: String(7 * 86_400),
+    ...env,
+  };
+  const logger = createLogger("debug", sink);
+  const issuer = await startIssuer(env_, { now: clock.now, logger });
+  const replicas: RunningIssuer[] = [];
   sandbox.setWebhookUrl(`${issuer.url}/v1/providers/sandbox/webhook`);
   sandboxB.setWebhookUrl(`${issuer.url}/v1/providers/sandbox-b/webhook`);
   return {
@@ -94,7 +96,13 @@ export async function startKycStack(env: Record<string, string> = {}): Promise<K
     bundler,
     clock,
     logs,
+    replica: async (overrides = {}) => {
+      const replica = await startIssuer({ ...env_, ...overrides }, { now: clock.now, logger });
+      replicas.push(replica);
+      return replica;
+    },
     stop: async () => {
+      for (const replica of replicas) await replica.stop();
       await issuer.stop();
       await sandbox.stop();
       await sandboxB.stop();
