@@ -217,7 +217,7 @@ function buildKyc(
     metrics,
   });
   const projects = createProjectDirectory(client, config.contracts.projectRegistry, { cacheMs: kyc.projectCacheMs });
-  const settings = createSettingsStore(options.db);
+  const settings = createSettingsStore(options.db, { cacheMs: kyc.projectCacheMs });
   const storage =
     options.storage ??
     createGatewayStorage({

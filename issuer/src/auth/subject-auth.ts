@@ -47,7 +47,13 @@ export interface SubjectAuthSettings {
 /** Clock skew tolerated between the signer's clock and ours. */
 const SKEW_MS = 60_000;
 
+/** How long a replica keeps a verified token in memory (tokens are never revoked, only expire). */
+const TOKEN_CACHE_MS = 30_000;
+const TOKEN_CACHE_ENTRIES = 20_000;
+
 export class SubjectAuth {
+  readonly #tokens = new Map<string, { address: Address; until: number }>();
+
   constructor(
     private readonly db: Kysely<IssuerDatabase>,
     private readonly settings: SubjectAuthSettings,
@@ -143,13 +149,24 @@ export class SubjectAuth {
   /** The address a live token belongs to. */
   async authenticate(token: string, now: Date): Promise<Address | undefined> {
     if (!looksLikeToken(token)) return undefined;
+    const hash = sha256Hex(token);
+    const cached = this.#tokens.get(hash);
+    if (cached && cached.until > now.getTime()) return cached.address;
     const row = await this.db
       .selectFrom("auth_tokens")
-      .select("address")
-      .where("token_hash", "=", sha256Hex(token))
+      .select(["address", "expires_at"])
+      .where("token_hash", "=", hash)
       .where("expires_at", ">", now)
       .executeTakeFirst();
-    return row ? getAddress(row.address) : undefined;
+    if (!row) return undefined;
+    const address = getAddress(row.address);
+    // Every request carries the token: keep it briefly rather than ask the database each time.
+    if (this.#tokens.size >= TOKEN_CACHE_ENTRIES) this.#tokens.delete(this.#tokens.keys().next().value as string);
+    this.#tokens.set(hash, {
+      address,
+      until: Math.min(now.getTime() + TOKEN_CACHE_MS, new Date(row.expires_at).getTime()),
+    });
+    return address;
   }
 
   /** Removes spent and stale nonces and tokens (the cleanup job; bounded per call). */

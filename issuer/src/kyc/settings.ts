@@ -28,14 +28,34 @@ export interface SettingsStore {
 
 const CHECK_ORDER: readonly KycCheck[] = ["document", "liveness", "sanctions", "pep"];
 
-export function createSettingsStore(db: Kysely<IssuerDatabase>): SettingsStore {
+/**
+ * Reads are cached for `cacheMs` per project (another replica's change is seen within that time,
+ * this replica's at once): every session start needs them.
+ */
+export function createSettingsStore(
+  db: Kysely<IssuerDatabase>,
+  options: { cacheMs: number; now?: () => number },
+): SettingsStore {
+  const now = options.now ?? Date.now;
+  type Row = { providers: string[]; checks: string[] } | undefined;
+  const cache = new Map<string, { at: number; row: Promise<Row> }>();
+  const load = (projectId: bigint): Promise<Row> => {
+    const key = projectId.toString();
+    const hit = cache.get(key);
+    if (hit && now() - hit.at < options.cacheMs) return hit.row;
+    const row = db
+      .selectFrom("project_kyc_settings")
+      .select(["providers", "checks"])
+      .where("project_id", "=", key)
+      .executeTakeFirst();
+    cache.set(key, { at: now(), row });
+    row.catch(() => cache.delete(key));
+    if (cache.size > 10_000) cache.delete(cache.keys().next().value as string);
+    return row;
+  };
   return {
     async get(projectId, requiredLevel, configured) {
-      const row = await db
-        .selectFrom("project_kyc_settings")
-        .select(["providers", "checks"])
-        .where("project_id", "=", projectId.toString())
-        .executeTakeFirst();
+      const row = await load(projectId);
       if (!row) {
         return { providers: [...configured], checks: checksForLevel(Math.max(1, requiredLevel)), custom: false };
       }
@@ -67,6 +87,7 @@ export function createSettingsStore(db: Kysely<IssuerDatabase>): SettingsStore {
           }),
         )
         .execute();
+      cache.delete(projectId.toString());
     },
   };
 }

@@ -64,16 +64,19 @@ export function createAttestationLedger(db: Kysely<IssuerDatabase>): Attestation
         issuer: attestation.issuer.toLowerCase(),
       };
       // The digest names one attestation: the first project that asked for it keeps it.
-      await executor
+      const inserted = await executor
         .insertInto("signed_attestations")
         .values(row)
         .onConflict((oc) => oc.column("digest").doNothing())
-        .execute();
-      const stored = await executor
-        .selectFrom("signed_attestations")
-        .select(["digest", "project_id", "subject", "issuer"])
-        .where("digest", "=", digest.toLowerCase())
+        .returning(["digest", "project_id", "subject", "issuer"])
         .executeTakeFirst();
+      const stored =
+        inserted ??
+        (await executor
+          .selectFrom("signed_attestations")
+          .select(["digest", "project_id", "subject", "issuer"])
+          .where("digest", "=", digest.toLowerCase())
+          .executeTakeFirst());
       if (!stored) throw new Error("attestation ledger lost a row it just wrote");
       return {
         digest: stored.digest as Hex,

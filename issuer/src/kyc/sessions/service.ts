@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type AttestationRequest, kycRegistryAbi, signAttestation } from "@onekey/deploy";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { type Address, getAddress, type Hex, type LocalAccount, type PublicClient } from "viem";
 import type { IssuerConfig } from "../../config.js";
 import { ApiError, badRequest, conflict, notFound } from "../../http/errors.js";
@@ -308,9 +308,20 @@ export function createSessionService(deps: SessionServiceDeps) {
    * The time attestations are judged at: the latest block's timestamp (what attestBySig checks
    * the deadline against) and the later of it and the wall clock (local chains run ahead).
    */
-  async function chainTime(): Promise<{ block: number; now: number }> {
-    const block = Number((await client.getBlock({ blockTag: "latest" })).timestamp);
-    return { block, now: Math.max(Math.floor(deps.now().getTime() / 1000), block) };
+  let latestBlock: { at: number; timestamp: Promise<number> } | undefined;
+  async function chainTime(options: { fresh?: boolean } = {}): Promise<{ block: number; now: number }> {
+    // A second-old block time is good enough for a new signature's deadline and expiry (both
+    // minutes to months away); a renewal decides with a fresh one.
+    const wall = deps.now().getTime();
+    if (options.fresh || !latestBlock || wall - latestBlock.at > 1_000) {
+      const timestamp = client.getBlock({ blockTag: "latest" }).then((b) => Number(b.timestamp));
+      latestBlock = { at: wall, timestamp };
+      timestamp.catch(() => {
+        latestBlock = undefined;
+      });
+    }
+    const block = await latestBlock.timestamp;
+    return { block, now: Math.max(Math.floor(wall / 1000), block) };
   }
 
   function sameAttestation(stored: StoredAttestation, input: AttestationInput): boolean {
@@ -484,7 +495,7 @@ export function createSessionService(deps: SessionServiceDeps) {
 
     async signAttestation(subject: Address, id: string, input: AttestationInput): Promise<SignedAttestationResponse> {
       const started = performance.now();
-      let row = await expireIfDue(await own(subject, id));
+      const row = await expireIfDue(await own(subject, id));
       const stored = row.attestation;
       if (stored && !sameAttestation(stored, input)) {
         throw conflict("attestation_conflict", "This session's attestation was signed for another record");
@@ -520,9 +531,8 @@ export function createSessionService(deps: SessionServiceDeps) {
           functionName: "nonceOf",
           args: [subject],
         }),
-        chainTime(),
+        chainTime({ fresh: stored !== null }),
       ]);
-      const chainNow = time.now;
       if (!item.found)
         throw new ApiError(422, "storage_item_not_found", "No item with this storageId is stored", "storageId");
       if (item.hash.toLowerCase() !== input.ciphertextHash.toLowerCase()) {
@@ -533,23 +543,23 @@ export function createSessionService(deps: SessionServiceDeps) {
           "ciphertextHash",
         );
       }
-      if (stored) {
-        // A new signature only when the old one can never be used: its deadline has passed on
-        // chain (the next block is later still) and the nonce it names is unspent (so it was
-        // never submitted). Otherwise the same signature, or a refusal: never a second attestation.
-        const unspent = BigInt(stored.nonce) === BigInt(nonce);
-        if (!unspent) {
+      /**
+       * A new signature only when the old one can never be used: its deadline has passed on chain
+       * (the next block is later still) and the nonce it names is unspent (so it was never
+       * submitted). Otherwise the same signature, or a refusal: never a second attestation.
+       */
+      const reusable = (current: StoredAttestation) => {
+        if (BigInt(current.nonce) !== BigInt(nonce)) {
           throw conflict(
             "attestation_pending",
             "The subject's nonce moved on; the chain watcher will settle this session",
           );
         }
-        if (BigInt(stored.deadline) >= BigInt(time.block)) return responseOf(stored);
-      }
-      if (row.status === "decided") {
-        row = (await move(row.id, { from: ["decided"], to: "record_stored", step: { step: "record_stored" } })) ?? row;
-      }
+        return BigInt(current.deadline) >= BigInt(time.block);
+      };
+      if (stored && reusable(stored)) return responseOf(stored);
 
+      const chainNow = time.now;
       const level = row.level as number;
       const expiresAt = new Date(row.expires_at).getTime() / 1000;
       if (chainNow + 60 >= expiresAt) throw conflict("session_expiring", "The session expires too soon to sign");
@@ -580,6 +590,8 @@ export function createSessionService(deps: SessionServiceDeps) {
         issuer: kycSigner.address,
       };
 
+      // One transaction, the row locked: two requests for one session serialize here, and the
+      // second sees the first one's signature (one attestation per session).
       const outcome = await db.transaction().execute(async (trx) => {
         const locked = await trx
           .selectFrom("kyc_sessions")
@@ -590,38 +602,44 @@ export function createSessionService(deps: SessionServiceDeps) {
         if (!locked) throw notFound("session_not_found", "No such session");
         const current = locked.attestation;
         if (current && !sameAttestation(current, input)) return { conflict: true as const };
-        // Another request signed (or renewed) it meanwhile: keep that one.
-        if (current && (BigInt(current.deadline) >= BigInt(time.block) || BigInt(current.nonce) !== BigInt(nonce))) {
-          return { stored: current };
-        }
-        if (!["record_stored", "attestation_signed"].includes(locked.status)) {
+        if (current && (current.signature !== stored?.signature || reusable(current))) return { stored: current };
+        const fromDecided = locked.status === "decided" && locked.outcome === "approved" && locked.result_delivered_at;
+        if (!fromDecided && !["record_stored", "attestation_signed"].includes(locked.status)) {
           if (current) return { stored: current };
           throw conflict("not_approved", `The session is ${locked.status}`);
         }
         await ledger.record({ ...params, issuer: kycSigner.address, projectId: BigInt(locked.project_id) }, trx);
-        await transition(
-          trx,
-          row.id,
+        const at = deps.now();
+        const steps = [
+          ...(fromDecided ? [{ step: "record_stored", at: at.toISOString() }] : []),
           {
-            from: ["record_stored", "attestation_signed"],
-            to: "attestation_signed",
-            step: { step: "attestation_signed", reason: current ? STEP_REASONS.deadlineRenewed : undefined },
-            set: {
-              attestation: JSON.stringify(attestation),
-              attestation_storage_id: input.storageId.toLowerCase(),
-              attestation_ciphertext_hash: input.ciphertextHash.toLowerCase(),
-            },
+            step: "attestation_signed",
+            at: at.toISOString(),
+            ...(current ? { reason: STEP_REASONS.deadlineRenewed } : {}),
           },
-          deps.now(),
-        );
-        return { stored: attestation, signed: true };
+        ];
+        await trx
+          .updateTable("kyc_sessions")
+          .set({
+            status: "attestation_signed",
+            steps: sql`steps || ${JSON.stringify(steps)}::jsonb`,
+            attestation: JSON.stringify(attestation),
+            attestation_storage_id: input.storageId.toLowerCase(),
+            attestation_ciphertext_hash: input.ciphertextHash.toLowerCase(),
+            updated_at: at,
+          })
+          .where("id", "=", row.id)
+          .execute();
+        return { stored: attestation, signed: true, fromDecided };
       });
       if ("conflict" in outcome) {
         throw conflict("attestation_conflict", "This session's attestation was signed for another record");
       }
       if ("signed" in outcome) {
+        const provider = row.provider ?? "none";
+        if (outcome.fromDecided) metrics.sessionSteps.inc({ step: "record_stored", provider });
+        metrics.sessionSteps.inc({ step: "attestation_signed", provider });
         metrics.attestationsSigned.inc({ level: String(level) });
-        metrics.sessionSteps.inc({ step: "attestation_signed", provider: row.provider ?? "none" });
         logger.info({ session: row.id, level }, "attestation signed");
       }
       metrics.signDuration.observe((performance.now() - started) / 1000);
