@@ -16,13 +16,18 @@
  *     timeout, ONEKEY_ISSUER_PROVIDER_TIMEOUT_MS = BENCH_PROVIDER_TIMEOUT_MS, decides); the
  *     JSON reports the slower.
  *
+ * References measured in the same run (stderr): the provider alone (applicant + launch link,
+ * straight to the sandbox at the same concurrency), and the signing path's I/O floor (the item
+ * read back from the bundler node and one nonceOf call, one at a time).
+ *
  * Ends with one JSON line: {"sessions_per_s":N,"sign_p50_ms":N,"sign_p99_ms":N,"failover_ms":N}
  * (targets: sessions_per_s >= 300, sign_p99_ms <= 20, failover_ms <= 2000; stderr says which hold).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Hex, keccak256, type LocalAccount } from "viem";
+import { kycRegistryAbi } from "@onekey/deploy";
+import { createPublicClient, type Hex, http, keccak256, type LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { OneKeyChain } from "../../indexer/harness/onekey.js";
@@ -32,6 +37,7 @@ import { startLocalChain } from "../../scripts/lib/local-chain.js";
 import { freePort, repoRoot, startProcess, waitFor } from "../../scripts/lib/processes.js";
 import { createDataItem } from "../../web/src/privacy/storage/ans104.js";
 import { BundlerStorage } from "../../web/src/privacy/storage/bundler-storage.js";
+import { createSandboxProvider, sandboxSettingsSchema } from "../src/kyc/providers/sandbox/sandbox-provider.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -240,6 +246,36 @@ try {
   const sessionsPerSecond = started / ((performance.now() - t0) / 1000);
   log(`${started} sessions started (${refused} refused): ${round(sessionsPerSecond)} /s`);
 
+  // Reference: the provider alone, the same two calls per session at the same concurrency.
+  const direct = createSandboxProvider(
+    "sandbox",
+    sandboxSettingsSchema.parse({
+      URL: a.url,
+      APP_TOKEN: a.appToken,
+      SECRET_KEY: a.secretKey,
+      WEBHOOK_SECRET: a.webhookSecret,
+    }),
+  );
+  let directCount = 0;
+  const directStop = performance.now() + (SECONDS * 1000) / 2;
+  const d0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < directStop) {
+        const input = {
+          sessionId: crypto.randomUUID(),
+          subject: accounts[0]?.address ?? "0x0000000000000000000000000000000000000001",
+          projectId,
+          checks: ["document" as const],
+        };
+        const { applicantId } = await direct.createApplicant(input, AbortSignal.timeout(5_000));
+        await direct.launch(applicantId, input, AbortSignal.timeout(5_000));
+        directCount++;
+      }
+    }),
+  );
+  log(`reference, the provider alone: ${round(directCount / ((performance.now() - d0) / 1000))} applicants+links /s`);
+
   // 2. Attestation signing latency.
   log(`preparing ${SIGNS} approved sessions with stored records...`);
   const signer = privateKeyToAccount(generatePrivateKey());
@@ -281,6 +317,24 @@ try {
     if (index >= 10) signMs.push(elapsed); // the first few warm the path up
   }
   signMs.sort((x, y) => x - y);
+  // Reference: the I/O the signing path cannot avoid, one at a time.
+  const floorMs: number[] = [];
+  const rpc = createPublicClient({ transport: http(chain.rpcUrl) });
+  const kycRegistry = chain.deployment.contracts.KycRegistry?.address as Hex;
+  for (const s of ready.slice(10)) {
+    const began = performance.now();
+    await Promise.all([
+      fetch(`${bundler.url}/${Buffer.from(s.storageId.slice(2), "hex").toString("base64url")}`).then((r) =>
+        r.arrayBuffer(),
+      ),
+      rpc.readContract({ address: kycRegistry, abi: kycRegistryAbi, functionName: "nonceOf", args: [signer.address] }),
+    ]);
+    floorMs.push(performance.now() - began);
+  }
+  floorMs.sort((x, y) => x - y);
+  log(
+    `reference, storage read + nonceOf alone: p50 ${round(percentile(floorMs, 50))} ms, p99 ${round(percentile(floorMs, 99))} ms`,
+  );
   const signP50 = percentile(signMs, 50);
   const signP99 = percentile(signMs, 99);
   log(`signing p50 ${round(signP50)} ms, p99 ${round(signP99)} ms over ${signMs.length}`);
