@@ -618,6 +618,55 @@ describe("sign-in", () => {
   });
 });
 
+describe("the HTTP edge", () => {
+  it("describes every route at /openapi.json", async () => {
+    const doc = (await (await fetch(`${kyc.issuer.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/v1/auth/nonce",
+      "/v1/auth/verify",
+      "/v1/projects/{id}/kyc-settings",
+      "/v1/projects/{ref}",
+      "/v1/providers/{name}/webhook",
+      "/v1/sessions",
+      "/v1/sessions/{id}",
+      "/v1/sessions/{id}/attestation",
+      "/v1/sessions/{id}/fallback",
+      "/v1/sessions/{id}/result",
+    ]);
+  });
+
+  it("lets the dApp's origin call it from a browser, and no other origin", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${kyc.issuer.url}/v1/sessions`, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization" },
+      });
+    const dapp = await preflight("http://localhost:5173");
+    expect(dapp.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect(dapp.headers.get("access-control-allow-headers")).toMatch(/authorization/);
+    const evil = await preflight("https://evil.example");
+    expect(evil.headers.get("access-control-allow-origin")).not.toBe("https://evil.example");
+  });
+
+  it("answers malformed and oversized bodies with a typed 4xx", async () => {
+    const who = await person();
+    const headers = { authorization: `Bearer ${who.client.token}`, "content-type": "application/json" };
+    const broken = await fetch(`${kyc.issuer.url}/v1/sessions`, { method: "POST", headers, body: "{not json" });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: { code: "invalid_request" } });
+    const unknownKey = await who.client.post("/v1/sessions", { project: projectId.toString(), admin: true });
+    expect(unknownKey.status).toBe(400);
+    expect(unknownKey.body).toMatchObject({ error: { field: "admin" } });
+    const huge = await fetch(`${kyc.issuer.url}/v1/sessions`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ project: "x".repeat(70_000) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ error: { code: "body_too_large" } });
+  });
+});
+
 describe("metrics", () => {
   it("count sessions by step and provider, provider calls and errors, and show each breaker", async () => {
     const text = await (await fetch(`${kyc.issuer.url}/metrics`)).text();

@@ -7,7 +7,8 @@
  * so a recovered provider is used again without waiting for a person to try it.
  *
  * Only failures that say something about the provider count against it (unavailable, timeout,
- * bad_response, unauthorized); a refused request or an unknown applicant is about the request.
+ * bad_response, unauthorized, or an error the adapter did not map); a refused request or an
+ * unknown applicant is about the request.
  */
 import {
   BrokenCircuitError,
@@ -67,10 +68,8 @@ export function createProviderRegistry(
   const entries = new Map(
     providers.map((provider) => {
       const breaker = circuitBreaker(
-        handleWhen(
-          (error) =>
-            error instanceof TaskCancelledError || (error instanceof ProviderError && COUNTED.has(error.reason)),
-        ),
+        // Anything but a request-level refusal counts: an error the adapter did not map is the provider's too.
+        handleWhen((error) => !(error instanceof ProviderError) || COUNTED.has(error.reason)),
         { halfOpenAfter: options.halfOpenMs, breaker: new ConsecutiveBreaker(options.breakerFailures) },
       );
       const entry = {
@@ -116,8 +115,14 @@ export function createProviderRegistry(
         { provider: name, operation, outcome },
         (performance.now() - started) / 1000,
       );
+    let timedOut = false;
     try {
-      const result = await entry.policy.execute(({ signal }) => fn(entry.provider, signal));
+      const result = await entry.policy.execute(({ signal }) => {
+        signal.addEventListener("abort", () => {
+          timedOut = true;
+        });
+        return fn(entry.provider, signal);
+      });
       observe("ok");
       return result;
     } catch (error) {
@@ -126,7 +131,7 @@ export function createProviderRegistry(
           ? error
           : error instanceof BrokenCircuitError
             ? new ProviderError(name, "unavailable", `${name} is failing; its circuit is open`, { cause: error })
-            : error instanceof TaskCancelledError
+            : error instanceof TaskCancelledError || timedOut
               ? new ProviderError(name, "timeout", `${name} did not answer ${operation} in ${options.timeoutMs} ms`, {
                   cause: error,
                 })
