@@ -3,12 +3,18 @@
  * 8545, or a free port when that is taken), deploys OneKey, the canonical EntryPoint v0.7 and
  * OneKeyPaymaster through Ignition, writes the deployment into deploy/deployments/local.json and
  * prints it; then starts the Alto bundler (ONEKEY_BUNDLER_PORT, default 4337) and the issuer
- * service (ONEKEY_ISSUER_PORT, default 8787), arlocal (ONEKEY_ARLOCAL_PORT, default 1984) and the
- * local key service (ONEKEY_KEYSERVICE_PORT, default 4010). Dev keys are Hardhat's public test
- * accounts. Runs until Ctrl-C.
+ * service (ONEKEY_ISSUER_PORT, default 8787), arlocal (ONEKEY_ARLOCAL_PORT, default 1984), the
+ * local key service (ONEKEY_KEYSERVICE_PORT, default 4010) and the sandbox KYC provider
+ * (ONEKEY_DEV_KYC_SANDBOX_PORT, default 4020). Dev keys are Hardhat's public test accounts.
+ * Runs until Ctrl-C.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { kycRegistryAbi } from "@onekey/deploy";
+import { createPublicClient, createWalletClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { startKycSandbox } from "../devnet/src/kyc-sandbox/server.js";
 import { startDevIndexer } from "../indexer/harness/dev.js";
 import { createTestDatabase } from "../indexer/harness/postgres.js";
 import { startAlto } from "./lib/alto.js";
@@ -19,6 +25,9 @@ import { freePort, hardhatCli, portInUse, repoRoot, runToEnd, startProcess, wait
 
 /** Hardhat test account #1: the paymaster module's default sponsorship signer on local chains. */
 const DEV_SPONSOR_SIGNER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+/** Hardhat test account #0 (governance locally) registers account #4 as the dev KYC issuer. */
+const DEV_GOVERNANCE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const DEV_KYC_SIGNER_KEY = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
 
 /** The port named by `variable` (default `fallback`), or a free one when that is taken. */
 async function portFor(variable: string, fallback: number, what: string): Promise<number> {
@@ -57,7 +66,15 @@ const addressOf = (name: string) => {
 console.log("Starting the Alto bundler...");
 const alto = await startAlto({ rpcUrl: chain.rpcUrl, port: await portFor("ONEKEY_BUNDLER_PORT", 4337, "bundler") });
 
-console.log("Starting the issuer service...");
+console.log("Starting arlocal and the local key service...");
+const privacy = await startDevPrivacy({
+  chainId: chain.chainId,
+  rpcUrl: chain.rpcUrl,
+  kycRegistry: addressOf("KycRegistry"),
+  portFor,
+});
+
+console.log("Starting the issuer service and the sandbox KYC provider...");
 // The issuer's attestation ledger: a fresh database per run (the chain is fresh too), dropped on stop.
 const issuerDatabase = await createTestDatabase(
   "onekey_dev_issuer",
@@ -65,19 +82,43 @@ const issuerDatabase = await createTestDatabase(
 );
 const issuerPort = await portFor("ONEKEY_ISSUER_PORT", 8787, "issuer");
 const issuerUrl = `http://127.0.0.1:${issuerPort}`;
+const kycSandbox = await startKycSandbox({
+  port: await portFor("ONEKEY_DEV_KYC_SANDBOX_PORT", 4020, "sandbox KYC provider"),
+  webhookUrl: `${issuerUrl}/v1/providers/sandbox/webhook`,
+  log: (line) => console.warn(`[kyc sandbox] ${line}`),
+});
+// The dev KYC issuer key signs attestations: governance registers it once on the fresh chain.
+const devKycSigner = privateKeyToAccount(DEV_KYC_SIGNER_KEY);
+const registration = await createWalletClient({
+  account: privateKeyToAccount(DEV_GOVERNANCE_KEY),
+  chain: hardhat,
+  transport: http(chain.rpcUrl),
+}).writeContract({
+  address: addressOf("KycRegistry"),
+  abi: kycRegistryAbi,
+  functionName: "registerIssuer",
+  args: [devKycSigner.address],
+});
+await createPublicClient({ chain: hardhat, transport: http(chain.rpcUrl) }).waitForTransactionReceipt({
+  hash: registration,
+});
 const issuer = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"], {
   cwd: join(repoRoot, "issuer"),
   env: {
-    ISSUER_PORT: String(issuerPort),
-    RPC_URL: chain.rpcUrl,
-    CHAIN_ID: String(chain.chainId),
-    ENTRY_POINT: ENTRY_POINT_V07,
-    PAYMASTER_ADDRESS: addressOf("OneKeyPaymaster"),
-    KYC_REGISTRY_ADDRESS: addressOf("KycRegistry"),
-    PROJECT_REGISTRY_ADDRESS: addressOf("ProjectRegistry"),
-    SPONSOR_SIGNER_PRIVATE_KEY: DEV_SPONSOR_SIGNER_KEY,
-    SPONSOR_SIMPLE_ACCOUNT_FACTORIES: addressOf("SimpleAccountFactoryV07"),
-    ISSUER_DATABASE_URL: issuerDatabase.url,
+    ONEKEY_NETWORK: "local",
+    ONEKEY_RPC_URL: chain.rpcUrl,
+    ONEKEY_DEPLOY_BOOK_DIR: join(repoRoot, "deploy", "deployments"),
+    ONEKEY_ISSUER_PORT: String(issuerPort),
+    ONEKEY_ISSUER_SPONSOR_SIGNER_KEY: DEV_SPONSOR_SIGNER_KEY,
+    ONEKEY_ISSUER_KYC_SIGNER_KEY: DEV_KYC_SIGNER_KEY,
+    ONEKEY_ISSUER_DATABASE_URL: issuerDatabase.url,
+    ONEKEY_ISSUER_ARWEAVE_GATEWAY_URL: privacy.bundlerUrl,
+    ONEKEY_ISSUER_PROVIDERS: "sandbox",
+    ONEKEY_ISSUER_SANDBOX_URL: kycSandbox.url,
+    ONEKEY_ISSUER_SANDBOX_APP_TOKEN: kycSandbox.credentials.appToken,
+    ONEKEY_ISSUER_SANDBOX_SECRET_KEY: kycSandbox.credentials.secretKey,
+    ONEKEY_ISSUER_SANDBOX_WEBHOOK_SECRET: kycSandbox.credentials.webhookSecret,
+    ONEKEY_ISSUER_CHAIN_POLL_MS: "200",
   },
 });
 await waitFor(`issuer service on ${issuerUrl}`, async () => {
@@ -91,19 +132,13 @@ const indexer = await startDevIndexer({
   port: await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer"),
 });
 
-console.log("Starting arlocal and the local key service...");
-const privacy = await startDevPrivacy({
-  chainId: chain.chainId,
-  rpcUrl: chain.rpcUrl,
-  kycRegistry: addressOf("KycRegistry"),
-  portFor,
-});
-
 console.log(`
 OneKey local stack is up.
   chain      ${chain.rpcUrl} (chain id ${chain.chainId})
   bundler    ${alto.url} (Alto, EntryPoint v0.7 ${ENTRY_POINT_V07})
   paymaster  ${issuerUrl} (issuer service, ERC-7677; context { projectId })
+  sessions   ${issuerUrl}/v1 (KYC sessions, ${issuerUrl}/openapi.json; KYC issuer ${devKycSigner.address})
+  kyc        ${kycSandbox.url} (sandbox KYC provider; admin token ${kycSandbox.credentials.adminToken})
   indexer    ${indexer.url} (tenant API, ${indexer.url}/openapi.json; log ${indexer.logFile})
   webhooks   ${indexer.webhooks}
   book       deploy/deployments/local.json`);
@@ -119,9 +154,10 @@ let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
-  await privacy.stop();
   await indexer.stop();
   await issuer.stop();
+  await kycSandbox.stop();
+  await privacy.stop();
   await issuerDatabase.drop();
   await alto.stop();
   await chain.stop();

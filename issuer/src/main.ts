@@ -1,19 +1,52 @@
 import { serve } from "@hono/node-server";
 import { loadConfig } from "./config.js";
+import { startBackgroundJobs } from "./kyc/jobs.js";
 import { createLogger, loggableError } from "./logger.js";
 import { openIssuerResources } from "./resources.js";
 import { createIssuerApp } from "./server.js";
 
 const config = loadConfig();
-const logger = createLogger(config.LOG_LEVEL);
+const logger = createLogger(config.logLevel);
 // One bad request must never stop the service: log (without secrets) and keep serving.
 process.on("unhandledRejection", (error) => logger.error({ err: loggableError(error) }, "unhandled rejection"));
 const resources = await openIssuerResources(config);
-const { app, signer } = createIssuerApp(config, { logger, ledger: resources.ledger, limits: resources.limits });
-const server = serve({ fetch: app.fetch, hostname: config.ISSUER_HOST, port: config.ISSUER_PORT }, (info) => {
-  // One line other processes (the dev stack, tests) can wait for.
-  logger.info({ port: info.port, signer: signer.address, chainId: config.CHAIN_ID }, "issuer listening");
+const { app, signer, kycSigner, kyc } = createIssuerApp(config, {
+  logger,
+  ledger: resources.ledger,
+  limits: resources.limits,
+  kyc: { db: resources.db, limits: resources.kycLimits },
 });
-const stop = () => server.close(() => void resources.close().finally(() => process.exit(0)));
+const stopJobs =
+  kyc && config.kyc.backgroundJobs
+    ? startBackgroundJobs(
+        kyc,
+        {
+          chainPollMs: config.kyc.chainPollMs,
+          cleanupMs: config.kyc.cleanupIntervalMs,
+          probeMs: config.kyc.breakerHalfOpenMs,
+        },
+        logger,
+      )
+    : async () => {};
+const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (info) => {
+  // One line other processes (the dev stack, tests) can wait for.
+  logger.info(
+    {
+      port: info.port,
+      signer: signer.address,
+      kycSigner: kycSigner.address,
+      chainId: config.chainId,
+      providers: config.kyc.providers,
+    },
+    "issuer listening",
+  );
+});
+const stop = () =>
+  server.close(
+    () =>
+      void stopJobs()
+        .then(() => resources.close())
+        .finally(() => process.exit(0)),
+  );
 process.once("SIGINT", stop);
 process.once("SIGTERM", stop);

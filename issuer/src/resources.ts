@@ -1,28 +1,34 @@
 /**
- * What the issuer keeps outside its process: the attestation ledger (PostgreSQL) and the rate
- * limits (Redis). Opened once at start; every replica opens the same ones.
+ * What the issuer keeps outside its process: PostgreSQL (the attestation ledger and the session
+ * workflow, in the issuer's own schema) and Redis (the rate limits). Opened once at start; every
+ * replica opens the same ones.
  */
 import { Redis } from "ioredis";
+import type { Kysely } from "kysely";
 import type { IssuerConfig } from "./config.js";
+import { createKycLimits, type KycLimits } from "./kyc/rate-limits.js";
 import { type AttestationLedger, createAttestationLedger } from "./ledger/attestation-ledger.js";
 import { openIssuerDb } from "./ledger/db.js";
 import { migrate } from "./ledger/migrator.js";
+import type { IssuerDatabase } from "./ledger/types.js";
 import { createSponsorshipLimits, type SponsorshipLimits } from "./sponsorship/rate-limits.js";
 
 export interface IssuerResources {
+  db: Kysely<IssuerDatabase>;
   ledger: AttestationLedger;
   limits: SponsorshipLimits;
+  kycLimits: KycLimits;
   close(): Promise<void>;
 }
 
 export async function openIssuerResources(config: IssuerConfig): Promise<IssuerResources> {
-  const store = openIssuerDb(config.ISSUER_DATABASE_URL, config.ISSUER_DATABASE_SCHEMA);
+  const store = openIssuerDb(config.database.url, config.database.schema);
   // rate-limiter-flexible asks ioredis to fail fast rather than queue commands while disconnected.
-  const redis = new Redis(config.ISSUER_REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  const redis = new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   // Connection errors surface on the commands that need Redis; the client reconnects by itself.
   redis.on("error", () => {});
   try {
-    if (config.ISSUER_MIGRATE_ON_START) await migrate(store.db, "latest");
+    if (config.database.migrateOnStart) await migrate(store.db, "latest");
     await new Promise<void>((resolve, reject) => {
       if (redis.status === "ready") return resolve();
       redis.once("ready", () => resolve());
@@ -34,11 +40,18 @@ export async function openIssuerResources(config: IssuerConfig): Promise<IssuerR
     throw error;
   }
   return {
+    db: store.db,
     ledger: createAttestationLedger(store.db),
     limits: createSponsorshipLimits(redis, {
-      keyPrefix: config.ISSUER_REDIS_KEY_PREFIX,
-      projectPerMinute: config.SPONSOR_PROJECT_RATE_PER_MINUTE,
-      subjectPerMinute: config.SPONSOR_SUBJECT_RATE_PER_MINUTE,
+      keyPrefix: config.redis.keyPrefix,
+      projectPerMinute: config.sponsor.projectRatePerMinute,
+      subjectPerMinute: config.sponsor.subjectRatePerMinute,
+    }),
+    kycLimits: createKycLimits(redis, {
+      keyPrefix: config.redis.keyPrefix,
+      subjectPerMinute: config.kyc.sessionSubjectRatePerMinute,
+      projectPerMinute: config.kyc.sessionProjectRatePerMinute,
+      authPerMinute: config.kyc.authRatePerMinute,
     }),
     close: async () => {
       redis.disconnect();

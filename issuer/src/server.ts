@@ -1,10 +1,26 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { Kysely } from "kysely";
 import { createPublicClient, http, type LocalAccount, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { createSignatureVerifier, type SignatureVerifier } from "./auth/signature.js";
+import { SubjectAuth } from "./auth/subject-auth.js";
 import type { IssuerConfig } from "./config.js";
+import { type ChainWatcher, createChainWatcher } from "./kyc/chain-watcher.js";
+import { type CleanupJob, createCleanupJob } from "./kyc/cleanup.js";
+import { createProjectDirectory, type ProjectDirectory } from "./kyc/projects.js";
+import { createProvider } from "./kyc/providers/factories.js";
+import type { KycProvider } from "./kyc/providers/provider.js";
+import { createProviderRegistry, type ProviderRegistry } from "./kyc/providers/registry.js";
+import type { KycLimits } from "./kyc/rate-limits.js";
+import { createKycApp } from "./kyc/routes.js";
+import { createSessionService, type SessionService } from "./kyc/sessions/service.js";
+import { createSettingsStore } from "./kyc/settings.js";
+import { createGatewayStorage, type RecordStorage, STORAGE_NETWORKS } from "./kyc/storage.js";
 import type { AttestationLedger } from "./ledger/attestation-ledger.js";
+import type { IssuerDatabase } from "./ledger/types.js";
 import { createLogger, type Logger, loggableError } from "./logger.js";
+import { createIssuerMetrics, type IssuerMetrics } from "./metrics.js";
 import { createSponsorshipService, InvalidParams, type SponsorshipService } from "./sponsorship/erc7677.js";
 import { SponsorshipRefused } from "./sponsorship/policy.js";
 import type { SponsorshipLimits } from "./sponsorship/rate-limits.js";
@@ -30,25 +46,59 @@ function rpcError(id: RpcId, code: number, message: string, data?: unknown) {
   return { jsonrpc: "2.0" as const, id, error: data === undefined ? { code, message } : { code, message, data } };
 }
 
+export interface KycParts {
+  registry: ProviderRegistry;
+  projects: ProjectDirectory;
+  sessions: SessionService;
+  watcher: ChainWatcher;
+  cleanup: CleanupJob;
+  auth: SubjectAuth;
+}
+
 export interface IssuerApp {
   app: Hono;
   signer: LocalAccount;
+  kycSigner: LocalAccount;
+  metrics: IssuerMetrics;
+  /** The KYC session workflow (absent when the app was built without its database). */
+  kyc?: KycParts;
 }
 
-/** The issuer HTTP app: ERC-7677 JSON-RPC at POST / (and /rpc), health at GET /health. */
+export interface KycOptions {
+  db: Kysely<IssuerDatabase>;
+  limits: KycLimits;
+  /** Providers to use instead of building the configured ones (tests). */
+  providers?: KycProvider[];
+  storage?: RecordStorage;
+  verifySignature?: SignatureVerifier;
+  /** Wall clock of the session workflow (tests move it). */
+  now?: () => Date;
+}
+
+/**
+ * The issuer HTTP app: ERC-7677 JSON-RPC at POST / (and /rpc), health at GET /health, metrics at
+ * GET /metrics, and (given `kyc`) the verification session API under /v1 with /openapi.json.
+ */
 export function createIssuerApp(
   config: IssuerConfig,
   options: {
     ledger: AttestationLedger;
     limits: SponsorshipLimits;
+    kyc?: KycOptions;
     client?: PublicClient;
     logger?: Logger;
+    /** Unix seconds, for sponsorship validity windows. */
     now?: () => number;
   },
 ): IssuerApp {
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const client = options.client ?? (createPublicClient({ transport: http(config.RPC_URL) }) as PublicClient);
-  const signer = privateKeyToAccount(config.SPONSOR_SIGNER_PRIVATE_KEY);
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const client = options.client ?? (createPublicClient({ transport: http(config.rpcUrl) }) as PublicClient);
+  const signer = privateKeyToAccount(config.sponsorSignerKey);
+  const kycSigner = privateKeyToAccount(config.kycSignerKey);
+  const metrics = createIssuerMetrics();
+  const kyc = options.kyc
+    ? buildKyc(config, options.kyc, { client, logger, metrics, kycSigner, ledger: options.ledger })
+    : undefined;
   const service: SponsorshipService = createSponsorshipService({
     config,
     client,
@@ -56,6 +106,7 @@ export function createIssuerApp(
     ledger: options.ledger,
     limits: options.limits,
     now: options.now,
+    approvedSession: options.kyc ? approvedSessionQuery(options.kyc.db) : undefined,
   });
   const methods: Record<string, (params: unknown) => Promise<unknown>> = {
     pm_getPaymasterStubData: (p) => service.getPaymasterStubData(p),
@@ -63,10 +114,18 @@ export function createIssuerApp(
   };
 
   const app = new Hono();
-  app.get("/health", (c) => c.json({ ok: true, signer: signer.address, chainId: config.CHAIN_ID }));
+  app.get("/health", (c) =>
+    c.json({ ok: true, signer: signer.address, kycSigner: kycSigner.address, chainId: config.chainId }),
+  );
+  app.get("/metrics", async (c) => {
+    const token = config.kyc.metricsToken;
+    if (token && c.req.header("authorization") !== `Bearer ${token}`) return c.text("unauthorized", 401);
+    return c.text(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType });
+  });
+  if (kyc) app.route("/", kyc.app);
 
   app.use(
-    "*",
+    "/",
     bodyLimit({
       maxSize: 256 * 1024,
       onError: (c) => c.json(rpcError(null, INVALID_REQUEST, "Request body too large"), 413),
@@ -106,9 +165,124 @@ export function createIssuerApp(
       return c.json(rpcError(id, INTERNAL_ERROR, "Internal error; try again"), 500);
     }
   };
+  app.use(
+    "/rpc",
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: (c) => c.json(rpcError(null, INVALID_REQUEST, "Request body too large"), 413),
+    }),
+  );
   app.post("/", handle);
   app.post("/rpc", handle);
-  return { app, signer };
+  const parts = kyc ? { ...kyc } : undefined;
+  delete (parts as { app?: unknown } | undefined)?.app;
+  return { app, signer, kycSigner, metrics, kyc: parts as KycParts | undefined };
+}
+
+/** Whether a subject has an approved session of a project (the sponsorship of setDecryptDelegate). */
+function approvedSessionQuery(db: Kysely<IssuerDatabase>) {
+  return async (subject: `0x${string}`, projectId: bigint) => {
+    const row = await db
+      .selectFrom("kyc_sessions")
+      .select("id")
+      .where("subject", "=", subject.toLowerCase())
+      .where("project_id", "=", projectId.toString())
+      .where("outcome", "=", "approved")
+      .where("status", "in", ["decided", "record_stored", "attestation_signed", "attested", "consented"])
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  };
+}
+
+function buildKyc(
+  config: IssuerConfig,
+  options: KycOptions,
+  shared: {
+    client: PublicClient;
+    logger: Logger;
+    metrics: IssuerMetrics;
+    kycSigner: LocalAccount;
+    ledger: AttestationLedger;
+  },
+) {
+  const { client, logger, metrics } = shared;
+  const now = options.now ?? (() => new Date());
+  const kyc = config.kyc;
+  const providers = options.providers ?? kyc.providers.map((name) => createProvider(name, kyc.providerSettings[name]));
+  const registry = createProviderRegistry(providers, {
+    timeoutMs: kyc.providerTimeoutMs,
+    breakerFailures: kyc.breakerFailures,
+    halfOpenMs: kyc.breakerHalfOpenMs,
+    metrics,
+  });
+  const projects = createProjectDirectory(client, config.contracts.projectRegistry, { cacheMs: kyc.projectCacheMs });
+  const settings = createSettingsStore(options.db, { cacheMs: kyc.projectCacheMs });
+  const storage =
+    options.storage ??
+    createGatewayStorage({
+      [STORAGE_NETWORKS.arweave]: kyc.storage.arweaveGateway,
+      [STORAGE_NETWORKS.irys]: kyc.storage.irysGateway,
+    });
+  const auth = new SubjectAuth(
+    options.db,
+    {
+      origin: kyc.dappOrigin,
+      domain: kyc.siweDomain,
+      chainId: config.chainId,
+      nonceTtlSeconds: kyc.nonceTtlSeconds,
+      tokenTtlSeconds: kyc.authTokenTtlSeconds,
+    },
+    options.verifySignature ?? createSignatureVerifier(client, config.sponsor.simpleAccountFactories),
+  );
+  const sessions = createSessionService({
+    db: options.db,
+    config,
+    registry,
+    projects,
+    settings,
+    storage,
+    client,
+    kycSigner: shared.kycSigner,
+    ledger: shared.ledger,
+    limits: options.limits,
+    metrics,
+    logger,
+    now,
+  });
+  const watcher = createChainWatcher({
+    db: options.db,
+    client,
+    registry: config.contracts.kycRegistry,
+    issuer: shared.kycSigner.address,
+    startBlock: config.contracts.kycRegistryStartBlock,
+    confirmations: kyc.chainConfirmations,
+    metrics,
+    logger,
+    now,
+  });
+  const cleanup = createCleanupJob({
+    db: options.db,
+    registry,
+    auth,
+    retentionDays: kyc.sessionRetentionDays,
+    metrics,
+    logger,
+    now,
+  });
+  const app = createKycApp({
+    auth,
+    sessions,
+    projects,
+    settings,
+    registry,
+    limits: options.limits,
+    metrics,
+    logger,
+    dappOrigin: kyc.dappOrigin,
+    now,
+  });
+  return { app, registry, projects, sessions, watcher, cleanup, auth };
 }
 
 export type { AttestationLedger, SignedAttestation } from "./ledger/attestation-ledger.js";

@@ -137,9 +137,9 @@ beforeAll(async () => {
   await ensureKycIssuer();
   // Generous limits here: the rate-limit attack below runs replicas of its own with tight ones.
   issuer = await startIssuer({
-    ISSUER_REDIS_KEY_PREFIX: freshRedisPrefix(),
-    SPONSOR_SUBJECT_RATE_PER_MINUTE: "1000",
-    SPONSOR_PROJECT_RATE_PER_MINUTE: "1000",
+    ONEKEY_ISSUER_REDIS_KEY_PREFIX: freshRedisPrefix(),
+    ONEKEY_ISSUER_SPONSOR_SUBJECT_RATE_PER_MINUTE: "1000",
+    ONEKEY_ISSUER_SPONSOR_PROJECT_RATE_PER_MINUTE: "1000",
   });
   victimProject = await createProject("victim", parseEther("1"));
   attackerProject = await createProject("attacker", parseEther("0.01"));
@@ -195,12 +195,12 @@ describe("attacks on the ERC-7677 service", () => {
       caps[field] = low;
     }
     const block = await publicClient.getBlock();
-    const maxPriorityFeePerGas = issuer.config.SPONSOR_MAX_PRIORITY_FEE_PER_GAS;
+    const maxPriorityFeePerGas = issuer.config.sponsor.maxPriorityFeePerGas;
     const op = await rawOperation(user, [delegate], {
       ...caps,
       maxPriorityFeePerGas,
       maxFeePerGas:
-        (block.baseFeePerGas ?? 0n) * BigInt(issuer.config.SPONSOR_BASE_FEE_MULTIPLIER) + maxPriorityFeePerGas,
+        (block.baseFeePerGas ?? 0n) * BigInt(issuer.config.sponsor.baseFeeMultiplier) + maxPriorityFeePerGas,
     });
     const signed = await askToSign(op, victimProject);
     const sponsorship = signed.result as { paymaster: Address; paymasterData: Hex } | undefined;
@@ -348,7 +348,7 @@ describe("attacks on the ERC-7677 service", () => {
     // expecting each replica to count only what it saw (N replicas, N times the limit).
     // Now: the count lives in Redis, shared by both; the third request is refused (rate_limited).
     const prefix = freshRedisPrefix();
-    const limits = { ISSUER_REDIS_KEY_PREFIX: prefix, SPONSOR_SUBJECT_RATE_PER_MINUTE: "2" };
+    const limits = { ONEKEY_ISSUER_REDIS_KEY_PREFIX: prefix, ONEKEY_ISSUER_SPONSOR_SUBJECT_RATE_PER_MINUTE: "2" };
     const [a, b] = [await startIssuer(limits), await startIssuer(limits)];
     try {
       const user = await verifiedUserOfVictim();

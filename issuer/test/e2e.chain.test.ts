@@ -43,7 +43,7 @@ let projectId: bigint;
 
 beforeAll(async () => {
   await ensureKycIssuer();
-  issuer = await startIssuer({ ISSUER_REDIS_KEY_PREFIX: freshRedisPrefix() });
+  issuer = await startIssuer({ ONEKEY_ISSUER_REDIS_KEY_PREFIX: freshRedisPrefix() });
   projectId = await createProject("e2e");
 });
 afterAll(async () => {

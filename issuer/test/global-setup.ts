@@ -4,6 +4,9 @@
  * file; the files run one after another (vitest.config.ts) and each makes its own projects and
  * accounts, so they never depend on each other's state.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startAlto } from "../../scripts/lib/alto.js";
 import { startLocalChain } from "../../scripts/lib/local-chain.js";
@@ -16,13 +19,16 @@ declare module "vitest" {
     chainId: number;
     bundlerUrl: string;
     contracts: StackContracts;
+    /** The deployment book directory of this chain (ONEKEY_DEPLOY_BOOK_DIR). */
+    bookDir: string;
   }
 }
 
 export default async function setup(project: TestProject) {
   // A no-op when the artifacts are current: the chain deploys them through Ignition.
   await runToEnd(process.execPath, [hardhatCli(), "compile", "--no-tests", "--quiet"]);
-  const chain = await startLocalChain();
+  const bookDir = mkdtempSync(join(tmpdir(), "onekey-issuer-book-"));
+  const chain = await startLocalChain({ deployBookDir: bookDir });
   try {
     const book = chain.deployment?.contracts;
     if (!book?.OneKeyPaymaster || !book.KycRegistry || !book.ProjectRegistry || !book.SimpleAccountFactoryV07) {
@@ -32,6 +38,7 @@ export default async function setup(project: TestProject) {
     project.provide("rpcUrl", chain.rpcUrl);
     project.provide("chainId", chain.chainId);
     project.provide("bundlerUrl", alto.url);
+    project.provide("bookDir", bookDir);
     project.provide("contracts", {
       kycRegistry: book.KycRegistry.address,
       projectRegistry: book.ProjectRegistry.address,
@@ -41,9 +48,11 @@ export default async function setup(project: TestProject) {
     return async () => {
       await alto.stop();
       await chain.stop();
+      rmSync(bookDir, { recursive: true, force: true });
     };
   } catch (error) {
     await chain.stop();
+    rmSync(bookDir, { recursive: true, force: true });
     throw error;
   }
 }

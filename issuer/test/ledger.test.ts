@@ -55,16 +55,28 @@ afterAll(async () => {
 
 describe("issuer migrations", () => {
   it("migrate up into the issuer's own schema, down to nothing, and up again", async () => {
+    const sessionTables = [
+      "auth_nonces",
+      "auth_tokens",
+      "chain_cursor",
+      "kyc_sessions",
+      "project_kyc_settings",
+      "provider_deletions",
+      "provider_webhook_events",
+    ];
     await migrate(store.db, "latest");
-    expect(await appliedMigrations(store.db)).toEqual(["0001_attestation_ledger"]);
-    expect(await tables()).toEqual(["signed_attestations"]);
+    expect(await appliedMigrations(store.db)).toEqual(["0001_attestation_ledger", "0002_kyc_sessions"]);
+    expect(await tables()).toEqual([...sessionTables, "signed_attestations"].sort());
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
     expect(rows[0]?.schema).toBe("onekey_issuer_test");
     expect((await migrate(store.db, "latest")).results).toEqual([]);
+    // Down one step removes the sessions and keeps the ledger; down again leaves nothing.
+    await migrate(store.db, "down");
+    expect(await tables()).toEqual(["signed_attestations"]);
     await migrate(store.db, "down");
     expect(await tables()).toEqual([]);
     await migrate(store.db, "latest");
-    expect(await tables()).toEqual(["signed_attestations"]);
+    expect(await tables()).toEqual([...sessionTables, "signed_attestations"].sort());
   });
 });
 

@@ -32,18 +32,33 @@ const kernelImplementation = getAddress("0xBAC849bB641841b44E965fB01A4Bf5F074f84
 const registry = getAddress("0x00000000000000000000000000000000000000a2");
 const sender = getAddress("0x00000000000000000000000000000000000c0ffe");
 
-const config = loadConfig({
-  RPC_URL: `http://127.0.0.1:9/v2/${SECRET}`,
-  CHAIN_ID: "31337",
-  ENTRY_POINT: entryPoint07Address,
-  PAYMASTER_ADDRESS: "0x00000000000000000000000000000000000000a1",
-  KYC_REGISTRY_ADDRESS: registry,
-  PROJECT_REGISTRY_ADDRESS: "0x00000000000000000000000000000000000000a3",
-  SPONSOR_SIGNER_PRIVATE_KEY: `0x${"59".repeat(32)}`,
-  ISSUER_DATABASE_URL: `postgres://issuer:${SECRET}@127.0.0.1:1/none`,
-  SPONSOR_KERNEL_IMPLEMENTATIONS: kernelImplementation,
-  LOG_LEVEL: "info",
-});
+/** A deployment book entry of made-up addresses (the unit tests never reach a chain). */
+const deployment = {
+  network: "local" as const,
+  chainId: 31337,
+  contracts: {
+    OneKeyPaymaster: { address: getAddress("0x00000000000000000000000000000000000000a1"), startBlock: 1 },
+    KycRegistry: { address: registry, startBlock: 1 },
+    ProjectRegistry: { address: getAddress("0x00000000000000000000000000000000000000a3"), startBlock: 1 },
+  },
+};
+
+const config = loadConfig(
+  {
+    ONEKEY_NETWORK: "local",
+    ONEKEY_RPC_URL: `http://127.0.0.1:9/v2/${SECRET}`,
+    ONEKEY_ISSUER_SPONSOR_SIGNER_KEY: `0x${"59".repeat(32)}`,
+    ONEKEY_ISSUER_KYC_SIGNER_KEY: `0x${"5a".repeat(32)}`,
+    ONEKEY_ISSUER_DATABASE_URL: `postgres://issuer:${SECRET}@127.0.0.1:1/none`,
+    ONEKEY_ISSUER_SPONSOR_KERNEL_IMPLEMENTATIONS: kernelImplementation,
+    ONEKEY_ISSUER_SANDBOX_URL: "http://127.0.0.1:9",
+    ONEKEY_ISSUER_SANDBOX_APP_TOKEN: "sbx_app_token",
+    ONEKEY_ISSUER_SANDBOX_SECRET_KEY: "x".repeat(32),
+    ONEKEY_ISSUER_SANDBOX_WEBHOOK_SECRET: "y".repeat(32),
+    ONEKEY_LOG_LEVEL: "info",
+  },
+  { deployment },
+);
 
 /** Neither is reached by these requests: they fail before any policy needs them. */
 const ledger = {} as AttestationLedger;

@@ -4,7 +4,7 @@
  * `attestBySig` only when the ledger says we signed that exact attestation for the paying project.
  */
 import { type AttestationRequest, attestationTypedData } from "@onekey/deploy";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { type Address, getAddress, type Hex, hashTypedData } from "viem";
 import type { IssuerDatabase } from "./types.js";
 
@@ -36,8 +36,11 @@ export function attestationDigest(
 }
 
 export interface AttestationLedger {
-  /** Records an attestation our issuer signed; recording the same one again changes nothing. */
-  record(attestation: SignedAttestation): Promise<LedgerEntry>;
+  /**
+   * Records an attestation our issuer signed; recording the same one again changes nothing.
+   * With `trx`, inside the caller's transaction (a session records its signature atomically).
+   */
+  record(attestation: SignedAttestation, trx?: Transaction<IssuerDatabase>): Promise<LedgerEntry>;
   /** The ledger entry for `digest`, if our issuer signed it. */
   find(digest: Hex): Promise<LedgerEntry | undefined>;
   /** Whether our issuer signed any attestation of `subject` for `projectId`. */
@@ -48,7 +51,8 @@ const UINT64_MAX = (1n << 64n) - 1n;
 
 export function createAttestationLedger(db: Kysely<IssuerDatabase>): AttestationLedger {
   return {
-    async record(attestation) {
+    async record(attestation, trx) {
+      const executor = trx ?? db;
       if (attestation.projectId <= 0n || attestation.projectId > UINT64_MAX) {
         throw new RangeError(`projectId ${attestation.projectId} is not a uint64 project id`);
       }
@@ -60,14 +64,26 @@ export function createAttestationLedger(db: Kysely<IssuerDatabase>): Attestation
         issuer: attestation.issuer.toLowerCase(),
       };
       // The digest names one attestation: the first project that asked for it keeps it.
-      await db
+      const inserted = await executor
         .insertInto("signed_attestations")
         .values(row)
         .onConflict((oc) => oc.column("digest").doNothing())
-        .execute();
-      const stored = await this.find(digest);
+        .returning(["digest", "project_id", "subject", "issuer"])
+        .executeTakeFirst();
+      const stored =
+        inserted ??
+        (await executor
+          .selectFrom("signed_attestations")
+          .select(["digest", "project_id", "subject", "issuer"])
+          .where("digest", "=", digest.toLowerCase())
+          .executeTakeFirst());
       if (!stored) throw new Error("attestation ledger lost a row it just wrote");
-      return stored;
+      return {
+        digest: stored.digest as Hex,
+        projectId: BigInt(stored.project_id),
+        subject: getAddress(stored.subject),
+        issuer: getAddress(stored.issuer),
+      };
     },
 
     async find(digest) {

@@ -24,7 +24,7 @@ function onCreateConnection(schema: string) {
 
 export function openIssuerDb(url: string, schema: string): IssuerDb {
   if (!SCHEMA_NAME.test(schema)) throw new Error(`Invalid issuer schema name "${schema}"`);
-  const pool = new pg.Pool({ connectionString: url, max: 5, application_name: "onekey_issuer" });
+  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: "onekey_issuer" });
   // A dropped connection must not take the process down; the next query reconnects.
   pool.on("error", () => {});
   const db = new Kysely<IssuerDatabase>({

@@ -321,21 +321,21 @@ export async function identifyAccount(
 /** The allow lists of `config`, with each SimpleAccount factory's implementation read from the chain. */
 export async function loadAccountAllowList(config: IssuerConfig, client: PublicClient): Promise<AccountAllowList> {
   const simpleAccountImplementations = await Promise.all(
-    config.SPONSOR_SIMPLE_ACCOUNT_FACTORIES.map((factory) =>
+    config.sponsor.simpleAccountFactories.map((factory) =>
       client.readContract({ address: factory, abi: simpleAccountFactoryAbi, functionName: "accountImplementation" }),
     ),
   );
   return {
-    simpleAccountFactories: config.SPONSOR_SIMPLE_ACCOUNT_FACTORIES,
+    simpleAccountFactories: config.sponsor.simpleAccountFactories,
     simpleAccountImplementations,
-    kernelFactories: config.SPONSOR_KERNEL_FACTORIES,
-    kernelImplementations: config.SPONSOR_KERNEL_IMPLEMENTATIONS,
-    kernelValidators: config.SPONSOR_KERNEL_VALIDATORS,
-    safeProxyFactories: config.SPONSOR_SAFE_PROXY_FACTORIES,
-    safeSingletons: config.SPONSOR_SAFE_SINGLETONS,
-    safe4337Modules: config.SPONSOR_SAFE_4337_MODULES,
-    safeSetupContracts: config.SPONSOR_SAFE_SETUP_CONTRACTS,
-    coinbaseFactories: config.SPONSOR_COINBASE_FACTORIES,
-    coinbaseImplementations: config.SPONSOR_COINBASE_IMPLEMENTATIONS,
+    kernelFactories: config.sponsor.kernelFactories,
+    kernelImplementations: config.sponsor.kernelImplementations,
+    kernelValidators: config.sponsor.kernelValidators,
+    safeProxyFactories: config.sponsor.safeProxyFactories,
+    safeSingletons: config.sponsor.safeSingletons,
+    safe4337Modules: config.sponsor.safe4337Modules,
+    safeSetupContracts: config.sponsor.safeSetupContracts,
+    coinbaseFactories: config.sponsor.coinbaseFactories,
+    coinbaseImplementations: config.sponsor.coinbaseImplementations,
   };
 }

@@ -85,6 +85,8 @@ export interface SponsorshipDeps {
   limits: SponsorshipLimits;
   /** Unix seconds. */
   now?: () => number;
+  /** Whether a subject has an approved verification session of a project (sponsors setDecryptDelegate). */
+  approvedSession?: (subject: Address, projectId: bigint) => Promise<boolean>;
 }
 
 /**
@@ -103,7 +105,7 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
   const maxOpCostOf = async (budget: { maxOpCost: bigint }) => {
     if (budget.maxOpCost !== 0n) return budget.maxOpCost;
     defaultMaxOpCost ??= client
-      .readContract({ address: config.PAYMASTER_ADDRESS, abi: oneKeyPaymasterAbi, functionName: "defaultMaxOpCost" })
+      .readContract({ address: config.contracts.paymaster, abi: oneKeyPaymasterAbi, functionName: "defaultMaxOpCost" })
       .catch((error) => {
         defaultMaxOpCost = undefined;
         throw error;
@@ -120,8 +122,8 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
     return allowList;
   };
   const feePolicy = {
-    maxPriorityFeePerGas: config.SPONSOR_MAX_PRIORITY_FEE_PER_GAS,
-    baseFeeMultiplier: BigInt(config.SPONSOR_BASE_FEE_MULTIPLIER),
+    maxPriorityFeePerGas: config.sponsor.maxPriorityFeePerGas,
+    baseFeeMultiplier: BigInt(config.sponsor.baseFeeMultiplier),
   };
 
   async function checkFeesNow(op: { maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }) {
@@ -132,23 +134,23 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
   async function checkCommon(params: unknown) {
     const [op, entryPoint, chainId, context] = parseParams(params);
     const { projectId } = context;
-    if (chainId !== BigInt(config.CHAIN_ID)) {
-      throw new SponsorshipRefused("wrong_chain", `This paymaster serves chain ${config.CHAIN_ID}, not ${chainId}`);
+    if (chainId !== BigInt(config.chainId)) {
+      throw new SponsorshipRefused("wrong_chain", `This paymaster serves chain ${config.chainId}, not ${chainId}`);
     }
-    if (entryPoint !== config.ENTRY_POINT) {
-      throw new SponsorshipRefused("wrong_entry_point", `This paymaster serves EntryPoint ${config.ENTRY_POINT}`);
+    if (entryPoint !== config.entryPoint) {
+      throw new SponsorshipRefused("wrong_entry_point", `This paymaster serves EntryPoint ${config.entryPoint}`);
     }
     const account = await identifyAccount(op, client, await accountsAllowed());
-    const { calls, shape } = checkOperationCalls(op.callData, account.forms, config.KYC_REGISTRY_ADDRESS);
+    const { calls, shape } = checkOperationCalls(op.callData, account.forms, config.contracts.kycRegistry);
     const [status, budget] = await Promise.all([
       client.readContract({
-        address: config.PROJECT_REGISTRY_ADDRESS,
+        address: config.contracts.projectRegistry,
         abi: projectRegistryAbi,
         functionName: "projectStatus",
         args: [projectId],
       }),
       client.readContract({
-        address: config.PAYMASTER_ADDRESS,
+        address: config.contracts.paymaster,
         abi: oneKeyPaymasterAbi,
         functionName: "projectBudget",
         args: [projectId],
@@ -167,10 +169,11 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
     }
     await checkProjectBinding(calls, op.sender, projectId, {
       client,
-      chainId: config.CHAIN_ID,
-      kycRegistry: config.KYC_REGISTRY_ADDRESS,
+      chainId: config.chainId,
+      kycRegistry: config.contracts.kycRegistry,
       ledger,
       now,
+      approvedSession: deps.approvedSession,
     });
     await checkFeesNow(op);
     const caps = gasCapsFor({
@@ -179,8 +182,8 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
       deploys: account.deploys,
       shape,
       projectCapped: budget.capped,
-      paymaster: config.PAYMASTER_ADDRESS,
-      l1DataGas: config.SPONSOR_L1_DATA_GAS,
+      paymaster: config.contracts.paymaster,
+      l1DataGas: config.sponsor.l1DataGas,
     });
     return { op, projectId, balance: budget.balance, maxOpCost: await maxOpCostOf(budget), caps };
   }
@@ -188,15 +191,15 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
   function window() {
     const t = now();
     // A little slack for clocks behind ours; the EntryPoint rejects validAfter in its future.
-    return { validAfter: Math.max(0, t - 30), validUntil: t + config.SPONSORSHIP_TTL_SECONDS };
+    return { validAfter: Math.max(0, t - 30), validUntil: t + config.sponsor.ttlSeconds };
   }
 
   return {
     async getPaymasterStubData(params) {
       const { projectId, caps } = await checkCommon(params);
       return {
-        sponsor: { name: config.SPONSOR_NAME },
-        paymaster: config.PAYMASTER_ADDRESS,
+        sponsor: { name: config.sponsor.name },
+        paymaster: config.contracts.paymaster,
         paymasterData: stubPaymasterData({ projectId, ...window() }),
         paymasterVerificationGasLimit: hex(caps.paymasterVerificationGasLimit),
         paymasterPostOpGasLimit: hex(caps.paymasterPostOpGasLimit),
@@ -237,8 +240,8 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
       // Last: only an operation we are about to sign spends the project's and the subject's points.
       await limits.consume(projectId, op.sender);
       const paymasterData = await signSponsorship(signer, {
-        chainId: config.CHAIN_ID,
-        paymaster: config.PAYMASTER_ADDRESS,
+        chainId: config.chainId,
+        paymaster: config.contracts.paymaster,
         projectId,
         ...window(),
         userOperation: {
@@ -256,7 +259,7 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
           paymasterPostOpGasLimit: signed.paymasterPostOpGasLimit,
         },
       });
-      return { paymaster: config.PAYMASTER_ADDRESS, paymasterData };
+      return { paymaster: config.contracts.paymaster, paymasterData };
     },
   };
 }

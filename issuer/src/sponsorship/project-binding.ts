@@ -7,7 +7,10 @@
  *  - attestBySig: the attestation is of the sender, and our issuer signed exactly it (same
  *    EIP-712 digest, same issuer) for the paying project (the attestation ledger).
  *  - erase, setDecryptDelegate: the sender consents to the paying project on chain, or verified
- *    through it (a ledger entry); erase also needs a record to erase.
+ *    through it (a ledger entry); erase also needs a record to erase. setDecryptDelegate also
+ *    for a sender whose verification session of the paying project is approved: a smart account
+ *    names the EOA that speaks for it before its record is sealed (the key network checks the
+ *    subject or its delegate when the key is stored), which is before any attestation exists.
  */
 import { kycRegistryAbi } from "@onekey/deploy";
 import type { Address, PublicClient } from "viem";
@@ -21,6 +24,8 @@ export interface BindingContext {
   ledger: AttestationLedger;
   /** Unix seconds. */
   now: () => number;
+  /** Whether `subject` has an approved verification session of `projectId` (kyc/sessions). */
+  approvedSession?: (subject: Address, projectId: bigint) => Promise<boolean>;
 }
 
 /** RecordStatus.Active and RecordStatus.Revoked: the states `erase` accepts. */
@@ -101,7 +106,9 @@ export async function checkProjectBinding(
       }
       case "erase":
       case "setDecryptDelegate": {
-        if (!(await belongsToProject())) {
+        const approved = async () =>
+          call.functionName === "setDecryptDelegate" && ((await ctx.approvedSession?.(sender, projectId)) ?? false);
+        if (!(await belongsToProject()) && !(await approved())) {
           throw new SponsorshipRefused(
             "subject_not_of_project",
             `${sender} neither consents to nor verified through project ${projectId}`,

@@ -26,15 +26,14 @@ import {
   toHex,
   type WalletClient,
 } from "viem";
-import { entryPoint07Address } from "viem/account-abstraction";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { inject } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../indexer/harness/postgres.js";
 import { type IssuerConfig, loadConfig } from "../../src/config.js";
-import { createLogger } from "../../src/logger.js";
+import { createLogger, type Logger } from "../../src/logger.js";
 import { type IssuerResources, openIssuerResources } from "../../src/resources.js";
-import { createIssuerApp } from "../../src/server.js";
+import { createIssuerApp, type KycParts } from "../../src/server.js";
 
 export interface StackContracts {
   kycRegistry: Address;
@@ -50,13 +49,15 @@ export const SPONSOR_SIGNER_KEY: Hex = "0x59c6995e998f97a5a0044966f0945389dc9e86
 export const BUNDLER_KEY: Hex = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
 export const ATTACKER_KEY: Hex = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 /** OneKey's KYC issuer key in these tests (made up; registered on first use). */
-export const kycIssuer = privateKeyToAccount(keccak256(toHex("onekey-issuer-tests-kyc-issuer")));
+export const KYC_ISSUER_KEY: Hex = keccak256(toHex("onekey-issuer-tests-kyc-issuer"));
+export const kycIssuer = privateKeyToAccount(KYC_ISSUER_KEY);
 export const LEVEL = 2;
 
 export const deployer = privateKeyToAccount(DEPLOYER_KEY);
 
 export interface Stack {
   rpcUrl: string;
+  bookDir: string;
   chainId: number;
   bundlerUrl: string;
   contracts: StackContracts;
@@ -71,6 +72,7 @@ export function stack(): Stack {
   const rpcUrl = inject("rpcUrl");
   cached = {
     rpcUrl,
+    bookDir: inject("bookDir"),
     chainId: inject("chainId"),
     bundlerUrl: inject("bundlerUrl"),
     contracts: inject("contracts"),
@@ -233,20 +235,26 @@ export async function dropTestDatabase(): Promise<void> {
   await db?.drop();
 }
 
+/** Sandbox settings for an issuer whose tests never reach a provider (nothing listens there). */
+export const UNUSED_SANDBOX: Record<string, string> = {
+  ONEKEY_ISSUER_SANDBOX_URL: "http://127.0.0.1:9",
+  ONEKEY_ISSUER_SANDBOX_APP_TOKEN: "sbx_unused_token",
+  ONEKEY_ISSUER_SANDBOX_SECRET_KEY: "unused-secret-key-0123456789abcdef",
+  ONEKEY_ISSUER_SANDBOX_WEBHOOK_SECRET: "unused-webhook-secret-0123456789ab",
+};
+
 /** The issuer configuration for the shared stack, with `overrides`. */
 export async function issuerConfig(overrides: Record<string, string> = {}): Promise<IssuerConfig> {
-  const { rpcUrl, chainId, contracts } = stack();
+  const { rpcUrl, bookDir } = stack();
   return loadConfig({
-    RPC_URL: rpcUrl,
-    CHAIN_ID: String(chainId),
-    ENTRY_POINT: entryPoint07Address,
-    PAYMASTER_ADDRESS: contracts.paymaster,
-    KYC_REGISTRY_ADDRESS: contracts.kycRegistry,
-    PROJECT_REGISTRY_ADDRESS: contracts.projectRegistry,
-    SPONSOR_SIGNER_PRIVATE_KEY: SPONSOR_SIGNER_KEY,
-    SPONSOR_SIMPLE_ACCOUNT_FACTORIES: contracts.factory,
-    ISSUER_DATABASE_URL: (await testDatabase()).url,
-    LOG_LEVEL: "silent",
+    ONEKEY_NETWORK: "local",
+    ONEKEY_RPC_URL: rpcUrl,
+    ONEKEY_DEPLOY_BOOK_DIR: bookDir,
+    ONEKEY_ISSUER_SPONSOR_SIGNER_KEY: SPONSOR_SIGNER_KEY,
+    ONEKEY_ISSUER_KYC_SIGNER_KEY: KYC_ISSUER_KEY,
+    ONEKEY_ISSUER_DATABASE_URL: (await testDatabase()).url,
+    ONEKEY_LOG_LEVEL: "silent",
+    ...UNUSED_SANDBOX,
     ...overrides,
   });
 }
@@ -255,25 +263,40 @@ export interface RunningIssuer {
   url: string;
   config: IssuerConfig;
   resources: IssuerResources;
+  /** The session workflow's parts (the tests run the watcher and the cleanup job themselves). */
+  kyc: KycParts;
   stop(): Promise<void>;
 }
 
+export interface IssuerTestOptions {
+  /** Wall clock of the session workflow. */
+  now?: () => Date;
+  /** Where the issuer logs (JSON lines). */
+  logger?: Logger;
+}
+
 /** Starts one issuer replica over HTTP on a free port. */
-export async function startIssuer(overrides: Record<string, string> = {}): Promise<RunningIssuer> {
+export async function startIssuer(
+  overrides: Record<string, string> = {},
+  options: IssuerTestOptions = {},
+): Promise<RunningIssuer> {
   const config = await issuerConfig(overrides);
   const resources = await openIssuerResources(config);
-  const { app } = createIssuerApp(config, {
+  const { app, kyc } = createIssuerApp(config, {
     ledger: resources.ledger,
     limits: resources.limits,
-    logger: createLogger("silent"),
+    kyc: { db: resources.db, limits: resources.kycLimits, now: options.now },
+    logger: options.logger ?? createLogger("silent"),
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
   });
+  if (!kyc) throw new Error("the issuer was built without its session workflow");
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     config,
     resources,
+    kyc,
     stop: async () => {
       await new Promise((resolve) => server.close(resolve));
       await resources.close();

@@ -14,7 +14,17 @@ import type { Address } from "viem";
 export type KycCheck = "document" | "liveness" | "sanctions" | "pep";
 export const KYC_CHECKS: readonly KycCheck[] = ["document", "liveness", "sanctions", "pep"];
 
-export type ProviderName = "sandbox" | "sumsub" | "persona" | "onfido";
+/**
+ * Extension (compatible): besides "sandbox", further sandbox instances are named
+ * `sandbox-<name>` (lower-case letters and digits), so a local stack can run two independent
+ * providers and exercise fallback without a real provider account.
+ */
+export type ProviderName = "sandbox" | `sandbox-${string}` | "sumsub" | "persona" | "onfido";
+
+const PROVIDER_NAME = /^(sandbox(-[a-z0-9]{1,16})?|sumsub|persona|onfido)$/;
+export function isProviderName(value: string): value is ProviderName {
+  return PROVIDER_NAME.test(value);
+}
 
 export interface StartApplicantInput {
   /** The issuer's session id; providers that take an external reference get it (never the subject's PII). */

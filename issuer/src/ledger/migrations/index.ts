@@ -4,7 +4,9 @@
  */
 import type { Migration } from "kysely/migration";
 import * as attestationLedger from "./0001_attestation_ledger.js";
+import * as kycSessions from "./0002_kyc_sessions.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_attestation_ledger": attestationLedger,
+  "0002_kyc_sessions": kycSessions,
 };
