@@ -4,13 +4,16 @@
  * OneKeyPaymaster through Ignition, writes the deployment into deploy/deployments/local.json and
  * prints it; then starts the Alto bundler (ONEKEY_BUNDLER_PORT, default 4337) and the issuer
  * service (ONEKEY_ISSUER_PORT, default 8787), arlocal (ONEKEY_ARLOCAL_PORT, default 1984) and the
- * local key service (ONEKEY_KEYSERVICE_PORT, default 4010). Dev keys are Hardhat's public test
+ * local key service (ONEKEY_KEYSERVICE_PORT, default 4010); seeds a demo project with a funded
+ * sponsorship budget and starts the web app (ONEKEY_DEV_APP_PORT, default 5173), then prints the
+ * one URL to open first: the demo project's verify link. Dev keys are Hardhat's public test
  * accounts. Runs until Ctrl-C.
  */
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startDevIndexer } from "../indexer/harness/dev.js";
 import { createTestDatabase } from "../indexer/harness/postgres.js";
+import { seedProject, startDevApp } from "../web/harness/dev-app.js";
 import { startAlto } from "./lib/alto.js";
 import { startDevPrivacy } from "./lib/dev-privacy.js";
 import { ENTRY_POINT_V07 } from "./lib/entry-points.js";
@@ -33,6 +36,10 @@ async function portFor(variable: string, fallback: number, what: string): Promis
 }
 
 const port = await portFor("ONEKEY_CHAIN_PORT", 8545, "chain");
+// The web app's origin is what the key service's sign-in messages name: fixed before it starts.
+const appPort = await portFor("ONEKEY_DEV_APP_PORT", 5173, "web app");
+const appOrigin = `http://localhost:${appPort}`;
+process.env.KEYSERVICE_DAPP_ORIGIN ??= appOrigin;
 
 console.log("Compiling contracts...");
 await runToEnd(process.execPath, [hardhatCli(), "compile", "--no-tests", "--quiet"]);
@@ -99,6 +106,38 @@ const privacy = await startDevPrivacy({
   portFor,
 });
 
+console.log("Seeding a demo project with a sponsorship budget and starting the web app (Vite)...");
+if (!chain.deployment) throw new Error("the local chain has no deployment");
+const demo = await seedProject({ rpcUrl: chain.rpcUrl, deployment: chain.deployment, slug: "demo" });
+const app = await startDevApp({
+  port: appPort,
+  services: {
+    rpcUrl: chain.rpcUrl,
+    aaBundlerUrl: alto.url,
+    issuerUrl,
+    storageBundlerUrl: privacy.bundlerUrl,
+    keyserviceUrl: privacy.keyserviceUrl,
+  },
+});
+const verifyUrl = `${app.url}/verify/${demo.slug}`;
+// For tests and benchmarks that drive this stack: every URL in one machine-readable place.
+mkdirSync(join(repoRoot, ".dev"), { recursive: true });
+writeFileSync(
+  join(repoRoot, ".dev", "stack.json"),
+  JSON.stringify({
+    verifyUrl,
+    appUrl: app.url,
+    rpcUrl: chain.rpcUrl,
+    chainId: chain.chainId,
+    bundlerUrl: alto.url,
+    issuerUrl,
+    indexerUrl: indexer.url,
+    storageBundlerUrl: privacy.bundlerUrl,
+    keyserviceUrl: privacy.keyserviceUrl,
+    demo: { orgId: String(demo.orgId), projectId: String(demo.projectId), slug: demo.slug },
+  }),
+);
+
 console.log(`
 OneKey local stack is up.
   chain      ${chain.rpcUrl} (chain id ${chain.chainId})
@@ -111,6 +150,8 @@ for (const line of privacy.summary) console.log(line);
 for (const [name, { address, startBlock }] of Object.entries(contracts)) {
   console.log(`  ${name.padEnd(24)} ${address} (block ${startBlock})`);
 }
+console.log(`  web app    ${app.url} (demo project "${demo.slug}", id ${demo.projectId}, 1 ETH sponsorship budget)`);
+console.log(`\nOpen this first: ${verifyUrl}\n`);
 console.log("Press Ctrl-C to stop.");
 
 // Ctrl-C reaches this process more than once (the terminal, npm and tsx each pass SIGINT on):
@@ -119,6 +160,7 @@ let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
+  await app.stop();
   await privacy.stop();
   await indexer.stop();
   await issuer.stop();

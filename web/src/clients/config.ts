@@ -78,7 +78,9 @@ export function appConfigFromEnv(env: Record<string, unknown>, source: Deploymen
   try {
     privacy = privacyConfigFromEnv(env, { otherVariables: APP_VARIABLES });
   } catch (error) {
-    problems.push((error as Error).message.replace(/^the dApp's privacy configuration is invalid: /, ""));
+    problems.push(
+      ...(error as Error).message.replace(/^the dApp's privacy configuration is invalid: /, "").split("; "),
+    );
   }
   const set = Object.fromEntries(
     Object.entries(env).filter(([name, value]) => APP_VARIABLES.has(name) && value !== undefined && value !== ""),

@@ -424,7 +424,7 @@ export function classifyError(error: unknown): { code: ErrorCode; detail?: strin
   ) {
     return { code: "confirmation_timeout" };
   }
-  if (chain.some((e) => e.name === "HttpRequestError" || e.name === "TimeoutError" || e.name === "TypeError")) {
+  if (chain.some((e) => e.name === "HttpRequestError" || e.name === "TimeoutError")) {
     return { code: "network_unreachable" };
   }
   return { code: "unexpected" };
