@@ -114,47 +114,59 @@ export interface DevAppServices {
   deployBookDir?: string;
 }
 
-/** Starts Vite's dev server for the app on 127.0.0.1:`port`, pointed at the local services. */
+/** Runs a command in `cwd` to completion; rejects with its output when it fails. */
+function runToEnd(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const run = startProcess(command, args, { env, cwd });
+  return new Promise((resolve, reject) => {
+    run.child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${args.join(" ")} failed:\n${run.output()}`)),
+    );
+  });
+}
+
+/**
+ * Starts the app on 127.0.0.1:`port`, pointed at the local services: Vite's dev server, or with
+ * `mode: "preview"` (ONEKEY_DEV_APP_MODE=preview) a production build served by `vite preview`,
+ * which the e2e suite and the benchmark use (what people get, and no on-demand compiling).
+ */
 export async function startDevApp(options: {
   port: number;
   services: DevAppServices;
+  mode?: "dev" | "preview";
   echo?: boolean;
 }): Promise<DevApp> {
   const { services } = options;
-  const vite = startProcess(
+  const mode = options.mode ?? (process.env.ONEKEY_DEV_APP_MODE === "preview" ? "preview" : "dev");
+  const vite = join(repoRoot, "node_modules", "vite", "bin", "vite.js");
+  const env = {
+    VITE_ONEKEY_NETWORK: "local",
+    VITE_ONEKEY_RPC_URL: services.rpcUrl,
+    VITE_ONEKEY_AA_BUNDLER_URL: services.aaBundlerUrl,
+    VITE_ONEKEY_ISSUER_URL: services.issuerUrl,
+    VITE_ONEKEY_STORAGE: "local",
+    VITE_ONEKEY_BUNDLER_URL: services.storageBundlerUrl,
+    VITE_ONEKEY_KEYS: "keyservice",
+    VITE_ONEKEY_KEYSERVICE_URL: services.keyserviceUrl,
+    ...(services.deployBookDir ? { ONEKEY_DEPLOY_BOOK_DIR: services.deployBookDir } : {}),
+  };
+  const cwd = join(repoRoot, "web");
+  if (mode === "preview") {
+    await runToEnd(process.execPath, [vite, "build", "--configLoader", "runner", "--logLevel", "warn"], env, cwd);
+  }
+  const server = startProcess(
     process.execPath,
-    [
-      join(repoRoot, "node_modules", "vite", "bin", "vite.js"),
-      "--configLoader",
-      "runner",
-      "--port",
-      String(options.port),
-    ],
-    {
-      cwd: join(repoRoot, "web"),
-      echo: options.echo,
-      env: {
-        VITE_ONEKEY_NETWORK: "local",
-        VITE_ONEKEY_RPC_URL: services.rpcUrl,
-        VITE_ONEKEY_AA_BUNDLER_URL: services.aaBundlerUrl,
-        VITE_ONEKEY_ISSUER_URL: services.issuerUrl,
-        VITE_ONEKEY_STORAGE: "local",
-        VITE_ONEKEY_BUNDLER_URL: services.storageBundlerUrl,
-        VITE_ONEKEY_KEYS: "keyservice",
-        VITE_ONEKEY_KEYSERVICE_URL: services.keyserviceUrl,
-        ...(services.deployBookDir ? { ONEKEY_DEPLOY_BOOK_DIR: services.deployBookDir } : {}),
-      },
-    },
+    [vite, ...(mode === "preview" ? ["preview"] : []), "--configLoader", "runner", "--port", String(options.port)],
+    { cwd, echo: options.echo, env },
   );
   // The origin the key service and the issuer name in their sign-in messages.
   const url = `http://localhost:${options.port}`;
   await waitFor(
     `the web app on ${url}`,
     async () => {
-      if (vite.child.exitCode !== null) throw new Error(`vite exited:\n${vite.output()}`);
+      if (server.child.exitCode !== null) throw new Error(`vite exited:\n${server.output()}`);
       return (await fetch(`http://127.0.0.1:${options.port}/`)).ok;
     },
     120_000,
   );
-  return { url, stop: () => vite.stop() };
+  return { url, stop: () => server.stop() };
 }

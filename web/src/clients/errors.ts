@@ -101,6 +101,12 @@ const table = {
       "The provider's result is handed over only once, and it went to another device or tab. Finish there, or start again here.",
     actions: ["restart", "home"],
   },
+  level_insufficient: {
+    title: "This check does not reach the project's level",
+    message:
+      "The provider approved you, but for fewer checks than this project requires. Start again and complete every step the provider asks for.",
+    actions: ["restart", "home"],
+  },
   project_not_found: {
     title: "This verify link is not valid",
     message: "No project uses this link. Check the link the project gave you.",
@@ -312,14 +318,15 @@ const issuerCodes: Record<string, ErrorCode> = {
   project_not_active: "project_suspended",
   provider_unavailable: "provider_unavailable",
   rate_limited: "rate_limited",
-  unauthorized: "sign_in_expired",
+  no_provider_available: "provider_unavailable",
+  credentials_missing: "sign_in_expired",
   token_invalid: "sign_in_expired",
-  token_expired: "sign_in_expired",
-  signature_invalid: "sign_in_expired",
-  nonce_invalid: "sign_in_expired",
   storage_item_not_found: "record_not_stored",
+  ciphertext_hash_mismatch: "record_not_stored",
   storage_unavailable: "storage_unavailable",
-  ciphertext_mismatch: "record_not_stored",
+  level_insufficient: "level_insufficient",
+  session_expiring: "session_expired",
+  result_not_available: "result_already_delivered",
 };
 
 /** The sponsorship service's refusal reasons (JSON-RPC -32099 `data.reason`, issuer/README.md). */

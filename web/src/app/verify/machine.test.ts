@@ -59,6 +59,7 @@ const happyPath: VerifyEvent[] = [
   { type: "session", session: session({ status: "submitted", launch: null }) },
   { type: "session", session: session({ status: "decided", outcome: "approved", launch: null }) },
   { type: "resultReceived" },
+  { type: "delegated" },
   { type: "sealPhase", phase: "lock" },
   { type: "sealed", sealed: { itemId: ITEM, ciphertextHash: HASH, storageNetwork: 1, uid: UID } },
   { type: "uploadProgress", sent: 10, total: 20 },
@@ -154,21 +155,21 @@ describe("verify state machine", () => {
   });
 
   it("a stale poll never moves the flow backwards within a session", () => {
-    const uploading = run(happyPath.slice(0, 9));
+    const uploading = run(happyPath.slice(0, 10));
     expect(uploading.step).toBe("uploading");
     const stale = verifyReducer(uploading, { type: "session", session: session({ status: "submitted" }) });
     expect(stale.step).toBe("uploading");
   });
 
   it("another session (begun elsewhere, or a restart) drops the previous one's local data", () => {
-    const uploading = run(happyPath.slice(0, 9));
+    const uploading = run(happyPath.slice(0, 10));
     const other = verifyReducer(uploading, { type: "session", session: session({ id: "ses_2", status: "submitted" }) });
     expect(other).toMatchObject({ sessionId: "ses_2", step: "waiting" });
     expect(other.sealed).toBeUndefined();
   });
 
   it("another wallet starts over: one person's progress never carries into another's", () => {
-    const signing = run(happyPath.slice(0, 11));
+    const signing = run(happyPath.slice(0, 12));
     const other = verifyReducer(signing, { type: "connected", subject: "0x3333333333333333333333333333333333333333" });
     expect(other).toEqual({
       v: 1,
@@ -179,12 +180,12 @@ describe("verify state machine", () => {
   });
 
   it("after a reload, the same wallet reconnecting keeps the step", () => {
-    const uploading = run(happyPath.slice(0, 9));
+    const uploading = run(happyPath.slice(0, 10));
     expect(verifyReducer(uploading, { type: "connected", subject: SUBJECT }).step).toBe("uploading");
   });
 
   it("retry runs the failed step again; an expired signature asks the issuer for a fresh one", () => {
-    const submitting = run(happyPath.slice(0, 12));
+    const submitting = run(happyPath.slice(0, 13));
     const declined = verifyReducer(submitting, { type: "failed", code: "wallet_declined" });
     expect(verifyReducer(declined, { type: "retry" })).toMatchObject({ step: "submitting", grant });
     const expired = verifyReducer(submitting, { type: "failed", code: "signature_expired" });

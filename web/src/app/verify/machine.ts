@@ -23,6 +23,7 @@ export const STEPS = [
   "provider",
   "waiting",
   "receiving",
+  "delegating",
   "encrypting",
   "uploading",
   "signing",
@@ -102,6 +103,8 @@ export type VerifyEvent =
   | { type: "signInNeeded" }
   | { type: "session"; session: Session }
   | { type: "resultReceived" }
+  /** The key that will lock the record may do so: the subject itself, or its decrypt delegate on chain. */
+  | { type: "delegated" }
   | { type: "sealPhase"; phase: SealPhase }
   | { type: "sealed"; sealed: Omit<SealedRecord, "uploaded"> }
   | { type: "uploadProgress"; sent: number; total: number }
@@ -208,6 +211,8 @@ export function verifyReducer(state: VerifyState, event: VerifyEvent): VerifySta
       return { ...updated, step: ahead && !base.failure ? base.step : next.step };
     }
     case "resultReceived":
+      return { ...state, step: "delegating", failure: undefined };
+    case "delegated":
       return { ...state, step: "encrypting", sealPhase: "encrypt", failure: undefined };
     case "sealPhase":
       return { ...state, sealPhase: event.phase };

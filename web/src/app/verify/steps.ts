@@ -64,6 +64,13 @@ export const STEP_COPY: Record<Step, StepCopy> = {
     next: "Your browser encrypts it.",
     usually: "A second.",
   },
+  delegating: {
+    label: "Authorize your key",
+    title: "Authorizing this wallet's key",
+    now: "Your account is a smart account, and key networks check a plain key's signature. One transaction, paid by the project, names this wallet's key as the one that speaks for your account.",
+    next: "Your browser encrypts the result and locks its key with that signature.",
+    usually: "A few seconds (once per account).",
+  },
   encrypting: {
     label: "Encrypt",
     title: "Encrypting your record in this browser",

@@ -14,6 +14,7 @@ import type { Project, Session } from "../../clients/issuer/schemas.js";
 import { forgetToken, signInToIssuer, storedToken } from "../../clients/issuer/sign-in.js";
 import { privacyServices } from "../../clients/privacy-services.js";
 import { Registry, registryCalls } from "../../clients/registry.js";
+import { UserOpFailedError } from "../../clients/wallet/sponsored-sender.js";
 import { useWallet } from "../../ui/wallet/WalletProvider.js";
 import { useServices } from "../services.js";
 import { type Step, type VerifyEvent, type VerifyState, verifyReducer } from "./machine.js";
@@ -23,7 +24,15 @@ import { loadProviderSdk, openHostedFlow, ProviderSdkUnavailableError } from "./
 import { sealAndQueue } from "./seal.js";
 
 /** Steps that run by themselves when the flow enters them. */
-const AUTOMATIC: ReadonlySet<Step> = new Set(["checking", "start", "receiving", "encrypting", "uploading", "signing"]);
+const AUTOMATIC: ReadonlySet<Step> = new Set([
+  "checking",
+  "start",
+  "receiving",
+  "delegating",
+  "encrypting",
+  "uploading",
+  "signing",
+]);
 
 class SignInNeeded extends Error {}
 
@@ -168,6 +177,27 @@ export function useVerifyFlow(slug: string, returnTo?: string): VerifyFlow {
       }
       dispatch({ type: "resultReceived" });
     },
+    async delegating() {
+      const { subject, projectId } = stateRef.current;
+      if (!wallet || !subject || !projectId) throw new SignInNeeded();
+      const owner = wallet.ownerSigner;
+      // A wallet that signs as its account (ERC-1271) needs no delegate; a SimpleAccount's owner does.
+      if (!owner) {
+        dispatch({ type: "delegated" });
+        return;
+      }
+      const current = await registry.decryptDelegateOf(subject);
+      if (current?.toLowerCase() !== owner.address.toLowerCase()) {
+        // Sponsored by this session's project: the issuer allows it for an approved session.
+        const id = await wallet.sendSponsored(
+          [registryCalls.setDecryptDelegate(config.contracts.kycRegistry, owner.address)],
+          projectId,
+        );
+        const outcome = await wallet.waitForCalls(id);
+        if (outcome.status !== "success") throw new UserOpFailedError(outcome.transactionHash);
+      }
+      dispatch({ type: "delegated" });
+    },
     async encrypting() {
       const { sessionId, subject } = stateRef.current as Required<Pick<VerifyState, "sessionId" | "subject">>;
       if (!wallet) throw new SignInNeeded();
@@ -242,7 +272,7 @@ export function useVerifyFlow(slug: string, returnTo?: string): VerifyFlow {
     const step = state.step;
     const runner = runners[step];
     if (!runner || state.failure || !AUTOMATIC.has(step) || !state.subject) return;
-    if ((step === "encrypting" || step === "uploading") && !wallet) return;
+    if ((step === "delegating" || step === "encrypting" || step === "uploading") && !wallet) return;
     const key = `${step}:${state.sessionId ?? ""}`;
     if (entered.current === key) return;
     entered.current = key;

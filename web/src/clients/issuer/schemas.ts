@@ -54,13 +54,19 @@ export const Session = z.object({
   projectId: decimal,
   subject: address,
   status: z.enum(SESSION_STATUSES),
-  provider: z.string(),
+  /** None yet when no provider could be reached. */
+  provider: z
+    .string()
+    .nullable()
+    .transform((p) => p ?? undefined),
   launch: BrowserLaunch.optional().nullable(),
   outcome: z.enum(OUTCOMES).optional().nullable(),
   reasonCodes: z.array(z.string()).optional().nullable(),
   steps: z.array(z.object({ step: z.string(), at: instant, reason: z.string().optional().nullable() })).default([]),
   expiresAt: instant,
   fallbackAvailable: z.boolean().default(false),
+  /** The level an approved result earns under the issuer's policy (an extension of SESSIONS.md). */
+  level: z.number().int().optional(),
 });
 export type Session = z.infer<typeof Session>;
 export type SessionStatus = Session["status"];
