@@ -62,6 +62,8 @@ const addressOf = (name: string) => {
 };
 
 console.log("Starting the Alto bundler...");
+// The web app's browser wallet sends user operations from the page: Alto must answer CORS.
+process.env.ALTO_ENABLE_CORS ??= "true";
 const alto = await startAlto({ rpcUrl: chain.rpcUrl, port: await portFor("ONEKEY_BUNDLER_PORT", 4337, "bundler") });
 
 console.log("Starting the issuer service...");

@@ -58,6 +58,8 @@ export default defineConfig(({ mode }) => {
       // Irys carries the shims.
       ...(env.VITE_ONEKEY_STORAGE === "irys" ? [nodePolyfills({ protocolImports: false })] : []),
     ],
+    // One React: other workspaces' dependencies keep an older copy at the repository root.
+    resolve: { dedupe: ["react", "react-dom", "@tanstack/react-query", "wagmi"] },
     server: { host: "127.0.0.1", port: 5173, strictPort: true },
     preview: { host: "127.0.0.1", port: 4173, strictPort: true },
     build: {

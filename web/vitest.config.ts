@@ -90,6 +90,7 @@ export default defineConfig({
       {
         // The app's components, rendered in headless Chromium.
         plugins: [react()],
+        resolve: { dedupe: ["react", "react-dom"] },
         optimizeDeps: { include: ["react", "react-dom/client", "react/jsx-dev-runtime", "viem", "zod"] },
         test: {
           name: "app-browser",

@@ -390,9 +390,9 @@ export function classifyError(error: unknown): { code: ErrorCode; detail?: strin
     return { code: "issuer_refused", detail: error.message };
   }
   if (error instanceof UserOpFailedError) return { code: "user_op_failed" };
-  if (error instanceof NetworkError) {
-    return { code: error.service === "issuer" ? "issuer_unreachable" : "network_unreachable", detail: error.message };
-  }
+  // No detail: the table's sentence says it, and a person needs no service URL.
+  if (error instanceof NetworkError)
+    return { code: error.service === "issuer" ? "issuer_unreachable" : "network_unreachable" };
   if (error instanceof StorageUnavailableError) return { code: "storage_unavailable" };
   if (error instanceof StoragePaymentError) return { code: "storage_payment" };
   if (error instanceof StorageRejectedError) return { code: "storage_rejected" };

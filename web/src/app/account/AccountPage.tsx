@@ -28,11 +28,11 @@ export function AccountPage() {
       {wallet ? (
         <>
           <p className="muted">
-            Account <code>{wallet.subject}</code> ({wallet.label}).{" "}
-            <button type="button" className="button secondary" onClick={() => void disconnect()}>
-              Disconnect
-            </button>
+            Account <code>{wallet.subject}</code> ({wallet.label})
           </p>
+          <button type="button" className="button secondary" onClick={() => void disconnect()}>
+            Disconnect
+          </button>
           <AccountDetails wallet={wallet} />
         </>
       ) : (
@@ -48,7 +48,10 @@ function AccountDetails({ wallet }: { wallet: AppWallet }) {
   const { config, reader } = useServices();
   const registry = useRef(new Registry(reader, config)).current;
   const subject = wallet.subject;
-  const attestation = useQuery({ queryKey: ["attestation", subject], queryFn: () => registry.attestation(subject) });
+  const attestation = useQuery({
+    queryKey: ["attestation", subject],
+    queryFn: async () => (await registry.attestation(subject)) ?? null,
+  });
   const consents = useQuery({
     queryKey: ["consents", subject],
     queryFn: async () => {
@@ -56,12 +59,15 @@ function AccountDetails({ wallet }: { wallet: AppWallet }) {
       return Promise.all(list.map(async (c) => ({ ...c, slug: await registry.projectSlug(c.projectId) })));
     },
   });
-  const delegate = useQuery({ queryKey: ["delegate", subject], queryFn: () => registry.decryptDelegateOf(subject) });
+  const delegate = useQuery({
+    queryKey: ["delegate", subject],
+    queryFn: async () => (await registry.decryptDelegateOf(subject)) ?? null,
+  });
 
   if (attestation.isPending) return <Progress label="Reading your attestation from the chain" />;
   if (attestation.error)
     return <ErrorPanel error={toUserError(attestation.error)} onAction={() => void attestation.refetch()} />;
-  const current = attestation.data;
+  const current = attestation.data ?? undefined;
   return (
     <>
       <AttestationCard attestation={current} />
@@ -74,8 +80,8 @@ function AccountDetails({ wallet }: { wallet: AppWallet }) {
       />
       {current && current.status !== "erased" ? (
         <>
-          <DelegateCard wallet={wallet} delegate={delegate.data} consents={consents.data} />
-          <RecordCard wallet={wallet} attestation={current} delegate={delegate.data} />
+          <DelegateCard wallet={wallet} delegate={delegate.data ?? undefined} consents={consents.data} />
+          <RecordCard wallet={wallet} attestation={current} delegate={delegate.data ?? undefined} />
           <EraseCard wallet={wallet} consents={consents.data} />
         </>
       ) : null}

@@ -126,7 +126,7 @@ function StepBody({ flow, back }: { flow: VerifyFlow; back: URL | undefined }) {
   const projectName = project?.slug ?? state.slug;
   switch (state.step) {
     case "connect":
-      return <WalletPicker />;
+      return <WalletPicker heading={false} />;
     case "signIn":
       return (
         <>

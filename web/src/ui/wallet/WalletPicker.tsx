@@ -2,12 +2,12 @@
 import { ErrorPanel } from "../ErrorPanel.js";
 import { useWallet } from "./WalletProvider.js";
 
-export function WalletPicker({ headingLevel = 2 }: { headingLevel?: 2 | 3 }) {
+/** `heading`: false where the page's own heading already says "Connect a wallet". */
+export function WalletPicker({ heading = true }: { heading?: boolean }) {
   const { choices, connect, status, error, extraLogin } = useWallet();
-  const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
-    <section aria-labelledby="wallet-picker-title">
-      <Heading id="wallet-picker-title">Connect a wallet</Heading>
+    <section aria-label={heading ? undefined : "Wallets"} aria-labelledby={heading ? "wallet-picker-title" : undefined}>
+      {heading ? <h2 id="wallet-picker-title">Connect a wallet</h2> : null}
       <p className="muted">
         Your wallet is how you sign in and how your verification is recorded. You never pay network fees: the project
         does.
