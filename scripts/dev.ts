@@ -5,10 +5,12 @@
  * prints it; then starts the Alto bundler (ONEKEY_BUNDLER_PORT, default 4337) and the issuer
  * service (ONEKEY_ISSUER_PORT, default 8787), arlocal (ONEKEY_ARLOCAL_PORT, default 1984), the
  * local key service (ONEKEY_KEYSERVICE_PORT, default 4010) and the sandbox KYC provider
- * (ONEKEY_DEV_KYC_SANDBOX_PORT, default 4020). Dev keys are Hardhat's public test accounts.
+ * (ONEKEY_DEV_KYC_SANDBOX_PORT, default 4020); seeds a demo project with a funded sponsorship
+ * budget and starts the web app (ONEKEY_DEV_APP_PORT, default 5173), then prints the one URL to
+ * open first: the demo project's verify link. Dev keys are Hardhat's public test accounts.
  * Runs until Ctrl-C.
  */
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { kycRegistryAbi } from "@onekey/deploy";
 import { createPublicClient, createWalletClient, http } from "viem";
@@ -17,6 +19,7 @@ import { hardhat } from "viem/chains";
 import { startKycSandbox } from "../devnet/src/kyc-sandbox/server.js";
 import { startDevIndexer } from "../indexer/harness/dev.js";
 import { createTestDatabase } from "../indexer/harness/postgres.js";
+import { seedProject, startDevApp } from "../web/harness/dev-app.js";
 import { startAlto } from "./lib/alto.js";
 import { startDevPrivacy } from "./lib/dev-privacy.js";
 import { ENTRY_POINT_V07 } from "./lib/entry-points.js";
@@ -42,6 +45,10 @@ async function portFor(variable: string, fallback: number, what: string): Promis
 }
 
 const port = await portFor("ONEKEY_CHAIN_PORT", 8545, "chain");
+// The web app's origin is what the key service's sign-in messages name: fixed before it starts.
+const appPort = await portFor("ONEKEY_DEV_APP_PORT", 5173, "web app");
+const appOrigin = `http://localhost:${appPort}`;
+process.env.KEYSERVICE_DAPP_ORIGIN ??= appOrigin;
 
 console.log("Compiling contracts...");
 await runToEnd(process.execPath, [hardhatCli(), "compile", "--no-tests", "--quiet"]);
@@ -64,6 +71,8 @@ const addressOf = (name: string) => {
 };
 
 console.log("Starting the Alto bundler...");
+// The web app's browser wallet sends user operations from the page: Alto must answer CORS.
+process.env.ALTO_ENABLE_CORS ??= "true";
 const alto = await startAlto({ rpcUrl: chain.rpcUrl, port: await portFor("ONEKEY_BUNDLER_PORT", 4337, "bundler") });
 
 console.log("Starting arlocal and the local key service...");
@@ -132,6 +141,38 @@ const indexer = await startDevIndexer({
   port: await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer"),
 });
 
+console.log("Seeding a demo project with a sponsorship budget and starting the web app (Vite)...");
+if (!chain.deployment) throw new Error("the local chain has no deployment");
+const demo = await seedProject({ rpcUrl: chain.rpcUrl, deployment: chain.deployment, slug: "demo" });
+const app = await startDevApp({
+  port: appPort,
+  services: {
+    rpcUrl: chain.rpcUrl,
+    aaBundlerUrl: alto.url,
+    issuerUrl,
+    storageBundlerUrl: privacy.bundlerUrl,
+    keyserviceUrl: privacy.keyserviceUrl,
+  },
+});
+const verifyUrl = `${app.url}/verify/${demo.slug}`;
+// For tests and benchmarks that drive this stack: every URL in one machine-readable place.
+mkdirSync(join(repoRoot, ".dev"), { recursive: true });
+writeFileSync(
+  join(repoRoot, ".dev", "stack.json"),
+  JSON.stringify({
+    verifyUrl,
+    appUrl: app.url,
+    rpcUrl: chain.rpcUrl,
+    chainId: chain.chainId,
+    bundlerUrl: alto.url,
+    issuerUrl,
+    indexerUrl: indexer.url,
+    storageBundlerUrl: privacy.bundlerUrl,
+    keyserviceUrl: privacy.keyserviceUrl,
+    demo: { orgId: String(demo.orgId), projectId: String(demo.projectId), slug: demo.slug },
+  }),
+);
+
 console.log(`
 OneKey local stack is up.
   chain      ${chain.rpcUrl} (chain id ${chain.chainId})
@@ -146,6 +187,8 @@ for (const line of privacy.summary) console.log(line);
 for (const [name, { address, startBlock }] of Object.entries(contracts)) {
   console.log(`  ${name.padEnd(24)} ${address} (block ${startBlock})`);
 }
+console.log(`  web app    ${app.url} (demo project "${demo.slug}", id ${demo.projectId}, 1 ETH sponsorship budget)`);
+console.log(`\nOpen this first: ${verifyUrl}\n`);
 console.log("Press Ctrl-C to stop.");
 
 // Ctrl-C reaches this process more than once (the terminal, npm and tsx each pass SIGINT on):
@@ -154,6 +197,7 @@ let stopping = false;
 const shutdown = async () => {
   if (stopping) return;
   stopping = true;
+  await app.stop();
   await indexer.stop();
   await issuer.stop();
   await kycSandbox.stop();

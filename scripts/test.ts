@@ -48,6 +48,8 @@ const steps: Step[] = [
   { name: "integration", command: "hardhat test nodejs --no-compile", counts: hardhatCounts },
   { name: "issuer", command: "npm run -s test:issuer", counts: vitestCounts },
   { name: "web", command: "npm run -s test:web", counts: vitestCounts },
+  // The dApp end to end in Chromium against the stack `npm run dev` starts (about 5 minutes).
+  { name: "web-e2e", command: "npm run -s test:web-e2e", counts: vitestCounts },
   { name: "indexer", command: "npm run -s test:indexer", counts: vitestCounts },
   { name: "sdk", command: "npm run -s test -w @onekey/sdk", counts: vitestCounts },
   { name: "coverage", command: "npm run -s coverage" },

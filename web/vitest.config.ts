@@ -1,3 +1,4 @@
+import react from "@vitejs/plugin-react";
 import { playwright } from "@vitest/browser-playwright";
 import { nodePolyfills } from "vite-plugin-node-polyfills";
 import { defineConfig } from "vitest/config";
@@ -8,6 +9,7 @@ import { assertChromiumInstalled, chromiumArgs, chromiumPath } from "./test/supp
 // - web `*.browser.test.ts`: Chromium only (IndexedDB; arlocal started on the Node side);
 // - web `*.polyfilled.browser.test.ts`: Chromium with Node polyfills (the browser Irys SDK);
 // - web `*.test.ts`: in Node and again, unchanged, in headless Chromium;
+// - the app (`src/**/*.test.ts`): Node; its components (`src/**/*.browser.test.tsx`): Chromium;
 // - lit-access and keyservice: Node (the key service tests start a hardhat node).
 const wantsBrowser = !process.argv.includes("--project") || process.argv.some((arg) => arg.startsWith("chromium"));
 if (wantsBrowser) assertChromiumInstalled();
@@ -73,6 +75,26 @@ export default defineConfig({
           name: "chromium-polyfilled",
           include: ["test/**/*.polyfilled.browser.test.ts"],
           globalSetup: ["test/support/fake-http-global-setup.ts"],
+          ...browserTest(),
+        },
+      },
+      {
+        // The app's own logic (state machine, error table, clients) beside the code it tests.
+        test: {
+          name: "app",
+          include: ["src/**/*.test.ts"],
+          exclude: ["src/**/*.browser.test.ts", "src/**/*.browser.test.tsx"],
+          environment: "node",
+        },
+      },
+      {
+        // The app's components, rendered in headless Chromium.
+        plugins: [react()],
+        resolve: { dedupe: ["react", "react-dom"] },
+        optimizeDeps: { include: ["react", "react-dom/client", "react/jsx-dev-runtime", "viem", "zod"] },
+        test: {
+          name: "app-browser",
+          include: ["src/**/*.browser.test.ts", "src/**/*.browser.test.tsx"],
           ...browserTest(),
         },
       },

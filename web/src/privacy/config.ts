@@ -62,15 +62,21 @@ export interface PrivacyConfig {
   keys: KeyChoice;
 }
 
-const KNOWN_VARIABLES = new Set(
+/** The VITE_ONEKEY_* names this module reads. */
+export const PRIVACY_VARIABLES: ReadonlySet<string> = new Set(
   [...StorageConfig.options, ...KeyConfig.options].flatMap((option) => Object.keys(option.shape)),
 );
 
 /**
  * Reads the VITE_ONEKEY_* variables; unset ones take the local defaults, except in a production
- * build (`PROD`, as Vite sets it), which must name its networks. A misspelt name is an error.
+ * build (`PROD`, as Vite sets it), which must name its networks. A misspelt name is an error;
+ * `otherVariables` are the names the rest of the app reads (web/src/clients/config.ts), so one
+ * check covers every VITE_ONEKEY_* name.
  */
-export function privacyConfigFromEnv(env: Record<string, unknown>): PrivacyConfig {
+export function privacyConfigFromEnv(
+  env: Record<string, unknown>,
+  options: { otherVariables?: ReadonlySet<string> } = {},
+): PrivacyConfig {
   // Only this module's variables; an empty one counts as unset, as in .env files.
   const set = Object.fromEntries(
     Object.entries(env).filter(
@@ -78,7 +84,7 @@ export function privacyConfigFromEnv(env: Record<string, unknown>): PrivacyConfi
     ),
   );
   const problems = Object.keys(set)
-    .filter((name) => !KNOWN_VARIABLES.has(name))
+    .filter((name) => !PRIVACY_VARIABLES.has(name) && !options.otherVariables?.has(name))
     .map((name) => `${name}: unknown variable`);
   if (env.PROD === true || env.PROD === "true") {
     for (const name of ["VITE_ONEKEY_STORAGE", "VITE_ONEKEY_KEYS"]) {

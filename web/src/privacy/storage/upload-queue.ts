@@ -55,6 +55,15 @@ export class UploadQueue {
 
   /** Persists the item, then uploads it. Enqueuing the same item again joins the same job. */
   async upload(item: SignedDataItem, signal?: AbortSignal): Promise<UploadJob> {
+    await this.enqueue(item);
+    return this.run(item.id, signal);
+  }
+
+  /**
+   * Persists the item as a pending job without sending it: once this resolves, a reload or crash
+   * can no longer lose it, and `run(item.id)` (or `resumeAll`) uploads it. A no-op for a known item.
+   */
+  async enqueue(item: SignedDataItem): Promise<void> {
     const existing = await this.options.state.get(item.id);
     if (!existing) {
       const job: UploadJob = {
@@ -68,7 +77,19 @@ export class UploadQueue {
       };
       await this.options.state.create(job, item.bytes);
     }
-    return this.run(item.id, signal);
+  }
+
+  /** Makes a failed job pending again (its bytes are kept until it is done), so `run` retries it. */
+  async requeue(id: Hex): Promise<void> {
+    const job = await this.options.state.get(id);
+    if (job?.status !== "failed") return;
+    await this.options.state.update({
+      ...job,
+      status: "pending",
+      attempts: 0,
+      error: undefined,
+      updatedAt: new Date().toISOString(),
+    });
   }
 
   /** Runs every job a previous page or process left unfinished. */

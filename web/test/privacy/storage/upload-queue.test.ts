@@ -145,4 +145,25 @@ describe("upload queue", () => {
     await expect(queue.upload(item(8), controller.signal)).rejects.toThrow("page closed");
     expect((await state.get(item(8).id))?.status).toBe("uploading");
   });
+
+  it("enqueue persists the item without sending it; run sends it later", async () => {
+    const storage = new ScriptedStorage();
+    const { queue, state } = queueFor(storage);
+    await queue.enqueue(item(9));
+    expect(storage.uploads).toBe(0);
+    expect(await state.get(item(9).id)).toMatchObject({ status: "pending", totalBytes: 1000 });
+    expect(await state.item(item(9).id)).toEqual(item(9).bytes);
+    expect(await queue.run(item(9).id)).toMatchObject({ status: "done" });
+    expect(storage.uploads).toBe(1);
+  });
+
+  it("requeue makes a failed job pending again, with its bytes, so run retries it", async () => {
+    const storage = new ScriptedStorage([new StoragePaymentError("402")]);
+    const { queue, state } = queueFor(storage);
+    expect(await queue.upload(item(10))).toMatchObject({ status: "failed" });
+    expect(await queue.run(item(10).id)).toMatchObject({ status: "failed" }); // a failed job stays failed
+    await queue.requeue(item(10).id);
+    expect(await state.get(item(10).id)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(await queue.run(item(10).id)).toMatchObject({ status: "done" });
+  });
 });

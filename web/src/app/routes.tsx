@@ -1,0 +1,32 @@
+/**
+ * Routes are features: each lives in its own folder and loads on demand, so the verify link
+ * carries the verify route's code and no other.
+ */
+import { createBrowserRouter } from "react-router";
+import { Layout, NotFound, RouteError } from "../ui/Layout.js";
+import { LandingPage } from "./landing/LandingPage.js";
+
+export function createAppRouter() {
+  return createBrowserRouter([
+    {
+      path: "/",
+      element: <Layout />,
+      errorElement: <RouteError />,
+      children: [
+        { index: true, element: <LandingPage /> },
+        {
+          path: "verify/:slug",
+          lazy: async () => ({ Component: (await import("./verify/VerifyPage.js")).VerifyPage }),
+        },
+        {
+          path: "account",
+          lazy: async () => ({ Component: (await import("./account/AccountPage.js")).AccountPage }),
+        },
+        // The tenant dashboard (issue 15) goes here as one lazy route tree, e.g.
+        // { path: "dashboard/*", lazy: () => import("./dashboard/routes.js") }, so that neither
+        // the verify nor the account route ever loads its code.
+        { path: "*", element: <NotFound /> },
+      ],
+    },
+  ]);
+}
