@@ -2528,7 +2528,7 @@ export interface components {
             rateLimitPerSecond?: number;
         };
         /** @enum {string} */
-        WebhookEventType: "attestation.created" | "attestation.revoked" | "attestation.expired" | "record.erased" | "consent.granted" | "consent.revoked" | "project.created" | "project.settings_updated" | "project.status_changed" | "project.role_granted" | "project.role_revoked" | "budget.funded" | "budget.withdrawn" | "budget.policy_set" | "budget.low" | "operation.sponsored" | "event.retracted" | "webhook.test";
+        WebhookEventType: "attestation.created" | "attestation.revoked" | "attestation.expired" | "record.erased" | "consent.granted" | "consent.revoked" | "project.created" | "project.settings_updated" | "project.status_changed" | "project.role_granted" | "project.role_revoked" | "project.role_offered" | "organization.roles_revoked" | "budget.funded" | "budget.withdrawn" | "budget.policy_set" | "budget.low" | "operation.sponsored" | "event.retracted" | "webhook.test";
         UpdateWebhookEndpointRequest: {
             /** @example https://hooks.example.com/onekey */
             url?: string;
