@@ -1,5 +1,6 @@
 import { type Abi, BaseError, type ContractErrorArgs, type ContractErrorName, decodeErrorResult, type Hex } from "viem";
 import { kycRegistryAbi, projectRegistryAbi, verifiedVaultAbi } from "./abis.js";
+import { PROJECT_ROLES, PROJECT_STATUS_NAMES, RECORD_STATUS_NAMES } from "./constants.js";
 
 /** Every ABI in the book whose custom errors reach users (OpenZeppelin's Ownable errors included). */
 type BookAbi = [...typeof projectRegistryAbi, ...typeof kycRegistryAbi, ...typeof verifiedVaultAbi];
@@ -11,9 +12,8 @@ type MessageTable = {
   [Name in ContractErrorNameInBook]: (...args: Extract<ContractErrorArgs<BookAbi, Name>, readonly unknown[]>) => string;
 };
 
-// Mirrors IProjectRegistry.ProjectStatus and IKycRegistry.RecordStatus.
-const projectStatusNames = ["none", "active", "suspended"] as const;
-const recordStatusNames = ["none", "active", "revoked", "erased"] as const;
+const projectStatusNames = PROJECT_STATUS_NAMES;
+const recordStatusNames = RECORD_STATUS_NAMES;
 
 function time(seconds: bigint | number): string {
   const ms = Number(seconds) * 1000;
@@ -36,7 +36,8 @@ export const contractErrorMessages: MessageTable = {
   RequiredLevelInvalid: (level) => `Required KYC level ${level} is invalid: use 1-255.`,
   AcceptedIssuersTooMany: (count, max) => `${count} accepted issuers is too many: at most ${max}.`,
   AcceptedIssuerInvalid: (issuer) => `Accepted issuer ${issuer} is invalid.`,
-  RoleInvalid: (role) => `Role ${role} is not a single known role (admin = 1, reader = 2, sponsor-manager = 4).`,
+  RoleInvalid: (role) =>
+    `Role ${role} is not a single known role (admin = ${PROJECT_ROLES.ADMIN}, reader = ${PROJECT_ROLES.READER}, sponsor-manager = ${PROJECT_ROLES.SPONSOR_MANAGER}).`,
   ReaderProjectsTooMany: (account, max) => `${account} already reads for the maximum of ${max} projects.`,
   ZeroAddress: () => "The zero address is not allowed here.",
   NotOrganizationOwner: (orgId, account) => `${account} is not the owner of organization ${orgId}.`,

@@ -1,5 +1,5 @@
 /**
- * Regenerates the deployment book: deploy/abis.ts from artifacts, and deploy/deployments/<net>.json
+ * Regenerates the deployment book: deploy/abis.ts and deploy/constants.ts from artifacts, and deploy/deployments/<net>.json
  * for every network with a committed Ignition deployment. `--check` fails when anything is stale.
  *
  *   npm run deploy:book            # regenerate
@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { deploymentsDir } from "../deploy/deployment.js";
 import { type NetworkName, networks } from "../deploy/networks.js";
-import { abisFile, deploymentFromIgnition, renderAbis } from "./lib/deploy-book.js";
+import { abisFile, constantsFile, deploymentFromIgnition, renderAbis, renderConstants } from "./lib/deploy-book.js";
 
 const check = process.argv.includes("--check");
 const stale: string[] = [];
@@ -22,6 +22,7 @@ function sync(file: string, text: string) {
 }
 
 sync(abisFile, renderAbis());
+sync(constantsFile, renderConstants());
 
 // Public networks only: the local book is written by `npm run dev` for the chain it starts.
 for (const network of ["baseSepolia", "base"] as NetworkName[]) {

@@ -2,7 +2,7 @@
  * Real transactions against a local OneKey deployment, for tests and benchmarks: Hardhat's
  * funded test accounts play governance, organization owners, issuers and subjects.
  */
-import { contractOf, type Deployment, kycRegistryAbi, projectRegistryAbi } from "@onekey/deploy";
+import { contractOf, type Deployment, kycRegistryAbi, PROJECT_ROLES, projectRegistryAbi } from "@onekey/deploy";
 import {
   type Abi,
   type Account,
@@ -22,7 +22,7 @@ import { hardhat } from "viem/chains";
 
 const TEST_MNEMONIC = "test test test test test test test test test test test junk";
 
-export const ROLE = { ADMIN: 1, READER: 2, SPONSOR_MANAGER: 4 } as const;
+export const ROLE = PROJECT_ROLES;
 
 export interface AttestInput {
   subject: Address;

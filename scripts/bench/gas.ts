@@ -24,13 +24,14 @@ import {
   zeroHash,
 } from "viem";
 import { type AttestationRequest, attestationTypedData, signAttestation } from "../../deploy/attestation.js";
+import { STORAGE_NETWORKS } from "../../deploy/constants.js";
 import OneKeyModule from "../../ignition/modules/OneKey.js";
 import CheckGasProbeModule from "../../test/helpers/CheckGasProbeModule.js";
 import EasModule from "../../test/reference/EasModule.js";
 
 const BATCH_SIZE = 10;
 const LEVEL = 2;
-const STORAGE_ARWEAVE = 1;
+const STORAGE_ARWEAVE = STORAGE_NETWORKS.arweave;
 const YEAR = 365 * 24 * 60 * 60;
 /** The EAS schema carrying what a OneKey record holds besides subject (recipient), expiry and issuer (attester). */
 const EAS_SCHEMA = "uint8 level,uint8 storageNetwork,bytes32 storageId,bytes32 ciphertextHash";

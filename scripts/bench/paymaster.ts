@@ -16,6 +16,7 @@ import { network } from "hardhat";
 import { concat, encodeAbiParameters, type Hex, keccak256, parseEther, parseEventLogs, toHex } from "viem";
 import { type PackedUserOperation, toPackedUserOperation, type UserOperation } from "viem/account-abstraction";
 import { privateKeyToAccount } from "viem/accounts";
+import { PROJECT_ROLES } from "../../deploy/constants.js";
 import { POST_OP_GAS_MIN, signSponsorship } from "../../deploy/sponsorship.js";
 import LocalEntryPointModule from "../../ignition/modules/local/EntryPoint.js";
 import PaymasterModule from "../../ignition/modules/Paymaster.js";
@@ -35,7 +36,7 @@ import {
 const MAX_RATIO = 1.1;
 /** ERC-7562's MAX_VERIFICATION_GAS: the most validation gas a bundler accepts per operation. */
 const MAX_VERIFICATION_GAS = 500_000n;
-const SPONSOR_MANAGER = 1 << 2;
+const SPONSOR_MANAGER = PROJECT_ROLES.SPONSOR_MANAGER;
 
 const entryPointAbi = entryPointV07Artifact.abi;
 

@@ -1,4 +1,6 @@
 /** ProjectRoles bits, as in an account's role bitmap (`project_roles.roles`). */
-export const ROLE_ADMIN = 1;
-export const ROLE_READER = 2;
-export const ROLE_SPONSOR_MANAGER = 4;
+import { PROJECT_ROLES } from "@onekey/deploy";
+
+export const ROLE_ADMIN = PROJECT_ROLES.ADMIN;
+export const ROLE_READER = PROJECT_ROLES.READER;
+export const ROLE_SPONSOR_MANAGER = PROJECT_ROLES.SPONSOR_MANAGER;

@@ -1,4 +1,6 @@
-/** IProjectRegistry.ProjectStatus (0 None, 1 Active, 2 Suspended) as stored in the tables and returned by the API. */
-export function projectStatusName(status: number): "none" | "active" | "suspended" {
-  return status === 1 ? "active" : status === 2 ? "suspended" : "none";
+import { PROJECT_STATUS_NAMES, type ProjectStatusName } from "@onekey/deploy";
+
+/** IProjectRegistry.ProjectStatus as stored in the tables and returned by the API ("none" for an unknown value). */
+export function projectStatusName(status: number): ProjectStatusName {
+  return PROJECT_STATUS_NAMES[status] ?? "none";
 }

@@ -4,10 +4,10 @@
  * tables); "admin" means what the tenant API's admin routes mean: the project's ADMIN role, the
  * organization's owner, or an enabled organization admin.
  */
-import { projectRegistryAbi } from "@onekey/deploy";
+import { PROJECT_ROLES, projectRegistryAbi } from "@onekey/deploy";
 import { type Address, ContractFunctionRevertedError, type PublicClient } from "viem";
 
-export const ROLE_ADMIN = 1;
+export const ROLE_ADMIN = PROJECT_ROLES.ADMIN;
 const UINT64_MAX = (1n << 64n) - 1n;
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{1,62})[a-z0-9]$/;
 

@@ -5,10 +5,10 @@
  * bundler node or arlocal locally, an Arweave or Irys gateway in production (every one serves an
  * item's data at `GET /<base64url id>`).
  */
+import { STORAGE_NETWORKS } from "@onekey/deploy";
 import { type Hex, hexToBytes, keccak256 } from "viem";
 
-/** KycRegistry's STORAGE_ARWEAVE / STORAGE_IRYS. */
-export const STORAGE_NETWORKS = { arweave: 1, irys: 2 } as const;
+export { STORAGE_NETWORKS };
 export type StorageNetworkId = (typeof STORAGE_NETWORKS)[keyof typeof STORAGE_NETWORKS];
 
 /** A record is a sealed envelope (the dApp caps documents at 50 MB): anything larger is refused. */

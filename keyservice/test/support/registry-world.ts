@@ -4,7 +4,7 @@
  * issuer, a project with a reader, a subject and a stranger. Shared by the key service tests
  * and web's end-to-end key tests (exported as "@onekey/keyservice/testing").
  */
-import { contractOf, kycRegistryAbi, projectRegistryAbi } from "@onekey/deploy";
+import { contractOf, kycRegistryAbi, PROJECT_ROLES, projectRegistryAbi, STORAGE_NETWORKS } from "@onekey/deploy";
 import {
   type Address,
   createPublicClient,
@@ -20,8 +20,8 @@ import { type LocalChain, startLocalChain } from "../../../scripts/lib/local-cha
 
 /** Hardhat's public development mnemonic: its accounts are funded on the local node only. */
 const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
-const ROLE_READER = 2;
-const STORAGE_ARWEAVE = 1;
+const ROLE_READER = PROJECT_ROLES.READER;
+const STORAGE_ARWEAVE = STORAGE_NETWORKS.arweave;
 
 const cast = ["governance", "issuer", "orgOwner", "reader", "subject", "stranger", "delegate"] as const;
 export type Role = (typeof cast)[number];

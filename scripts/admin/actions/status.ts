@@ -1,12 +1,13 @@
 import { z } from "zod/v4";
 import { kycRegistryAbi, projectRegistryAbi } from "../../../deploy/abis.js";
+import { PROJECT_STATUS_NAMES, RECORD_STATUS_NAMES } from "../../../deploy/constants.js";
 import { account, address, id, projectRef } from "../args.js";
 import { roleNamesOf } from "../roles.js";
 import { adminAction } from "../run.js";
 import { type AdminSession, openSession, resolveProject } from "../session.js";
 
-const projectStatusNames = ["none", "active", "suspended"] as const;
-const recordStatusNames = ["none", "active", "revoked", "erased"] as const;
+const projectStatusNames = PROJECT_STATUS_NAMES;
+const recordStatusNames = RECORD_STATUS_NAMES;
 
 const statusArgs = z.object({
   org: id().optional(),

@@ -2,7 +2,13 @@
  * KycRegistry as the dApp uses it: the reads a screen needs and the calls a sponsored operation
  * carries. ABIs come from the deployment book (@onekey/deploy).
  */
-import { attestationTypedData, kycRegistryAbi, projectRegistryAbi } from "@onekey/deploy";
+import {
+  attestationTypedData,
+  kycRegistryAbi,
+  projectRegistryAbi,
+  RECORD_STATUS_NAMES,
+  type RecordStatusName,
+} from "@onekey/deploy";
 import {
   type Address,
   encodeFunctionData,
@@ -15,9 +21,9 @@ import type { AppConfig } from "./config.js";
 import type { AttestationGrant } from "./issuer/schemas.js";
 import type { SponsoredCall } from "./wallet/sponsored-sender.js";
 
-/** IKycRegistry.RecordStatus */
-export const RECORD_STATUS = ["none", "active", "revoked", "erased"] as const;
-export type RecordStatusName = (typeof RECORD_STATUS)[number];
+/** IKycRegistry.RecordStatus, from the deployment book. */
+export const RECORD_STATUS = RECORD_STATUS_NAMES;
+export type { RecordStatusName };
 
 export interface CurrentAttestation {
   uid: Hex;

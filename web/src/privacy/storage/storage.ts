@@ -3,12 +3,13 @@
  * and a gateway that serves them by id. Production: Arweave through ArDrive Turbo, or Irys.
  * Local: arlocal. The network is recorded on-chain beside the 32-byte id (`storageNetwork`).
  */
+import { STORAGE_NETWORKS, type StorageNetworkName } from "@onekey/deploy";
 import type { Hex } from "viem";
 import type { SignedDataItem, Tag } from "./ans104.js";
 
-/** KycRegistry's `STORAGE_ARWEAVE` / `STORAGE_IRYS`. */
-export const STORAGE_NETWORK_ID = { arweave: 1, irys: 2 } as const;
-export type StorageNetworkName = keyof typeof STORAGE_NETWORK_ID;
+/** KycRegistry's `STORAGE_ARWEAVE` / `STORAGE_IRYS`, from the deployment book. */
+export const STORAGE_NETWORK_ID = STORAGE_NETWORKS;
+export type { StorageNetworkName };
 
 export interface UploadOptions {
   signal?: AbortSignal;
