@@ -118,6 +118,8 @@ const issuer = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"]
     ONEKEY_RPC_URL: chain.rpcUrl,
     ONEKEY_DEPLOY_BOOK_DIR: join(repoRoot, "deploy", "deployments"),
     ONEKEY_ISSUER_PORT: String(issuerPort),
+    // Sign-in messages name the web app, and only it may call the sessions API from a browser.
+    ONEKEY_ISSUER_DAPP_ORIGIN: appOrigin,
     ONEKEY_ISSUER_SPONSOR_SIGNER_KEY: DEV_SPONSOR_SIGNER_KEY,
     ONEKEY_ISSUER_KYC_SIGNER_KEY: DEV_KYC_SIGNER_KEY,
     ONEKEY_ISSUER_DATABASE_URL: issuerDatabase.url,

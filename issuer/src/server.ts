@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import type { Kysely } from "kysely";
 import { createPublicClient, http, type LocalAccount, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -124,6 +125,14 @@ export function createIssuerApp(
   });
   if (kyc) app.route("/", kyc.app);
 
+  // The dApp's browser wallet asks for sponsorship from the page (ERC-7677 through viem's
+  // paymaster client): the dApp's origin may call the JSON-RPC endpoint, no other.
+  for (const path of ["/", "/rpc"]) {
+    app.use(
+      path,
+      cors({ origin: config.kyc.dappOrigin, allowHeaders: ["content-type"], allowMethods: ["POST"], maxAge: 600 }),
+    );
+  }
   app.use(
     "/",
     bodyLimit({

@@ -194,3 +194,22 @@ describe("a refusal seen through viem's paymaster client", () => {
     expect(error?.message).not.toMatch(/Requested resource not found/);
   });
 });
+
+describe("the dApp's browser wallet may ask for sponsorship from its page", () => {
+  it.each(["/", "/rpc"])("%s answers CORS for the dApp origin only", async (path) => {
+    const preflight = (origin: string) =>
+      appWith().request(path, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type",
+        },
+      });
+    const allowed = await preflight(config.kyc.dappOrigin);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(config.kyc.dappOrigin);
+    expect(allowed.headers.get("access-control-allow-methods")).toContain("POST");
+    const other = await preflight("https://evil.example");
+    expect(other.headers.get("access-control-allow-origin")).not.toBe("https://evil.example");
+  });
+});
