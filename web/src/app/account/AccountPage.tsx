@@ -110,9 +110,16 @@ function AttestationCard({ attestation }: { attestation: CurrentAttestation | un
         <dd>{levelName(attestation.level)}</dd>
         <dt>Issued</dt>
         <dd>{dateOf(attestation.issuedAt)}</dd>
-        <dt>Valid until</dt>
-        <dd>{dateOf(attestation.expiresAt)}</dd>
+        {status === "erased" || status === "revoked" ? null : (
+          <>
+            <dt>Valid until</dt>
+            <dd>{dateOf(attestation.expiresAt)}</dd>
+          </>
+        )}
       </dl>
+      {status === "erased" ? (
+        <p>To verify again, open the verify link a project gave you. You start from the beginning.</p>
+      ) : null}
     </section>
   );
 }

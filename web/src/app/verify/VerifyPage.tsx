@@ -12,8 +12,8 @@ import { Progress } from "../../ui/Progress.js";
 import { WalletPicker } from "../../ui/wallet/WalletPicker.js";
 import { useWallet } from "../../ui/wallet/WalletProvider.js";
 import { SEAL_PHASES, type Step, stepsOf, type VerifyState } from "./machine.js";
-import { providerName } from "./providers.js";
-import { STEP_COPY } from "./steps.js";
+import { providerAsksFor, providerNameCapitalized } from "./providers.js";
+import { stepCopy } from "./steps.js";
 import { useVerifyFlow, type VerifyFlow } from "./useVerifyFlow.js";
 
 /** A `?return=` link back to the project, when it is a plain http(s) URL. */
@@ -34,7 +34,7 @@ export function VerifyPage() {
   const flow = useVerifyFlow(slug, back?.href);
   const { state, error } = flow;
   const heading = useRef<HTMLHeadingElement>(null);
-  const copy = STEP_COPY[state.step];
+  const copy = stepCopy(state.step, state.mode);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every step change, by design
   useEffect(() => {
@@ -59,7 +59,11 @@ export function VerifyPage() {
             <dl className="where">
               <div>
                 <dt>Now</dt>
-                <dd>{state.step === "provider" ? `${providerName(state.provider)}: ${copy.now}` : copy.now}</dd>
+                <dd>
+                  {state.step === "provider"
+                    ? `${providerNameCapitalized(state.provider)} asks for ${providerAsksFor(flow.project?.checks)} on its own page.`
+                    : copy.now}
+                </dd>
               </div>
               <div>
                 <dt>Next</dt>
@@ -103,7 +107,7 @@ function StepList({ state }: { state: VerifyState }) {
                 : "todo";
         return (
           <li key={step} data-state={status} aria-current={status === "current" ? "step" : undefined}>
-            {STEP_COPY[step].label}
+            {stepCopy(step, state.mode).label}
             <span className="sr-only">{status === "done" ? " (done)" : status === "failed" ? " (failed)" : ""}</span>
           </li>
         );
@@ -148,8 +152,8 @@ function StepBody({ flow, back }: { flow: VerifyFlow; back: URL | undefined }) {
             <p className="notice info">The provider asked for more: please go through its step again.</p>
           ) : null}
           <p>
-            {providerName(state.provider)} checks your identity on its own page. When you finish there, you come back
-            here and this page continues by itself.
+            {providerNameCapitalized(state.provider)} checks your identity on its own page. When you finish there, you
+            come back here and this page continues by itself.
           </p>
           <div ref={flow.sdkContainer} />
           <div className="actions">

@@ -2,7 +2,7 @@
  * What each step says to the person: where they are, what comes next, and how long it usually
  * takes. One table, read by the screen and the step list alike.
  */
-import type { Step } from "./machine.js";
+import type { FlowMode, Step } from "./machine.js";
 
 export interface StepCopy {
   /** Short name in the step list. */
@@ -114,3 +114,22 @@ export const STEP_COPY: Record<Step, StepCopy> = {
     usually: "",
   },
 };
+
+/**
+ * The person already holds a live attestation and only gives this project consent: nothing is
+ * recorded again, so the steps that would say so speak of consent instead.
+ */
+const CONSENT_ONLY_COPY: Partial<Record<Step, StepCopy>> = {
+  submitting: {
+    label: "Give consent",
+    title: "Give this project your consent",
+    now: "One transaction lets this project check your verification and read your record. Nothing is verified again.",
+    next: "The network confirms the transaction.",
+    usually: "When you are ready; the project pays the fee.",
+  },
+};
+
+/** What a step says, in the flow's mode. */
+export function stepCopy(step: Step, mode?: FlowMode): StepCopy {
+  return (mode === "consentOnly" ? CONSENT_ONLY_COPY[step] : undefined) ?? STEP_COPY[step];
+}
