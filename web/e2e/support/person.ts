@@ -122,3 +122,24 @@ export async function startVerification(
   if (options.shots) await person.screen("provider", { docs: "3-identity-check" });
   await click(page, /Continue to the identity check/, keyboard);
 }
+
+/** The whole verify flow by mouse, with the sandbox approving: from the link to "verified". */
+export async function verifyByMouse(person: Person, url: string, who: Identity, appUrl: string): Promise<void> {
+  await startVerification(person, url);
+  await completeSandboxFlow(person, who, { appUrl });
+  await atStep(person.page, "submitting");
+  await person.page.getByRole("button", { name: /Record and give consent to/ }).click();
+  await atStep(person.page, "verified");
+}
+
+/** The account (subject) this browser's flow runs for, as the verify flow saved it. */
+export async function subjectOf(page: Page): Promise<`0x${string}`> {
+  const subject = await page.evaluate(() =>
+    Object.keys(localStorage)
+      .filter((k) => k.startsWith("onekey:verify:"))
+      .map((k) => JSON.parse(localStorage.getItem(k) as string).subject as string | undefined)
+      .find(Boolean),
+  );
+  if (!subject) throw new Error("this browser has no verify flow with a subject");
+  return subject as `0x${string}`;
+}

@@ -5,8 +5,16 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { contractOf, type Deployment, kycRegistryAbi, projectRegistryAbi } from "@onekey/deploy";
-import { type Address, createPublicClient, createWalletClient, type Hex, http, type LocalAccount } from "viem";
+import { contractOf, type Deployment, kycRegistryAbi, PROJECT_ROLES, projectRegistryAbi } from "@onekey/deploy";
+import {
+  type Address,
+  createPublicClient,
+  createWalletClient,
+  type Hex,
+  http,
+  type LocalAccount,
+  parseEther,
+} from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { ApiClient } from "../../../indexer/harness/api.js";
@@ -17,8 +25,6 @@ import { KeyServiceKeyAccess } from "../../src/privacy/keys/keyservice-key-acces
 import { openRecord } from "../../src/privacy/record.js";
 import { BundlerStorage } from "../../src/privacy/storage/bundler-storage.js";
 import type { StackInfo } from "./stack.js";
-
-const READER_ROLE = 2;
 
 export class Tenant {
   readonly reader;
@@ -65,17 +71,36 @@ export class Tenant {
     });
   }
 
-  /** A fresh EOA with the reader role on `projectId`. */
+  /**
+   * A fresh EOA with the reader role on `projectId`: the admin offers it, the reader (given a
+   * little ETH for the transaction) accepts it, as ProjectRegistry's two-step reader grant asks.
+   */
   async addReader(projectId: bigint): Promise<LocalAccount> {
     const reader = privateKeyToAccount(generatePrivateKey());
-    const writer = createWalletClient({ account: this.owner, chain: hardhat, transport: http(this.info.rpcUrl) });
-    const hash = await writer.writeContract({
-      address: contractOf(this.book(), "ProjectRegistry").address,
-      abi: projectRegistryAbi,
-      functionName: "grantRole",
-      args: [projectId, reader.address, READER_ROLE],
-    });
-    await this.reader.waitForTransactionReceipt({ hash });
+    const projectRegistry = contractOf(this.book(), "ProjectRegistry").address;
+    const admin = createWalletClient({ account: this.owner, chain: hardhat, transport: http(this.info.rpcUrl) });
+    const confirm = async (hash: Hex) => {
+      const receipt = await this.reader.waitForTransactionReceipt({ hash });
+      if (receipt.status !== "success") throw new Error(`transaction ${hash} reverted`);
+    };
+    await confirm(
+      await admin.writeContract({
+        address: projectRegistry,
+        abi: projectRegistryAbi,
+        functionName: "grantRole",
+        args: [projectId, reader.address, PROJECT_ROLES.READER],
+      }),
+    );
+    await confirm(await admin.sendTransaction({ to: reader.address, value: parseEther("0.01") }));
+    const self = createWalletClient({ account: reader, chain: hardhat, transport: http(this.info.rpcUrl) });
+    await confirm(
+      await self.writeContract({
+        address: projectRegistry,
+        abi: projectRegistryAbi,
+        functionName: "acceptRole",
+        args: [projectId, PROJECT_ROLES.READER],
+      }),
+    );
     return reader;
   }
 
