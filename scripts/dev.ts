@@ -48,7 +48,7 @@ const port = await portFor("ONEKEY_CHAIN_PORT", 8545, "chain");
 // The web app's origin is what the key service's sign-in messages name: fixed before it starts.
 const appPort = await portFor("ONEKEY_DEV_APP_PORT", 5173, "web app");
 const appOrigin = `http://localhost:${appPort}`;
-process.env.KEYSERVICE_DAPP_ORIGIN ??= appOrigin;
+process.env.ONEKEY_KEYSERVICE_DAPP_ORIGIN ??= appOrigin;
 
 console.log("Compiling contracts...");
 await runToEnd(process.execPath, [hardhatCli(), "compile", "--no-tests", "--quiet"]);
@@ -76,12 +76,7 @@ process.env.ALTO_ENABLE_CORS ??= "true";
 const alto = await startAlto({ rpcUrl: chain.rpcUrl, port: await portFor("ONEKEY_BUNDLER_PORT", 4337, "bundler") });
 
 console.log("Starting arlocal and the local key service...");
-const privacy = await startDevPrivacy({
-  chainId: chain.chainId,
-  rpcUrl: chain.rpcUrl,
-  kycRegistry: addressOf("KycRegistry"),
-  portFor,
-});
+const privacy = await startDevPrivacy({ rpcUrl: chain.rpcUrl, deployBookDir: chain.deployBookDir, portFor });
 
 console.log("Starting the issuer service and the sandbox KYC provider...");
 // The issuer's attestation ledger: a fresh database per run (the chain is fresh too), dropped on stop.

@@ -2,6 +2,7 @@
  * Typed configuration, read once at start; a missing or malformed value stops the service with
  * a message naming the variable.
  */
+import { contractOf, deploymentsDir, isNetworkName, networks, readDeployment } from "@onekey/deploy";
 import { z } from "zod";
 
 const hex32 = z.string().regex(/^(0x)?[0-9a-fA-F]{64}$/, "32 bytes of hex");
@@ -54,26 +55,50 @@ export function parseConfig(input: KeyServiceConfigInput): KeyServiceConfig {
   return result.data;
 }
 
+/** Where `npm run dev` runs the local chain: the default RPC on the local network only. */
+const LOCAL_RPC_URL = "http://127.0.0.1:8545";
+
 /**
- * KEYSERVICE_HOST, KEYSERVICE_PORT, KEYSERVICE_CHAINS (JSON
- * {"31337":{"rpcUrl":"http://127.0.0.1:8545","registry":"0x..."}}), KEYSERVICE_DAPP_ORIGIN, ...
+ * Reads the environment (an empty variable counts as unset): the KycRegistry and the chain id
+ * come from the deployment book entry of ONEKEY_NETWORK (default local; ONEKEY_DEPLOY_BOOK_DIR
+ * points at another book), the chain is reached at ONEKEY_RPC_URL (default
+ * http://127.0.0.1:8545 on the local network), the rest is ONEKEY_KEYSERVICE_* (.env.example).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): KeyServiceConfig {
-  let chains: unknown;
-  try {
-    chains = JSON.parse(env.KEYSERVICE_CHAINS ?? "null");
-  } catch {
-    throw new Error(
-      'KEYSERVICE_CHAINS must be JSON like {"31337":{"rpcUrl":"http://127.0.0.1:8545","registry":"0x..."}}',
-    );
+  const value = (name: string) => env[name] || undefined;
+  refuseRenamed(env);
+  const network = value("ONEKEY_NETWORK") ?? "local";
+  if (!isNetworkName(network)) {
+    throw new Error(`ONEKEY_NETWORK must be one of ${Object.keys(networks).join(", ")}, got "${network}"`);
   }
+  const rpcUrl = value("ONEKEY_RPC_URL") ?? (network === "local" ? LOCAL_RPC_URL : undefined);
+  if (!rpcUrl) throw new Error(`ONEKEY_RPC_URL is required for ${network}`);
+  if (!z.url({ protocol: /^https?$/ }).safeParse(rpcUrl).success) {
+    throw new Error(`ONEKEY_RPC_URL must be an http(s) URL, got "${rpcUrl}"`);
+  }
+  const deployment = readDeployment(network, value("ONEKEY_DEPLOY_BOOK_DIR") ?? deploymentsDir);
   return parseConfig({
-    host: env.KEYSERVICE_HOST,
-    port: env.KEYSERVICE_PORT,
-    chains: chains as KeyServiceConfigInput["chains"],
-    dappOrigin: env.KEYSERVICE_DAPP_ORIGIN || undefined,
-    dataDir: env.KEYSERVICE_DATA_DIR || undefined,
-    masterKey: env.KEYSERVICE_MASTER_KEY || undefined,
-    challengeTtlSeconds: env.KEYSERVICE_CHALLENGE_TTL_SECONDS,
+    host: value("ONEKEY_KEYSERVICE_HOST"),
+    port: value("ONEKEY_KEYSERVICE_PORT"),
+    chains: { [String(deployment.chainId)]: { rpcUrl, registry: contractOf(deployment, "KycRegistry").address } },
+    dappOrigin: value("ONEKEY_KEYSERVICE_DAPP_ORIGIN"),
+    dataDir: value("ONEKEY_KEYSERVICE_DATA_DIR"),
+    masterKey: value("ONEKEY_KEYSERVICE_MASTER_KEY"),
+    challengeTtlSeconds: value("ONEKEY_KEYSERVICE_CHALLENGE_TTL_SECONDS"),
   });
+}
+
+/**
+ * The KEYSERVICE_* names of before the ONEKEY_* scheme: a value set under one would be silently
+ * ignored (a master key among them, and keys wrapped under a new one are lost on restart).
+ */
+function refuseRenamed(env: NodeJS.ProcessEnv): void {
+  const stale = Object.keys(env).filter((name) => name.startsWith("KEYSERVICE_") && env[name]);
+  if (stale.length === 0) return;
+  const advice = stale.map((name) =>
+    name === "KEYSERVICE_CHAINS"
+      ? "KEYSERVICE_CHAINS is gone: the KycRegistry comes from the deployment book of ONEKEY_NETWORK, the chain from ONEKEY_RPC_URL"
+      : `${name} is now ONEKEY_${name}`,
+  );
+  throw new Error(`key service configuration uses old names: ${advice.join("; ")}`);
 }

@@ -1,7 +1,8 @@
 /**
- * `npm run start -w @onekey/keyservice`: reads KEYSERVICE_* from the environment, prints one JSON
- * line {"keyservice": url} once listening, and stops on SIGINT/SIGTERM. An error that escapes a
- * request is logged and the service keeps serving (process-guard.ts).
+ * `npm run start -w @onekey/keyservice`: reads its configuration from the environment and the
+ * deployment book (config.ts), prints one JSON line {"keyservice": url} once listening, and stops
+ * on SIGINT/SIGTERM. An error that escapes a request is logged and the service keeps serving
+ * (process-guard.ts).
  */
 import { configFromEnv } from "./config.js";
 import { guardProcess } from "./process-guard.js";

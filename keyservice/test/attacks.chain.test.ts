@@ -121,12 +121,12 @@ describe("attacks on the key service", () => {
     const keyservice = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"], {
       cwd: join(repoRoot, "keyservice"),
       env: {
-        KEYSERVICE_HOST: "127.0.0.1",
-        KEYSERVICE_PORT: "0",
-        KEYSERVICE_CHAINS: JSON.stringify({
-          [String(world.chainId)]: { rpcUrl: world.rpcUrl, registry: world.registry },
-        }),
-        KEYSERVICE_DATA_DIR: "",
+        ONEKEY_NETWORK: "local",
+        ONEKEY_RPC_URL: world.rpcUrl,
+        ONEKEY_DEPLOY_BOOK_DIR: world.deployBookDir,
+        ONEKEY_KEYSERVICE_HOST: "127.0.0.1",
+        ONEKEY_KEYSERVICE_PORT: "0",
+        ONEKEY_KEYSERVICE_DATA_DIR: "",
       },
     });
     try {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseSiweMessage } from "viem/siwe";
@@ -19,9 +19,16 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("configuration", () => {
   const chains = { "31337": { rpcUrl: "http://127.0.0.1:8545", registry: condition.registry } };
+  /** A deployment book holding a local entry, as `npm run dev` and startLocalChain write it. */
+  const book = (contracts: Record<string, { address: string; startBlock: number }>) => {
+    const dir = mkdtempSync(join(scratch, "book-"));
+    writeFileSync(join(dir, "local.json"), JSON.stringify({ network: "local", chainId: 31337, contracts }));
+    return dir;
+  };
+  const localBook = book({ KycRegistry: { address: condition.registry, startBlock: 3 } });
 
-  it("reads the environment and applies defaults", () => {
-    expect(configFromEnv({ KEYSERVICE_CHAINS: JSON.stringify(chains) })).toEqual({
+  it("reads the KycRegistry and chain id from the deployment book, and applies defaults", () => {
+    expect(configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: localBook })).toEqual({
       host: "127.0.0.1",
       port: 0,
       chains,
@@ -29,19 +36,39 @@ describe("configuration", () => {
       challengeTtlSeconds: 300,
     });
     expect(
-      configFromEnv({ KEYSERVICE_CHAINS: JSON.stringify(chains), KEYSERVICE_DAPP_ORIGIN: "https://app.onekey.test/" })
-        .dappOrigin,
-    ).toBe("https://app.onekey.test");
+      configFromEnv({
+        ONEKEY_DEPLOY_BOOK_DIR: localBook,
+        ONEKEY_RPC_URL: "http://127.0.0.1:9545",
+        ONEKEY_KEYSERVICE_PORT: "4010",
+        ONEKEY_KEYSERVICE_DAPP_ORIGIN: "https://app.onekey.test/",
+        // Empty means unset, as the indexer reads its variables.
+        ONEKEY_KEYSERVICE_DATA_DIR: "",
+      }),
+    ).toMatchObject({
+      port: 4010,
+      chains: { "31337": { rpcUrl: "http://127.0.0.1:9545", registry: condition.registry } },
+      dappOrigin: "https://app.onekey.test",
+      dataDir: undefined,
+    });
   });
 
   it("fails fast naming what is wrong", () => {
-    expect(() => configFromEnv({})).toThrow(/chains/);
-    expect(() => configFromEnv({ KEYSERVICE_CHAINS: "not json" })).toThrow(/KEYSERVICE_CHAINS must be JSON/);
+    expect(() => configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: join(scratch, "no-book") })).toThrow(
+      /No OneKey deployment for local .*run `npm run dev` first/,
+    );
+    expect(() => configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: book({}) })).toThrow(/KycRegistry is not deployed on local/);
+    expect(() => configFromEnv({ ONEKEY_NETWORK: "mainnet" })).toThrow(/ONEKEY_NETWORK must be one of local/);
+    // Off the local chain there is no default RPC to fall back on.
+    expect(() => configFromEnv({ ONEKEY_NETWORK: "baseSepolia" })).toThrow(
+      /ONEKEY_RPC_URL is required for baseSepolia/,
+    );
+    expect(() => configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: localBook, ONEKEY_RPC_URL: "ftp://x" })).toThrow(
+      /ONEKEY_RPC_URL must be an http\(s\) URL/,
+    );
+    expect(() => configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: localBook, ONEKEY_KEYSERVICE_PORT: "70000" })).toThrow(/port/);
     expect(() => parseConfig({ chains: { "31337": { rpcUrl: "ftp://x", registry: condition.registry } } })).toThrow(
       /chains\.31337\.rpcUrl/,
     );
-    // A chain without its registry: the service would not know which contract decides.
-    expect(() => configFromEnv({ KEYSERVICE_CHAINS: '{"31337":"http://127.0.0.1:8545"}' })).toThrow(/chains\.31337/);
     expect(() => parseConfig({ chains: { "31337": { rpcUrl: "http://x", registry: "0x12" } } })).toThrow(
       /chains\.31337\.registry: an address/,
     );
@@ -49,6 +76,17 @@ describe("configuration", () => {
     expect(() => parseConfig({ chains, port: 70_000 })).toThrow(/port/);
     expect(() => parseConfig({ chains, dappOrigin: "https://app.example/login" })).toThrow(/dappOrigin: an origin/);
     expect(() => parseConfig({ chains, dappOrigin: "app.example" })).toThrow(/dappOrigin/);
+  });
+
+  it("refuses the KEYSERVICE_* names of before, rather than ignoring a master key set under one", () => {
+    // Ignored, KEYSERVICE_MASTER_KEY would leave the service wrapping keys under a new master key
+    // that the next start cannot unwrap.
+    expect(() => configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: localBook, KEYSERVICE_MASTER_KEY: "ab".repeat(32) })).toThrow(
+      /KEYSERVICE_MASTER_KEY is now ONEKEY_KEYSERVICE_MASTER_KEY/,
+    );
+    expect(() =>
+      configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: localBook, KEYSERVICE_CHAINS: JSON.stringify(chains) }),
+    ).toThrow(/KEYSERVICE_CHAINS is gone: the KycRegistry comes from the deployment book/);
   });
 });
 

@@ -25,10 +25,9 @@ export interface DevPrivacy {
 }
 
 export async function startDevPrivacy(options: {
-  chainId: number;
   rpcUrl: string;
-  /** The KycRegistry the key service releases keys for. */
-  kycRegistry: string;
+  /** The dev chain's deployment book (the key service reads its KycRegistry there); deploy/deployments by default. */
+  deployBookDir?: string;
   portFor: PortFor;
 }): Promise<DevPrivacy> {
   const dbPath = join(repoRoot, ".dev", "arlocal");
@@ -52,12 +51,12 @@ export async function startDevPrivacy(options: {
   const keyservice = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: join(repoRoot, "keyservice"),
     env: {
-      KEYSERVICE_HOST: "127.0.0.1",
-      KEYSERVICE_PORT: String(keyservicePort),
-      KEYSERVICE_CHAINS: JSON.stringify({
-        [String(options.chainId)]: { rpcUrl: options.rpcUrl, registry: options.kycRegistry },
-      }),
-      KEYSERVICE_DATA_DIR: "",
+      ONEKEY_NETWORK: "local",
+      ONEKEY_RPC_URL: options.rpcUrl,
+      ...(options.deployBookDir ? { ONEKEY_DEPLOY_BOOK_DIR: options.deployBookDir } : {}),
+      ONEKEY_KEYSERVICE_HOST: "127.0.0.1",
+      ONEKEY_KEYSERVICE_PORT: String(keyservicePort),
+      ONEKEY_KEYSERVICE_DATA_DIR: "",
     },
   });
   const stopStorage = async () => {

@@ -10,6 +10,8 @@ export interface LocalChain {
   chainId: number;
   /** The OneKey deployment on this chain (absent when started with `deploy: false`). */
   deployment?: Deployment;
+  /** The deployment book directory holding `local.json` for this chain (with the deployment). */
+  deployBookDir?: string;
   node: Managed;
   stop: () => Promise<void>;
 }
@@ -66,8 +68,8 @@ export async function startLocalChain(options: LocalChainOptions = {}): Promise<
       return Number(await rpc(rpcUrl, "eth_chainId"));
     });
     let deployment: Deployment | undefined;
+    const bookDir = options.deployBookDir ?? scratch;
     if (options.deploy ?? true) {
-      const bookDir = options.deployBookDir ?? scratch;
       const out = await runToEnd(
         process.execPath,
         [hardhatCli(), "run", "--no-compile", "--network", "localhost", "scripts/deploy.ts"],
@@ -86,7 +88,7 @@ export async function startLocalChain(options: LocalChainOptions = {}): Promise<
       if (!jsonLine) throw new Error(`deploy printed no deployment:\n${out}`);
       deployment = JSON.parse(jsonLine) as Deployment;
     }
-    return { rpcUrl, port, chainId, deployment, node, stop };
+    return { rpcUrl, port, chainId, deployment, deployBookDir: deployment ? bookDir : undefined, node, stop };
   } catch (error) {
     await stop();
     throw error;

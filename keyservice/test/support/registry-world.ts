@@ -29,6 +29,8 @@ export type Role = (typeof cast)[number];
 export interface RegistryWorld {
   rpcUrl: string;
   chainId: number;
+  /** The deployment book directory of this chain (ONEKEY_DEPLOY_BOOK_DIR for a key service). */
+  deployBookDir: string;
   registry: Address;
   projectId: bigint;
   accounts: Record<Role, LocalAccount>;
@@ -48,7 +50,10 @@ export interface RegistryWorld {
 export async function startRegistryWorld(): Promise<RegistryWorld> {
   const chain: LocalChain = await startLocalChain();
   try {
-    if (!chain.deployment) throw new Error("the local chain came up without the OneKey deployment");
+    if (!chain.deployment || !chain.deployBookDir) {
+      throw new Error("the local chain came up without the OneKey deployment");
+    }
+    const deployBookDir = chain.deployBookDir;
     const registry = contractOf(chain.deployment, "KycRegistry").address;
     const projectRegistry = contractOf(chain.deployment, "ProjectRegistry").address;
     const transport = http(chain.rpcUrl);
@@ -107,6 +112,7 @@ export async function startRegistryWorld(): Promise<RegistryWorld> {
     return {
       rpcUrl: chain.rpcUrl,
       chainId: chain.chainId,
+      deployBookDir,
       registry,
       projectId,
       accounts,
