@@ -432,7 +432,7 @@ export async function startKycSandbox(options: KycSandboxOptions = {}): Promise<
     if (!open) return afterFlow(res, entry);
     const resubmission =
       applicant.reviewResult?.reviewRejectType === "RETRY"
-        ? `the provider could not accept your last submission (${applicant.reviewResult.rejectLabels.join(", ")}).`
+        ? `the provider could not accept your last submission: ${applicant.reviewResult.rejectLabels.map(retryReason).join("; ")}.`
         : undefined;
 
     if (!match[2]) {
@@ -556,4 +556,16 @@ export async function startKycSandbox(options: KycSandboxOptions = {}): Promise<
       });
     },
   };
+}
+
+/** A RETRY label in words a person understands (a real provider's hosted flow says why, too). */
+function retryReason(label: string): string {
+  switch (label) {
+    case "BAD_PROOF_OF_IDENTITY":
+      return "the document could not be read; use a clear, complete photo or another document";
+    case "DOCUMENT_EXPIRED":
+      return "the document has expired; use one that is still valid";
+    default:
+      return label.toLowerCase().replaceAll("_", " ");
+  }
 }
