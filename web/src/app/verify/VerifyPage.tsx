@@ -53,9 +53,10 @@ export function VerifyPage() {
         </aside>
         <section aria-labelledby="step-title" className="card">
           <h1 id="step-title" tabIndex={-1} ref={heading}>
-            {copy.title}
+            {state.failure ? copy.label : copy.title}
           </h1>
-          {state.step !== "verified" ? (
+          {/* A failed step is not under way: its "now, next, usually takes" would contradict the failure. */}
+          {state.step !== "verified" && !state.failure ? (
             <dl className="where">
               <div>
                 <dt>Now</dt>
