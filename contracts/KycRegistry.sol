@@ -6,6 +6,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IKycRegistry} from "./interfaces/IKycRegistry.sol";
 import {IProjectRegistry} from "./interfaces/IProjectRegistry.sol";
+import {ProjectNotActive} from "./interfaces/OneKeyErrors.sol";
 
 /// @title KycRegistry
 /// @notice OneKey's KYC attestations, consent and erasure. See `IKycRegistry` for the spec.

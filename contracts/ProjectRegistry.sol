@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet.sol";
 import {IProjectRegistry} from "./interfaces/IProjectRegistry.sol";
+import {ProjectNotFound, ZeroAddress} from "./interfaces/OneKeyErrors.sol";
 import {ProjectRoles} from "./libraries/ProjectRoles.sol";
 
 /// @title ProjectRegistry

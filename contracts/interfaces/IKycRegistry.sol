@@ -91,13 +91,27 @@ interface IKycRegistry {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Governance registered (or re-registered) an issuer.
+    /// @param issuer The issuer's address (the key that signs, or calls, its attestations).
+    /// @param issuerId Its id, from 1 in order of first registration; a re-registered issuer
+    /// keeps the id it had.
     event IssuerRegistered(address indexed issuer, uint32 indexed issuerId);
 
     /// @notice Governance removed an issuer: it can no longer attest. Its existing attestations
     /// stay until revoked (by the issuer or governance) or expired.
+    /// @param issuer The removed issuer's address.
+    /// @param issuerId Its id, kept for a later re-registration.
     event IssuerRemoved(address indexed issuer, uint32 indexed issuerId);
 
     /// @notice An attestation was created; it replaces the subject's previous one, if any.
+    /// @param uid The new attestation's id (`subject << 96 | sequence`, see above).
+    /// @param subject The verified account.
+    /// @param issuer The issuer that attested: the signer for `attestBySig`, else the caller.
+    /// @param level Verification level, 1..255 (meaning defined per issuer).
+    /// @param issuedAt Block timestamp of the attestation (Unix seconds).
+    /// @param expiresAt Unix time after which the attestation no longer passes any check.
+    /// @param storageNetwork Where the ciphertext lives (`STORAGE_*` in KycRegistry).
+    /// @param storageId The 32-byte id of the ciphertext on that network.
+    /// @param ciphertextHash keccak256 of the complete ciphertext envelope.
     event AttestationCreated(
         bytes32 indexed uid,
         address indexed subject,
@@ -111,55 +125,110 @@ interface IKycRegistry {
     );
 
     /// @notice An attestation was revoked by `revoker` (its issuer, or governance).
+    /// @param uid The revoked attestation (it was the subject's current one, and active).
+    /// @param subject Its subject.
+    /// @param revoker The caller: the attestation's issuer, or governance.
+    /// @param revokedAt Block timestamp of the revocation (Unix seconds).
     event AttestationRevoked(bytes32 indexed uid, address indexed subject, address indexed revoker, uint40 revokedAt);
 
     /// @notice The subject erased its record: no decrypt condition on `uid` ever passes again,
     /// and every consent `subject` had granted is withdrawn (no `ConsentRevoked` is emitted for
     /// them: indexers treat this event as withdrawing all of the subject's consents).
+    /// @param uid The erased attestation (the subject's current one, active or revoked).
+    /// @param subject The caller, whose record it was.
+    /// @param erasedAt Block timestamp of the erasure (Unix seconds).
     event RecordErased(bytes32 indexed uid, address indexed subject, uint40 erasedAt);
 
     /// @notice `subject` consented to `projectId` reading its records.
+    /// @param projectId The project whose readers may now decrypt `subject`'s records (it was Active).
+    /// @param subject The consenting account (the caller).
     event ConsentGranted(uint64 indexed projectId, address indexed subject);
 
     /// @notice `subject` withdrew its consent from `projectId`.
+    /// @param projectId The project whose readers lose access.
+    /// @param subject The account withdrawing its consent (the caller).
     event ConsentRevoked(uint64 indexed projectId, address indexed subject);
 
     /// @notice `subject` named `delegate` as the EOA that speaks for it when decrypting
     /// (Lit authenticates EOAs, so a smart account needs one). Zero clears it.
+    /// @param subject The account delegating (the caller).
+    /// @param delegate The EOA that now signs decrypt sessions for `subject`; zero when cleared.
     event DecryptDelegateSet(address indexed subject, address indexed delegate);
 
     /*//////////////////////////////////////////////////////////////
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
 
+    // `grantConsent` also reverts with `ProjectNotActive(projectId)`, declared in OneKeyErrors.sol.
+
+    /// @notice `issuer` is not a registered issuer, so it may not attest and cannot be removed;
+    /// registering the zero address reverts with it too.
+    /// @param issuer The issuer named (the signer, the caller, or the address to register or remove).
     error IssuerNotRegistered(address issuer);
+    /// @notice `issuer` is already registered.
+    /// @param issuer The address governance tried to register.
     error IssuerAlreadyRegistered(address issuer);
+    /// @notice Every issuer id (1..2^32-1) is taken: no new issuer can be registered.
     error IssuersExhausted();
+    /// @notice The request's subject is the zero address.
+    /// @param subject The subject the request named.
     error SubjectInvalid(address subject);
+    /// @notice The request's level is 0 (levels run 1..255).
+    /// @param level The level the request named.
     error LevelInvalid(uint8 level);
+    /// @notice The request expires at or before the current block time.
+    /// @param expiresAt The requested expiry (Unix seconds).
+    /// @param currentTime The block timestamp (Unix seconds).
     error ExpiryInvalid(uint40 expiresAt, uint256 currentTime);
+    /// @notice The request names a storage network the registry does not know (`STORAGE_*`).
+    /// @param storageNetwork The network id the request named.
     error StorageNetworkInvalid(uint8 storageNetwork);
+    /// @notice The request's `storageId` is zero.
     error StorageIdInvalid();
+    /// @notice The request's `ciphertextHash` is zero.
     error CiphertextHashInvalid();
     /// @notice The signature was not made by `issuer` over this request, nonce, deadline, chain
     /// and registry (covers tampered fields, other chains and wrong signers).
+    /// @param issuer The issuer the signature was checked against (ECDSA, or ERC-1271 for a contract).
     error SignatureInvalid(address issuer);
+    /// @notice The signature's deadline has passed.
+    /// @param deadline The signed deadline (Unix seconds).
+    /// @param currentTime The block timestamp (Unix seconds), after `deadline`.
     error SignatureExpired(uint256 deadline, uint256 currentTime);
     /// @notice The signed nonce is not the subject's current one (a replayed signature, or one
-    /// made stale by a later attestation or an erasure of the subject).
+    /// made stale by a later attestation, revocation or erasure of the subject).
     /// @param subject The attestation's subject.
     /// @param expected The subject's current nonce (`nonceOf(subject)`).
     /// @param provided The nonce the signature was made over.
     error NonceInvalid(address subject, uint64 expected, uint64 provided);
+    /// @notice `uid` names no attestation: its sequence is 0 or past the subject's latest.
+    /// @param uid The attestation id given.
     error AttestationNotFound(bytes32 uid);
     /// @notice `uid` is not (or no longer) the subject's current attestation.
+    /// @param uid The attestation id given.
+    /// @param currentUid The subject's current attestation, which superseded `uid`.
     error AttestationNotCurrent(bytes32 uid, bytes32 currentUid);
+    /// @notice The attestation was already revoked or erased.
+    /// @param uid The attestation id given (the subject's current one).
+    /// @param status Its status (`Revoked` or `Erased`).
     error AttestationNotActive(bytes32 uid, RecordStatus status);
+    /// @notice `account` may not revoke `uid`: it is neither the attestation's issuer nor governance.
+    /// @param uid The attestation.
+    /// @param account The caller.
     error NotAttestationIssuer(bytes32 uid, address account);
+    /// @notice A batch call was given no items.
     error BatchEmpty();
-    error ProjectNotActive(uint64 projectId);
+    /// @notice `subject` already consents to `projectId`.
+    /// @param projectId The project.
+    /// @param subject The caller.
     error ConsentAlreadyGranted(uint64 projectId, address subject);
+    /// @notice `subject` does not consent to `projectId` (never granted, revoked, or withdrawn by
+    /// an erasure).
+    /// @param projectId The project.
+    /// @param subject The caller.
     error ConsentNotGranted(uint64 projectId, address subject);
+    /// @notice `subject` has no record to erase (never attested, or already erased).
+    /// @param subject The caller.
     error NothingToErase(address subject);
 
     /*//////////////////////////////////////////////////////////////

@@ -164,12 +164,11 @@ interface IOneKeyPaymaster is IPaymaster {
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
 
+    // Also `ProjectNotActive(projectId)`, `ProjectNotFound(projectId)` and `ZeroAddress()`,
+    // declared in OneKeyErrors.sol.
+
     /// @notice paymasterAndData must be exactly `expected` bytes long (see the layout above).
     error PaymasterDataLengthInvalid(uint256 length, uint256 expected);
-    /// @notice The project is not Active in the mirror (unknown, suspended, or not synced yet).
-    error ProjectNotActive(uint64 projectId);
-    /// @notice The project does not exist in the ProjectRegistry.
-    error ProjectNotFound(uint64 projectId);
     /// @notice `required` wei exceeds the project's available `balance`.
     error ProjectBudgetInsufficient(uint64 projectId, uint256 balance, uint256 required);
     /// @notice `sender` would spend `spent + required` > `cap` in the current period.
@@ -199,7 +198,6 @@ interface IOneKeyPaymaster is IPaymaster {
     error AmountZero();
     /// @notice `amount` would push the project's balance past `MAX_BALANCE`.
     error AmountTooLarge(uint256 amount);
-    error ZeroAddress();
 
     /*//////////////////////////////////////////////////////////////
                               SPONSORSHIP

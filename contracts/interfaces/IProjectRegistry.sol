@@ -79,25 +79,48 @@ interface IProjectRegistry {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice An organization was created.
+    /// @param orgId The new organization's id (sequential from 1).
+    /// @param owner Its owner.
+    /// @param metadataURI Public organization metadata (name, logo); never personal data.
     event OrganizationCreated(uint64 indexed orgId, address indexed owner, string metadataURI);
 
-    /// @notice An organization's metadata changed.
+    /// @notice An organization's metadata changed (its owner or an org admin set it).
+    /// @param orgId The organization.
+    /// @param metadataURI The new metadata URI, replacing the previous one.
     event OrganizationMetadataUpdated(uint64 indexed orgId, string metadataURI);
 
     /// @notice The owner named `pendingOwner`; the transfer completes when they accept.
+    /// @param orgId The organization.
+    /// @param owner The current owner, who started (or cancelled) the transfer.
+    /// @param pendingOwner The account that may accept ownership; zero cancels a pending transfer.
     event OrganizationOwnershipTransferStarted(
         uint64 indexed orgId, address indexed owner, address indexed pendingOwner
     );
 
     /// @notice Ownership moved to `newOwner`.
+    /// @param orgId The organization.
+    /// @param previousOwner The owner until now; unless it is an org admin, it also loses its
+    /// project roles there (`OrganizationRolesRevoked`, rule 3 above).
+    /// @param newOwner The pending owner, who accepted.
     event OrganizationOwnershipTransferred(
         uint64 indexed orgId, address indexed previousOwner, address indexed newOwner
     );
 
     /// @notice `account` became (enabled) or stopped being (disabled) an organization admin.
+    /// @param orgId The organization.
+    /// @param account The account (never zero).
+    /// @param enabled Whether `account` is an org admin from now on. Disabling an admin also emits
+    /// `OrganizationRolesRevoked`.
     event OrganizationAdminSet(uint64 indexed orgId, address indexed account, bool enabled);
 
     /// @notice A project was created, with every stored field.
+    /// @param projectId The new project's id (sequential from 1, never reused).
+    /// @param orgId The organization that owns it.
+    /// @param slug Its unique slug (3-64 characters of [a-z0-9-]).
+    /// @param status Its status: always `Active` at creation.
+    /// @param requiredLevel Minimum attestation level the project asks of its users (1..255).
+    /// @param acceptedIssuers Issuers whose attestations it accepts; empty means any registered issuer.
+    /// @param metadataURI Public project metadata (name, logo, terms); never personal data.
     event ProjectCreated(
         uint64 indexed projectId,
         uint64 indexed orgId,
@@ -109,16 +132,26 @@ interface IProjectRegistry {
     );
 
     /// @notice A project's settings were replaced, with the full new settings.
+    /// @param projectId The project.
+    /// @param requiredLevel Minimum attestation level the project asks of its users (1..255).
+    /// @param acceptedIssuers Issuers whose attestations it accepts; empty means any registered issuer.
+    /// @param metadataURI Public project metadata (name, logo, terms); never personal data.
     event ProjectSettingsUpdated(
         uint64 indexed projectId, uint8 requiredLevel, address[] acceptedIssuers, string metadataURI
     );
 
     /// @notice A project's status changed (`by` is the org admin or governance that changed it).
+    /// @param projectId The project.
+    /// @param status The new status (`Active` or `Suspended`).
+    /// @param by The caller: the org's owner or an org admin, or governance.
     event ProjectStatusChanged(uint64 indexed projectId, ProjectStatus status, address indexed by);
 
     /// @notice Governance took (`true`) or released (`false`) the hold on a project's suspension.
     /// Emitted with `ProjectStatusChanged` when governance suspends an active project or re-activates
     /// a held one, and alone when governance suspends a project its organization had suspended.
+    /// @param projectId The project.
+    /// @param suspendedByGovernance Whether governance holds the suspension from now on (while it
+    /// does, only governance may change the project's status).
     event ProjectGovernanceSuspensionSet(uint64 indexed projectId, bool suspendedByGovernance);
 
     /// @notice `account`'s role bitmap on `projectId` became `roles` (a grant or a revoke of `role`).
@@ -152,30 +185,62 @@ interface IProjectRegistry {
                                  ERRORS
     //////////////////////////////////////////////////////////////*/
 
+    // Also `ProjectNotFound(projectId)` and `ZeroAddress()`, declared in OneKeyErrors.sol.
+
+    /// @notice `orgId` names no organization.
+    /// @param orgId The organization id given.
     error OrganizationNotFound(uint64 orgId);
-    error ProjectNotFound(uint64 projectId);
+    /// @notice Another project already has the slug (slugs are never freed).
+    /// @param slug The slug requested.
+    /// @param projectId The project that has it.
     error ProjectSlugTaken(string slug, uint64 projectId);
     /// @notice Slugs are 3-64 characters of [a-z0-9-], not starting or ending with '-'.
+    /// @param slug The slug requested.
     error ProjectSlugInvalid(string slug);
+    /// @notice Setting `status` would change nothing: it is `None`, or the project's status already
+    /// (and governance's hold stays as it is).
+    /// @param projectId The project.
+    /// @param status The status requested.
     error ProjectStatusUnchanged(uint64 projectId, ProjectStatus status);
+    /// @notice The settings' `requiredLevel` is 0 (levels run 1..255).
+    /// @param level The level given.
     error RequiredLevelInvalid(uint8 level);
+    /// @notice The settings name more accepted issuers than `max`.
+    /// @param count The number of accepted issuers given.
+    /// @param max The most a project may name (`MAX_ACCEPTED_ISSUERS`).
     error AcceptedIssuersTooMany(uint256 count, uint256 max);
+    /// @notice An accepted issuer is the zero address.
+    /// @param issuer The entry refused.
     error AcceptedIssuerInvalid(address issuer);
+    /// @notice `role` is not exactly one ROLE_* bit.
+    /// @param role The role given.
     error RoleInvalid(uint8 role);
     /// @notice `account` would read for more than `max` projects (keeps `canDecrypt` bounded).
+    /// @param account The caller, accepting the reader role or granting it to itself.
+    /// @param max The most projects one account may read for (`MAX_READER_PROJECTS`).
     error ReaderProjectsTooMany(address account, uint256 max);
-    error ZeroAddress();
     /// @notice `account` is not the organization's owner.
+    /// @param orgId The organization.
+    /// @param account The caller.
     error NotOrganizationOwner(uint64 orgId, address account);
     /// @notice `account` is not the pending owner of the organization.
+    /// @param orgId The organization.
+    /// @param account The caller.
     error NotPendingOrganizationOwner(uint64 orgId, address account);
     /// @notice `account` is neither owner nor admin of the organization.
+    /// @param orgId The organization.
+    /// @param account The caller.
     error NotOrganizationAdmin(uint64 orgId, address account);
     /// @notice `account` may not manage `projectId` (not its admin, nor an admin of its org).
+    /// @param projectId The project.
+    /// @param account The caller.
     error NotProjectAdmin(uint64 projectId, address account);
     /// @notice `account` may not change the status (not an org admin, nor protocol governance).
+    /// @param projectId The project.
+    /// @param account The caller.
     error NotAllowedToChangeStatus(uint64 projectId, address account);
     /// @notice Protocol governance suspended `projectId`; only governance may change its status.
+    /// @param projectId The project governance holds suspended.
     error SuspendedByGovernance(uint64 projectId);
     /// @notice `account` has no pending offer of `role` on `projectId` to accept.
     /// @param projectId The project.

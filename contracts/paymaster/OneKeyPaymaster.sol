@@ -11,6 +11,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IOneKeyPaymaster} from "../interfaces/IOneKeyPaymaster.sol";
 import {IProjectRegistry} from "../interfaces/IProjectRegistry.sol";
+import {ProjectNotActive, ProjectNotFound, ZeroAddress} from "../interfaces/OneKeyErrors.sol";
 import {ProjectRoles} from "../libraries/ProjectRoles.sol";
 import {PaymasterDataLib} from "./PaymasterDataLib.sol";
 

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IKycRegistry} from "../../../contracts/interfaces/IKycRegistry.sol";
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ProjectNotActive} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 
 contract GrantConsentTest is BaseTest {
@@ -47,7 +48,7 @@ contract GrantConsentTest is BaseTest {
 
     function test_grantConsent_reverts_whenProjectSuspended() public {
         _suspend(projectA);
-        vm.expectRevert(abi.encodeWithSelector(IKycRegistry.ProjectNotActive.selector, projectA));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotActive.selector, projectA));
         vm.prank(subject);
         kyc.grantConsent(projectA);
     }
@@ -55,7 +56,7 @@ contract GrantConsentTest is BaseTest {
     function test_grantConsent_reverts_whenProjectMissing() public {
         uint64[3] memory missing = [uint64(0), 3, type(uint64).max];
         for (uint256 i; i < missing.length; ++i) {
-            vm.expectRevert(abi.encodeWithSelector(IKycRegistry.ProjectNotActive.selector, missing[i]));
+            vm.expectRevert(abi.encodeWithSelector(ProjectNotActive.selector, missing[i]));
             vm.prank(subject);
             kyc.grantConsent(missing[i]);
         }

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Vm} from "forge-std/Vm.sol";
 import {IOneKeyPaymaster} from "../../../contracts/interfaces/IOneKeyPaymaster.sol";
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ProjectNotFound, ZeroAddress} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {ProjectRoles} from "../../../contracts/libraries/ProjectRoles.sol";
 import {EthRejecter} from "../utils/TestWallets.sol";
 import {PaymasterBase} from "./PaymasterBase.sol";
@@ -46,7 +47,7 @@ contract BudgetsTest is PaymasterBase {
     function test_fundProject_reverts_forAnUnknownProject() public {
         vm.deal(funder, 1 ether);
         vm.prank(funder);
-        vm.expectRevert(abi.encodeWithSelector(IOneKeyPaymaster.ProjectNotFound.selector, uint64(99)));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotFound.selector, uint64(99)));
         paymaster.fundProject{value: 1 ether}(99);
     }
 
@@ -133,7 +134,7 @@ contract BudgetsTest is PaymasterBase {
         vm.startPrank(sponsorManager);
         vm.expectRevert(IOneKeyPaymaster.AmountZero.selector);
         paymaster.withdrawBudget(projectA, payable(sponsorManager), 0);
-        vm.expectRevert(IOneKeyPaymaster.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         paymaster.withdrawBudget(projectA, payable(address(0)), 1);
         vm.stopPrank();
     }

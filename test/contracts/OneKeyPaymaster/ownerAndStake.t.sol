@@ -7,6 +7,7 @@ import {EntryPoint as EntryPointV08} from "@account-abstraction/contracts/core/E
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IOneKeyPaymaster} from "../../../contracts/interfaces/IOneKeyPaymaster.sol";
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ZeroAddress} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {OneKeyPaymaster} from "../../../contracts/paymaster/OneKeyPaymaster.sol";
 import {PaymasterBase} from "./PaymasterBase.sol";
 
@@ -37,9 +38,9 @@ contract OwnerAndStakeTest is PaymasterBase {
     }
 
     function test_constructor_reverts_onZeroRegistryOrSigner() public {
-        vm.expectRevert(IOneKeyPaymaster.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         new OneKeyPaymaster(entryPoint, IProjectRegistry(address(0)), paymasterOwner, sponsorSigner, 1);
-        vm.expectRevert(IOneKeyPaymaster.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         new OneKeyPaymaster(entryPoint, projects, paymasterOwner, address(0), 1);
     }
 
@@ -101,7 +102,7 @@ contract OwnerAndStakeTest is PaymasterBase {
         vm.startPrank(paymasterOwner);
         vm.expectRevert(IOneKeyPaymaster.AmountZero.selector);
         paymaster.withdrawReserve(payable(paymasterOwner), 0);
-        vm.expectRevert(IOneKeyPaymaster.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         paymaster.withdrawReserve(payable(address(0)), 1);
         vm.stopPrank();
     }
@@ -137,7 +138,7 @@ contract OwnerAndStakeTest is PaymasterBase {
 
     function test_withdrawStake_reverts_toZero() public {
         vm.prank(paymasterOwner);
-        vm.expectRevert(IOneKeyPaymaster.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         paymaster.withdrawStake(payable(address(0)));
     }
 

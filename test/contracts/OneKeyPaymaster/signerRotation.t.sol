@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IOneKeyPaymaster} from "../../../contracts/interfaces/IOneKeyPaymaster.sol";
+import {ZeroAddress} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {Op, PaymasterBase} from "./PaymasterBase.sol";
 
 /// @notice beginSignerRotation, completeSignerRotation, cancelSignerRotation.
@@ -63,7 +64,7 @@ contract SignerRotationTest is PaymasterBase {
 
     function test_beginSignerRotation_reverts_forZeroOrTheCurrentSigner() public {
         vm.startPrank(paymasterOwner);
-        vm.expectRevert(IOneKeyPaymaster.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         paymaster.beginSignerRotation(address(0));
         vm.expectRevert(abi.encodeWithSelector(IOneKeyPaymaster.SignerUnchanged.selector, sponsorSigner));
         paymaster.beginSignerRotation(sponsorSigner);

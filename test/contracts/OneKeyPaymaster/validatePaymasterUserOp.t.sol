@@ -5,6 +5,7 @@ import {IEntryPoint} from "@account-abstraction/contracts-v07/interfaces/IEntryP
 import {PackedUserOperation} from "@account-abstraction/contracts-v07/interfaces/PackedUserOperation.sol";
 import {Vm} from "forge-std/Vm.sol";
 import {IOneKeyPaymaster} from "../../../contracts/interfaces/IOneKeyPaymaster.sol";
+import {ProjectNotActive} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {OneKeyPaymaster} from "../../../contracts/paymaster/OneKeyPaymaster.sol";
 import {Op, PaymasterBase, Sponsorship} from "./PaymasterBase.sol";
 
@@ -257,7 +258,7 @@ contract ValidatePaymasterUserOpTest is PaymasterBase {
     function test_validate_reverts_whenProjectNeverFunded() public {
         Op memory o = _op(account);
         PackedUserOperation memory p = _sponsored(o, _sponsorship(projectB), sponsorKey);
-        vm.expectRevert(abi.encodeWithSelector(IOneKeyPaymaster.ProjectNotActive.selector, projectB));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotActive.selector, projectB));
         _validate(p, _maxCost(o));
     }
 
@@ -266,7 +267,7 @@ contract ValidatePaymasterUserOpTest is PaymasterBase {
         paymaster.syncProjectStatus(projectA);
         Op memory o = _op(account);
         PackedUserOperation memory p = _sponsored(o);
-        vm.expectRevert(abi.encodeWithSelector(IOneKeyPaymaster.ProjectNotActive.selector, projectA));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotActive.selector, projectA));
         _validate(p, _maxCost(o));
     }
 

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ProjectNotFound} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {ProjectRoles} from "../../../contracts/libraries/ProjectRoles.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 
@@ -94,7 +95,7 @@ contract AcceptRoleTest is BaseTest {
     }
 
     function test_acceptRole_reverts_whenProjectMissing() public {
-        vm.expectRevert(abi.encodeWithSelector(IProjectRegistry.ProjectNotFound.selector, uint64(9)));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotFound.selector, uint64(9)));
         vm.prank(stranger);
         projects.acceptRole(9, ProjectRoles.READER);
     }

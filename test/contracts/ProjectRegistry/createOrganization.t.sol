@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ZeroAddress} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 
 contract CreateOrganizationTest is BaseTest {
@@ -28,7 +29,7 @@ contract CreateOrganizationTest is BaseTest {
     }
 
     function test_createOrganization_reverts_whenOwnerZero() public {
-        vm.expectRevert(IProjectRegistry.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         projects.createOrganization(address(0), "ipfs://org");
     }
 

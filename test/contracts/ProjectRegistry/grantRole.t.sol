@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Vm} from "forge-std/Vm.sol";
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ProjectNotFound, ZeroAddress} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {ProjectRoles} from "../../../contracts/libraries/ProjectRoles.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 
@@ -143,7 +144,7 @@ contract GrantRoleTest is BaseTest {
     }
 
     function test_grantRole_reverts_whenAccountZero() public {
-        vm.expectRevert(IProjectRegistry.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vm.prank(orgOwner);
         projects.grantRole(projectA, address(0), ProjectRoles.READER);
     }
@@ -155,7 +156,7 @@ contract GrantRoleTest is BaseTest {
     }
 
     function test_grantRole_reverts_whenProjectMissing() public {
-        vm.expectRevert(abi.encodeWithSelector(IProjectRegistry.ProjectNotFound.selector, uint64(77)));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotFound.selector, uint64(77)));
         vm.prank(orgOwner);
         projects.grantRole(77, stranger, ProjectRoles.READER);
     }

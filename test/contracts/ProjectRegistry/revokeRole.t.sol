@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ProjectNotFound} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {ProjectRoles} from "../../../contracts/libraries/ProjectRoles.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 
@@ -66,7 +67,7 @@ contract RevokeRoleTest is BaseTest {
     }
 
     function test_revokeRole_reverts_whenProjectMissing() public {
-        vm.expectRevert(abi.encodeWithSelector(IProjectRegistry.ProjectNotFound.selector, uint64(0)));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotFound.selector, uint64(0)));
         vm.prank(orgOwner);
         projects.revokeRole(0, readerA, ProjectRoles.READER);
     }

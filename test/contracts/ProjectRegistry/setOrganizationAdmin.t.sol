@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ZeroAddress} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {ProjectRoles} from "../../../contracts/libraries/ProjectRoles.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 
@@ -91,7 +92,7 @@ contract SetOrganizationAdminTest is BaseTest {
     }
 
     function test_setOrganizationAdmin_reverts_whenAccountZero() public {
-        vm.expectRevert(IProjectRegistry.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vm.prank(orgOwner);
         projects.setOrganizationAdmin(orgId, address(0), true);
     }

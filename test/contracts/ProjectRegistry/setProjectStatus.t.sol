@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Vm} from "forge-std/Vm.sol";
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ProjectNotFound} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 
 contract SetProjectStatusTest is BaseTest {
@@ -69,7 +70,7 @@ contract SetProjectStatusTest is BaseTest {
     }
 
     function test_setProjectStatus_reverts_whenProjectMissing() public {
-        vm.expectRevert(abi.encodeWithSelector(IProjectRegistry.ProjectNotFound.selector, uint64(3)));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotFound.selector, uint64(3)));
         vm.prank(governance);
         projects.setProjectStatus(3, IProjectRegistry.ProjectStatus.Suspended);
     }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ProjectNotFound} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 
 contract UpdateProjectSettingsTest is BaseTest {
@@ -52,7 +53,7 @@ contract UpdateProjectSettingsTest is BaseTest {
     }
 
     function test_updateProjectSettings_reverts_whenProjectMissing() public {
-        vm.expectRevert(abi.encodeWithSelector(IProjectRegistry.ProjectNotFound.selector, uint64(99)));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotFound.selector, uint64(99)));
         vm.prank(orgOwner);
         projects.updateProjectSettings(99, _settings(1, new address[](0)));
     }

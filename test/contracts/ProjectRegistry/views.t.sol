@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {IProjectRegistry} from "../../../contracts/interfaces/IProjectRegistry.sol";
+import {ProjectNotFound} from "../../../contracts/interfaces/OneKeyErrors.sol";
 import {ProjectRegistry} from "../../../contracts/ProjectRegistry.sol";
 import {ProjectRoles} from "../../../contracts/libraries/ProjectRoles.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
@@ -21,7 +22,7 @@ contract ProjectRegistryViewsTest is BaseTest {
     }
 
     function test_getProject_reverts_whenMissing() public {
-        vm.expectRevert(abi.encodeWithSelector(IProjectRegistry.ProjectNotFound.selector, uint64(3)));
+        vm.expectRevert(abi.encodeWithSelector(ProjectNotFound.selector, uint64(3)));
         projects.getProject(3);
     }
 
