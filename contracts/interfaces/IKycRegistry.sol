@@ -333,9 +333,9 @@ interface IKycRegistry {
     function getRecord(address subject) external view returns (Record memory);
 
     /// @notice The nonce the next signed attestation for `subject` must carry: the number of its
-    /// attestations plus the number of its erasures. Each attestation (by signature or direct)
-    /// and each erasure moves it on, so every signature over an older nonce is spent. It is not
-    /// the sequence in the next uid (`nextUid`), which counts attestations only.
+    /// attestations, erasures and revocations. Each attestation (by signature or direct), each
+    /// erasure and each revocation moves it on, so every signature over an older nonce is spent.
+    /// It is not the sequence in the next uid (`nextUid`), which counts attestations only.
     function nonceOf(address subject) external view returns (uint64);
 
     /// @notice The uid the next attestation for `subject` will get.
