@@ -267,6 +267,20 @@ export function useVerifyFlow(slug: string, returnTo?: string): VerifyFlow {
 
   // One run per entry into an automatic step (React's development double-invoke included).
   const entered = useRef<string | undefined>(undefined);
+  // The upload in flight stops only when the page is left: a re-render (a rebuilt wallet object,
+  // StrictMode's mount-unmount-mount) must not abort it, or the step never runs again. Leaving
+  // the page keeps the upload queued; it resumes on the next visit.
+  const upload = useRef<AbortController | undefined>(undefined);
+  const mounted = useRef(false);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      setTimeout(() => {
+        if (!mounted.current) upload.current?.abort(new Error("left the page"));
+      }, 0);
+    };
+  }, []);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runners are new each render; the step, session and wallet start them
   useEffect(() => {
     const step = state.step;
@@ -277,13 +291,10 @@ export function useVerifyFlow(slug: string, returnTo?: string): VerifyFlow {
     if (entered.current === key) return;
     entered.current = key;
     const controller = new AbortController();
+    if (step === "uploading") upload.current = controller;
     runner(controller.signal).catch((error: unknown) => {
       if (!controller.signal.aborted) fail(error);
     });
-    return () => {
-      // Leaving the page: the upload stays queued and resumes on the next visit.
-      if (step === "uploading") controller.abort(new Error("left the page"));
-    };
   }, [state.step, state.failure, state.sessionId, state.subject, wallet, fail]);
   useEffect(() => {
     // A failure, retried: the same step may run again.
