@@ -14,7 +14,22 @@ export interface Identity {
 export const STEP_TIMEOUT = 60_000;
 
 export async function atStep(page: Page, step: string, timeout = STEP_TIMEOUT): Promise<void> {
-  await page.locator(`[data-step="${step}"]`).waitFor({ timeout });
+  try {
+    await page.locator(`[data-step="${step}"]`).waitFor({ timeout });
+  } catch (error) {
+    throw new Error(`the flow did not reach "${step}": ${await whereIs(page)}`, { cause: error });
+  }
+}
+
+/** Where the flow stands, for a failed wait: its step, its failure and the alert's words. */
+async function whereIs(page: Page): Promise<string> {
+  return page
+    .evaluate(() => {
+      const flow = document.querySelector("[data-step]");
+      const alert = document.querySelector('[role="alert"]') as HTMLElement | null;
+      return `${location.pathname} at step "${flow?.getAttribute("data-step") ?? "?"}", failure "${flow?.getAttribute("data-failure") ?? ""}"${alert ? `: ${alert.innerText.replace(/\s+/g, " ")}` : ""}`;
+    })
+    .catch((error: unknown) => `(page unreadable: ${String(error)})`);
 }
 
 /** Waits for the flow to stop at a failure with this error-table code. */
