@@ -304,7 +304,8 @@ function RecordCard({
         <ErrorPanel error={toUserError(open.error)} onAction={() => open.reset()} available={() => false} />
       ) : null}
       {open.data ? (
-        <pre className="record" data-testid="record">
+        // Focusable, so a keyboard can scroll a record wider or longer than the card.
+        <pre className="record" data-testid="record" tabIndex={0} role="region" aria-label="Your decrypted record">
           {open.data}
         </pre>
       ) : (
