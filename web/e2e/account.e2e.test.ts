@@ -1,8 +1,8 @@
 /**
  * After verifying once: a second project's link only asks for consent (no second identity
  * check, the same attestation), withdrawing consent on the account page turns the project's
- * check false and fires its webhook, and erasing (after its confirmation) leaves a reader unable
- * to decrypt. One person, in order: each test starts from what the previous one left.
+ * check false and fires its webhook, the person opens their own record in the browser, and
+ * erasing (after its confirmation) leaves a reader unable to decrypt. One person, in order: each test starts from what the previous one left.
  */
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -98,6 +98,16 @@ describe("a person who verified once", () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it("opens the person's own record in the browser: downloaded, checked and decrypted there", async () => {
+    const { page } = person;
+    await page.goto(`${stack.appUrl}/account`);
+    await page.getByRole("button", { name: "View my record" }).click();
+    const record = page.getByTestId("record");
+    await record.waitFor({ timeout: STEP_TIMEOUT });
+    expect(await record.innerText()).toContain(CANARY);
+    await person.screen("record-opened");
   });
 
   it("erases the record after a confirmation that says what erasure means: a reader can no longer decrypt", async () => {
