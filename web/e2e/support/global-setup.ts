@@ -6,10 +6,11 @@
  * iterations on the tests. The tests create their own people and projects, so a reused stack
  * only grows.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { repoRoot } from "../../../scripts/lib/processes.js";
+import { screensDir } from "./browser.js";
 import { type StackInfo, startStack } from "./stack.js";
 
 declare module "vitest" {
@@ -19,6 +20,8 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
+  // Each run's screenshots only: a renumbered screen must not leave last run's picture beside it.
+  rmSync(screensDir, { recursive: true, force: true });
   if (process.env.ONEKEY_E2E_REUSE_STACK === "1") {
     const file = join(repoRoot, ".dev", "stack.json");
     if (!existsSync(file)) throw new Error("ONEKEY_E2E_REUSE_STACK=1, but no stack is up (.dev/stack.json is missing)");
