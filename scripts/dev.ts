@@ -5,7 +5,8 @@
  * prints it; then starts the Alto bundler (ONEKEY_BUNDLER_PORT, default 4337) and the issuer
  * service (ONEKEY_ISSUER_PORT, default 8787), arlocal (ONEKEY_ARLOCAL_PORT, default 1984), the
  * local key service (ONEKEY_KEYSERVICE_PORT, default 4010) and the sandbox KYC provider
- * (ONEKEY_DEV_KYC_SANDBOX_PORT, default 4020); seeds a demo project with a funded sponsorship
+ * (ONEKEY_DEV_KYC_SANDBOX_PORT, default 4020) with a second one as the fallback provider
+ * (ONEKEY_DEV_KYC_SANDBOX_B_PORT, default 4021); seeds a demo project with a funded sponsorship
  * budget and starts the web app (ONEKEY_DEV_APP_PORT, default 5173), then prints the one URL to
  * open first: the demo project's verify link. Dev keys are Hardhat's public test accounts.
  * Runs until Ctrl-C.
@@ -91,6 +92,13 @@ const kycSandbox = await startKycSandbox({
   webhookUrl: `${issuerUrl}/v1/providers/sandbox/webhook`,
   log: (line) => console.warn(`[kyc sandbox] ${line}`),
 });
+// A second sandbox, "sandbox-b", is the fallback provider: take the first down through its admin
+// API (PUT /admin/fault) and sessions move to this one, as they would between real providers.
+const kycSandboxB = await startKycSandbox({
+  port: await portFor("ONEKEY_DEV_KYC_SANDBOX_B_PORT", 4021, "fallback sandbox KYC provider"),
+  webhookUrl: `${issuerUrl}/v1/providers/sandbox-b/webhook`,
+  log: (line) => console.warn(`[kyc sandbox-b] ${line}`),
+});
 // The dev KYC issuer key signs attestations: governance registers it once on the fresh chain.
 const devKycSigner = privateKeyToAccount(DEV_KYC_SIGNER_KEY);
 const registration = await createWalletClient({
@@ -119,11 +127,15 @@ const issuer = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"]
     ONEKEY_ISSUER_KYC_SIGNER_KEY: DEV_KYC_SIGNER_KEY,
     ONEKEY_ISSUER_DATABASE_URL: issuerDatabase.url,
     ONEKEY_ISSUER_ARWEAVE_GATEWAY_URL: privacy.bundlerUrl,
-    ONEKEY_ISSUER_PROVIDERS: "sandbox",
+    ONEKEY_ISSUER_PROVIDERS: "sandbox,sandbox-b",
     ONEKEY_ISSUER_SANDBOX_URL: kycSandbox.url,
     ONEKEY_ISSUER_SANDBOX_APP_TOKEN: kycSandbox.credentials.appToken,
     ONEKEY_ISSUER_SANDBOX_SECRET_KEY: kycSandbox.credentials.secretKey,
     ONEKEY_ISSUER_SANDBOX_WEBHOOK_SECRET: kycSandbox.credentials.webhookSecret,
+    ONEKEY_ISSUER_SANDBOX_B_URL: kycSandboxB.url,
+    ONEKEY_ISSUER_SANDBOX_B_APP_TOKEN: kycSandboxB.credentials.appToken,
+    ONEKEY_ISSUER_SANDBOX_B_SECRET_KEY: kycSandboxB.credentials.secretKey,
+    ONEKEY_ISSUER_SANDBOX_B_WEBHOOK_SECRET: kycSandboxB.credentials.webhookSecret,
     ONEKEY_ISSUER_CHAIN_POLL_MS: "200",
   },
 });
@@ -166,6 +178,10 @@ writeFileSync(
     indexerUrl: indexer.url,
     storageBundlerUrl: privacy.bundlerUrl,
     keyserviceUrl: privacy.keyserviceUrl,
+    sandboxes: {
+      sandbox: { url: kycSandbox.url, adminToken: kycSandbox.credentials.adminToken },
+      "sandbox-b": { url: kycSandboxB.url, adminToken: kycSandboxB.credentials.adminToken },
+    },
     demo: { orgId: String(demo.orgId), projectId: String(demo.projectId), slug: demo.slug },
   }),
 );
@@ -177,6 +193,7 @@ OneKey local stack is up.
   paymaster  ${issuerUrl} (issuer service, ERC-7677; context { projectId })
   sessions   ${issuerUrl}/v1 (KYC sessions, ${issuerUrl}/openapi.json; KYC issuer ${devKycSigner.address})
   kyc        ${kycSandbox.url} (sandbox KYC provider; admin token ${kycSandbox.credentials.adminToken})
+             ${kycSandboxB.url} (sandbox-b, the fallback provider; admin token ${kycSandboxB.credentials.adminToken})
   indexer    ${indexer.url} (tenant API, ${indexer.url}/openapi.json; log ${indexer.logFile})
   webhooks   ${indexer.webhooks}
   book       deploy/deployments/local.json`);
@@ -198,6 +215,7 @@ const shutdown = async () => {
   await indexer.stop();
   await issuer.stop();
   await kycSandbox.stop();
+  await kycSandboxB.stop();
   await privacy.stop();
   await issuerDatabase.drop();
   await alto.stop();

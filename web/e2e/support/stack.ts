@@ -47,6 +47,8 @@ export async function startStack(): Promise<RunningStack> {
     ONEKEY_DATA_BUNDLER_PORT: await freePort(),
     ONEKEY_KEYSERVICE_PORT: await freePort(),
     ONEKEY_DEV_APP_PORT: await freePort(),
+    ONEKEY_DEV_KYC_SANDBOX_PORT: await freePort(),
+    ONEKEY_DEV_KYC_SANDBOX_B_PORT: await freePort(),
   };
   let log = "";
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], {
