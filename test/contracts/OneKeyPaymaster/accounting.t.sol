@@ -90,6 +90,8 @@ contract AccountingTest is PaymasterBase {
     function test_v07_cappedProject_paysItsCost() public {
         _setPolicy(paymaster07, 1 ether, 1 ether, 1 days, 0);
         Op memory o = _op07(account07);
+        // Coverage instrumentation makes the capped path's validation outgrow the usual 60k.
+        if (vm.envOr("ONEKEY_COVERAGE", false)) o.paymasterVerificationGasLimit = 150_000;
         Costs memory c = _run07(o);
         _assertNeverBelowTheCost(c);
         _assertV07ChargeMatchesTheEntryPointArithmetic(o, c, ROUNDING_GAS + FEE_BRANCH_GAS);
@@ -172,9 +174,14 @@ contract AccountingTest is PaymasterBase {
         uint256 received = attacker.balance - attackerBefore;
         uint256 paid = budgetBefore - paymaster07.projectBudget(attackerProject).balance;
         assertGt(received, 150_000 * 1 gwei, "the EntryPoint paid the attacker the penalty too");
-        assertGe(paid, received, "its own project paid all of it: no gain beyond the gas it spent");
+        // Under coverage, instrumentation runs after postOp's own measurement (see _slackGas).
+        assertGe(
+            paid + _slackGas() * o.maxFeePerGas, received, "its own project paid all of it: no gain beyond the gas it spent"
+        );
         uint256 othersAfter = probe07.balanceOf(address(paymaster07)) - paymaster07.projectBudget(attackerProject).balance;
-        assertGe(othersAfter, othersBefore, "other projects' money and the reserve are untouched");
+        assertGe(
+            othersAfter + _slackGas() * o.maxFeePerGas, othersBefore, "other projects' money and the reserve are untouched"
+        );
     }
 
     /// @dev attack: the service is tricked (or its key leaked) into signing a victim project's
@@ -271,7 +278,7 @@ contract AccountingTest is PaymasterBase {
 
     /// @dev Coverage instrumentation adds gas to postOp after its own measurement.
     function _slackGas() internal view returns (uint256) {
-        return vm.envOr("ONEKEY_COVERAGE", false) ? 3_000 : 0;
+        return vm.envOr("ONEKEY_COVERAGE", false) ? 5_000 : 0;
     }
 
     /// @dev v0.8 hides nothing from postOp: the charge is the cost, up to the fee branches' margin.
