@@ -1,10 +1,23 @@
-import { type Abi, BaseError, type ContractErrorArgs, type ContractErrorName, decodeErrorResult, type Hex } from "viem";
-import { kycRegistryAbi, projectRegistryAbi, verifiedVaultAbi } from "./abis.js";
+import {
+  type Abi,
+  BaseError,
+  type ContractErrorArgs,
+  type ContractErrorName,
+  decodeErrorResult,
+  formatEther,
+  type Hex,
+} from "viem";
+import { kycRegistryAbi, oneKeyPaymasterAbi, projectRegistryAbi, verifiedVaultAbi } from "./abis.js";
 import { PROJECT_ROLES, PROJECT_STATUS_NAMES, RECORD_STATUS_NAMES } from "./constants.js";
 
 /** Every ABI in the book whose custom errors reach users (OpenZeppelin's Ownable errors included). */
-type BookAbi = [...typeof projectRegistryAbi, ...typeof kycRegistryAbi, ...typeof verifiedVaultAbi];
-const bookAbi: BookAbi = [...projectRegistryAbi, ...kycRegistryAbi, ...verifiedVaultAbi];
+type BookAbi = [
+  ...typeof projectRegistryAbi,
+  ...typeof kycRegistryAbi,
+  ...typeof verifiedVaultAbi,
+  ...typeof oneKeyPaymasterAbi,
+];
+const bookAbi: BookAbi = [...projectRegistryAbi, ...kycRegistryAbi, ...verifiedVaultAbi, ...oneKeyPaymasterAbi];
 
 export type ContractErrorNameInBook = ContractErrorName<BookAbi>;
 
@@ -18,6 +31,11 @@ const recordStatusNames = RECORD_STATUS_NAMES;
 function time(seconds: bigint | number): string {
   const ms = Number(seconds) * 1000;
   return Number.isFinite(ms) && ms <= 8.64e15 ? `${new Date(ms).toISOString()} (${seconds})` : String(seconds);
+}
+
+/** An amount of wei for people: ether, with the exact wei beside it. */
+function eth(wei: bigint): string {
+  return `${formatEther(wei)} ETH (${wei} wei)`;
 }
 
 /**
@@ -87,8 +105,8 @@ export const contractErrorMessages: MessageTable = {
   StringTooLong: (str) => `The string "${str}" is too long.`,
 
   // OpenZeppelin Ownable (protocol governance)
-  OwnableUnauthorizedAccount: (account) => `${account} is not protocol governance (the registry owner).`,
-  OwnableInvalidOwner: (owner) => `${owner} cannot be the registry owner.`,
+  OwnableUnauthorizedAccount: (account) => `${account} is not protocol governance (the contract's owner).`,
+  OwnableInvalidOwner: (owner) => `${owner} cannot be the contract's owner.`,
 
   // VerifiedVault (the example consumer)
   NotVerified: (account, minLevel, projectId) =>
@@ -96,6 +114,29 @@ export const contractErrorMessages: MessageTable = {
   AmountZero: () => "The amount must be greater than zero.",
   BalanceTooLow: (account, balance, amount) => `${account} holds ${balance} wei, less than the ${amount} wei asked.`,
   TransferFailed: (to, amount) => `Sending ${amount} wei to ${to} failed.`,
+
+  // OneKeyPaymaster
+  AmountTooLarge: (amount) => `${eth(amount)} would push the project's budget past the paymaster's maximum balance.`,
+  CallerNotEntryPoint: (caller) =>
+    `${caller} is not the paymaster's EntryPoint: only it may call validation and postOp.`,
+  EntryPointUnsupported: (entryPoint) => `The contract at ${entryPoint} is neither EntryPoint v0.7 nor v0.8.`,
+  NotSponsorManager: (projectId, account) =>
+    `${account} is not a sponsor manager of project ${projectId}: a project admin must grant it the sponsor-manager role.`,
+  OperationCostTooHigh: (projectId, maxCost, limit) =>
+    `The operation may cost up to ${eth(maxCost)}, more than project ${projectId}'s limit of ${eth(limit)} per operation.`,
+  PaymasterDataLengthInvalid: (length, expected) =>
+    `paymasterAndData is ${length} bytes long; the OneKey paymaster expects exactly ${expected}.`,
+  PeriodCapExceeded: (projectId, period, spent, required, cap) =>
+    `Project ${projectId} has spent ${eth(spent)} in period ${period}; ${eth(required)} more would pass its cap of ${eth(cap)}.`,
+  PostOpGasLimitTooLow: (limit, minimum) => `The paymaster postOp gas limit ${limit} is below the ${minimum} it needs.`,
+  ProjectBudgetInsufficient: (projectId, balance, required) =>
+    `Project ${projectId}'s sponsorship budget holds ${eth(balance)}, less than the ${eth(required)} needed.`,
+  ReserveInsufficient: (reserve, amount) =>
+    `The paymaster's reserve holds ${eth(reserve)}, less than the ${eth(amount)} asked; project budgets cannot be withdrawn this way.`,
+  SignerRotationNotStarted: () => "No sponsorship signer rotation is in progress: begin one first.",
+  SignerUnchanged: (signer) => `${signer} is already the sponsorship signer.`,
+  UserCapExceeded: (projectId, sender, spent, required, cap) =>
+    `${sender} has spent ${eth(spent)} of project ${projectId}'s budget this period; ${eth(required)} more would pass the per-user cap of ${eth(cap)}.`,
 };
 
 /** The user-facing message for a custom error, or undefined when the name is not in the table. */

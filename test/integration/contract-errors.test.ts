@@ -16,12 +16,17 @@ import {
   keccak256,
   toHex,
 } from "viem";
-import { kycRegistryAbi, projectRegistryAbi, verifiedVaultAbi } from "../../deploy/abis.js";
+import { kycRegistryAbi, oneKeyPaymasterAbi, projectRegistryAbi, verifiedVaultAbi } from "../../deploy/abis.js";
 import { contractErrorMessages, describeContractError, messageForContractError } from "../../deploy/errors.js";
 
 type AbiError = Extract<Abi[number], { type: "error" }>;
 
-const abis = { ProjectRegistry: projectRegistryAbi, KycRegistry: kycRegistryAbi, VerifiedVault: verifiedVaultAbi };
+const abis = {
+  ProjectRegistry: projectRegistryAbi,
+  KycRegistry: kycRegistryAbi,
+  VerifiedVault: verifiedVaultAbi,
+  OneKeyPaymaster: oneKeyPaymasterAbi,
+};
 
 function errorsOf(abi: Abi): AbiError[] {
   return abi.filter((item): item is AbiError => item.type === "error");
