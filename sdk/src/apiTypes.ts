@@ -98,3 +98,27 @@ export type ReplayWebhooksInput = Omit<Schemas["ReplayWebhooksRequest"], "since"
 export type WebhookSettings = Schemas["WebhookSettings"];
 /** PUT /v1/webhooks/settings: either field, or both. */
 export type WebhookSettingsInput = Schemas["WebhookSettingsRequest"];
+
+// ---------------------------------------------------------------- admin sign-in (SIWE) and project admin routes (session)
+
+/** POST /v1/auth/nonce: a single-use nonce, and the domain and chain the API wants signed. */
+export type SiweNonce = Schemas["SiweNonce"];
+/** POST /v1/auth/login: the session token and the projects the address administers now. */
+export type AdminSession = Schemas["Session"];
+/** GET /v1/auth/session */
+export type AdminSessionInfo = Schemas["SessionInfo"];
+
+/** A project API key as listed (never its secret). */
+export type ApiKey = Schemas["ApiKey"];
+export type ApiKeyScope = ApiKey["scopes"][number];
+export type ApiKeyStatus = ApiKey["status"];
+/** POST /v1/admin/projects/{projectId}/api-keys; `expiresAt` also as a Date. */
+export type CreateApiKeyInput = Omit<Schemas["CreateApiKeyRequest"], "expiresAt"> & { expiresAt?: Date | string };
+/** The created key: `key` is the secret, returned this once. */
+export type CreatedApiKey = Schemas["CreatedApiKey"];
+/** POST /v1/admin/projects/{projectId}/api-keys/{keyId}/rotate; `gracePeriodSeconds` defaults to 0. */
+export type RotateApiKeyInput = Partial<Schemas["RotateApiKeyRequest"]>;
+/** The new key (its secret, once) and the previous one, revoked now or at the end of the grace period. */
+export type RotatedApiKey = Schemas["RotatedApiKey"];
+/** An item of GET /v1/admin/projects/{projectId}/audit-log (newest first). */
+export type AuditEntry = Schemas["AuditEntry"];

@@ -1,6 +1,11 @@
-/** @onekey/sdk: verify OneKey webhooks, read their typed events, call the tenant API. */
+/** @onekey/sdk: verify OneKey webhooks, read their typed events, call the tenant API, sign in as a project admin. */
 
 export type {
+  AdminSession,
+  AdminSessionInfo,
+  ApiKey,
+  ApiKeyScope,
+  ApiKeyStatus,
   ApiPath,
   ApiQuery,
   ApiRequestBody,
@@ -8,18 +13,24 @@ export type {
   Attestation,
   AttestationStatus,
   AttestationSummary,
+  AuditEntry,
   Budget,
   ConsentingSubject,
   ConsentsQuery,
+  CreateApiKeyInput,
+  CreatedApiKey,
   CreatedWebhookEndpoint,
   CreateWebhookEndpointInput,
   Page,
   PageQuery,
   Project,
   ReplayWebhooksInput,
+  RotateApiKeyInput,
+  RotatedApiKey,
   RotatedWebhookSecret,
   RotateWebhookSecretInput,
   SentTestWebhook,
+  SiweNonce,
   SponsoredOperation,
   SubjectStatus,
   UpdateWebhookEndpointInput,
@@ -61,6 +72,13 @@ export type {
   WebhookTestData,
 } from "./events.js";
 export { isKnownWebhookEvent, isWebhookEventType, WEBHOOK_EVENT_TYPES } from "./events.js";
+export {
+  OneKeyAdminClient,
+  type OneKeyAdminClientOptions,
+  type ProjectIdInput,
+  type SignInOptions,
+  type SignInSigner,
+} from "./oneKeyAdminClient.js";
 export { OneKeyApiError } from "./oneKeyApiError.js";
 export { OneKeyClient, type OneKeyClientOptions } from "./oneKeyClient.js";
 export { paginate } from "./paginate.js";

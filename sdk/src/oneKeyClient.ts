@@ -29,8 +29,8 @@ import type {
   WebhookSettings,
   WebhookSettingsInput,
 } from "./apiTypes.js";
-import { OneKeyApiError } from "./oneKeyApiError.js";
 import { paginate } from "./paginate.js";
+import { ApiTransport, type Call, type Method, type Query } from "./transport.js";
 
 export interface OneKeyClientOptions {
   /** The API's origin, with a path prefix if it is mounted under one: "https://api.example.com". */
@@ -41,38 +41,16 @@ export interface OneKeyClientOptions {
   fetch?: typeof fetch;
 }
 
-type Query = Record<string, string | number | undefined>;
-type Method = "get" | "put" | "post" | "patch" | "delete";
-
-/** A call of a route the API's document declares; the path's `{name}` parts come from `params`. */
-interface Call<P extends ApiPath, M extends Method> {
-  params?: Record<string, string>;
-  query?: Query;
-  body?: ApiRequestBody<P, M>;
-}
 const isoTime = (value: Date | string) => (value instanceof Date ? value.toISOString() : value);
 
 export class OneKeyClient {
-  readonly #baseUrl: string;
+  readonly #transport: ApiTransport;
   readonly #apiKey: string;
-  readonly #fetch: typeof fetch;
 
   constructor(options: OneKeyClientOptions) {
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch {
-      throw new TypeError(`OneKeyClient: baseUrl is not a URL: ${options.baseUrl}`);
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new TypeError("OneKeyClient: baseUrl must be http(s)");
-    }
+    this.#transport = new ApiTransport(options, "OneKeyClient");
     if (!options.apiKey) throw new TypeError("OneKeyClient: apiKey is required");
-    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#apiKey = options.apiKey;
-    const f = options.fetch ?? globalThis.fetch;
-    if (typeof f !== "function") throw new TypeError("OneKeyClient: no fetch available; pass options.fetch");
-    this.#fetch = f;
   }
 
   // ---------------------------------------------------------------- tenant (`read`)
@@ -202,66 +180,11 @@ export class OneKeyClient {
 
   // ---------------------------------------------------------------- transport
 
-  /** Calls a route the tenant API's document declares; the answer is typed by the document. */
-  async #call<P extends ApiPath, M extends Method>(
-    method: M,
-    path: P,
-    spec: Call<P, M> = {},
-  ): Promise<ApiResponse<P, M>> {
-    const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(spec.params?.[name] ?? ""));
-    const url = new URL(`${this.#baseUrl}${filled}`);
-    for (const [name, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(name, String(value));
-    }
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.#apiKey}`, Accept: "application/json" };
-    if (spec.body !== undefined) headers["Content-Type"] = "application/json";
-    // Called unbound: browsers refuse a fetch whose `this` is not the global object.
-    const fetchImpl = this.#fetch;
-    const response = await fetchImpl(url, {
-      method: method.toUpperCase(),
-      headers,
-      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-    });
-    const text = await response.text();
-    const requestId = response.headers.get("x-request-id") ?? undefined;
-    let json: unknown;
-    let parsed = text.length > 0;
-    if (parsed) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        parsed = false;
-      }
-    }
-    if (!response.ok) throw apiError(response, parsed ? json : undefined, requestId);
-    if (text.length === 0) return undefined as ApiResponse<P, M>;
-    if (!parsed) {
-      throw new OneKeyApiError(
-        response.status,
-        "unexpected_response",
-        "The response is not JSON",
-        undefined,
-        requestId,
-      );
-    }
-    return json as ApiResponse<P, M>;
+  #call<P extends ApiPath, M extends Method>(method: M, path: P, spec: Call<P, M> = {}): Promise<ApiResponse<P, M>> {
+    return this.#transport.call(this.#apiKey, method, path, spec);
   }
 }
 
 function page(query: PageQuery): Query {
   return { cursor: query.cursor, limit: query.limit };
-}
-
-function apiError(response: Response, body: unknown, requestId: string | undefined): OneKeyApiError {
-  const retryHeader = response.headers.get("retry-after");
-  const retryAfter = retryHeader !== null && /^[0-9]+$/.test(retryHeader) ? Number(retryHeader) : undefined;
-  const error = (body as { error?: unknown } | undefined)?.error as
-    | { code?: unknown; message?: unknown; field?: unknown }
-    | undefined;
-  if (error && typeof error.code === "string" && typeof error.message === "string") {
-    const field = typeof error.field === "string" ? error.field : undefined;
-    return new OneKeyApiError(response.status, error.code, error.message, field, requestId, retryAfter);
-  }
-  const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
-  return new OneKeyApiError(response.status, "unexpected_response", message, undefined, requestId, retryAfter);
 }

@@ -1,0 +1,110 @@
+/**
+ * The one way the SDK's clients call the tenant API: a route the API's OpenAPI document declares,
+ * a bearer credential (a project API key or an admin session token), JSON in and out, and the
+ * API's error body turned into OneKeyApiError. Internal: OneKeyClient and OneKeyAdminClient use it.
+ */
+import type { ApiPath, ApiRequestBody, ApiResponse } from "./apiTypes.js";
+import { OneKeyApiError } from "./oneKeyApiError.js";
+
+export type Query = Record<string, string | number | undefined>;
+export type Method = "get" | "put" | "post" | "patch" | "delete";
+
+/** A call of a route the API's document declares; the path's `{name}` parts come from `params`. */
+export interface Call<P extends ApiPath, M extends Method> {
+  params?: Record<string, string>;
+  query?: Query;
+  body?: ApiRequestBody<P, M>;
+}
+
+export interface TransportOptions {
+  /** The API's origin, with a path prefix if it is mounted under one. */
+  baseUrl: string;
+  /** A fetch implementation; default the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export class ApiTransport {
+  readonly baseUrl: string;
+  readonly #fetch: typeof fetch;
+
+  /** `who` names the class in configuration errors ("OneKeyClient: baseUrl is not a URL"). */
+  constructor(options: TransportOptions, who: string) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch {
+      throw new TypeError(`${who}: baseUrl is not a URL: ${options.baseUrl}`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new TypeError(`${who}: baseUrl must be http(s)`);
+    }
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    const f = options.fetch ?? globalThis.fetch;
+    if (typeof f !== "function") throw new TypeError(`${who}: no fetch available; pass options.fetch`);
+    this.#fetch = f;
+  }
+
+  /**
+   * Calls a route the tenant API's document declares, with `token` as the bearer credential (none
+   * for the public sign-in routes); the answer is typed by the document.
+   */
+  async call<P extends ApiPath, M extends Method>(
+    token: string | undefined,
+    method: M,
+    path: P,
+    spec: Call<P, M> = {},
+  ): Promise<ApiResponse<P, M>> {
+    const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(spec.params?.[name] ?? ""));
+    const url = new URL(`${this.baseUrl}${filled}`);
+    for (const [name, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+    if (spec.body !== undefined) headers["Content-Type"] = "application/json";
+    // Called unbound: browsers refuse a fetch whose `this` is not the global object.
+    const fetchImpl = this.#fetch;
+    const response = await fetchImpl(url, {
+      method: method.toUpperCase(),
+      headers,
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+    });
+    const text = await response.text();
+    const requestId = response.headers.get("x-request-id") ?? undefined;
+    let json: unknown;
+    let parsed = text.length > 0;
+    if (parsed) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        parsed = false;
+      }
+    }
+    if (!response.ok) throw apiError(response, parsed ? json : undefined, requestId);
+    if (text.length === 0) return undefined as ApiResponse<P, M>;
+    if (!parsed) {
+      throw new OneKeyApiError(
+        response.status,
+        "unexpected_response",
+        "The response is not JSON",
+        undefined,
+        requestId,
+      );
+    }
+    return json as ApiResponse<P, M>;
+  }
+}
+
+function apiError(response: Response, body: unknown, requestId: string | undefined): OneKeyApiError {
+  const retryHeader = response.headers.get("retry-after");
+  const retryAfter = retryHeader !== null && /^[0-9]+$/.test(retryHeader) ? Number(retryHeader) : undefined;
+  const error = (body as { error?: unknown } | undefined)?.error as
+    | { code?: unknown; message?: unknown; field?: unknown }
+    | undefined;
+  if (error && typeof error.code === "string" && typeof error.message === "string") {
+    const field = typeof error.field === "string" ? error.field : undefined;
+    return new OneKeyApiError(response.status, error.code, error.message, field, requestId, retryAfter);
+  }
+  const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  return new OneKeyApiError(response.status, "unexpected_response", message, undefined, requestId, retryAfter);
+}
