@@ -22,9 +22,12 @@ export function createAppRouter() {
           path: "account",
           lazy: async () => ({ Component: (await import("./account/AccountPage.js")).AccountPage }),
         },
-        // The tenant dashboard (issue 15) goes here as one lazy route tree, e.g.
-        // { path: "dashboard/*", lazy: () => import("./dashboard/routes.js") }, so that neither
-        // the verify nor the account route ever loads its code.
+        // The tenant dashboard: one lazy route tree, so that neither the verify nor the account
+        // route ever loads its code.
+        {
+          path: "dashboard/*",
+          lazy: async () => ({ Component: (await import("../dashboard/DashboardRoutes.js")).DashboardRoutes }),
+        },
         { path: "*", element: <NotFound /> },
       ],
     },

@@ -21,6 +21,8 @@ const AppEnv = z.object({
   VITE_ONEKEY_AA_BUNDLER_URL: url.default("http://127.0.0.1:4337"),
   /** The issuer service: sessions, attestation signatures, and its ERC-7677 paymaster at POST /. */
   VITE_ONEKEY_ISSUER_URL: url.default("http://127.0.0.1:8787"),
+  /** The tenant API (the indexer's): the dashboard's sign-in, API keys, webhooks and audit log. */
+  VITE_ONEKEY_API_URL: url.default("http://127.0.0.1:42069"),
   /** Privy's app id: set it to offer Privy's embedded and smart wallets (loaded only then). */
   VITE_ONEKEY_PRIVY_APP_ID: z.string().min(1).optional(),
 });
@@ -46,6 +48,8 @@ export interface AppConfig {
   issuerUrl: string;
   /** The ERC-7677 paymaster service (the issuer's JSON-RPC endpoint). */
   paymasterUrl: string;
+  /** The tenant API (dashboard only). */
+  apiUrl: string;
   privyAppId?: string;
   contracts: {
     kycRegistry: Address;
@@ -133,6 +137,7 @@ export function appConfigFromEnv(env: Record<string, unknown>, source: Deploymen
     aaBundlerUrl: values.VITE_ONEKEY_AA_BUNDLER_URL,
     issuerUrl: values.VITE_ONEKEY_ISSUER_URL.replace(/\/+$/, ""),
     paymasterUrl: values.VITE_ONEKEY_ISSUER_URL.replace(/\/+$/, ""),
+    apiUrl: values.VITE_ONEKEY_API_URL.replace(/\/+$/, ""),
     ...(values.VITE_ONEKEY_PRIVY_APP_ID ? { privyAppId: values.VITE_ONEKEY_PRIVY_APP_ID } : {}),
     contracts: {
       kycRegistry: kycRegistry.address,

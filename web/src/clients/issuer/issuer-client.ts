@@ -25,7 +25,7 @@ export class IssuerError extends Error {
 export class NetworkError extends Error {
   override readonly name = "NetworkError";
   constructor(
-    readonly service: "issuer" | "bundler" | "chain" | "storage" | "keys",
+    readonly service: "issuer" | "bundler" | "chain" | "storage" | "keys" | "api",
     message: string,
     options?: { cause?: unknown },
   ) {

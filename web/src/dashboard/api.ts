@@ -1,0 +1,225 @@
+/**
+ * The dashboard's client of the tenant API: a small typed fetch over the routes it uses. The
+ * session token travels in the Authorization header only (never in a URL); every refusal becomes
+ * a DashboardApiError with the API's code, message and field, and an unreachable API a
+ * NetworkError, so the error table can say what to do next.
+ */
+import { NetworkError } from "../clients/issuer/issuer-client.js";
+
+export type Scope = "read" | "webhooks:manage";
+export type RoleName = "admin" | "reader" | "sponsor_manager";
+
+export interface SiweNonce {
+  nonce: string;
+  expiresAt: string;
+  domain: string;
+  chainId: number;
+}
+
+export interface SessionInfo {
+  address: string;
+  expiresAt: string;
+  projects: string[];
+}
+
+export interface LoginResult extends SessionInfo {
+  token: string;
+}
+
+export interface ProjectMembership {
+  projectId: string;
+  orgId: string;
+  slug: string;
+  status: "active" | "suspended" | "none";
+  requiredLevel: number;
+  roles: RoleName[];
+  offeredRoles: RoleName[];
+  organizationRole: "owner" | "admin" | null;
+  administers: boolean;
+}
+
+export interface ApiKey {
+  id: string;
+  projectId: string;
+  name: string;
+  prefix: string;
+  scopes: Scope[];
+  status: "active" | "expired" | "revoked";
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  rotatedFrom: string | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  result: "ok" | "denied" | "failed";
+  detail: Record<string, unknown>;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  eventTypes: string[];
+  enabled: boolean;
+  disabledAt: string | null;
+  disabledReason: string | null;
+  rateLimitPerSecond: number;
+  /** Until when the previous secret also signs (after a rotation with a grace period). */
+  secretRotatedUntil: string | null;
+  createdAt: string;
+}
+
+export interface WebhookDelivery {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  lastStatusCode: number | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
+
+export interface WebhookAttempt {
+  attempt: number;
+  at: string;
+  statusCode: number | null;
+  latencyMs: number | null;
+  error: string | null;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/** The API said no: its status, code, sentence and (for a bad request) the field. */
+export class DashboardApiError extends Error {
+  override readonly name = "DashboardApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class DashboardApi {
+  constructor(
+    readonly baseUrl: string,
+    private token?: string,
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  /** A client for the same API that sends `token` (the session's). */
+  withToken(token: string): DashboardApi {
+    return new DashboardApi(this.baseUrl, token, this.fetcher);
+  }
+
+  async request<T>(method: string, path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
+    const url = new URL(`${this.baseUrl}${path}`);
+    for (const [name, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined && value !== "") url.searchParams.set(name, String(value));
+    }
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (options.body !== undefined) headers["content-type"] = "application/json";
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let response: Response;
+    try {
+      response = await this.fetcher(url, {
+        method,
+        headers,
+        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      });
+    } catch (cause) {
+      throw new NetworkError("api", "the tenant API cannot be reached", { cause });
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
+      throw new DashboardApiError(
+        response.status,
+        error?.code ?? `http_${response.status}`,
+        error?.message ?? response.statusText,
+        error?.field,
+      );
+    }
+    return parsed as T;
+  }
+
+  // Sign-in.
+  nonce = () => this.request<SiweNonce>("POST", "/v1/auth/nonce");
+  login = (message: string, signature: string) =>
+    this.request<LoginResult>("POST", "/v1/auth/login", { body: { message, signature } });
+  session = () => this.request<SessionInfo>("GET", "/v1/auth/session");
+  logout = () => this.request<void>("POST", "/v1/auth/logout");
+  projects = () => this.request<{ data: ProjectMembership[] }>("GET", "/v1/admin/projects");
+
+  // API keys.
+  apiKeys = (projectId: string) => this.request<{ data: ApiKey[] }>("GET", `/v1/admin/projects/${projectId}/api-keys`);
+  createApiKey = (projectId: string, body: { name: string; scopes: Scope[]; expiresAt?: string }) =>
+    this.request<{ key: string; apiKey: ApiKey }>("POST", `/v1/admin/projects/${projectId}/api-keys`, { body });
+  rotateApiKey = (projectId: string, keyId: string, gracePeriodSeconds: number) =>
+    this.request<{ key: string; apiKey: ApiKey; previous: ApiKey }>(
+      "POST",
+      `/v1/admin/projects/${projectId}/api-keys/${keyId}/rotate`,
+      { body: { gracePeriodSeconds } },
+    );
+  revokeApiKey = (projectId: string, keyId: string) =>
+    this.request<{ apiKey: ApiKey }>("DELETE", `/v1/admin/projects/${projectId}/api-keys/${keyId}`);
+
+  // Audit log.
+  auditLog = (projectId: string, query: { cursor?: string; limit?: number }) =>
+    this.request<Page<AuditEntry>>("GET", `/v1/admin/projects/${projectId}/audit-log`, { query });
+
+  // Webhooks, through the admin session on the project's own routes.
+  private hooks = (projectId: string) => `/v1/admin/projects/${projectId}/webhooks`;
+  endpoints = (projectId: string) =>
+    this.request<{ data: WebhookEndpoint[] }>("GET", `${this.hooks(projectId)}/endpoints`);
+  createEndpoint = (projectId: string, body: { url: string; eventTypes?: string[]; description?: string }) =>
+    this.request<{ endpoint: WebhookEndpoint; secret: string }>("POST", `${this.hooks(projectId)}/endpoints`, { body });
+  updateEndpoint = (projectId: string, endpointId: string, body: { enabled?: boolean; eventTypes?: string[] }) =>
+    this.request<WebhookEndpoint>("PATCH", `${this.hooks(projectId)}/endpoints/${endpointId}`, { body });
+  rotateEndpointSecret = (projectId: string, endpointId: string, graceSeconds: number) =>
+    this.request<{ secret: string; previousSecretExpiresAt: string }>(
+      "POST",
+      `${this.hooks(projectId)}/endpoints/${endpointId}/rotate-secret`,
+      { body: { graceSeconds } },
+    );
+  testEndpoint = (projectId: string, endpointId: string) =>
+    this.request<{ eventId: string; deliveryId: string }>(
+      "POST",
+      `${this.hooks(projectId)}/endpoints/${endpointId}/test`,
+    );
+  deliveries = (projectId: string, query: { endpointId?: string; status?: string; cursor?: string; limit?: number }) =>
+    this.request<Page<WebhookDelivery>>("GET", `${this.hooks(projectId)}/deliveries`, { query });
+  delivery = (projectId: string, deliveryId: string) =>
+    this.request<WebhookDelivery & { log: WebhookAttempt[] }>(
+      "GET",
+      `${this.hooks(projectId)}/deliveries/${deliveryId}`,
+    );
+  replayDelivery = (projectId: string, deliveryId: string) =>
+    this.request<{ deliveryId: string }>("POST", `${this.hooks(projectId)}/deliveries/${deliveryId}/replay`);
+  replayRange = (projectId: string, body: { endpointId: string; since: string; until: string }) =>
+    this.request<{ replayed: number }>("POST", `${this.hooks(projectId)}/replay`, { body });
+}

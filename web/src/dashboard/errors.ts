@@ -1,0 +1,117 @@
+/**
+ * The dashboard's part of the error table: the tenant API's refusals, each with a sentence and a
+ * way forward. It lives in the dashboard's chunk (the verify route never carries these words);
+ * anything that is not the API's (a wallet that said no, a network fault) goes to the app's one
+ * table (clients/errors.ts). Components show only what `dashboardError` returns.
+ */
+import { type ErrorCode, type NextAction, toUserError, type UserError } from "../clients/errors.js";
+import { NetworkError } from "../clients/issuer/issuer-client.js";
+import { DashboardApiError } from "./api.js";
+
+interface Entry {
+  title: string;
+  message: string;
+  actions: NextAction[];
+}
+
+const table: Record<string, Entry> = {
+  api_unreachable: {
+    title: "The tenant API cannot be reached",
+    message: "Check your connection (or that the API is running), then try again. Nothing was changed.",
+    actions: ["retry"],
+  },
+  api_unavailable: {
+    title: "The tenant API had a problem",
+    message: "Something went wrong on the API's side. Nothing was changed; try again shortly.",
+    actions: ["retry"],
+  },
+  session_ended: {
+    title: "Your dashboard session ended",
+    message: "Sessions last a limited time, and signing out ends them. Sign in again with your wallet.",
+    actions: ["signIn"],
+  },
+  sign_in_refused: {
+    title: "The API did not accept the sign-in",
+    message: "Sign the message again in your wallet. Signing costs nothing and sends no transaction.",
+    actions: ["signIn"],
+  },
+  sign_in_wrong_place: {
+    title: "This dashboard is not the API's",
+    message:
+      "The tenant API accepts sign-ins for another site or chain than this page's. Open the dashboard at the address your operator gave you.",
+    actions: ["home"],
+  },
+  not_project_admin: {
+    title: "You do not administer this project",
+    message:
+      "The chain says this account is not an admin of the project (nor owner or admin of its organization). Ask an admin to grant you the role, or pick another project.",
+    actions: ["retry"],
+  },
+  invalid_request: {
+    title: "Please check what you entered",
+    message: "Nothing was changed.",
+    actions: ["retry"],
+  },
+  not_found: {
+    title: "It no longer exists",
+    message: "It was removed meanwhile, or belongs to another project. Reload the list.",
+    actions: ["retry"],
+  },
+  conflict: {
+    title: "That cannot be done in its current state",
+    message: "Reload the list to see its state now.",
+    actions: ["retry"],
+  },
+  webhooks_unavailable: {
+    title: "Webhooks are off on this deployment",
+    message: "The API has no key to seal endpoint secrets with. The operator must configure webhooks.",
+    actions: ["home"],
+  },
+  rate_limited: {
+    title: "Too many requests in a short time",
+    message: "Wait a minute, then try again. Nothing was lost.",
+    actions: ["retry"],
+  },
+};
+
+export interface DashboardError extends Omit<UserError, "code"> {
+  code: ErrorCode | keyof typeof table;
+}
+
+/** Which entry an API refusal is. */
+export function classifyApiError(error: DashboardApiError): string {
+  if (error.code === "not_project_admin") return "not_project_admin";
+  if (error.code.startsWith("siwe_")) {
+    return error.code === "siwe_domain_mismatch" || error.code === "siwe_chain_mismatch"
+      ? "sign_in_wrong_place"
+      : "sign_in_refused";
+  }
+  if (error.status === 401) return "session_ended";
+  if (error.code === "webhooks_unavailable") return "webhooks_unavailable";
+  if (error.status === 429) return "rate_limited";
+  if (error.status === 404) return "not_found";
+  if (error.status === 409) return "conflict";
+  if (error.status >= 500) return "api_unavailable";
+  return "invalid_request";
+}
+
+export function dashboardError(error: unknown): DashboardError {
+  if (error instanceof DashboardApiError) {
+    const code = classifyApiError(error);
+    const entry = table[code] as Entry;
+    // The API's own sentence says what was wrong with an input or a state; a person can act on it.
+    const detail =
+      code === "invalid_request" || code === "conflict" || code === "sign_in_refused" ? error.message : undefined;
+    return { code, ...entry, ...(detail ? { detail: error.field ? `${detail}` : detail } : {}) };
+  }
+  if (error instanceof NetworkError && error.service === "api")
+    return { code: "api_unreachable", ...(table.api_unreachable as Entry) };
+  if (error instanceof SignInPlaceError)
+    return { code: "sign_in_wrong_place", ...(table.sign_in_wrong_place as Entry), detail: error.message };
+  return toUserError(error);
+}
+
+/** The API names a domain or chain that this page cannot sign in for. */
+export class SignInPlaceError extends Error {
+  override readonly name = "SignInPlaceError";
+}

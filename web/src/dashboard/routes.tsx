@@ -1,0 +1,40 @@
+/**
+ * The dashboard's screens, in the order its navigation shows them. A plain array: the shell
+ * (DashboardRoutes.tsx) turns each entry into a route under /dashboard/<path> and a nav link.
+ *
+ * Other parts of the dashboard add their screens by appending entries here (the chain-transaction
+ * screens: organizations, projects, roles, sponsorship, under ./chain/). Load a screen with
+ * `lazy` so it is fetched only when opened. `requires` names what the signed-in account must hold
+ * on the chosen project; without it the link is greyed out and says why.
+ */
+import type { ComponentType } from "react";
+
+/** What a screen needs on the chosen project (read from the indexed chain by GET /v1/admin/projects). */
+export type Requirement =
+  /** Any signed-in account (no project needed). */
+  | "none"
+  /** A chosen project the account has any role in. */
+  | "project"
+  /** Project admin, or owner / admin of the project's organization. */
+  | "admin"
+  /** The reader role (or admin). */
+  | "reader"
+  /** The sponsor-manager role (or admin). */
+  | "sponsor";
+
+export interface DashboardNavEntry {
+  /** Relative to /dashboard, e.g. "api-keys". */
+  path: string;
+  label: string;
+  requires: Requirement;
+  /** The screen, loaded when first opened. */
+  lazy: () => Promise<{ default: ComponentType }>;
+}
+
+export const dashboardNav: DashboardNavEntry[] = [
+  { path: "overview", label: "Overview", requires: "project", lazy: () => import("./screens/OverviewScreen.js") },
+  { path: "api-keys", label: "API keys", requires: "admin", lazy: () => import("./screens/ApiKeysScreen.js") },
+  { path: "webhooks", label: "Webhooks", requires: "admin", lazy: () => import("./screens/WebhooksScreen.js") },
+  { path: "audit-log", label: "Audit log", requires: "admin", lazy: () => import("./screens/AuditLogScreen.js") },
+  // Chain screens (organizations, projects, roles, sponsorship) are appended below.
+];
