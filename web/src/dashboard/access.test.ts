@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { accessTo, roleWords } from "./access.js";
+import type { ProjectMembership } from "./api.js";
+
+const base: ProjectMembership = {
+  projectId: "3",
+  orgId: "1",
+  slug: "acme",
+  status: "active",
+  requiredLevel: 1,
+  roles: [],
+  offeredRoles: [],
+  organizationRole: null,
+  administers: false,
+};
+
+describe("what the account may do on a project", () => {
+  it("allows everything to an admin, by role or through the organization", () => {
+    for (const m of [
+      { ...base, roles: ["admin" as const], administers: true },
+      { ...base, organizationRole: "owner" as const, administers: true },
+    ]) {
+      for (const r of ["admin", "reader", "sponsor", "project"] as const) expect(accessTo(r, m).allowed).toBe(true);
+    }
+  });
+
+  it("greys out admin screens for a reader, saying which role is needed and which it holds", () => {
+    const reader = { ...base, roles: ["reader" as const] };
+    expect(accessTo("reader", reader).allowed).toBe(true);
+    expect(accessTo("admin", reader)).toEqual({
+      allowed: false,
+      reason: "Needs the admin role on acme; you hold reader.",
+    });
+    expect(accessTo("sponsor", reader)).toMatchObject({ allowed: false });
+  });
+
+  it("tells an offered reader to accept the role first", () => {
+    const offered = { ...base, offeredRoles: ["reader" as const] };
+    expect(accessTo("reader", offered)).toEqual({
+      allowed: false,
+      reason: "The reader role on acme was offered to you: accept it on the chain first.",
+    });
+    expect(roleWords(offered)).toBe("no role yet (offered: reader, not accepted yet)");
+  });
+
+  it("asks for a project when none is chosen", () => {
+    expect(accessTo("project", undefined)).toEqual({ allowed: false, reason: "Choose a project first." });
+    expect(accessTo("none", undefined).allowed).toBe(true);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import type { AuditEntry } from "../api.js";
+import { expiryFrom, graceSecondsFrom, keyFormProblems } from "./api-key-form.js";
+import { auditCsv, csvField, filterAudit } from "./audit.js";
+import { replayRangeProblems } from "./paging.js";
+
+describe("the API key form", () => {
+  it("names each problem before anything is sent", () => {
+    expect(keyFormProblems({ name: "  ", scopes: [] })).toEqual([
+      "Name: give the key a name, e.g. “production backend”.",
+      "Scopes: choose at least one.",
+    ]);
+    expect(keyFormProblems({ name: "prod <script>", scopes: ["read"] })).toEqual([
+      "Name: letters, digits, spaces and . _ : / - only.",
+    ]);
+    expect(keyFormProblems({ name: "x".repeat(65), scopes: ["read"] })).toEqual(["Name: at most 64 characters."]);
+    expect(keyFormProblems({ name: "production backend", scopes: ["read", "webhooks:manage"] })).toEqual([]);
+  });
+
+  it("turns the expiry and grace choices into what the API takes", () => {
+    const now = new Date("2026-01-01T00:00:00Z");
+    expect(expiryFrom("30", now)).toBe("2026-01-31T00:00:00.000Z");
+    expect(expiryFrom("never", now)).toBeUndefined();
+    expect(() => expiryFrom("-1", now)).toThrow();
+    expect(graceSecondsFrom("3600")).toBe(3600);
+    expect(() => graceSecondsFrom(String(8 * 86_400))).toThrow();
+  });
+});
+
+describe("the replay range", () => {
+  it("needs both ends, in order, at most 31 days apart", () => {
+    expect(replayRangeProblems({ since: "", until: "" }).problems).toHaveLength(2);
+    expect(replayRangeProblems({ since: "2026-01-02T00:00", until: "2026-01-01T00:00" }).problems).toEqual([
+      "Until: must be after From.",
+    ]);
+    expect(replayRangeProblems({ since: "2026-01-01T00:00", until: "2026-03-01T00:00" }).problems).toEqual([
+      "The range covers at most 31 days.",
+    ]);
+    const ok = replayRangeProblems({ since: "2026-01-01T00:00", until: "2026-01-02T00:00" });
+    expect(ok.problems).toEqual([]);
+    expect(Date.parse(ok.range?.until ?? "") - Date.parse(ok.range?.since ?? "")).toBe(86_400_000);
+  });
+});
+
+describe("the audit log's filter and CSV", () => {
+  const entries: AuditEntry[] = [
+    {
+      id: "3",
+      at: "2026-01-03T10:00:00Z",
+      actor: "0xAbC",
+      action: "api_key.create",
+      target: "key_1",
+      result: "ok",
+      detail: {},
+    },
+    {
+      id: "2",
+      at: "2026-01-02T10:00:00Z",
+      actor: "key_9",
+      action: "webhook_endpoint.create",
+      target: null,
+      result: "ok",
+      detail: { n: 1 },
+    },
+    {
+      id: "1",
+      at: "2026-01-01T10:00:00Z",
+      actor: "0xdef",
+      action: "api_key.list",
+      target: null,
+      result: "denied",
+      detail: {},
+    },
+  ];
+
+  it("filters by actor and action (any case, part of the text) and by time", () => {
+    const all = { actor: "", action: "", since: "", until: "" };
+    expect(filterAudit(entries, { ...all, actor: "0xabc" }).map((e) => e.id)).toEqual(["3"]);
+    expect(filterAudit(entries, { ...all, action: "API_KEY" }).map((e) => e.id)).toEqual(["3", "1"]);
+    expect(
+      filterAudit(entries, { ...all, since: "2026-01-01T12:00Z", until: "2026-01-02T12:00Z" }).map((e) => e.id),
+    ).toEqual(["2"]);
+  });
+
+  it("exports RFC 4180 CSV that a spreadsheet will not run as a formula", () => {
+    expect(csvField('say "hi", ok')).toBe('"say ""hi"", ok"');
+    expect(csvField("=HYPERLINK(1)")).toBe("'=HYPERLINK(1)");
+    const csv = auditCsv([entries[1] as AuditEntry]);
+    expect(csv).toBe(
+      'id,at,actor,action,target,result,detail\r\n2,2026-01-02T10:00:00Z,key_9,webhook_endpoint.create,,ok,"{""n"":1}"\r\n',
+    );
+  });
+});
