@@ -16,7 +16,7 @@ import { and, asc, count, desc, eq, gt, gte, lt, or, type ReadonlyDrizzle, sql }
 import type { Hex } from "viem";
 import { ROLE_ADMIN } from "../lib/projectRoles.js";
 import { paymasterSources } from "../lib/sources.js";
-import type { ConsentPageQuery, ReadModel } from "./readModel.js";
+import type { ConsentPageQuery, ProjectMembership, ReadModel } from "./readModel.js";
 
 type Condition = Parameters<typeof and>[number];
 
@@ -97,6 +97,47 @@ export function createPonderReadModel(db: ReadonlyDrizzle<typeof schema>): ReadM
         ...byOrgAdmin.map((r) => r.projectId),
       ]);
       return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    },
+
+    async projectsOf(account) {
+      const who = lower(account);
+      const [byRole, byOwner, byOrgAdmin] = await Promise.all([
+        db
+          .select({ project: projects, roles: projectRoles.roles, offeredRoles: projectRoles.offeredRoles })
+          .from(projectRoles)
+          .innerJoin(projects, eq(projects.projectId, projectRoles.projectId))
+          .where(eq(projectRoles.account, who)),
+        db
+          .select({ project: projects })
+          .from(projects)
+          .innerJoin(organizations, eq(organizations.orgId, projects.orgId))
+          .where(eq(organizations.owner, who)),
+        db
+          .select({ project: projects })
+          .from(projects)
+          .innerJoin(organizationAdmins, eq(organizationAdmins.orgId, projects.orgId))
+          .where(and(eq(organizationAdmins.account, who), eq(organizationAdmins.enabled, true))),
+      ]);
+      const found = new Map<bigint, ProjectMembership>();
+      const entry = (project: ProjectMembership["project"]) => {
+        let m = found.get(project.projectId);
+        if (!m) {
+          m = { project, roles: 0, offeredRoles: 0, organizationRole: null };
+          found.set(project.projectId, m);
+        }
+        return m;
+      };
+      for (const r of byRole) {
+        const m = entry(r.project);
+        m.roles = r.roles;
+        m.offeredRoles = r.offeredRoles;
+      }
+      for (const r of byOrgAdmin) entry(r.project).organizationRole = "admin";
+      for (const r of byOwner) entry(r.project).organizationRole = "owner";
+      // A row whose roles were all revoked is no membership (unless the organization makes one).
+      return [...found.values()]
+        .filter((m) => m.roles !== 0 || m.offeredRoles !== 0 || m.organizationRole !== null)
+        .sort((a, b) => (a.project.projectId < b.project.projectId ? -1 : 1));
     },
 
     async subject(subject) {

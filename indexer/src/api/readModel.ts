@@ -97,11 +97,23 @@ export interface ConsentPageQuery {
   limit: number;
 }
 
+/** An account's standing on one project: its role bitmap there and its place in the project's organization. */
+export interface ProjectMembership {
+  project: ProjectInfo;
+  /** ProjectRoles bits held (1 admin, 2 reader, 4 sponsor manager). */
+  roles: number;
+  /** Bits offered and not accepted yet. */
+  offeredRoles: number;
+  organizationRole: "owner" | "admin" | null;
+}
+
 export interface ReadModel {
   project(projectId: bigint): Promise<ProjectInfo | undefined>;
   /** Project admin role, or owner / enabled admin of the project's organization. */
   isProjectAdmin(projectId: bigint, account: Hex): Promise<boolean>;
   projectsAdministeredBy(account: Hex): Promise<bigint[]>;
+  /** Every project where the account holds or is offered a role, or owns / administers the organization; by project id. */
+  projectsOf(account: Hex): Promise<ProjectMembership[]>;
   subject(subject: Hex): Promise<SubjectState | undefined>;
   consent(projectId: bigint, subject: Hex): Promise<ConsentState | undefined>;
   /** Both of the above in one round trip (the hot status lookup). */

@@ -278,6 +278,28 @@ export const Session = z
 
 export const SessionInfo = Session.omit({ token: true }).openapi("SessionInfo");
 
+const ProjectRoleName = z.enum(["admin", "reader", "sponsor_manager"]);
+
+export const ProjectMembership = z
+  .object({
+    projectId: Uint,
+    orgId: Uint,
+    slug: z.string(),
+    status: z.enum(["active", "suspended", "none"]),
+    requiredLevel: z.number().int(),
+    roles: z.array(ProjectRoleName).openapi({ description: "Project roles the address holds (on the indexed chain)" }),
+    offeredRoles: z.array(ProjectRoleName).openapi({ description: "Roles offered to the address, not accepted yet" }),
+    organizationRole: z
+      .enum(["owner", "admin"])
+      .nullable()
+      .openapi({ description: "Owner or admin of the project's organization, if either" }),
+    administers: z.boolean().openapi({
+      description:
+        "Whether the admin endpoints accept this address on the project (admin role, org owner or org admin)",
+    }),
+  })
+  .openapi("ProjectMembership");
+
 export const Budget = z
   .object({
     projectId: Uint,

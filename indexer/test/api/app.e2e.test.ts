@@ -204,6 +204,23 @@ describeApiWorld("tenant API app", (w) => {
           "GET /v1/webhooks/deliveries/{deliveryId}",
           "POST /v1/webhooks/deliveries/{deliveryId}/replay",
           "POST /v1/webhooks/replay",
+          "GET /v1/admin/projects",
+          // The webhook routes again, for an admin session on the project of the path (the dashboard).
+          ...[
+            "POST /endpoints",
+            "GET /endpoints",
+            "GET /endpoints/{endpointId}",
+            "PATCH /endpoints/{endpointId}",
+            "DELETE /endpoints/{endpointId}",
+            "POST /endpoints/{endpointId}/rotate-secret",
+            "POST /endpoints/{endpointId}/test",
+            "GET /settings",
+            "PUT /settings",
+            "GET /deliveries",
+            "GET /deliveries/{deliveryId}",
+            "POST /deliveries/{deliveryId}/replay",
+            "POST /replay",
+          ].map((op) => op.replace(" /", " /v1/admin/projects/{projectId}/webhooks/")),
         ].sort(),
       );
       for (const ops of Object.values(res.body.paths)) {

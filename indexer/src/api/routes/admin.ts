@@ -4,6 +4,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { writeAudit } from "../../../db/audit.js";
+import { ROLE_ADMIN, ROLE_READER, ROLE_SPONSOR_MANAGER } from "../../lib/projectRoles.js";
 import { decodeCursor, encodeCursor, INT64_ID } from "../http/cursor.js";
 import { ApiError, badRequest, errorResponses, notFound } from "../http/errors.js";
 import { apiKeyBody } from "../http/format.js";
@@ -18,6 +19,7 @@ import {
   NoQuery,
   Page,
   PageQuery,
+  ProjectMembership,
   RotatedKey,
   RotateKeyBody,
 } from "../schemas.js";
@@ -25,9 +27,62 @@ import {
 const TAG = ["Project admin"];
 const security = [{ session: [] }];
 
+const ROLE_NAMES = [
+  [ROLE_ADMIN, "admin"],
+  [ROLE_READER, "reader"],
+  [ROLE_SPONSOR_MANAGER, "sponsor_manager"],
+] as const;
+
+function roleNames(bits: number): ("admin" | "reader" | "sponsor_manager")[] {
+  return ROLE_NAMES.filter(([bit]) => (bits & bit) !== 0).map(([, name]) => name);
+}
+
 export function registerAdminRoutes(app: ApiApp, kit: ApiKit): void {
   const { keys, deps } = kit;
   const middleware = [kit.requireSession];
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/admin/projects",
+      tags: TAG,
+      summary: "The projects the signed-in address has a role in, or whose organization it owns or administers",
+      security,
+      middleware,
+      request: { query: NoQuery },
+      responses: {
+        200: {
+          description: "Projects, by id, with the address's roles on each (read from the indexed chain now)",
+          content: { "application/json": { schema: z.object({ data: z.array(ProjectMembership) }) } },
+        },
+        ...errorResponses(400, 401, 429),
+      },
+    }),
+    async (c) => {
+      const session = c.get("session");
+      if (!session) throw new ApiError(401, "session_invalid", "Session required");
+      const memberships = await deps.readModel.projectsOf(session.address);
+      return c.json(
+        {
+          data: memberships.map((m) => ({
+            projectId: m.project.projectId.toString(),
+            orgId: m.project.orgId.toString(),
+            slug: m.project.slug,
+            status: (m.project.status === "active" || m.project.status === "suspended" ? m.project.status : "none") as
+              | "active"
+              | "suspended"
+              | "none",
+            requiredLevel: m.project.requiredLevel,
+            roles: roleNames(m.roles),
+            offeredRoles: roleNames(m.offeredRoles),
+            organizationRole: m.organizationRole,
+            administers: (m.roles & ROLE_ADMIN) !== 0 || m.organizationRole !== null,
+          })),
+        },
+        200,
+      );
+    },
+  );
 
   app.openapi(
     createRoute({

@@ -24,13 +24,16 @@ import {
   WebhookDelivery,
   WebhookDeliveryDetail,
 } from "../schemas.js";
-import { webhookRouteKit } from "./webhookRouteKit.js";
+import { WEBHOOK_FLAVOURS, webhookRouteKit } from "./webhookRouteKit.js";
 
 /** A replay covers at most this long. */
 const MAX_REPLAY_SECONDS = 31 * 24 * 3600;
 
 export function registerWebhookDeliveryRoutes(app: ApiApp, kit: ApiKit): void {
-  const hooks = webhookRouteKit(kit);
+  for (const flavour of WEBHOOK_FLAVOURS) register(app, webhookRouteKit(kit, flavour));
+}
+
+function register(app: ApiApp, hooks: ReturnType<typeof webhookRouteKit>): void {
   const { db, deps, route, errors } = hooks;
 
   const deliveryOf = async (projectId: bigint, deliveryId: string) => {
@@ -43,9 +46,9 @@ export function registerWebhookDeliveryRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "get",
-      path: "/v1/webhooks/deliveries",
+      path: `${hooks.prefix}/deliveries`,
       summary: "The delivery log, newest first",
-      request: { query: DeliveriesQuery },
+      request: { ...hooks.projectParams, query: DeliveriesQuery },
       responses: {
         200: jsonResponse(
           "Deliveries",
@@ -80,9 +83,9 @@ export function registerWebhookDeliveryRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "get",
-      path: "/v1/webhooks/deliveries/{deliveryId}",
+      path: `${hooks.prefix}/deliveries/{deliveryId}`,
       summary: "One delivery with every attempt: status code, latency, error",
-      request: { params: DeliveryParams, query: NoQuery },
+      request: { params: hooks.params(DeliveryParams), query: NoQuery },
       responses: { 200: jsonResponse("The delivery", WebhookDeliveryDetail), ...errors },
     }),
     async (c) => {
@@ -97,9 +100,9 @@ export function registerWebhookDeliveryRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "post",
-      path: "/v1/webhooks/deliveries/{deliveryId}/replay",
+      path: `${hooks.prefix}/deliveries/{deliveryId}/replay`,
       summary: "Send a delivery again now (same webhook-id), with a fresh retry schedule",
-      request: { params: DeliveryParams, query: NoQuery },
+      request: { params: hooks.params(DeliveryParams), query: NoQuery },
       responses: {
         202: jsonResponse("Queued", z.object({ deliveryId: z.string() })),
         ...errorResponses(400, 401, 403, 404, 409, 429),
@@ -122,9 +125,9 @@ export function registerWebhookDeliveryRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "post",
-      path: "/v1/webhooks/replay",
+      path: `${hooks.prefix}/replay`,
       summary: "Send every event of a time range (event time) to an endpoint again, same webhook-ids",
-      request: { body: jsonBody(ReplayRangeBody) },
+      request: { ...hooks.projectParams, body: jsonBody(ReplayRangeBody) },
       responses: { 202: jsonResponse("Queued", z.object({ replayed: z.number().int() })), ...errors },
     }),
     async (c) => {

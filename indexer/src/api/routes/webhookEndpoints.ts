@@ -30,21 +30,24 @@ import {
   UpdateEndpointBody,
   WebhookEndpoint,
 } from "../schemas.js";
-import { webhookRouteKit } from "./webhookRouteKit.js";
+import { WEBHOOK_FLAVOURS, webhookRouteKit } from "./webhookRouteKit.js";
 
 const MAX_ENDPOINTS = 20;
 
 export function registerWebhookEndpointRoutes(app: ApiApp, kit: ApiKit): void {
-  const hooks = webhookRouteKit(kit);
+  for (const flavour of WEBHOOK_FLAVOURS) register(app, webhookRouteKit(kit, flavour));
+}
+
+function register(app: ApiApp, hooks: ReturnType<typeof webhookRouteKit>): void {
   const { db, deps, route, errors } = hooks;
 
   app.openapi(
     createRoute({
       ...route,
       method: "post",
-      path: "/v1/webhooks/endpoints",
+      path: `${hooks.prefix}/endpoints`,
       summary: "Register an endpoint; the signing secret is in the answer, once",
-      request: { body: jsonBody(CreateEndpointBody) },
+      request: { ...hooks.projectParams, body: jsonBody(CreateEndpointBody) },
       responses: { 201: jsonResponse("Created", CreatedEndpoint), ...errorResponses(400, 401, 403, 409, 429) },
     }),
     async (c) => {
@@ -76,9 +79,9 @@ export function registerWebhookEndpointRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "get",
-      path: "/v1/webhooks/endpoints",
+      path: `${hooks.prefix}/endpoints`,
       summary: "The project's endpoints (never their secrets)",
-      request: { query: NoQuery },
+      request: { ...hooks.projectParams, query: NoQuery },
       responses: {
         200: jsonResponse("Endpoints, oldest first", z.object({ data: z.array(WebhookEndpoint) })),
         ...errors,
@@ -95,9 +98,9 @@ export function registerWebhookEndpointRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "get",
-      path: "/v1/webhooks/endpoints/{endpointId}",
+      path: `${hooks.prefix}/endpoints/{endpointId}`,
       summary: "One endpoint, with the reason it was disabled if it was",
-      request: { params: EndpointParams, query: NoQuery },
+      request: { params: hooks.params(EndpointParams), query: NoQuery },
       responses: { 200: jsonResponse("The endpoint", WebhookEndpoint), ...errors },
     }),
     async (c) => {
@@ -110,9 +113,9 @@ export function registerWebhookEndpointRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "patch",
-      path: "/v1/webhooks/endpoints/{endpointId}",
+      path: `${hooks.prefix}/endpoints/{endpointId}`,
       summary: "Change an endpoint, or re-enable it after it was disabled",
-      request: { params: EndpointParams, body: jsonBody(UpdateEndpointBody) },
+      request: { params: hooks.params(EndpointParams), body: jsonBody(UpdateEndpointBody) },
       responses: { 200: jsonResponse("The endpoint", WebhookEndpoint), ...errors },
     }),
     async (c) => {
@@ -140,9 +143,9 @@ export function registerWebhookEndpointRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "delete",
-      path: "/v1/webhooks/endpoints/{endpointId}",
+      path: `${hooks.prefix}/endpoints/{endpointId}`,
       summary: "Delete an endpoint: nothing more is sent to it",
-      request: { params: EndpointParams, query: NoQuery },
+      request: { params: hooks.params(EndpointParams), query: NoQuery },
       responses: { 204: { description: "Deleted" }, ...errors },
     }),
     async (c) => {
@@ -158,9 +161,9 @@ export function registerWebhookEndpointRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "post",
-      path: "/v1/webhooks/endpoints/{endpointId}/rotate-secret",
+      path: `${hooks.prefix}/endpoints/{endpointId}/rotate-secret`,
       summary: "New signing secret; the old one also signs for the grace period",
-      request: { params: EndpointParams, body: jsonBody(RotateSecretBody, false) },
+      request: { params: hooks.params(EndpointParams), body: jsonBody(RotateSecretBody, false) },
       responses: { 200: jsonResponse("The new secret, shown once", RotatedSecret), ...errors },
     }),
     async (c) => {
@@ -191,9 +194,9 @@ export function registerWebhookEndpointRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "post",
-      path: "/v1/webhooks/endpoints/{endpointId}/test",
+      path: `${hooks.prefix}/endpoints/{endpointId}/test`,
       summary: "Send a webhook.test event to this endpoint",
-      request: { params: EndpointParams, query: NoQuery },
+      request: { params: hooks.params(EndpointParams), query: NoQuery },
       responses: {
         202: jsonResponse("Queued", z.object({ eventId: z.string(), deliveryId: z.string() })),
         ...errors,

@@ -8,19 +8,22 @@ import { jsonBody, jsonResponse } from "../http/openapi.js";
 import { settingsBody } from "../http/webhookBodies.js";
 import type { ApiApp, ApiKit } from "../kit.js";
 import { NoQuery, WebhookSettings, WebhookSettingsBody } from "../schemas.js";
-import { webhookRouteKit } from "./webhookRouteKit.js";
+import { WEBHOOK_FLAVOURS, webhookRouteKit } from "./webhookRouteKit.js";
 
 export function registerWebhookSettingsRoutes(app: ApiApp, kit: ApiKit): void {
-  const hooks = webhookRouteKit(kit);
+  for (const flavour of WEBHOOK_FLAVOURS) register(app, webhookRouteKit(kit, flavour));
+}
+
+function register(app: ApiApp, hooks: ReturnType<typeof webhookRouteKit>): void {
   const { db, deps, route, errors } = hooks;
 
   app.openapi(
     createRoute({
       ...route,
       method: "get",
-      path: "/v1/webhooks/settings",
+      path: `${hooks.prefix}/settings`,
       summary: "The project's confirmation policy and budget.low threshold",
-      request: { query: NoQuery },
+      request: { ...hooks.projectParams, query: NoQuery },
       responses: { 200: jsonResponse("Settings", WebhookSettings), ...errors },
     }),
     async (c) => c.json(settingsBody(await hooks.settingsOf(hooks.caller(c).projectId)), 200),
@@ -30,9 +33,9 @@ export function registerWebhookSettingsRoutes(app: ApiApp, kit: ApiKit): void {
     createRoute({
       ...route,
       method: "put",
-      path: "/v1/webhooks/settings",
+      path: `${hooks.prefix}/settings`,
       summary: "Set the confirmation policy (applies to events indexed from now on) and the budget.low threshold",
-      request: { body: jsonBody(WebhookSettingsBody) },
+      request: { ...hooks.projectParams, body: jsonBody(WebhookSettingsBody) },
       responses: { 200: jsonResponse("Settings", WebhookSettings), ...errors },
     }),
     async (c) => {
