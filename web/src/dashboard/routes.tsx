@@ -37,4 +37,12 @@ export const dashboardNav: DashboardNavEntry[] = [
   { path: "webhooks", label: "Webhooks", requires: "admin", lazy: () => import("./screens/WebhooksScreen.js") },
   { path: "audit-log", label: "Audit log", requires: "admin", lazy: () => import("./screens/AuditLogScreen.js") },
   // Chain screens (organizations, projects, roles, sponsorship) are appended below.
+  {
+    path: "organizations",
+    label: "Organizations",
+    requires: "none",
+    lazy: () => import("./chain/OrganizationsScreen.js"),
+  },
+  { path: "projects", label: "Projects and roles", requires: "none", lazy: () => import("./chain/ProjectsScreen.js") },
+  { path: "sponsorship", label: "Sponsorship", requires: "none", lazy: () => import("./chain/SponsorshipScreen.js") },
 ];
