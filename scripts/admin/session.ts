@@ -66,6 +66,11 @@ export async function openSession(
   return { network, deployment, publicClient, wallet, projectRegistry, kycRegistry };
 }
 
+/** The book's OneKeyPaymaster (v0.7), checked to have code; only the commands that use it ask. */
+export function paymasterOf(session: AdminSession): Promise<Address> {
+  return deployedAt(session.publicClient, session.deployment, "OneKeyPaymaster");
+}
+
 /** The signer of a writing session. */
 export function signer(session: AdminSession): AdminWalletClient {
   if (!session.wallet) throw new Error("This command was opened read-only.");
@@ -96,9 +101,27 @@ export async function simulate<T>(what: string, run: () => Promise<T>): Promise<
   }
 }
 
-/** A project id from `--project` (an id, or a slug looked up on-chain). */
-export async function resolveProject(session: AdminSession, ref: { id: bigint } | { slug: string }): Promise<bigint> {
-  if ("id" in ref) return ref.id;
+/**
+ * A project id from `--project` (an id, or a slug looked up on-chain). With `mustExist`, an id
+ * no project has is refused here, before any simulation, naming the option.
+ */
+export async function resolveProject(
+  session: AdminSession,
+  ref: { id: bigint } | { slug: string },
+  { mustExist = false }: { mustExist?: boolean } = {},
+): Promise<bigint> {
+  if ("id" in ref) {
+    if (mustExist) {
+      const status = await session.publicClient.readContract({
+        address: session.projectRegistry,
+        abi: projectRegistryAbi,
+        functionName: "projectStatus",
+        args: [ref.id],
+      });
+      if (status === 0) throw new Error(`--project: no project has the id ${ref.id} on ${session.network}.`);
+    }
+    return ref.id;
+  }
   const projectId = await session.publicClient.readContract({
     address: session.projectRegistry,
     abi: projectRegistryAbi,
