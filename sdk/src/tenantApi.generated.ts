@@ -714,6 +714,167 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/projects/{projectId}/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Subjects consenting to the project, as GET /v1/consents, for its admins and readers */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only subjects whose attestation level is at least this */
+                    minLevel?: number;
+                    /** @description Only consents changed (or whose attestation changed) at or after this time */
+                    updatedSince?: string;
+                    /** @description Consent state */
+                    status?: "active" | "revoked" | "all";
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of subjects */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AdminConsentPage"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/projects/{projectId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-day (UTC) verifications, consents, webhook deliveries and gas sponsored, for the project's role holders */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many days back, today included (default 30) */
+                    days?: number;
+                };
+                header?: never;
+                path: {
+                    projectId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One entry per day, oldest first, days without activity included */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UsageReport"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/project": {
         parameters: {
             query?: never;
@@ -3472,6 +3633,53 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        AdminConsentPage: {
+            data: components["schemas"]["ConsentingSubject"][];
+            nextCursor: string | null;
+        };
+        ConsentingSubject: {
+            subject: string;
+            /** @enum {string} */
+            consent: "active" | "revoked";
+            /** Format: date-time */
+            grantedAt: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            verified: boolean;
+            level: number;
+            /** @enum {string} */
+            attestationStatus: "none" | "active" | "expired" | "revoked" | "erased";
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UsageReport: {
+            /**
+             * @description Decimal integer
+             * @example 1
+             */
+            projectId: string;
+            days: {
+                /**
+                 * @description UTC date
+                 * @example 2026-01-01
+                 */
+                day: string;
+                /** @description Attestations issued that day to subjects who consent to the project now */
+                verifications: number;
+                /** @description Consents granted that day */
+                consents: number;
+                /** @description Webhook deliveries created that day */
+                webhookDeliveries: number;
+                sponsoredOperations: number;
+                /**
+                 * @description What the sponsored operations cost the project's budget
+                 * @example 1
+                 */
+                gasSponsoredWei: string;
+            }[];
+        };
         Project: {
             /**
              * @description Decimal integer
@@ -3559,23 +3767,6 @@ export interface components {
         ConsentPage: {
             data: components["schemas"]["ConsentingSubject"][];
             nextCursor: string | null;
-        };
-        ConsentingSubject: {
-            subject: string;
-            /** @enum {string} */
-            consent: "active" | "revoked";
-            /** Format: date-time */
-            grantedAt: string;
-            /** Format: date-time */
-            revokedAt: string | null;
-            verified: boolean;
-            level: number;
-            /** @enum {string} */
-            attestationStatus: "none" | "active" | "expired" | "revoked" | "erased";
-            /** Format: date-time */
-            expiresAt: string | null;
-            /** Format: date-time */
-            updatedAt: string;
         };
         Budget: {
             /**

@@ -19,6 +19,7 @@ import { ApiError, errorResponse, forbidden, unauthorized } from "./http/errors.
 import { Limiter } from "./http/rateLimit.js";
 import type { ApiApp, ApiDeps, ApiEnv, ApiKit } from "./kit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
+import { registerAdminReadRoutes } from "./routes/adminReads.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerTenantRoutes } from "./routes/tenant.js";
 import { registerWebhookDeliveryRoutes } from "./routes/webhookDeliveries.js";
@@ -192,12 +193,16 @@ export function createApi(deps: ApiDeps): ApiApp {
     await next();
   };
 
-  const requireProjectAdmin = async (c: Context<ApiEnv>, projectId: bigint, action: string) => {
+  const requireProjectAdmin = async (c: Context<ApiEnv>, projectId: bigint, action: string, alsoRoles = 0) => {
     const session = c.get("session");
     if (!session) throw unauthorized("session_invalid", "Session required");
-    // Authorisation first: only the project's admins spend its admin budget. Only then is the
-    // request labelled with the project, so strangers cannot mint metric series by the id.
-    if (await deps.readModel.isProjectAdmin(projectId, session.address)) {
+    // Authorisation first: only the project's admins (and, for reads that allow them, holders of
+    // `alsoRoles`) spend its admin budget. Only then is the request labelled with the project, so
+    // strangers cannot mint metric series by the id.
+    const allowed =
+      (await deps.readModel.isProjectAdmin(projectId, session.address)) ||
+      (alsoRoles !== 0 && ((await deps.readModel.rolesOn(projectId, session.address)) & alsoRoles) !== 0);
+    if (allowed) {
       c.set("projectId", projectId.toString());
       try {
         await adminLimiter.consume(`admin:${projectId}`, "admin requests for this project");
@@ -219,9 +224,15 @@ export function createApi(deps: ApiDeps): ApiApp {
       projectId,
       action,
       result: "denied",
-      detail: { reason: "not_project_admin" },
+      detail: { reason: alsoRoles !== 0 ? "role_missing" : "not_project_admin" },
       requestId: c.get("requestId"),
     });
+    if (alsoRoles !== 0) {
+      throw forbidden(
+        "role_missing",
+        "This address holds no role on the project that allows this (on the indexed chain)",
+      );
+    }
     throw forbidden("not_project_admin", "This address does not administer the project (on the indexed chain)");
   };
 
@@ -237,6 +248,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   };
   registerAuthRoutes(app, kit);
   registerAdminRoutes(app, kit);
+  registerAdminReadRoutes(app, kit);
   registerTenantRoutes(app, kit);
   registerWebhookEndpointRoutes(app, kit);
   registerWebhookSettingsRoutes(app, kit);

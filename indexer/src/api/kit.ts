@@ -52,9 +52,16 @@ export interface ApiKit {
   limitClient: MiddlewareHandler<ApiEnv>;
   /**
    * Authorises an admin call on `projectId`, then spends the project's admin budget. A refusal is
-   * audited and limited per session and per address, never from the project's budget.
+   * audited and limited per session and per address, never from the project's budget (403
+   * `not_project_admin`, or `role_missing` when other roles were accepted too).
    */
-  requireProjectAdmin: (c: Context<ApiEnv>, projectId: bigint, action: string) => Promise<SessionPrincipal>;
+  requireProjectAdmin: (
+    c: Context<ApiEnv>,
+    projectId: bigint,
+    action: string,
+    /** ProjectRoles bits that are also accepted (reads a reader may make); 0: admins only. */
+    alsoRoles?: number,
+  ) => Promise<SessionPrincipal>;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;

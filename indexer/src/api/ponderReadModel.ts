@@ -7,6 +7,7 @@ import {
   consents,
   organizationAdmins,
   organizations,
+  outbox,
   projectRoles,
   projects,
   sponsoredOperations,
@@ -16,7 +17,7 @@ import { and, asc, count, desc, eq, gt, gte, lt, or, type ReadonlyDrizzle, sql }
 import type { Hex } from "viem";
 import { ROLE_ADMIN } from "../lib/projectRoles.js";
 import { paymasterSources } from "../lib/sources.js";
-import type { ConsentPageQuery, ProjectMembership, ReadModel } from "./readModel.js";
+import type { ConsentPageQuery, ProjectMembership, ReadModel, UsageDay } from "./readModel.js";
 
 type Condition = Parameters<typeof and>[number];
 
@@ -138,6 +139,68 @@ export function createPonderReadModel(db: ReadonlyDrizzle<typeof schema>): ReadM
       return [...found.values()]
         .filter((m) => m.roles !== 0 || m.offeredRoles !== 0 || m.organizationRole !== null)
         .sort((a, b) => (a.project.projectId < b.project.projectId ? -1 : 1));
+    },
+
+    async rolesOn(projectId, account) {
+      const [row] = await db
+        .select({ roles: projectRoles.roles })
+        .from(projectRoles)
+        .where(and(eq(projectRoles.projectId, projectId), eq(projectRoles.account, lower(account))))
+        .limit(1);
+      return row?.roles ?? 0;
+    },
+
+    async usage(projectId, since) {
+      const dayOf = (column: unknown) => sql<string>`floor(${column} / 86400) * 86400`;
+      const [verified, granted, sponsored] = await Promise.all([
+        // By issue time, the attestations of the subjects who consent to the project now.
+        db
+          .select({ day: dayOf(attestations.issuedAt), n: count() })
+          .from(attestations)
+          .innerJoin(consents, and(eq(consents.subject, attestations.subject), eq(consents.projectId, projectId)))
+          .where(and(gte(attestations.issuedAt, since), eq(consents.active, true)))
+          .groupBy(dayOf(attestations.issuedAt)),
+        db
+          .select({ day: dayOf(outbox.blockTimestamp), n: count() })
+          .from(outbox)
+          .where(
+            and(
+              eq(outbox.type, "consent.granted"),
+              gte(outbox.blockTimestamp, since),
+              sql`${projectId.toString()}::numeric = ANY(${outbox.projectIds})`,
+            ),
+          )
+          .groupBy(dayOf(outbox.blockTimestamp)),
+        paymasterSources
+          ? db
+              .select({
+                day: dayOf(sponsoredOperations.blockTimestamp),
+                n: count(),
+                wei: sql<string>`coalesce(sum(${sponsoredOperations.actualCost}), 0)`,
+              })
+              .from(sponsoredOperations)
+              .where(and(eq(sponsoredOperations.projectId, projectId), gte(sponsoredOperations.blockTimestamp, since)))
+              .groupBy(dayOf(sponsoredOperations.blockTimestamp))
+          : Promise.resolve([] as { day: string; n: number; wei: string }[]),
+      ]);
+      const days = new Map<bigint, UsageDay>();
+      const at = (day: string | number | bigint) => {
+        const key = BigInt(String(day).split(".")[0] as string);
+        let d = days.get(key);
+        if (!d) {
+          d = { day: key, verifications: 0, consents: 0, sponsoredOperations: 0, gasSponsoredWei: 0n };
+          days.set(key, d);
+        }
+        return d;
+      };
+      for (const r of verified) at(r.day).verifications = Number(r.n);
+      for (const r of granted) at(r.day).consents = Number(r.n);
+      for (const r of sponsored) {
+        const d = at(r.day);
+        d.sponsoredOperations = Number(r.n);
+        d.gasSponsoredWei = BigInt(String(r.wei).split(".")[0] as string);
+      }
+      return [...days.values()].sort((a, b) => (a.day < b.day ? -1 : 1));
     },
 
     async subject(subject) {

@@ -107,11 +107,28 @@ export interface ProjectMembership {
   organizationRole: "owner" | "admin" | null;
 }
 
+/** One day (UTC) of a project's activity on the indexed chain. */
+export interface UsageDay {
+  /** Unix seconds of the day's start. */
+  day: bigint;
+  /** Attestations issued that day to subjects who consent to the project now. */
+  verifications: number;
+  /** Consents granted to the project that day (grants and re-grants). */
+  consents: number;
+  /** Operations the project sponsored that day, and what they cost it in wei. */
+  sponsoredOperations: number;
+  gasSponsoredWei: bigint;
+}
+
 export interface ReadModel {
   project(projectId: bigint): Promise<ProjectInfo | undefined>;
   /** Project admin role, or owner / enabled admin of the project's organization. */
   isProjectAdmin(projectId: bigint, account: Hex): Promise<boolean>;
   projectsAdministeredBy(account: Hex): Promise<bigint[]>;
+  /** The account's ProjectRoles bits on the project (0 without any). */
+  rolesOn(projectId: bigint, account: Hex): Promise<number>;
+  /** Per-day counts for the project's usage charts, from `since` (Unix seconds, a day's start). */
+  usage(projectId: bigint, since: bigint): Promise<UsageDay[]>;
   /** Every project where the account holds or is offered a role, or owns / administers the organization; by project id. */
   projectsOf(account: Hex): Promise<ProjectMembership[]>;
   subject(subject: Hex): Promise<SubjectState | undefined>;

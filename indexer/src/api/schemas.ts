@@ -109,6 +109,21 @@ export const PageQuery = z.strictObject({
 
 export const NoQuery = z.strictObject({});
 
+export const UsageQuery = z.strictObject({
+  days: z
+    .string()
+    .regex(/^[0-9]{1,3}$/, "must be an integer 1-90")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(90))
+    .default(30)
+    .openapi({
+      type: "integer",
+      minimum: 1,
+      maximum: 90,
+      description: "How many days back, today included (default 30)",
+    }),
+});
+
 export const LoginBody = z
   .strictObject({
     message: z.string().min(1).max(4096).openapi({ description: "The EIP-4361 message that was signed" }),
@@ -277,6 +292,25 @@ export const Session = z
   .openapi("Session");
 
 export const SessionInfo = Session.omit({ token: true }).openapi("SessionInfo");
+
+export const UsageReport = z
+  .object({
+    projectId: Uint,
+    days: z.array(
+      z.object({
+        day: z.string().openapi({ description: "UTC date", example: "2026-01-01" }),
+        verifications: z
+          .number()
+          .int()
+          .openapi({ description: "Attestations issued that day to subjects who consent to the project now" }),
+        consents: z.number().int().openapi({ description: "Consents granted that day" }),
+        webhookDeliveries: z.number().int().openapi({ description: "Webhook deliveries created that day" }),
+        sponsoredOperations: z.number().int(),
+        gasSponsoredWei: Uint.openapi({ description: "What the sponsored operations cost the project's budget" }),
+      }),
+    ),
+  })
+  .openapi("UsageReport");
 
 const ProjectRoleName = z.enum(["admin", "reader", "sponsor_manager"]);
 

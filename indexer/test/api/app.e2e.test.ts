@@ -205,6 +205,8 @@ describeApiWorld("tenant API app", (w) => {
           "POST /v1/webhooks/deliveries/{deliveryId}/replay",
           "POST /v1/webhooks/replay",
           "GET /v1/admin/projects",
+          "GET /v1/admin/projects/{projectId}/consents",
+          "GET /v1/admin/projects/{projectId}/usage",
           // The webhook routes again, for an admin session on the project of the path (the dashboard).
           ...[
             "POST /endpoints",
