@@ -122,3 +122,5 @@ export type RotateApiKeyInput = Partial<Schemas["RotateApiKeyRequest"]>;
 export type RotatedApiKey = Schemas["RotatedApiKey"];
 /** An item of GET /v1/admin/projects/{projectId}/audit-log (newest first). */
 export type AuditEntry = Schemas["AuditEntry"];
+/** An item of GET /v1/admin/projects: a project the signed-in address has a role in, or whose organization it runs. */
+export type ProjectMembership = Schemas["ProjectMembership"];

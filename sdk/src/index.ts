@@ -24,6 +24,7 @@ export type {
   Page,
   PageQuery,
   Project,
+  ProjectMembership,
   ReplayWebhooksInput,
   RotateApiKeyInput,
   RotatedApiKey,

@@ -1,9 +1,10 @@
 /**
  * What a project admin does in the tenant dashboard, without the dashboard: sign in with Ethereum
- * (EIP-4361) against the tenant API, then manage the API keys of the projects the signed-in
- * address administers, and read their audit logs. Which projects those are is read from the chain
- * by the API on every call. Webhook endpoints are managed with a project API key that has the
- * `webhooks:manage` scope: `clientFor(key)` hands back a OneKeyClient for it.
+ * (EIP-4361) against the tenant API, then manage the API keys and webhook endpoints of the
+ * projects the signed-in address administers, and read their audit logs. Which projects those are
+ * is read from the chain by the API on every call. The webhook methods here use the session (the
+ * /v1/admin/projects/{projectId}/webhooks/... routes); a backend that holds a project API key with
+ * `webhooks:manage` uses OneKeyClient's instead (`clientFor(key)`).
  */
 import type { Address, Hex } from "viem";
 import { createSiweMessage } from "viem/siwe";
@@ -16,11 +17,25 @@ import type {
   AuditEntry,
   CreateApiKeyInput,
   CreatedApiKey,
+  CreatedWebhookEndpoint,
+  CreateWebhookEndpointInput,
   Page,
   PageQuery,
+  ProjectMembership,
+  ReplayWebhooksInput,
   RotateApiKeyInput,
   RotatedApiKey,
+  RotatedWebhookSecret,
+  RotateWebhookSecretInput,
+  SentTestWebhook,
   SiweNonce,
+  UpdateWebhookEndpointInput,
+  WebhookDeliveriesQuery,
+  WebhookDelivery,
+  WebhookDeliveryDetail,
+  WebhookEndpoint,
+  WebhookSettings,
+  WebhookSettingsInput,
 } from "./apiTypes.js";
 import { OneKeyClient } from "./oneKeyClient.js";
 import { paginate } from "./paginate.js";
@@ -141,6 +156,15 @@ export class OneKeyAdminClient {
     await this.#call("post", "/v1/auth/logout");
   }
 
+  /**
+   * The projects the signed-in address has a role in, or whose organization it owns or
+   * administers, with its roles and whether it administers each (read from the chain).
+   */
+  async listProjects(): Promise<ProjectMembership[]> {
+    const { data } = await this.#call("get", "/v1/admin/projects");
+    return data;
+  }
+
   // ---------------------------------------------------------------- API keys
 
   /** The project's keys, newest first (never their secrets). */
@@ -184,6 +208,129 @@ export class OneKeyAdminClient {
     return new OneKeyClient({ baseUrl: this.#transport.baseUrl, apiKey, fetch: this.#fetch });
   }
 
+  // ---------------------------------------------------------------- webhooks (admin session)
+
+  /** Registers an endpoint; the answer holds its signing secret, returned this once. */
+  async createWebhookEndpoint(
+    projectId: ProjectIdInput,
+    input: CreateWebhookEndpointInput,
+  ): Promise<CreatedWebhookEndpoint> {
+    return this.#call("post", "/v1/admin/projects/{projectId}/webhooks/endpoints", {
+      params: { projectId: projectIdOf(projectId) },
+      body: input,
+    });
+  }
+
+  async listWebhookEndpoints(projectId: ProjectIdInput): Promise<WebhookEndpoint[]> {
+    const { data } = await this.#call("get", "/v1/admin/projects/{projectId}/webhooks/endpoints", {
+      params: { projectId: projectIdOf(projectId) },
+    });
+    return data;
+  }
+
+  async getWebhookEndpoint(projectId: ProjectIdInput, endpointId: string): Promise<WebhookEndpoint> {
+    return this.#call("get", "/v1/admin/projects/{projectId}/webhooks/endpoints/{endpointId}", {
+      params: endpointParams(projectId, endpointId),
+    });
+  }
+
+  async updateWebhookEndpoint(
+    projectId: ProjectIdInput,
+    endpointId: string,
+    input: UpdateWebhookEndpointInput,
+  ): Promise<WebhookEndpoint> {
+    return this.#call("patch", "/v1/admin/projects/{projectId}/webhooks/endpoints/{endpointId}", {
+      params: endpointParams(projectId, endpointId),
+      body: input,
+    });
+  }
+
+  async deleteWebhookEndpoint(projectId: ProjectIdInput, endpointId: string): Promise<void> {
+    await this.#call("delete", "/v1/admin/projects/{projectId}/webhooks/endpoints/{endpointId}", {
+      params: endpointParams(projectId, endpointId),
+    });
+  }
+
+  /** A new secret; the previous one keeps signing too until `previousSecretExpiresAt`. */
+  async rotateWebhookSecret(
+    projectId: ProjectIdInput,
+    endpointId: string,
+    input: RotateWebhookSecretInput = {},
+  ): Promise<RotatedWebhookSecret> {
+    return this.#call("post", "/v1/admin/projects/{projectId}/webhooks/endpoints/{endpointId}/rotate-secret", {
+      params: endpointParams(projectId, endpointId),
+      body: input as Call<
+        "/v1/admin/projects/{projectId}/webhooks/endpoints/{endpointId}/rotate-secret",
+        "post"
+      >["body"],
+    });
+  }
+
+  /** Queues a `webhook.test` event to the endpoint. */
+  async sendTestWebhook(projectId: ProjectIdInput, endpointId: string): Promise<SentTestWebhook> {
+    return this.#call("post", "/v1/admin/projects/{projectId}/webhooks/endpoints/{endpointId}/test", {
+      params: endpointParams(projectId, endpointId),
+    });
+  }
+
+  /** The delivery log, newest first, with status, attempts and the last response code. */
+  async listWebhookDeliveries(
+    projectId: ProjectIdInput,
+    query: WebhookDeliveriesQuery = {},
+  ): Promise<Page<WebhookDelivery>> {
+    return this.#call("get", "/v1/admin/projects/{projectId}/webhooks/deliveries", {
+      params: { projectId: projectIdOf(projectId) },
+      query: { endpointId: query.endpointId, status: query.status, cursor: query.cursor, limit: query.limit },
+    });
+  }
+
+  iterateWebhookDeliveries(
+    projectId: ProjectIdInput,
+    query: Omit<WebhookDeliveriesQuery, "cursor"> = {},
+  ): AsyncGenerator<WebhookDelivery> {
+    return paginate((cursor) => this.listWebhookDeliveries(projectId, { ...query, cursor }));
+  }
+
+  /** One delivery with its attempt log (status code, latency, error per attempt). */
+  async getWebhookDelivery(projectId: ProjectIdInput, deliveryId: string): Promise<WebhookDeliveryDetail> {
+    return this.#call("get", "/v1/admin/projects/{projectId}/webhooks/deliveries/{deliveryId}", {
+      params: deliveryParams(projectId, deliveryId),
+    });
+  }
+
+  /** Sends the delivery's event again (same webhook-id: receivers deduplicate it). */
+  async replayWebhookDelivery(projectId: ProjectIdInput, deliveryId: string): Promise<{ deliveryId: string }> {
+    return this.#call("post", "/v1/admin/projects/{projectId}/webhooks/deliveries/{deliveryId}/replay", {
+      params: deliveryParams(projectId, deliveryId),
+    });
+  }
+
+  /** Sends again every event of the endpoint between `since` and `until`. */
+  async replayWebhooks(projectId: ProjectIdInput, input: ReplayWebhooksInput): Promise<{ replayed: number }> {
+    return this.#call("post", "/v1/admin/projects/{projectId}/webhooks/replay", {
+      params: { projectId: projectIdOf(projectId) },
+      body: {
+        endpointId: input.endpointId,
+        since: isoTime(input.since, "since"),
+        until: isoTime(input.until, "until"),
+      },
+    });
+  }
+
+  async getWebhookSettings(projectId: ProjectIdInput): Promise<WebhookSettings> {
+    return this.#call("get", "/v1/admin/projects/{projectId}/webhooks/settings", {
+      params: { projectId: projectIdOf(projectId) },
+    });
+  }
+
+  /** Sets the confirmation policy, the budget.low threshold, or both. */
+  async updateWebhookSettings(projectId: ProjectIdInput, settings: WebhookSettingsInput): Promise<WebhookSettings> {
+    return this.#call("put", "/v1/admin/projects/{projectId}/webhooks/settings", {
+      params: { projectId: projectIdOf(projectId) },
+      body: settings,
+    });
+  }
+
   // ---------------------------------------------------------------- audit log
 
   /** The project's audit log, newest first. */
@@ -224,9 +371,21 @@ function projectIdOf(projectId: ProjectIdInput): string {
   return text;
 }
 
+function idOf(name: string, id: string): string {
+  if (typeof id !== "string" || id.length === 0) throw new TypeError(`OneKeyAdminClient: ${name} is required`);
+  return id;
+}
+
 function keyIdOf(keyId: string): string {
-  if (typeof keyId !== "string" || keyId.length === 0) throw new TypeError("OneKeyAdminClient: keyId is required");
-  return keyId;
+  return idOf("keyId", keyId);
+}
+
+function endpointParams(projectId: ProjectIdInput, endpointId: string) {
+  return { projectId: projectIdOf(projectId), endpointId: idOf("endpointId", endpointId) };
+}
+
+function deliveryParams(projectId: ProjectIdInput, deliveryId: string) {
+  return { projectId: projectIdOf(projectId), deliveryId: idOf("deliveryId", deliveryId) };
 }
 
 function isoTime(value: Date | string, name: string): string {

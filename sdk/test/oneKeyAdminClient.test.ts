@@ -285,6 +285,70 @@ describe("OneKeyAdminClient requests", () => {
     for (const r of requests) expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
+  it("maps the projects list and the session's webhook routes to /v1/admin/projects/{projectId}/webhooks/...", async () => {
+    const c = admin();
+    replies.push(
+      { status: 200, body: { data: [{ projectId: "7", roles: ["admin"] }] } },
+      { status: 201, body: { endpoint: { id: "whe_1" }, secret: "whsec_x" } },
+      { status: 200, body: { data: [{ id: "whe_1" }] } },
+    );
+    expect(await c.listProjects()).toEqual([{ projectId: "7", roles: ["admin"] }]);
+    expect(
+      await c.createWebhookEndpoint(7n, { url: "https://example.com/hooks", eventTypes: ["consent.granted"] }),
+    ).toEqual({ endpoint: { id: "whe_1" }, secret: "whsec_x" });
+    expect(await c.listWebhookEndpoints(7)).toEqual([{ id: "whe_1" }]);
+    await c.getWebhookEndpoint(7, "whe_1");
+    await c.updateWebhookEndpoint(7, "whe_1", { enabled: false });
+    replies.push({ status: 204 });
+    expect(await c.deleteWebhookEndpoint(7, "whe_1")).toBeUndefined();
+    await c.rotateWebhookSecret(7, "whe_1", { graceSeconds: 60 });
+    await c.sendTestWebhook(7, "whe_1");
+    await c.listWebhookDeliveries(7, { endpointId: "whe_1", status: "failed", limit: 5 });
+    await c.getWebhookDelivery(7, "wdl_1");
+    await c.replayWebhookDelivery(7, "wdl_1");
+    await c.replayWebhooks(7, {
+      endpointId: "whe_1",
+      since: new Date("2026-03-01T00:00:00Z"),
+      until: "2026-03-02T00:00:00Z",
+    });
+    await c.getWebhookSettings(7);
+    await c.updateWebhookSettings(7, { confirmations: 3 });
+    const base = "/v1/admin/projects/7/webhooks";
+    expect(requests.map(({ method, path, query }) => [method, path, query])).toEqual([
+      ["GET", "/v1/admin/projects", {}],
+      ["POST", `${base}/endpoints`, {}],
+      ["GET", `${base}/endpoints`, {}],
+      ["GET", `${base}/endpoints/whe_1`, {}],
+      ["PATCH", `${base}/endpoints/whe_1`, {}],
+      ["DELETE", `${base}/endpoints/whe_1`, {}],
+      ["POST", `${base}/endpoints/whe_1/rotate-secret`, {}],
+      ["POST", `${base}/endpoints/whe_1/test`, {}],
+      ["GET", `${base}/deliveries`, { endpointId: "whe_1", status: "failed", limit: "5" }],
+      ["GET", `${base}/deliveries/wdl_1`, {}],
+      ["POST", `${base}/deliveries/wdl_1/replay`, {}],
+      ["POST", `${base}/replay`, {}],
+      ["GET", `${base}/settings`, {}],
+      ["PUT", `${base}/settings`, {}],
+    ]);
+    expect(requests.map((r) => (r.body ? JSON.parse(r.body) : undefined))).toEqual([
+      undefined,
+      { url: "https://example.com/hooks", eventTypes: ["consent.granted"] },
+      undefined,
+      undefined,
+      { enabled: false },
+      undefined,
+      { graceSeconds: 60 },
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      { endpointId: "whe_1", since: "2026-03-01T00:00:00.000Z", until: "2026-03-02T00:00:00Z" },
+      undefined,
+      { confirmations: 3 },
+    ]);
+    for (const r of requests) expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
   it("walks the audit log's pages", async () => {
     replies.push(
       { status: 200, body: { data: [{ id: "3" }, { id: "2" }], nextCursor: "c1" } },
@@ -312,6 +376,11 @@ describe("OneKeyAdminClient requests", () => {
     await expect(c.listApiKeys(1.5)).rejects.toThrow(TypeError);
     await expect(c.rotateApiKey("0x1", "key_1")).rejects.toThrow(TypeError);
     await expect(c.revokeApiKey(7, "")).rejects.toThrow(/keyId is required/);
+    await expect(c.getWebhookEndpoint(7, "")).rejects.toThrow(/endpointId is required/);
+    await expect(c.replayWebhookDelivery("x", "wdl_1")).rejects.toThrow(TypeError);
+    await expect(
+      c.replayWebhooks(7, { endpointId: "whe_1", since: new Date(Number.NaN), until: new Date() }),
+    ).rejects.toThrow(/since is an invalid Date/);
     await expect(c.createApiKey(7, { name: "x", scopes: ["read"], expiresAt: new Date("nope") })).rejects.toThrow(
       /expiresAt is an invalid Date/,
     );

@@ -1,12 +1,14 @@
 /**
- * @onekey/sdk against the real tenant API (Ponder on PGlite over a local chain): what a dashboard
+ * @onekey/sdk against the real tenant API (Ponder on PostgreSQL over a local chain, the webhook
+ * worker, a receiver on 127.0.0.1): what a dashboard
  * does, automated. Sign-in with SIWE as an EOA, as an ERC-1271 contract wallet and as an
  * ERC-6492 wallet not deployed yet; API keys created, used, rotated and revoked; webhook
- * endpoints managed with the key; sign-out. The contract wallet is a few bytes of EVM code
- * (below) whose isValidSignature accepts its owner's signature, a key other than its address.
+ * endpoints managed with the key (deliveries listed and replayed) and with the admin session;
+ * sign-out. The contract wallet is a few bytes of EVM code (below) whose isValidSignature accepts
+ * its owner's signature, a key other than its address.
  */
 import { ROLE } from "@onekey/devnet/onekey-chain";
-import { OneKeyAdminClient, OneKeyApiError } from "@onekey/sdk";
+import { OneKeyAdminClient, OneKeyApiError, verifyWebhook } from "@onekey/sdk";
 import {
   type Address,
   concat,
@@ -20,8 +22,10 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PonderProcess, startPonder } from "../../harness/ponder.js";
-import { newEncryptionKey } from "../../harness/worker.js";
-import { type ChainStack, startChainStack } from "../support/stack.js";
+import { createTestDatabase, type TestDatabase } from "../../harness/postgres.js";
+import { type Receiver, startReceiver } from "../../harness/receiver.js";
+import { newEncryptionKey, startWorker, type WorkerProcess } from "../../harness/worker.js";
+import { type ChainStack, eventually, startChainStack } from "../support/stack.js";
 
 /** The deterministic CREATE2 deployer (on every local chain: the EntryPoint is deployed through it). */
 const CREATE2_DEPLOYER: Address = "0x4e59b44847b379578588920ca78fbf26c0b4956c";
@@ -53,7 +57,10 @@ function walletInitCode(owner: Address): Hex {
 }
 
 let stack: ChainStack;
+let database: TestDatabase;
 let ponder: PonderProcess;
+let worker: WorkerProcess;
+let receiver: Receiver;
 let baseUrl: string;
 let owner: LocalAccount;
 let projectId: bigint;
@@ -69,19 +76,28 @@ beforeAll(async () => {
   projectId = await chain.createProject(owner, orgId, "sdk-alpha");
   const outsider = chain.account(3);
   otherProjectId = await chain.createProject(outsider, await chain.createOrganization(outsider), "sdk-beta");
+  database = await createTestDatabase("onekey_sdk_e2e");
+  const encryptionKey = newEncryptionKey();
+  const webhookEnv = { ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS: "0", ONEKEY_WEBHOOK_POLL_MS: "50" };
   ponder = await startPonder({
     rpcUrl: stack.chain.rpcUrl,
     deployBookDir: stack.bookDir,
-    database: { kind: "pglite" },
+    database: { kind: "postgres", url: database.url },
     schema: "sdk_e2e",
-    env: { ONEKEY_WEBHOOK_ENCRYPTION_KEY: newEncryptionKey(), ONEKEY_API_AUTH_RATE_LIMIT_POINTS: "1000" },
+    viewsSchema: "onekey",
+    env: { ONEKEY_WEBHOOK_ENCRYPTION_KEY: encryptionKey, ONEKEY_API_AUTH_RATE_LIMIT_POINTS: "1000", ...webhookEnv },
   });
+  worker = await startWorker({ databaseUrl: database.url, encryptionKey, env: webhookEnv });
+  receiver = await startReceiver();
   baseUrl = ponder.url;
   await ponder.waitForBlock(await chain.blockNumber());
 });
 
 afterAll(async () => {
+  await receiver?.close();
+  await worker?.stop();
   await ponder?.stop();
+  await database?.drop();
   await stack?.stop();
 });
 
@@ -230,15 +246,15 @@ describe("SDK key and webhook management against the tenant API", () => {
     expect(actions).toEqual(expect.arrayContaining(["api_key.revoke", "api_key.rotate", "api_key.create"]));
   });
 
-  it("manages webhook endpoints with a webhooks:manage key: create, update, rotate, test, deliveries, delete", async () => {
+  it("manages webhook endpoints with a webhooks:manage key: create, update, rotate, test, deliveries, replay, delete", async () => {
     const { client: admin } = await OneKeyAdminClient.signIn({ baseUrl, signer: owner });
     secrets.push(admin.sessionToken());
     const { key } = await admin.createApiKey(projectId, { name: "webhooks", scopes: ["webhooks:manage"] });
     secrets.push(key);
     const hooks = admin.clientFor(key);
     const { endpoint, secret } = await hooks.createWebhookEndpoint({
-      url: "http://127.0.0.1:9/hooks",
-      eventTypes: ["consent.granted", "webhook.test"],
+      url: receiver.url("/key"),
+      eventTypes: ["project.role_granted", "webhook.test"],
     });
     secrets.push(secret);
     expect(secret).toMatch(/^whsec_/);
@@ -249,9 +265,49 @@ describe("SDK key and webhook management against the tenant API", () => {
     secrets.push(rotated.secret);
     expect(rotated.secret).not.toBe(secret);
     await hooks.updateWebhookEndpoint(endpoint.id, { enabled: true });
-    const { eventId } = await hooks.sendTestWebhook(endpoint.id);
-    const deliveries = await hooks.listWebhookDeliveries({ endpointId: endpoint.id });
-    expect(deliveries.data.map((d) => d.eventId)).toContain(eventId);
+    const { eventId, deliveryId } = await hooks.sendTestWebhook(endpoint.id);
+    // The worker delivers it, signed with both secrets while the rotation's grace lasts.
+    const arrivals = (id: string) => receiver.on("/key").filter((r) => r.id === id);
+    await eventually(
+      "the test event's delivery",
+      async () => arrivals(eventId),
+      (a) => a.length === 1,
+    );
+    const [first] = arrivals(eventId);
+    expect(verifyWebhook(first?.body ?? "", first?.headers ?? {}, rotated.secret).type).toBe("webhook.test");
+    expect(verifyWebhook(first?.body ?? "", first?.headers ?? {}, secret).id).toBe(eventId);
+    const delivered = await eventually(
+      "the delivery to be recorded",
+      () => hooks.getWebhookDelivery(deliveryId),
+      (d) => d.status === "delivered",
+    );
+    expect(delivered).toMatchObject({ eventId, endpointId: endpoint.id, attempts: 1 });
+    expect(delivered.log[0]).toMatchObject({ statusCode: 200 });
+    expect((await hooks.listWebhookDeliveries({ endpointId: endpoint.id })).data.map((d) => d.eventId)).toContain(
+      eventId,
+    );
+    // Replay of the one delivery: the same event (same webhook-id) arrives again.
+    expect(await hooks.replayWebhookDelivery(deliveryId)).toEqual({ deliveryId });
+    await eventually(
+      "the replayed delivery",
+      async () => arrivals(eventId),
+      (a) => a.length === 2,
+    );
+    // Replay by time range: the endpoint's chain events of this (fresh) chain, the admin role
+    // grants of the wallet tests above, though the endpoint did not exist when they happened.
+    // The window is wide: block times are the chain's clock, not this one.
+    const day = 24 * 3600_000;
+    const range = await hooks.replayWebhooks({
+      endpointId: endpoint.id,
+      since: new Date(Date.now() - day),
+      until: new Date(Date.now() + day),
+    });
+    expect(range.replayed).toBeGreaterThanOrEqual(2);
+    await eventually(
+      "the replayed role grants",
+      async () => receiver.on("/key").filter((r) => r.body.includes('"project.role_granted"')),
+      (a) => a.length >= 2,
+    );
     // A read-only key may not manage webhooks.
     const reader = await admin.createApiKey(projectId, { name: "reader", scopes: ["read"] });
     secrets.push(reader.key);
@@ -261,6 +317,44 @@ describe("SDK key and webhook management against the tenant API", () => {
     });
     await hooks.deleteWebhookEndpoint(endpoint.id);
     expect(await refusal(() => hooks.getWebhookEndpoint(endpoint.id))).toMatchObject({ status: 404 });
+  });
+
+  it("manages the same endpoints with the admin session (no API key), and refuses another org's admin", async () => {
+    const { client: admin } = await OneKeyAdminClient.signIn({ baseUrl, signer: owner });
+    secrets.push(admin.sessionToken());
+    const memberships = await admin.listProjects();
+    expect(memberships.find((p) => p.projectId === String(projectId))).toMatchObject({ slug: "sdk-alpha" });
+    const { endpoint, secret } = await admin.createWebhookEndpoint(projectId, { url: receiver.url("/session") });
+    secrets.push(secret);
+    const { key } = await admin.createApiKey(projectId, { name: "check", scopes: ["webhooks:manage"] });
+    secrets.push(key);
+    // The key's routes see the endpoint the session made: one project, two ways in.
+    expect((await admin.clientFor(key).getWebhookEndpoint(endpoint.id)).url).toBe(receiver.url("/session"));
+    const { eventId, deliveryId } = await admin.sendTestWebhook(projectId, endpoint.id);
+    await eventually(
+      "the session's test event",
+      async () => receiver.on("/session"),
+      (a) => a.length === 1,
+    );
+    const [arrived] = receiver.on("/session");
+    expect(verifyWebhook(arrived?.body ?? "", arrived?.headers ?? {}, secret).id).toBe(eventId);
+    expect(await admin.getWebhookDelivery(projectId, deliveryId)).toMatchObject({ endpointId: endpoint.id, eventId });
+    expect((await admin.listWebhookDeliveries(projectId, { endpointId: endpoint.id })).data).toHaveLength(1);
+    expect(await admin.updateWebhookSettings(projectId, { confirmations: 2 })).toMatchObject({ confirmations: 2 });
+
+    const { client: stranger } = await OneKeyAdminClient.signIn({
+      baseUrl,
+      signer: stack.onekey.account(3) as LocalAccount,
+    });
+    secrets.push(stranger.sessionToken());
+    expect(await refusal(() => stranger.listWebhookEndpoints(projectId))).toMatchObject({
+      status: 403,
+      code: "not_project_admin",
+    });
+    await admin.deleteWebhookEndpoint(projectId, endpoint.id);
+    expect(await admin.listWebhookEndpoints(projectId)).not.toContainEqual(
+      expect.objectContaining({ id: endpoint.id }),
+    );
   });
 
   it("keeps every token, key and webhook secret out of the API's logs", () => {
