@@ -206,12 +206,19 @@ export const adminTasks = [
   )
     .setAction(action(paymaster, "withdrawReserve"))
     .build(),
-  task("onekey:status", "Print registry state as JSON: overview, or --org / --project / --subject / --issuer")
+  task(
+    "onekey:status",
+    "Print registry state as JSON: overview, or --org / --project / --subject / --issuer / --paymaster",
+  )
     .addOption(option("org", "Organization id"))
     .addOption(option("project", "Project id or slug"))
     .addOption(option("subject", "Subject address (with --project: consent and policy too)"))
     .addOption(option("issuer", "Issuer address: registered?"))
     .addOption(option("account", "With --org: admin?  With --project: its roles"))
+    .addFlag({
+      name: "paymaster",
+      description: "The paymaster: signer, reserve, stake; with --project its budget and policy",
+    })
     .setAction(action(status, "status"))
     .build(),
 ];

@@ -414,6 +414,31 @@ describe("admin lifecycle commands (Hardhat tasks against hardhat node)", () => 
         maxOpCost: parseEther("0.001"),
       });
       assert.equal((await budget(projectId)).maxOpCost, parseEther("0.001"));
+
+      // onekey:status --paymaster shows the same, read-only.
+      const before = await chainState();
+      const shown = JSON.parse(await succeeds("onekey:status", "--project", "life-app", "--paymaster")).paymaster;
+      const onChain = await budget(projectId);
+      assert.deepEqual(shown.project, {
+        projectId: String(projectId),
+        budget: {
+          balance: String(onChain.balance),
+          active: true,
+          capped: true,
+          maxOpCost: parseEther("0.001").toString(),
+        },
+        policy: {
+          perUserCap: "0",
+          periodCap: parseEther("0.25").toString(),
+          periodSeconds: 86_400,
+          maxOpCost: parseEther("0.001").toString(),
+        },
+        spend: { period: "0", spent: "0" },
+      });
+      assert.equal(shown.address, book().paymaster.address);
+      assert.equal(shown.owner, signerAccount);
+      assert.equal(shown.stake.staked, true);
+      assert.deepEqual(await chainState(), before);
     });
 
     it("refuses garbage and negative amounts, an unknown project, an overdraft, a project it does not manage", async () => {

@@ -1,10 +1,11 @@
+import { entryPoint07Abi } from "viem/account-abstraction";
 import { z } from "zod/v4";
-import { kycRegistryAbi, projectRegistryAbi } from "../../../deploy/abis.js";
+import { kycRegistryAbi, oneKeyPaymasterAbi, projectRegistryAbi } from "../../../deploy/abis.js";
 import { PROJECT_STATUS_NAMES, RECORD_STATUS_NAMES } from "../../../deploy/constants.js";
 import { account, address, id, projectRef } from "../args.js";
 import { roleNamesOf } from "../roles.js";
 import { adminAction } from "../run.js";
-import { type AdminSession, openSession, resolveProject } from "../session.js";
+import { type AdminSession, openSession, paymasterOf, resolveProject } from "../session.js";
 
 const projectStatusNames = PROJECT_STATUS_NAMES;
 const recordStatusNames = RECORD_STATUS_NAMES;
@@ -15,6 +16,7 @@ const statusArgs = z.object({
   subject: account().optional(),
   issuer: address().optional(),
   account: account().optional(),
+  paymaster: z.boolean().default(false),
 });
 type StatusArgs = z.output<typeof statusArgs>;
 
@@ -117,7 +119,56 @@ async function subjectInfo(session: AdminSession, subject: `0x${string}`, projec
   return info;
 }
 
-/** Read-only: registry overview, or an organization, project, subject and/or issuer. Prints JSON. */
+/** The paymaster: signer, reserve, deposit and stake; with a project, its budget, policy and spend. */
+async function paymasterInfo(session: AdminSession, projectId?: bigint) {
+  const paymaster = { address: await paymasterOf(session), abi: oneKeyPaymasterAbi } as const;
+  const client = session.publicClient;
+  const [owner, signer, pendingSigner, reserve, deposit, defaultMaxOpCost, entryPoint] = await Promise.all([
+    client.readContract({ ...paymaster, functionName: "owner" }),
+    client.readContract({ ...paymaster, functionName: "signer" }),
+    client.readContract({ ...paymaster, functionName: "pendingSigner" }),
+    client.readContract({ ...paymaster, functionName: "reserve" }),
+    client.readContract({ ...paymaster, functionName: "getDeposit" }),
+    client.readContract({ ...paymaster, functionName: "defaultMaxOpCost" }),
+    client.readContract({ ...paymaster, functionName: "entryPoint" }),
+  ]);
+  const stake = await client.readContract({
+    address: entryPoint,
+    abi: entryPoint07Abi,
+    functionName: "getDepositInfo",
+    args: [paymaster.address],
+  });
+  const info: Record<string, unknown> = {
+    address: paymaster.address,
+    owner,
+    signer,
+    pendingSigner,
+    entryPoint,
+    deposit,
+    reserve,
+    defaultMaxOpCost,
+    stake: {
+      staked: stake.staked,
+      stake: stake.stake,
+      unstakeDelaySec: stake.unstakeDelaySec,
+      withdrawTime: stake.withdrawTime,
+    },
+  };
+  if (projectId !== undefined) {
+    const [budget, policy, spend] = await Promise.all([
+      client.readContract({ ...paymaster, functionName: "projectBudget", args: [projectId] }),
+      client.readContract({ ...paymaster, functionName: "sponsorshipPolicy", args: [projectId] }),
+      client.readContract({ ...paymaster, functionName: "projectSpend", args: [projectId] }),
+    ]);
+    info.project = { projectId, budget, policy, spend };
+  }
+  return info;
+}
+
+/**
+ * Read-only: registry overview, or an organization, project, subject, issuer and/or (--paymaster)
+ * the paymaster and the project's sponsorship. Prints JSON (amounts in wei).
+ */
 export const status = adminAction(statusArgs, async (args: StatusArgs, hre) => {
   const session = await openSession(hre, { write: false });
   const projectId = args.project ? await resolveProject(session, args.project) : undefined;
@@ -133,6 +184,7 @@ export const status = adminAction(statusArgs, async (args: StatusArgs, hre) => {
     });
     out.issuer = { issuer: args.issuer, registered: isIssuer };
   }
+  if (args.paymaster) out.paymaster = await paymasterInfo(session, projectId);
   if (Object.keys(out).length === 0) Object.assign(out, await overview(session));
   console.log(JSON.stringify(out, (_key, value) => (typeof value === "bigint" ? value.toString() : value), 2));
 });
