@@ -102,6 +102,27 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+export interface ConsentingSubject {
+  subject: string;
+  consent: "active" | "revoked";
+  grantedAt: string;
+  revokedAt: string | null;
+  verified: boolean;
+  level: number;
+  attestationStatus: "none" | "active" | "expired" | "revoked" | "erased";
+  expiresAt: string | null;
+  updatedAt: string;
+}
+
+export interface UsageDay {
+  day: string;
+  verifications: number;
+  consents: number;
+  webhookDeliveries: number;
+  sponsoredOperations: number;
+  gasSponsoredWei: string;
+}
+
 /** The API said no: its status, code, sentence and (for a bad request) the field. */
 export class DashboardApiError extends Error {
   override readonly name = "DashboardApiError";
@@ -191,6 +212,14 @@ export class DashboardApi {
   // Audit log.
   auditLog = (projectId: string, query: { cursor?: string; limit?: number }) =>
     this.request<Page<AuditEntry>>("GET", `/v1/admin/projects/${projectId}/audit-log`, { query });
+
+  // Reads a reader may make too.
+  consents = (projectId: string, query: { status?: string; minLevel?: number; cursor?: string; limit?: number }) =>
+    this.request<Page<ConsentingSubject>>("GET", `/v1/admin/projects/${projectId}/consents`, { query });
+  usage = (projectId: string, days: number) =>
+    this.request<{ projectId: string; days: UsageDay[] }>("GET", `/v1/admin/projects/${projectId}/usage`, {
+      query: { days },
+    });
 
   // Webhooks, through the admin session on the project's own routes.
   private hooks = (projectId: string) => `/v1/admin/projects/${projectId}/webhooks`;

@@ -35,6 +35,7 @@ export const dashboardNav: DashboardNavEntry[] = [
   { path: "overview", label: "Overview", requires: "project", lazy: () => import("./screens/OverviewScreen.js") },
   { path: "api-keys", label: "API keys", requires: "admin", lazy: () => import("./screens/ApiKeysScreen.js") },
   { path: "webhooks", label: "Webhooks", requires: "admin", lazy: () => import("./screens/WebhooksScreen.js") },
+  { path: "users", label: "Users", requires: "reader", lazy: () => import("./screens/UsersScreen.js") },
   { path: "audit-log", label: "Audit log", requires: "admin", lazy: () => import("./screens/AuditLogScreen.js") },
   // Chain screens (organizations, projects, roles, sponsorship) are appended below.
   {

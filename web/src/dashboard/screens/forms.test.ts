@@ -91,3 +91,22 @@ describe("the audit log's filter and CSV", () => {
     );
   });
 });
+
+describe("usage totals", () => {
+  it("adds the days, wei as bigint beyond 2^53", async () => {
+    const { usageTotals } = await import("./usage.js");
+    const day = { verifications: 1, consents: 2, webhookDeliveries: 3, sponsoredOperations: 4 };
+    expect(
+      usageTotals([
+        { day: "2026-01-01", ...day, gasSponsoredWei: "9007199254740993" },
+        { day: "2026-01-02", ...day, gasSponsoredWei: "1" },
+      ]),
+    ).toEqual({
+      verifications: 2,
+      consents: 4,
+      webhookDeliveries: 6,
+      sponsoredOperations: 8,
+      gasSponsoredWei: 9007199254740994n,
+    });
+  });
+});
