@@ -8,6 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
 import type { Deployment } from "@onekey/deploy";
 import { waitFor } from "@onekey/devnet/processes";
 import {
@@ -29,12 +30,17 @@ const USAGE = "usage: npm run dev [-- --empty]";
 
 /** `npm run dev`'s arguments; anything unknown is refused before anything starts. */
 export function parseDevArgs(args: readonly string[]): DevOptions {
-  const options: DevOptions = { empty: false };
-  for (const arg of args) {
-    if (arg === "--empty") options.empty = true;
-    else throw new Error(`npm run dev: unknown argument "${arg}" (${USAGE})`);
+  try {
+    const { values } = parseArgs({
+      args: [...args],
+      options: { empty: { type: "boolean", default: false } },
+      strict: true,
+      allowPositionals: false,
+    });
+    return { empty: values.empty };
+  } catch (error) {
+    throw new Error(`npm run dev: ${error instanceof Error ? error.message : String(error)} (${USAGE})`);
   }
-  return options;
 }
 
 // ---------------------------------------------------------------- the receiver
@@ -50,6 +56,8 @@ export interface DevWebhookReceiver {
 }
 
 const RECEIVER_PATH = "/webhooks/onekey";
+/** Deliveries are small JSON envelopes; anything bigger is not one. */
+const MAX_BODY_BYTES = 1 << 20;
 
 /**
  * A webhook receiver on a free port of 127.0.0.1 that does what an integrator's must: verify the
@@ -65,8 +73,17 @@ export async function startDevWebhookReceiver(
   const verified: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
     req.on("end", () => {
+      if (size > MAX_BODY_BYTES) {
+        res.writeHead(413).end();
+        log("webhook rejected (body too large)");
+        return;
+      }
       if (req.method !== "POST" || new URL(req.url ?? "/", "http://x").pathname !== RECEIVER_PATH) {
         res.writeHead(404).end();
         return;

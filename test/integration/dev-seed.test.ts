@@ -63,7 +63,12 @@ describe("npm run dev's seeding", () => {
   it("reads --empty, and refuses any other argument", () => {
     assert.deepEqual(parseDevArgs([]), { empty: false });
     assert.deepEqual(parseDevArgs(["--empty"]), { empty: true });
-    assert.throws(() => parseDevArgs(["--emtpy"]), /unknown argument "--emtpy" \(usage: npm run dev \[-- --empty\]\)/);
+    assert.throws(
+      () => parseDevArgs(["--emtpy"]),
+      /npm run dev: Unknown option '--emtpy'.*\(usage: npm run dev \[-- --empty\]\)/s,
+    );
+    assert.throws(() => parseDevArgs(["demo"]), /Unexpected argument 'demo'/);
+    assert.throws(() => parseDevArgs(["--empty=yes"]), /does not take an argument/);
   });
 
   it("--empty seeds nothing: no transaction, no receiver, and the banner says so", async () => {
@@ -135,6 +140,8 @@ describe("npm run dev's seeding", () => {
     });
     assert.equal(forged.status, 400);
     assert.equal(receiverLog.at(-1), "webhook rejected (bad_signature)");
+    const huge = await fetch(receiver.url, { method: "POST", body: "x".repeat(2 << 20) });
+    assert.equal(huge.status, 413);
 
     // The banner shows the secret (once); the stack file's entry names the key but holds no secret.
     const banner = demoBanner(seed, "http://localhost:5173").join("\n");
