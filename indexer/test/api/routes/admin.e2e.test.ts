@@ -133,6 +133,159 @@ describeApiWorld("project admin routes", (w) => {
     });
   });
 
+  describe("the signed-in address's projects (GET /v1/admin/projects)", () => {
+    type Membership = {
+      projectId: string;
+      slug: string;
+      roles: string[];
+      offeredRoles: string[];
+      organizationRole: string | null;
+      administers: boolean;
+    };
+    const projectsOf = async (token: string) => {
+      const res = await w.api.get<{ data: Membership[] }>("/v1/admin/projects", token);
+      expect(res.status).toBe(200);
+      return res.body.data;
+    };
+
+    // Both storage kinds index one chain: each world looks only at its own projects.
+    it("lists a role admin's project with its role, and an owner's projects through the organization", async () => {
+      const mine = [w.projectA, w.projectB, w.projectC, w.projectD].map(String);
+      const ofWorld = (list: Membership[]) => list.filter((p) => mine.includes(p.projectId));
+      expect(ofWorld(await projectsOf(w.sessionA))).toEqual([
+        expect.objectContaining({
+          projectId: w.projectA.toString(),
+          slug: `alpha-${w.kind}`,
+          roles: ["admin"],
+          organizationRole: null,
+          administers: true,
+        }),
+      ]);
+      const owned = ofWorld(await projectsOf(await w.api.login(w.ownerA)));
+      expect(owned.map((p) => p.projectId)).toEqual([w.projectA, w.projectC, w.projectD].map(String));
+      for (const p of owned) expect(p).toMatchObject({ organizationRole: "owner", administers: true });
+    });
+
+    it("shows an offered reader role as offered, not held, and gives no admin rights for it", async () => {
+      const stranger = await w.onekey.newAccount();
+      const token = await w.api.login(stranger);
+      w.secrets.push(token);
+      expect(await projectsOf(token)).toEqual([]);
+      await w.indexed(await w.onekey.grantRole(w.ownerA, w.projectC, stranger.address, ROLE.READER));
+      expect(await projectsOf(token)).toEqual([
+        expect.objectContaining({
+          projectId: w.projectC.toString(),
+          roles: [],
+          offeredRoles: ["reader"],
+          organizationRole: null,
+          administers: false,
+        }),
+      ]);
+      expectError(await w.api.get(`/v1/admin/projects/${w.projectC}/api-keys`, token), 403, "not_project_admin");
+    });
+
+    it("refuses without a session, and an API key is no session", async () => {
+      expectError(await w.api.get("/v1/admin/projects"), 401, "credentials_missing");
+      expectError(await w.api.get("/v1/admin/projects", w.keyA), 401, "session_invalid");
+    });
+  });
+
+  describe("reads for readers: consenting subjects and usage", () => {
+    it("shows a reader the consenting subjects and the day's usage; an outsider gets neither", async () => {
+      const chain = w.onekey;
+      const reader = await chain.newAccount();
+      await chain.grantRole(w.ownerA, w.projectD, reader.address, ROLE.READER);
+      await w.indexed(await chain.acceptRole(reader, w.projectD, ROLE.READER));
+      const subject = await w.newSubject();
+      await chain.attest(w.issuer, { subject: subject.address, level: 2 });
+      await w.indexed(await chain.grantConsent(subject, w.projectD));
+      const token = await w.api.login(reader);
+      w.secrets.push(token);
+
+      const page = await w.api.get<{ data: { subject: string; level: number }[]; nextCursor: string | null }>(
+        `/v1/admin/projects/${w.projectD}/consents?limit=10`,
+        token,
+      );
+      expect(page.status).toBe(200);
+      expect(page.body.data).toEqual([expect.objectContaining({ subject: subject.address.toLowerCase(), level: 2 })]);
+      // A reader reads; it does not administer.
+      expectError(await w.api.get(`/v1/admin/projects/${w.projectD}/api-keys`, token), 403, "not_project_admin");
+
+      const usage = await w.api.get<{ days: { day: string; verifications: number; consents: number }[] }>(
+        `/v1/admin/projects/${w.projectD}/usage?days=7`,
+        token,
+      );
+      expect(usage.status).toBe(200);
+      expect(usage.body.days).toHaveLength(7);
+      const totals = usage.body.days.reduce(
+        (t, d) => ({ verifications: t.verifications + d.verifications, consents: t.consents + d.consents }),
+        { verifications: 0, consents: 0 },
+      );
+      expect(totals).toEqual({ verifications: 1, consents: 1 });
+      expectError(
+        await w.api.get(`/v1/admin/projects/${w.projectD}/usage?days=91`, token),
+        400,
+        "invalid_request",
+        "days",
+      );
+
+      const outsider = await w.api.login(await chain.newAccount());
+      w.secrets.push(outsider);
+      expectError(await w.api.get(`/v1/admin/projects/${w.projectD}/consents`, outsider), 403, "role_missing");
+      expectError(await w.api.get(`/v1/admin/projects/${w.projectD}/usage`, outsider), 403, "role_missing");
+    });
+  });
+
+  describe("webhooks through the admin session (/v1/admin/projects/{projectId}/webhooks/...)", () => {
+    it("lets the project's admin read its endpoints, deliveries and settings", async () => {
+      const base = `/v1/admin/projects/${w.projectA}/webhooks`;
+      const endpoints = await w.api.get<{ data: unknown[] }>(`${base}/endpoints`, w.sessionA);
+      expect(endpoints.status).toBe(200);
+      expect(endpoints.body.data).toEqual([]);
+      const deliveries = await w.api.get<{ data: unknown[]; nextCursor: null }>(
+        `${base}/deliveries?limit=5`,
+        w.sessionA,
+      );
+      expect(deliveries.body).toEqual({ data: [], nextCursor: null });
+      expect((await w.api.get(`${base}/settings`, w.sessionA)).status).toBe(200);
+      // This world has no sealing key: a create passes the admin check and stops at configuration.
+      expectError(
+        await w.api.post(`${base}/endpoints`, { url: "https://hooks.example.com/x" }, w.sessionA),
+        503,
+        "webhooks_unavailable",
+      );
+    });
+
+    // attack: the admin of project B, signed in, aims its session at project A's webhook routes
+    // (list, register, replay a range, rotate a secret) by putting A's id in the path.
+    it("attack: another project's admin session is refused on every route, and the refusal is audited", async () => {
+      const base = `/v1/admin/projects/${w.projectA}/webhooks`;
+      const endpointId = "ep_AAAAAAAAAAAA";
+      const attempts = [
+        w.api.get(`${base}/endpoints`, w.sessionB),
+        w.api.post(`${base}/endpoints`, { url: "https://attacker.example.com/" }, w.sessionB),
+        w.api.get(`${base}/deliveries`, w.sessionB),
+        w.api.post(
+          `${base}/replay`,
+          { endpointId, since: "2026-01-01T00:00:00Z", until: "2026-01-02T00:00:00Z" },
+          w.sessionB,
+        ),
+        w.api.post(`${base}/endpoints/${endpointId}/rotate-secret`, {}, w.sessionB),
+        w.api.request("PUT", `${base}/settings`, { token: w.sessionB, body: { confirmations: 0 } }),
+      ];
+      for (const res of await Promise.all(attempts)) expectError(res, 403, "not_project_admin");
+      // A project API key is not a session, even the project's own.
+      expectError(await w.api.get(`${base}/endpoints`, w.keyA), 401, "session_invalid");
+      const audit = await w.api.get<{ data: { actor: string; action: string; result: string }[] }>(
+        `/v1/admin/projects/${w.projectA}/audit-log`,
+        w.sessionA,
+      );
+      expect(audit.body.data).toContainEqual(
+        expect.objectContaining({ actor: w.ownerB.address.toLowerCase(), action: "webhooks.manage", result: "denied" }),
+      );
+    });
+  });
+
   describe("tenant isolation", () => {
     it("refuses an admin session on another project's keys and audit log, and audits the refusal", async () => {
       expectError(await w.api.get(`/v1/admin/projects/${w.projectB}/api-keys`, w.sessionA), 403, "not_project_admin");
