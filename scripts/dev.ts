@@ -178,6 +178,7 @@ const app = await startDevApp({
     issuerUrl,
     storageBundlerUrl: privacy.bundlerUrl,
     keyserviceUrl: privacy.keyserviceUrl,
+    apiUrl: indexer.url,
   },
 });
 const verifyUrl = seed ? `${app.url}/verify/${seed.slug}` : null;

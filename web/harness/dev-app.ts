@@ -110,6 +110,8 @@ export interface DevAppServices {
   issuerUrl: string;
   storageBundlerUrl: string;
   keyserviceUrl: string;
+  /** The tenant API (the dashboard's); unset, the app's default (127.0.0.1:42069). */
+  apiUrl?: string;
   /** Where the book was written (default deploy/deployments). */
   deployBookDir?: string;
 }
@@ -147,6 +149,7 @@ export async function startDevApp(options: {
     VITE_ONEKEY_BUNDLER_URL: services.storageBundlerUrl,
     VITE_ONEKEY_KEYS: "keyservice",
     VITE_ONEKEY_KEYSERVICE_URL: services.keyserviceUrl,
+    ...(services.apiUrl ? { VITE_ONEKEY_API_URL: services.apiUrl } : {}),
     ...(services.deployBookDir ? { ONEKEY_DEPLOY_BOOK_DIR: services.deployBookDir } : {}),
   };
   const cwd = join(repoRoot, "web");
