@@ -707,6 +707,52 @@ describe("admin lifecycle commands (Hardhat tasks against hardhat node)", () => 
       assert.deepEqual(await chainState(), before);
     });
 
+    it("revoke-attestation and deposit-reserve --safe: the subject's current uid, the deposit as value", async () => {
+      const block = await client().getBlock();
+      const attested = await rawCall(issuer, {
+        ...book().kyc,
+        functionName: "attest",
+        args: [
+          {
+            subject,
+            level: 1,
+            expiresAt: Number(block.timestamp) + 86_400,
+            storageNetwork: STORAGE_NETWORKS.irys,
+            storageId: keccak256(toHex("storage 2")),
+            ciphertextHash: keccak256(toHex("ciphertext 2")),
+          },
+        ],
+      });
+      const [created] = parseEventLogs({ abi: kycRegistryAbi, eventName: "AttestationCreated", logs: attested.logs });
+      assert.ok(created);
+      const before = await chainState();
+
+      const revoke = decoded(
+        parseBatch(await succeeds("onekey:revoke-attestation", "--subject", subject, "--safe")),
+        kycRegistryAbi,
+      );
+      assert.deepEqual(
+        { to: revoke.to, functionName: revoke.functionName, args: revoke.args },
+        { to: book().kyc.address, functionName: "revoke", args: [created.args.uid] },
+      );
+      const deposit = decoded(
+        parseBatch(await succeeds("onekey:deposit-reserve", "--amount", "2", "--safe")),
+        oneKeyPaymasterAbi,
+      );
+      assert.deepEqual(
+        { to: deposit.to, value: deposit.value, functionName: deposit.functionName, args: deposit.args },
+        { to: book().paymaster.address, value: parseEther("2").toString(), functionName: "depositReserve", args: [] },
+      );
+
+      assert.deepEqual(await chainState(), before);
+      const attestation = await client().readContract({
+        ...book().kyc,
+        functionName: "getAttestation",
+        args: [subject],
+      });
+      assert.equal(attestation.status, 1);
+    });
+
     it("--safe simulates first: a call that would revert for the Safe prints no batch", async () => {
       await Promise.all([
         refused(
