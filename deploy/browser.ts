@@ -8,6 +8,7 @@ export * from "./attestation.js";
 export * from "./constants.js";
 // Types only: deployment.ts reads files with node:fs, which a browser bundle must not evaluate.
 export type { DeployedContract, Deployment } from "./deployment.js";
+export * from "./entry-points.js";
 export {
   type ContractErrorNameInBook,
   contractErrorMessages,

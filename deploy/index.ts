@@ -6,6 +6,7 @@ export * from "./abis.js";
 export * from "./attestation.js";
 export * from "./constants.js";
 export { contractOf, type DeployedContract, type Deployment, deploymentsDir, readDeployment } from "./deployment.js";
+export * from "./entry-points.js";
 export {
   type ContractErrorNameInBook,
   contractErrorMessages,

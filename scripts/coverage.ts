@@ -8,8 +8,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
+import { hardhatCli, repoRoot } from "@onekey/devnet/processes";
 import { type FileCoverage, parseLcov, percent } from "./lib/lcov.js";
-import { hardhatCli, repoRoot } from "./lib/processes.js";
 
 /** The bar is 95% of contracts/ lines. */
 const MIN_LINE_COVERAGE = 95;

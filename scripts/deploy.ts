@@ -17,6 +17,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
+import { ENTRY_POINT_V07 } from "@onekey/deploy";
+import { ensureDeterministicDeployer } from "@onekey/devnet/deterministic-deployer";
 import hre from "hardhat";
 import { getAddress } from "viem";
 import { deploymentsDir } from "../deploy/deployment.js";
@@ -25,8 +27,6 @@ import LocalEntryPointModule from "../ignition/modules/local/EntryPoint.js";
 import OneKeyModule from "../ignition/modules/OneKey.js";
 import PaymasterModule from "../ignition/modules/Paymaster.js";
 import { deploymentFromIgnition, writeDeployment } from "./lib/deploy-book.js";
-import { ensureDeterministicDeployer } from "./lib/deterministic-deployer.js";
-import { ENTRY_POINT_V07 } from "./lib/entry-points.js";
 
 const connection = await hre.network.getOrCreate();
 const network = networkOfHardhatName(connection.networkName);

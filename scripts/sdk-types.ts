@@ -10,8 +10,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tenantApiDocument } from "@onekey/indexer/openapi";
 import openapiTS, { astToString } from "openapi-typescript";
-import { tenantApiDocument } from "../indexer/src/api/openApiDocument.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const documentFile = join(root, "sdk", "openapi.json");

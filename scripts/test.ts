@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { stripVTControlCharacters } from "node:util";
-import { repoRoot } from "./lib/processes.js";
+import { repoRoot } from "@onekey/devnet/processes";
 
 interface Step {
   name: string;
@@ -41,9 +41,10 @@ const steps: Step[] = [
   { name: "lint:ts", command: "biome check ." },
   { name: "lint:sol", command: "solhint --max-warnings 0 'contracts/**/*.sol'" },
   { name: "compile", command: "hardhat compile --quiet" },
-  { name: "types", command: "tsc -p . && tsc -p issuer && tsc -p indexer && tsc -p sdk && npm run -s typecheck:web" },
+  { name: "types", command: "tsc -p . && tsc -p devnet && tsc -p issuer && tsc -p indexer && tsc -p sdk && npm run -s typecheck:web" },
   { name: "deploy-book", command: "tsx scripts/deploy-book.ts --check" },
   { name: "sdk-types", command: "tsx scripts/sdk-types.ts --check" },
+  { name: "layers", command: "tsx scripts/check-layers.ts" },
   { name: "sol", command: "hardhat test solidity --no-compile --snapshot-check", counts: hardhatCounts },
   { name: "integration", command: "hardhat test nodejs --no-compile", counts: hardhatCounts },
   { name: "issuer", command: "npm run -s test:issuer", counts: vitestCounts },

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { ENTRY_POINT_V07 } from "@onekey/deploy";
 import type { Hex } from "viem";
-import { ENTRY_POINT_V07 } from "./entry-points.js";
 import { freePort, type Managed, startProcess, waitFor } from "./processes.js";
 
 /**

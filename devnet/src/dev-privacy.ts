@@ -10,7 +10,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startArlocalAt } from "./arlocal.js";
-import { startLocalBundler } from "./local-bundler.js";
+import { type SettlerFactory, startLocalBundler } from "./local-bundler.js";
 import { repoRoot, startProcess, waitFor } from "./processes.js";
 
 export type PortFor = (variable: string, fallback: number, what: string) => Promise<number>;
@@ -29,6 +29,8 @@ export async function startDevPrivacy(options: {
   /** The dev chain's deployment book (the key service reads its KycRegistry there); deploy/deployments by default. */
   deployBookDir?: string;
   portFor: PortFor;
+  /** How the bundler node settles to arlocal (the privacy library's arlocal adapter). */
+  settlerFor: (arlocalUrl: string) => SettlerFactory;
 }): Promise<DevPrivacy> {
   const dbPath = join(repoRoot, ".dev", "arlocal");
   rmSync(dbPath, { recursive: true, force: true });
@@ -42,7 +44,7 @@ export async function startDevPrivacy(options: {
   const bundler = await startLocalBundler({
     port: await options.portFor("ONEKEY_DATA_BUNDLER_PORT", 1985, "ANS-104 bundler node"),
     dataDir: bundlerDir,
-    settleTo: { arlocalUrl: arlocal.url },
+    settleTo: options.settlerFor(arlocal.url),
     log: (line) => console.warn(`[data bundler] ${line}`),
   });
 

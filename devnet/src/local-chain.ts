@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Deployment } from "../../deploy/deployment.js";
+import type { Deployment } from "@onekey/deploy";
 import { freePort, hardhatCli, type Managed, portInUse, runToEnd, startProcess, waitFor } from "./processes.js";
 
 export interface LocalChain {

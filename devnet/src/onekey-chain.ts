@@ -1,8 +1,16 @@
 /**
- * Real transactions against a local OneKey deployment, for tests and benchmarks: Hardhat's
- * funded test accounts play governance, organization owners, issuers and subjects.
+ * The one driver for a local OneKey chain: real transactions against a local OneKey deployment
+ * (usually from ./local-chain.ts), for tests and benchmarks. Hardhat's funded test accounts play
+ * governance, organization owners, issuers and subjects.
  */
-import { contractOf, type Deployment, kycRegistryAbi, PROJECT_ROLES, projectRegistryAbi } from "@onekey/deploy";
+import {
+  contractOf,
+  type Deployment,
+  kycRegistryAbi,
+  PROJECT_ROLES,
+  projectRegistryAbi,
+  STORAGE_NETWORKS,
+} from "@onekey/deploy";
 import {
   type Abi,
   type Account,
@@ -29,6 +37,8 @@ export interface AttestInput {
   level: number;
   /** Unix seconds; default one year from now. */
   expiresAt?: number;
+  /** Where the record is stored; default ids derived from the other fields. */
+  stored?: { storageId: Hex; ciphertextHash: Hex };
 }
 
 export class OneKeyChain {
@@ -157,9 +167,9 @@ export class OneKeyChain {
       subject: input.subject,
       level: input.level,
       expiresAt: input.expiresAt ?? Math.floor(Date.now() / 1000) + 365 * 24 * 3600,
-      storageNetwork: 1,
-      storageId: seed,
-      ciphertextHash: keccak256(seed),
+      storageNetwork: STORAGE_NETWORKS.arweave,
+      storageId: input.stored?.storageId ?? seed,
+      ciphertextHash: input.stored?.ciphertextHash ?? keccak256(seed),
     };
   }
 
@@ -216,5 +226,19 @@ export class OneKeyChain {
 
   erase(subject: Account) {
     return this.send(subject, "kyc", "erase", []);
+  }
+
+  setDecryptDelegate(subject: Account, delegate: Address) {
+    return this.send(subject, "kyc", "setDecryptDelegate", [delegate]);
+  }
+
+  /** A read of the KycRegistry. */
+  readKyc<T>(functionName: string, args: readonly unknown[]): Promise<T> {
+    return this.client.readContract({
+      address: this.kycRegistry,
+      abi: kycRegistryAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
   }
 }

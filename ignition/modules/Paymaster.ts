@@ -1,6 +1,6 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import { ENTRY_POINT_V07, ENTRY_POINT_V08 } from "@onekey/deploy";
 import type { Address } from "viem";
-import { ENTRY_POINT_V07, ENTRY_POINT_V08 } from "../../scripts/lib/entry-points.js";
 import OneKeyModule from "./OneKey.js";
 
 /**

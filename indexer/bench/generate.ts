@@ -4,9 +4,9 @@
  */
 
 import { kycRegistryAbi } from "@onekey/deploy";
+import type { OneKeyChain } from "@onekey/devnet/onekey-chain";
 import { type Address, createWalletClient, encodeFunctionData, type Hex, http, keccak256, toHex } from "viem";
 import { hardhat } from "viem/chains";
-import type { OneKeyChain } from "../harness/onekey.js";
 
 /** The i-th benchmark subject: a deterministic address nobody holds a key for. */
 export function subjectAddress(i: number): Address {

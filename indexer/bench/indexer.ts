@@ -14,8 +14,8 @@
  * BENCH_LOG_FILE keeps Ponder's log; BENCH_DEBUG=1 logs at trace level and prints each live tx.
  */
 import { writeFileSync } from "node:fs";
+import { mineBlocks } from "@onekey/devnet/local-chain";
 import autocannon from "autocannon";
-import { mineBlocks } from "../../scripts/lib/local-chain.js";
 import { ApiClient } from "../harness/api.js";
 import { startPonder } from "../harness/ponder.js";
 import { createTestDatabase } from "../harness/postgres.js";

@@ -7,7 +7,7 @@
  */
 import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot } from "../../scripts/lib/processes.js";
+import { repoRoot } from "@onekey/devnet/processes";
 import { startPonder } from "./ponder.js";
 import { createTestDatabase, type TestDatabase } from "./postgres.js";
 import { newEncryptionKey, startWorker, type WorkerProcess } from "./worker.js";

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { freePort, type Managed, startProcess, waitFor } from "../../scripts/lib/processes.js";
+import { freePort, type Managed, startProcess, waitFor } from "@onekey/devnet/processes";
 
 export const indexerRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 

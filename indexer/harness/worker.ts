@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { type Managed, startProcess, waitFor } from "../../scripts/lib/processes.js";
+import { type Managed, startProcess, waitFor } from "@onekey/devnet/processes";
 import { indexerRoot } from "./ponder.js";
 
 export interface WorkerOptions {

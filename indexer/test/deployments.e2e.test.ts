@@ -5,11 +5,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { ROLE } from "@onekey/devnet/onekey-chain";
 import pg from "pg";
 import type { Account } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, type ApiResponse } from "../harness/api.js";
-import { ROLE } from "../harness/onekey.js";
 import { type PonderProcess, startPonder } from "../harness/ponder.js";
 import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
 import { API_TABLES } from "./support/apiTables.js";

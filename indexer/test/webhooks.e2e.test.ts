@@ -7,16 +7,16 @@
  */
 
 import { oneKeyPaymasterAbi } from "@onekey/deploy";
+import { mineBlocks } from "@onekey/devnet/local-chain";
+import { ROLE } from "@onekey/devnet/onekey-chain";
+import { freePort } from "@onekey/devnet/processes";
 import { isKnownWebhookEvent, OneKeyClient, verifyWebhook } from "@onekey/sdk";
 import pg from "pg";
 import { Webhook } from "standardwebhooks";
 import type { Account } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mineBlocks } from "../../scripts/lib/local-chain.js";
-import { freePort } from "../../scripts/lib/processes.js";
 import { ApiClient } from "../harness/api.js";
-import { ROLE } from "../harness/onekey.js";
 import { type PonderProcess, startPonder } from "../harness/ponder.js";
 import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
 import { type Received, type Receiver, startReceiver } from "../harness/receiver.js";

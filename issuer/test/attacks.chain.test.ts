@@ -4,6 +4,7 @@
  * attack needs one). Each test says what the attacker tried and what happens now.
  */
 import { oneKeyPaymasterAbi } from "@onekey/deploy";
+import { toSimpleAccountV07 } from "@onekey/web/simple-account";
 import {
   type Address,
   encodeFunctionData,
@@ -26,7 +27,6 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toSimpleAccountV07 } from "./support/simple-account.js";
 import {
   ATTACKER_KEY,
   budgetOf,

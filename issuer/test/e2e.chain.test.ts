@@ -12,12 +12,12 @@ import {
   POST_OP_GAS_MIN,
   projectRegistryAbi,
 } from "@onekey/deploy";
+import { toSimpleAccountV07 } from "@onekey/web/simple-account";
 import { http, parseEventLogs, toHex } from "viem";
 import { createBundlerClient, createPaymasterClient, entryPoint07Address } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { executableCode, PROXY_CODE } from "../src/sponsorship/accounts.js";
-import { toSimpleAccountV07 } from "./support/simple-account.js";
 import {
   budgetOf,
   createProject,

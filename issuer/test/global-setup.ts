@@ -7,10 +7,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startAlto } from "@onekey/devnet/alto";
+import { startLocalChain } from "@onekey/devnet/local-chain";
+import { hardhatCli, runToEnd } from "@onekey/devnet/processes";
 import type { TestProject } from "vitest/node";
-import { startAlto } from "../../scripts/lib/alto.js";
-import { startLocalChain } from "../../scripts/lib/local-chain.js";
-import { hardhatCli, runToEnd } from "../../scripts/lib/processes.js";
 import type { StackContracts } from "./support/stack.js";
 
 declare module "vitest" {

@@ -2,10 +2,11 @@
  * The attestation ledger on the local PostgreSQL: migrations up and down in the issuer's own
  * schema, and what the sponsorship policy asks of it.
  */
+
+import { createTestDatabase, type TestDatabase } from "@onekey/indexer/harness/postgres";
 import { sql } from "kysely";
 import { getAddress, keccak256, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../indexer/harness/postgres.js";
 import {
   attestationDigest,
   createAttestationLedger,

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { type RunningKycSandbox, startKycSandbox } from "@onekey/devnet/kyc-sandbox/server";
+import { type Receiver, startReceiver } from "@onekey/indexer/harness/receiver";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type RunningKycSandbox, startKycSandbox } from "../../devnet/src/kyc-sandbox/server.js";
-import { type Receiver, startReceiver } from "../../indexer/harness/receiver.js";
 import {
   type KycProvider,
   ProviderError,

@@ -7,13 +7,13 @@
 
 import { createHmac } from "node:crypto";
 import { kycRegistryAbi, projectRegistryAbi } from "@onekey/deploy";
+import { toSimpleAccountV07 } from "@onekey/web/simple-account";
 import { encodeFunctionData, type Hex, keccak256, parseGwei, serializeErc6492Signature, toHex } from "viem";
 import { entryPoint07Address } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { completeHostedFlow, eventually, type SessionBody, SessionClient } from "./support/kyc.js";
 import { type KycStack, startKycStack, storeRecord } from "./support/kyc-stack.js";
-import { toSimpleAccountV07 } from "./support/simple-account.js";
 import { createProject, dropTestDatabase, ensureKycIssuer, paymasterRpc, send, stack } from "./support/stack.js";
 
 let kyc: KycStack;

@@ -7,6 +7,7 @@
  * from another device, project settings, sign-in by EOAs and SimpleAccounts, metrics.
  */
 import { kycRegistryAbi, projectRegistryAbi } from "@onekey/deploy";
+import { toSimpleAccountV07 } from "@onekey/web/simple-account";
 import {
   type Address,
   encodeFunctionData,
@@ -22,7 +23,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ROLE_ADMIN } from "../src/kyc/projects.js";
 import { completeHostedFlow, eventually, type PersonInput, type SessionBody, SessionClient } from "./support/kyc.js";
 import { type KycStack, startKycStack, storeRecord } from "./support/kyc-stack.js";
-import { toSimpleAccountV07 } from "./support/simple-account.js";
 import {
   createProject,
   deployer,

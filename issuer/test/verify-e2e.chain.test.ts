@@ -17,6 +17,14 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { kycRegistryAbi, projectRegistryAbi } from "@onekey/deploy";
+import { ApiClient } from "@onekey/indexer/harness/api";
+import { type PonderProcess, startPonder } from "@onekey/indexer/harness/ponder";
+import { createTestDatabase, type TestDatabase } from "@onekey/indexer/harness/postgres";
+import { type Receiver, startReceiver } from "@onekey/indexer/harness/receiver";
+import { newEncryptionKey, startWorker, type WorkerProcess } from "@onekey/indexer/harness/worker";
+import { parseConfig, type RunningKeyService, startKeyService } from "@onekey/keyservice";
+import { BundlerStorage, KeyServiceKeyAccess, openRecord, sealRecord } from "@onekey/web/privacy";
+import { toSimpleAccountV07 } from "@onekey/web/simple-account";
 import { Redis } from "ioredis";
 import {
   type Address,
@@ -31,21 +39,10 @@ import {
 import { createBundlerClient, createPaymasterClient } from "viem/account-abstraction";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient } from "../../indexer/harness/api.js";
-import { type PonderProcess, startPonder } from "../../indexer/harness/ponder.js";
-import { createTestDatabase, type TestDatabase } from "../../indexer/harness/postgres.js";
-import { type Receiver, startReceiver } from "../../indexer/harness/receiver.js";
-import { newEncryptionKey, startWorker, type WorkerProcess } from "../../indexer/harness/worker.js";
-import { parseConfig } from "../../keyservice/src/config.js";
-import { type RunningKeyService, startKeyService } from "../../keyservice/src/server.js";
-import { KeyServiceKeyAccess } from "../../web/src/privacy/keys/keyservice-key-access.js";
-import { openRecord, sealRecord } from "../../web/src/privacy/record.js";
-import { BundlerStorage } from "../../web/src/privacy/storage/bundler-storage.js";
 import { startBackgroundJobs } from "../src/kyc/jobs.js";
 import { createLogger } from "../src/logger.js";
 import { completeHostedFlow, eventually, type SessionBody, SessionClient } from "./support/kyc.js";
 import { type KycStack, startKycStack } from "./support/kyc-stack.js";
-import { toSimpleAccountV07 } from "./support/simple-account.js";
 import {
   createProject,
   deployer,

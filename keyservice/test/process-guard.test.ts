@@ -1,6 +1,6 @@
 import { join } from "node:path";
+import { repoRoot, startProcess, waitFor } from "@onekey/devnet/processes";
 import { expect, it } from "vitest";
-import { repoRoot, startProcess, waitFor } from "../../scripts/lib/processes.js";
 
 it("logs an error that escaped every handler, without its URL, and keeps serving", async () => {
   const service = startProcess(process.execPath, ["--import", "tsx", "test/support/faulty-service.ts"], {

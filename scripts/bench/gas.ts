@@ -26,8 +26,8 @@ import {
 import { type AttestationRequest, attestationTypedData, signAttestation } from "../../deploy/attestation.js";
 import { STORAGE_NETWORKS } from "../../deploy/constants.js";
 import OneKeyModule from "../../ignition/modules/OneKey.js";
-import CheckGasProbeModule from "../../test/helpers/CheckGasProbeModule.js";
-import EasModule from "../../test/reference/EasModule.js";
+import CheckGasProbeModule from "./modules/CheckGasProbeModule.js";
+import EasModule from "./modules/EasModule.js";
 
 const BATCH_SIZE = 10;
 const LEVEL = 2;

@@ -20,9 +20,9 @@ import { PROJECT_ROLES } from "../../deploy/constants.js";
 import { POST_OP_GAS_MIN, signSponsorship } from "../../deploy/sponsorship.js";
 import LocalEntryPointModule from "../../ignition/modules/local/EntryPoint.js";
 import PaymasterModule from "../../ignition/modules/Paymaster.js";
-import VerifyingPaymasterModule from "../../test/reference/VerifyingPaymasterModule.js";
-import { entryPointV07Artifact } from "../lib/aa-artifacts.js";
-import { ensureDeterministicDeployer } from "../lib/deterministic-deployer.js";
+import VerifyingPaymasterModule from "./modules/VerifyingPaymasterModule.js";
+import { entryPointV07Artifact } from "@onekey/devnet/aa-artifacts";
+import { ensureDeterministicDeployer } from "@onekey/devnet/deterministic-deployer";
 import {
   createSimpleAccount,
   executeCallData,
@@ -30,7 +30,7 @@ import {
   nonceOf,
   type SimpleAccount,
   signUserOperation,
-} from "../lib/user-operations.js";
+} from "@onekey/devnet/user-operations";
 
 /** Target of issue 3: sponsored_op <= 1.10 x reference_op. */
 const MAX_RATIO = 1.1;

@@ -10,12 +10,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { type LocalChain, startLocalChain } from "@onekey/devnet/local-chain";
+import { hardhatCli, repoRoot } from "@onekey/devnet/processes";
 import { createPublicClient, createWalletClient, getAddress, http, parseEventLogs } from "viem";
 import { kycRegistryAbi, projectRegistryAbi } from "../../deploy/abis.js";
 import { describeContractError } from "../../deploy/errors.js";
 import { projectRoles } from "../../scripts/admin/roles.js";
-import { type LocalChain, startLocalChain } from "../../scripts/lib/local-chain.js";
-import { hardhatCli, repoRoot } from "../../scripts/lib/processes.js";
 
 // hardhat node's well-known unlocked accounts #0..#3; #0 deployed OneKey and is governance.
 const signerAccount = getAddress("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");

@@ -6,6 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { ENTRY_POINT_V07, ENTRY_POINT_V08, SIMPLE_ACCOUNT_FACTORY_V07 } from "@onekey/deploy";
+import { entryPointV07Artifact, simpleAccountFactoryV07Artifact } from "@onekey/devnet/aa-artifacts";
+import { ensureDeterministicDeployer } from "@onekey/devnet/deterministic-deployer";
+import {
+  createSimpleAccount,
+  executeCallData,
+  handleOperation,
+  nonceOf,
+  signUserOperation,
+} from "@onekey/devnet/user-operations";
 import { network } from "hardhat";
 import { type Address, getAddress, hashTypedData, keccak256, parseEther, parseEventLogs, toHex } from "viem";
 import { toPackedUserOperation, type UserOperation } from "viem/account-abstraction";
@@ -23,16 +33,6 @@ import {
 import LocalEntryPointModule from "../../ignition/modules/local/EntryPoint.js";
 import PaymasterModule, { DEFAULT_MAX_OP_COST } from "../../ignition/modules/Paymaster.js";
 import PaymasterV08Module from "../../ignition/modules/PaymasterV08.js";
-import { entryPointV07Artifact, simpleAccountFactoryV07Artifact } from "../../scripts/lib/aa-artifacts.js";
-import { ensureDeterministicDeployer } from "../../scripts/lib/deterministic-deployer.js";
-import { ENTRY_POINT_V07, ENTRY_POINT_V08, SIMPLE_ACCOUNT_FACTORY_V07 } from "../../scripts/lib/entry-points.js";
-import {
-  createSimpleAccount,
-  executeCallData,
-  handleOperation,
-  nonceOf,
-  signUserOperation,
-} from "../../scripts/lib/user-operations.js";
 
 const SPONSOR_MANAGER = 1 << 2;
 const PROJECT_ID = 1n;

@@ -20,9 +20,9 @@ import type { AddressInfo } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startLocalBundler } from "@onekey/devnet/local-bundler";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
-import { startLocalBundler } from "../../scripts/lib/local-bundler.js";
 import { assertChromiumInstalled, chromiumArgs, chromiumPath, isLoopbackUrl } from "../test/support/chromium.js";
 
 const MiB = 2 ** 20;

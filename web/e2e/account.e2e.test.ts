@@ -4,10 +4,11 @@
  * check false and fires its webhook, the person opens their own record in the browser, and
  * erasing (after its confirmation) leaves a reader unable to decrypt. One person, in order: each test starts from what the previous one left.
  */
+
+import { waitFor } from "@onekey/devnet/processes";
+import type { Receiver } from "@onekey/indexer/harness/receiver";
 import type { Address } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Receiver } from "../../indexer/harness/receiver.js";
-import { waitFor } from "../../scripts/lib/processes.js";
 import { launchBrowser, newPerson, type Person } from "./support/browser.js";
 import { atStep, STEP_TIMEOUT, subjectOf, verifyByMouse } from "./support/person.js";
 import { Tenant } from "./support/tenant.js";

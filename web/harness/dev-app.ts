@@ -6,6 +6,7 @@
  */
 import { join } from "node:path";
 import { type Deployment, oneKeyPaymasterAbi, projectRegistryAbi } from "@onekey/deploy";
+import { repoRoot, startProcess, waitFor } from "@onekey/devnet/processes";
 import {
   type Account,
   type Address,
@@ -18,7 +19,6 @@ import {
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { repoRoot, startProcess, waitFor } from "../../scripts/lib/processes.js";
 
 const TEST_MNEMONIC = "test test test test test test test test test test test junk";
 

@@ -1,12 +1,12 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { concat, encodeAbiParameters, type Hex, zeroHash } from "viem";
+import { ENTRY_POINT_V07, ENTRY_POINT_V08, SIMPLE_ACCOUNT_FACTORY_V07 } from "@onekey/deploy";
 import {
   entryPointV07Artifact,
   entryPointV08Artifact,
   simpleAccountFactoryV07Artifact,
-} from "../../../scripts/lib/aa-artifacts.js";
-import { DETERMINISTIC_DEPLOYER } from "../../../scripts/lib/deterministic-deployer.js";
-import { ENTRY_POINT_V07, ENTRY_POINT_V08, SIMPLE_ACCOUNT_FACTORY_V07 } from "../../../scripts/lib/entry-points.js";
+} from "@onekey/devnet/aa-artifacts";
+import { DETERMINISTIC_DEPLOYER } from "@onekey/devnet/deterministic-deployer";
+import { concat, encodeAbiParameters, type Hex, zeroHash } from "viem";
 
 /** The salts eth-infinitism used with the deterministic deployer. */
 const ENTRY_POINT_V07_SALT: Hex = "0x90d8084deab30c2a37c45e8d47f49f2f7965183cb6990a98943ef94940681de3";

@@ -3,10 +3,11 @@
  * Ignition, and, once on PGlite and once on PostgreSQL, Ponder as a child process with two
  * organizations, four projects, admins, an outsider, sessions and API keys.
  */
+
+import { type OneKeyChain, ROLE } from "@onekey/devnet/onekey-chain";
 import type { Account, Address } from "viem";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { ApiClient, type ApiResponse } from "../../harness/api.js";
-import { type OneKeyChain, ROLE } from "../../harness/onekey.js";
 import { type PonderProcess, startPonder } from "../../harness/ponder.js";
 import { createTestDatabase, type TestDatabase } from "../../harness/postgres.js";
 import { paymasterOf } from "./paymaster.js";

@@ -1,18 +1,17 @@
 /** The paymaster side of the local stack: its address and one sponsored user operation. */
-import { oneKeyPaymasterAbi } from "@onekey/deploy";
-import { type Address, createWalletClient, http, keccak256, parseEventLogs, toHex } from "viem";
-import type { UserOperation } from "viem/account-abstraction";
-import { privateKeyToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
-import { POST_OP_GAS_MIN, signSponsorship } from "../../../deploy/sponsorship.js";
-import { ENTRY_POINT_V07, SIMPLE_ACCOUNT_FACTORY_V07 } from "../../../scripts/lib/entry-points.js";
+import { ENTRY_POINT_V07, oneKeyPaymasterAbi, SIMPLE_ACCOUNT_FACTORY_V07 } from "@onekey/deploy";
 import {
   createSimpleAccount,
   executeCallData,
   handleOperation,
   nonceOf,
   signUserOperation,
-} from "../../../scripts/lib/user-operations.js";
+} from "@onekey/devnet/user-operations";
+import { type Address, createWalletClient, http, keccak256, parseEventLogs, toHex } from "viem";
+import type { UserOperation } from "viem/account-abstraction";
+import { privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+import { POST_OP_GAS_MIN, signSponsorship } from "../../../deploy/sponsorship.js";
 import type { ChainStack } from "./stack.js";
 
 /** The stack's OneKeyPaymaster (scripts/deploy.ts deploys it with the registries). */

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Deployment } from "@onekey/deploy";
-import { type LocalChain, startLocalChain } from "../../../scripts/lib/local-chain.js";
-import { OneKeyChain } from "../../harness/onekey.js";
+import { type LocalChain, startLocalChain } from "@onekey/devnet/local-chain";
+import { OneKeyChain } from "@onekey/devnet/onekey-chain";
 
 export interface ChainStack {
   chain: LocalChain;

@@ -8,12 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { type RunningKycSandbox, startKycSandbox } from "@onekey/devnet/kyc-sandbox/server";
+import { type RunningLocalBundler, startLocalBundler } from "@onekey/devnet/local-bundler";
+import { BundlerStorage, createDataItem } from "@onekey/web/privacy";
 import { type Hex, keccak256, type LocalAccount } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { type RunningKycSandbox, startKycSandbox } from "../../../devnet/src/kyc-sandbox/server.js";
-import { type RunningLocalBundler, startLocalBundler } from "../../../scripts/lib/local-bundler.js";
-import { createDataItem } from "../../../web/src/privacy/storage/ans104.js";
-import { BundlerStorage } from "../../../web/src/privacy/storage/bundler-storage.js";
 import { createLogger } from "../../src/logger.js";
 import { freshRedisPrefix, type RunningIssuer, startIssuer } from "./stack.js";
 

@@ -13,6 +13,7 @@ import {
   projectRegistryAbi,
   signAttestation,
 } from "@onekey/deploy";
+import { createTestDatabase, type TestDatabase } from "@onekey/indexer/harness/postgres";
 import {
   type Address,
   createPublicClient,
@@ -29,7 +30,6 @@ import {
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { inject } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../indexer/harness/postgres.js";
 import { type IssuerConfig, loadConfig } from "../../src/config.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import { type IssuerResources, openIssuerResources } from "../../src/resources.js";

@@ -1,27 +1,13 @@
 /**
- * A local chain with OneKey deployed (the lead's scripts/lib/local-chain.ts: hardhat node +
- * the production Ignition modules) and the cast the decrypt condition needs: governance, an
+ * A local chain with OneKey deployed (@onekey/devnet/local-chain: hardhat node + the production
+ * Ignition modules, driven by @onekey/devnet/onekey-chain) and the cast the decrypt condition needs: governance, an
  * issuer, a project with a reader, a subject and a stranger. Shared by the key service tests
  * and web's end-to-end key tests (exported as "@onekey/keyservice/testing").
  */
-import { contractOf, kycRegistryAbi, PROJECT_ROLES, projectRegistryAbi, STORAGE_NETWORKS } from "@onekey/deploy";
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  type Hex,
-  http,
-  keccak256,
-  type LocalAccount,
-  toHex,
-} from "viem";
-import { mnemonicToAccount } from "viem/accounts";
-import { type LocalChain, startLocalChain } from "../../../scripts/lib/local-chain.js";
-
-/** Hardhat's public development mnemonic: its accounts are funded on the local node only. */
-const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
-const ROLE_READER = PROJECT_ROLES.READER;
-const STORAGE_ARWEAVE = STORAGE_NETWORKS.arweave;
+import { PROJECT_ROLES } from "@onekey/deploy";
+import { type LocalChain, startLocalChain } from "@onekey/devnet/local-chain";
+import { OneKeyChain } from "@onekey/devnet/onekey-chain";
+import type { Address, Hex, LocalAccount } from "viem";
 
 const cast = ["governance", "issuer", "orgOwner", "reader", "subject", "stranger", "delegate"] as const;
 export type Role = (typeof cast)[number];
@@ -53,92 +39,50 @@ export async function startRegistryWorld(): Promise<RegistryWorld> {
     if (!chain.deployment || !chain.deployBookDir) {
       throw new Error("the local chain came up without the OneKey deployment");
     }
-    const deployBookDir = chain.deployBookDir;
-    const registry = contractOf(chain.deployment, "KycRegistry").address;
-    const projectRegistry = contractOf(chain.deployment, "ProjectRegistry").address;
-    const transport = http(chain.rpcUrl);
-    const publicClient = createPublicClient({ transport });
-    const accounts = Object.fromEntries(
-      cast.map((role, index) => [role, mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index })]),
-    ) as unknown as Record<Role, LocalAccount>;
-    const chainDef = {
-      id: chain.chainId,
-      name: "local",
-      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-      rpcUrls: { default: { http: [chain.rpcUrl] } },
-    } as const;
+    const onekey = new OneKeyChain(chain.rpcUrl, chain.deployment);
+    // Hardhat's test accounts in cast order (0 deployed OneKey and is governance).
+    const accounts = Object.fromEntries(cast.map((role, index) => [role, onekey.account(index)])) as unknown as Record<
+      Role,
+      LocalAccount
+    >;
+    const done = async (sent: Promise<unknown>) => {
+      await sent;
+    };
 
-    async function send(
-      role: Role,
-      address: Address,
-      abi: typeof kycRegistryAbi | typeof projectRegistryAbi,
-      functionName: string,
-      args: unknown[],
-    ) {
-      const wallet = createWalletClient({ account: accounts[role], chain: chainDef, transport });
-      const { request } = await publicClient.simulateContract({
-        account: accounts[role],
-        address,
-        abi,
-        functionName,
-        args,
-        chain: chainDef,
-      } as never);
-      const hash = await wallet.writeContract(request as never);
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      if (receipt.status !== "success") throw new Error(`${functionName} reverted`);
-    }
-    const kyc = (role: Role, functionName: string, args: unknown[]) =>
-      send(role, registry, kycRegistryAbi, functionName, args);
-    const read = <T>(functionName: string, args: unknown[]) =>
-      publicClient.readContract({ address: registry, abi: kycRegistryAbi, functionName, args } as never) as Promise<T>;
-
-    await kyc("governance", "registerIssuer", [accounts.issuer.address]);
-    await send("orgOwner", projectRegistry, projectRegistryAbi, "createOrganization", [accounts.orgOwner.address, ""]);
-    await send("orgOwner", projectRegistry, projectRegistryAbi, "createProject", [
-      1n,
-      "acme",
-      { requiredLevel: 1, acceptedIssuers: [], metadataURI: "" },
-    ]);
-    const projectId = 1n;
-    await send("orgOwner", projectRegistry, projectRegistryAbi, "grantRole", [
-      projectId,
-      accounts.reader.address,
-      ROLE_READER,
-    ]);
+    await onekey.registerIssuer(accounts.issuer.address);
+    const orgId = await onekey.createOrganization(accounts.orgOwner, "");
+    const projectId = await onekey.createProject(accounts.orgOwner, orgId, "acme", { metadataURI: "" });
+    await onekey.grantRole(accounts.orgOwner, projectId, accounts.reader.address, PROJECT_ROLES.READER);
     // A reader grant is an offer until the reader accepts it (ProjectRegistry, issue 11).
-    await send("reader", projectRegistry, projectRegistryAbi, "acceptRole", [projectId, ROLE_READER]);
+    await onekey.acceptRole(accounts.reader, projectId, PROJECT_ROLES.READER);
 
     return {
       rpcUrl: chain.rpcUrl,
       chainId: chain.chainId,
-      deployBookDir,
-      registry,
+      deployBookDir: chain.deployBookDir,
+      registry: onekey.kycRegistry,
       projectId,
       accounts,
-      nextUid: (subject) => read<Hex>("nextUid", [subject]),
+      nextUid: (subject) => onekey.readKyc<Hex>("nextUid", [subject]),
       async attest(subject, stored) {
-        const uid = await read<Hex>("nextUid", [accounts[subject].address]);
-        const { timestamp } = await publicClient.getBlock();
-        await kyc("issuer", "attest", [
-          {
-            subject: accounts[subject].address,
-            level: 1,
-            expiresAt: Number(timestamp) + 365 * 24 * 3600,
-            storageNetwork: STORAGE_ARWEAVE,
-            storageId: stored?.storageId ?? keccak256(toHex(`storage:${uid}`)),
-            ciphertextHash: stored?.ciphertextHash ?? keccak256(toHex(`ciphertext:${uid}`)),
-          },
-        ]);
+        // Expiry from chain time: tests may have moved the chain's clock.
+        const { timestamp } = await onekey.client.getBlock();
+        const expiresAt = Number(timestamp) + 365 * 24 * 3600;
+        const { uid } = await onekey.attest(accounts.issuer, {
+          subject: accounts[subject].address,
+          level: 1,
+          expiresAt,
+          stored,
+        });
         return uid;
       },
-      getAttestation: (subject) => read("getAttestation", [subject]),
-      grantConsent: (subject) => kyc(subject, "grantConsent", [projectId]),
-      revokeConsent: (subject) => kyc(subject, "revokeConsent", [projectId]),
-      revoke: (uid) => kyc("issuer", "revoke", [uid]),
-      erase: (subject) => kyc(subject, "erase", []),
-      setDecryptDelegate: (subject, delegate) => kyc(subject, "setDecryptDelegate", [delegate]),
-      canDecrypt: (requester, uid) => read<boolean>("canDecrypt", [requester, uid]),
+      getAttestation: (subject) => onekey.readKyc("getAttestation", [subject]),
+      grantConsent: (subject) => done(onekey.grantConsent(accounts[subject], projectId)),
+      revokeConsent: (subject) => done(onekey.revokeConsent(accounts[subject], projectId)),
+      revoke: (uid) => done(onekey.revoke(accounts.issuer, uid)),
+      erase: (subject) => done(onekey.erase(accounts[subject])),
+      setDecryptDelegate: (subject, delegate) => done(onekey.setDecryptDelegate(accounts[subject], delegate)),
+      canDecrypt: (requester, uid) => onekey.readKyc<boolean>("canDecrypt", [requester, uid]),
       stop: () => chain.stop(),
     };
   } catch (error) {

@@ -8,8 +8,8 @@
  */
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { repoRoot } from "@onekey/devnet/processes";
 import type { TestProject } from "vitest/node";
-import { repoRoot } from "../../../scripts/lib/processes.js";
 import { screensDir } from "./browser.js";
 import { type StackInfo, startStack } from "./stack.js";
 

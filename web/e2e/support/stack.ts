@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, repoRoot, waitFor } from "../../../scripts/lib/processes.js";
+import { freePort, repoRoot, waitFor } from "@onekey/devnet/processes";
 
 export interface StackInfo {
   verifyUrl: string;

@@ -6,6 +6,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { contractOf, type Deployment, kycRegistryAbi, PROJECT_ROLES, projectRegistryAbi } from "@onekey/deploy";
+import { repoRoot } from "@onekey/devnet/processes";
+import { ApiClient } from "@onekey/indexer/harness/api";
+import { type Receiver, startReceiver } from "@onekey/indexer/harness/receiver";
 import {
   type Address,
   createPublicClient,
@@ -17,9 +20,6 @@ import {
 } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-import { ApiClient } from "../../../indexer/harness/api.js";
-import { type Receiver, startReceiver } from "../../../indexer/harness/receiver.js";
-import { repoRoot } from "../../../scripts/lib/processes.js";
 import { demoOwner, seedProject } from "../../harness/dev-app.js";
 import { KeyServiceKeyAccess } from "../../src/privacy/keys/keyservice-key-access.js";
 import { openRecord } from "../../src/privacy/record.js";

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningLocalBundler, startLocalBundler } from "@onekey/devnet/local-bundler";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningLocalBundler, startLocalBundler } from "../../../scripts/lib/local-bundler.js";
 import {
   createKeyAccess,
   createStorage,

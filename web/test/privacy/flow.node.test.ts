@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningLocalBundler, startLocalBundler } from "@onekey/devnet/local-bundler";
 import { parseConfig, startKeyService } from "@onekey/keyservice";
 import { type RegistryWorld, type Role, startRegistryWorld } from "@onekey/keyservice/testing";
 import Arweave from "arweave";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningLocalBundler, startLocalBundler } from "../../../scripts/lib/local-bundler.js";
 import { WrongContextError } from "../../src/privacy/envelope/errors.js";
 import { KeyAccessDeniedError, ProtectedKeyInvalidError } from "../../src/privacy/keys/errors.js";
 import { KeyServiceKeyAccess } from "../../src/privacy/keys/keyservice-key-access.js";

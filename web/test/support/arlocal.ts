@@ -1,11 +1,11 @@
 /**
- * arlocal for a test or benchmark: scripts/lib/arlocal.ts on a free port, with its database in a
+ * arlocal for a test or benchmark: @onekey/devnet/arlocal on a free port, with its database in a
  * temporary directory removed on stop.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type RunningArlocal, startArlocalAt } from "../../../scripts/lib/arlocal.js";
+import { type RunningArlocal, startArlocalAt } from "@onekey/devnet/arlocal";
 
 export type { RunningArlocal };
 

@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startLocalBundler } from "@onekey/devnet/local-bundler";
 import Arweave from "arweave";
 import type { TestProject } from "vitest/node";
-import { startLocalBundler } from "../../../scripts/lib/local-bundler.js";
 import { ArlocalStorage } from "../../src/privacy/storage/arlocal-storage.js";
 import { startArlocal } from "./arlocal.js";
 

@@ -2,8 +2,9 @@
  * The project admin routes (src/api/routes/admin.ts) end to end: API keys (create, scopes,
  * rotation, revocation, expiry), the audit log, and admin rights read from the indexed chain.
  */
+
+import { ROLE } from "@onekey/devnet/onekey-chain";
 import { describe, expect, it } from "vitest";
-import { ROLE } from "../../../harness/onekey.js";
 import { describeApiWorld, expectCleanLogs, expectError } from "../../support/apiWorld.js";
 import { eventually } from "../../support/stack.js";
 

@@ -3,11 +3,11 @@
  * real transactions on a local chain, Ponder indexing them, and what a project's API key reads.
  */
 import { kycRegistryAbi, oneKeyPaymasterAbi } from "@onekey/deploy";
+import { mineBlocks } from "@onekey/devnet/local-chain";
+import { ROLE } from "@onekey/devnet/onekey-chain";
 import type { Account } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-import { mineBlocks } from "../../../../scripts/lib/local-chain.js";
 import type { ApiResponse } from "../../../harness/api.js";
-import { ROLE } from "../../../harness/onekey.js";
 import { describeApiWorld, expectCleanLogs, expectError } from "../../support/apiWorld.js";
 import { sponsorOperation } from "../../support/paymaster.js";
 import { eventually } from "../../support/stack.js";

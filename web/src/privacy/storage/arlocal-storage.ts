@@ -57,6 +57,21 @@ export class ArlocalStorage implements StorageAdapter {
     return new ArlocalStorage({ ...options, url, jwk });
   }
 
+  /**
+   * How a local bundler node (@onekey/devnet/local-bundler) settles to this arlocal: given the
+   * node's wallet, it funds it and posts each item in a bundle, as Turbo settles to Arweave.
+   */
+  static settler(url: string) {
+    return (jwk: JWKInterface) => {
+      const storage = new ArlocalStorage({ url, jwk });
+      return {
+        target: url,
+        fund: () => ArlocalStorage.fund(url, jwk),
+        upload: (item: SignedDataItem, options: UploadOptions) => storage.upload(item, options),
+      };
+    };
+  }
+
   /** Gives the wallet test AR on arlocal (local only: a real gateway has no /mint). */
   static async fund(url: string, jwk: JWKInterface): Promise<void> {
     const address = await Arweave.init({}).wallets.jwkToAddress(jwk);

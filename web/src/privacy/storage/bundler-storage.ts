@@ -2,7 +2,7 @@
  * An ANS-104 bundler reached over plain HTTP, the way Irys/Turbo upload services take signed
  * data items: `POST /tx` with the item's bytes (or, above 2 MiB, in chunks through `/chunks/…`,
  * with progress per chunk and a resume point after each), a receipt naming its id, and the item's
- * data served at `/{id}`. Used against the local bundler node (scripts/lib/local-bundler.ts), which
+ * data served at `/{id}`. Used against the local bundler node (@onekey/devnet/local-bundler), which
  * is the default local upload target: one binary request instead of arlocal's base64 JSON.
  */
 import type { Hex } from "viem";

@@ -1,11 +1,11 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RunningLocalBundler, startLocalBundler } from "@onekey/devnet/local-bundler";
 import Arweave from "arweave";
 import { keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type RunningLocalBundler, startLocalBundler } from "../../../../scripts/lib/local-bundler.js";
 import { encryptEnvelope } from "../../../src/privacy/envelope/encrypt.js";
 import { generateDataKey } from "../../../src/privacy/envelope/subkeys.js";
 import { createDataItem } from "../../../src/privacy/storage/ans104.js";
@@ -329,7 +329,10 @@ describe("local ANS-104 bundler node settling to arlocal (as Turbo settles to Ar
   }
 
   it("posts each stored item to arlocal in a bundle; arlocal then serves its data and tags", async () => {
-    const node = await startLocalBundler({ dataDir: join(settleDir, "a"), settleTo: { arlocalUrl: arlocal.url } });
+    const node = await startLocalBundler({
+      dataDir: join(settleDir, "a"),
+      settleTo: ArlocalStorage.settler(arlocal.url),
+    });
     try {
       const { envelope, item } = await envelopeItem(300_000);
       await new BundlerStorage({ url: node.url }).upload(item);
@@ -352,7 +355,7 @@ describe("local ANS-104 bundler node settling to arlocal (as Turbo settles to Ar
     const logs: string[] = [];
     let node = await startLocalBundler({
       dataDir,
-      settleTo: { arlocalUrl: `http://127.0.0.1:${closedPort}` },
+      settleTo: ArlocalStorage.settler(`http://127.0.0.1:${closedPort}`),
       log: (line) => logs.push(line),
     });
     const { envelope, item } = await envelopeItem(4000);
@@ -363,7 +366,7 @@ describe("local ANS-104 bundler node settling to arlocal (as Turbo settles to Ar
     await vi.waitFor(() => expect(logs.join("\n")).toMatch(new RegExp(`settling ${item.idBase64Url} .* failed`)));
     await node.stop();
 
-    node = await startLocalBundler({ dataDir, settleTo: { arlocalUrl: arlocal.url } });
+    node = await startLocalBundler({ dataDir, settleTo: ArlocalStorage.settler(arlocal.url) });
     try {
       await node.settled(item.idBase64Url);
       const gateway = new ArlocalStorage({ url: arlocal.url, jwk: await Arweave.init({}).wallets.generate() });
