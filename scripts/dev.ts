@@ -6,9 +6,11 @@
  * service (ONEKEY_ISSUER_PORT, default 8787), arlocal (ONEKEY_ARLOCAL_PORT, default 1984), the
  * local key service (ONEKEY_KEYSERVICE_PORT, default 4010) and the sandbox KYC provider
  * (ONEKEY_DEV_KYC_SANDBOX_PORT, default 4020) with a second one as the fallback provider
- * (ONEKEY_DEV_KYC_SANDBOX_B_PORT, default 4021); seeds a demo project with a funded sponsorship
- * budget and starts the web app (ONEKEY_DEV_APP_PORT, default 5173), then prints the one URL to
- * open first: the demo project's verify link. Dev keys are Hardhat's public test accounts.
+ * (ONEKEY_DEV_KYC_SANDBOX_B_PORT, default 4021); seeds a demo organization and project with a
+ * funded sponsorship budget, the project's API key and a webhook endpoint at a local receiver that
+ * verifies every delivery (scripts/dev-seed.ts, through @onekey/sdk), and starts the web app
+ * (ONEKEY_DEV_APP_PORT, default 5173), then prints the one URL to open first: the demo project's
+ * verify link. `npm run dev -- --empty` seeds nothing. Dev keys are Hardhat's public test accounts.
  * Runs until Ctrl-C.
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -21,17 +23,21 @@ import { startLocalChain } from "@onekey/devnet/local-chain";
 import { freePort, hardhatCli, portInUse, repoRoot, runToEnd, startProcess, waitFor } from "@onekey/devnet/processes";
 import { startDevIndexer } from "@onekey/indexer/harness/dev";
 import { createTestDatabase } from "@onekey/indexer/harness/postgres";
-import { seedProject, startDevApp } from "@onekey/web/harness";
+import { startDevApp } from "@onekey/web/harness";
 import { ArlocalStorage } from "@onekey/web/privacy";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
+import { demoBanner, demoStackEntry, parseDevArgs, seedDevDemo } from "./dev-seed.js";
 
 /** Hardhat test account #1: the paymaster module's default sponsorship signer on local chains. */
 const DEV_SPONSOR_SIGNER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 /** Hardhat test account #0 (governance locally) registers account #4 as the dev KYC issuer. */
 const DEV_GOVERNANCE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const DEV_KYC_SIGNER_KEY = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
+
+// Refuse a mistyped option before anything starts.
+const devOptions = parseDevArgs(process.argv.slice(2));
 
 /** The port named by `variable` (default `fallback`), or a free one when that is taken. */
 async function portFor(variable: string, fallback: number, what: string): Promise<number> {
@@ -155,9 +161,20 @@ const indexer = await startDevIndexer({
   port: await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer"),
 });
 
-console.log("Seeding a demo project with a sponsorship budget and starting the web app (Vite)...");
+console.log(
+  devOptions.empty
+    ? "Starting the web app (Vite); --empty: no demo project..."
+    : "Seeding the demo project (sponsorship budget, API key, webhook endpoint) and starting the web app (Vite)...",
+);
 if (!chain.deployment) throw new Error("the local chain has no deployment");
-const demo = await seedProject({ rpcUrl: chain.rpcUrl, deployment: chain.deployment, slug: "demo" });
+const demo = await seedDevDemo({
+  ...devOptions,
+  rpcUrl: chain.rpcUrl,
+  deployment: chain.deployment,
+  apiUrl: indexer.url,
+  log: (line) => console.log(line),
+});
+const seed = demo.seed;
 const app = await startDevApp({
   port: appPort,
   services: {
@@ -166,9 +183,10 @@ const app = await startDevApp({
     issuerUrl,
     storageBundlerUrl: privacy.bundlerUrl,
     keyserviceUrl: privacy.keyserviceUrl,
+    apiUrl: indexer.url,
   },
 });
-const verifyUrl = `${app.url}/verify/${demo.slug}`;
+const verifyUrl = seed ? `${app.url}/verify/${seed.slug}` : null;
 // For tests and benchmarks that drive this stack: every URL in one machine-readable place.
 mkdirSync(join(repoRoot, ".dev"), { recursive: true });
 writeFileSync(
@@ -187,7 +205,8 @@ writeFileSync(
       sandbox: { url: kycSandbox.url, adminToken: kycSandbox.credentials.adminToken },
       "sandbox-b": { url: kycSandboxB.url, adminToken: kycSandboxB.credentials.adminToken },
     },
-    demo: { orgId: String(demo.orgId), projectId: String(demo.projectId), slug: demo.slug },
+    // Ids and URLs only: the API key's secret is printed below, never written to a file.
+    demo: demoStackEntry(seed),
   }),
 );
 
@@ -206,8 +225,9 @@ for (const line of privacy.summary) console.log(line);
 for (const [name, { address, startBlock }] of Object.entries(contracts)) {
   console.log(`  ${name.padEnd(24)} ${address} (block ${startBlock})`);
 }
-console.log(`  web app    ${app.url} (demo project "${demo.slug}", id ${demo.projectId}, 1 ETH sponsorship budget)`);
-console.log(`\nOpen this first: ${verifyUrl}\n`);
+console.log(`  web app    ${app.url} (dashboard ${app.url}/dashboard)`);
+for (const line of demoBanner(seed, app.url)) console.log(line);
+console.log(`\nOpen this first: ${verifyUrl ?? `${app.url}/dashboard`}\n`);
 console.log("Press Ctrl-C to stop.");
 
 // Ctrl-C reaches this process more than once (the terminal, npm and tsx each pass SIGINT on):
@@ -217,6 +237,7 @@ const shutdown = async () => {
   if (stopping) return;
   stopping = true;
   await app.stop();
+  await demo.stop();
   await indexer.stop();
   await issuer.stop();
   await kycSandbox.stop();
