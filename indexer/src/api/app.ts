@@ -65,15 +65,16 @@ export function createApi(deps: ApiDeps): ApiApp {
     },
     deps.verifySignature,
   );
-  const tenantLimiter = new Limiter(config.rateLimit.points, config.rateLimit.windowSeconds);
-  const adminLimiter = new Limiter(config.adminRateLimitPoints, config.rateLimit.windowSeconds);
-  const clientLimiter = new Limiter(config.authRateLimitPoints, 60);
+  const store = deps.redis && config.redis ? { redis: deps.redis, keyPrefix: config.redis.keyPrefix } : undefined;
+  const tenantLimiter = new Limiter(config.rateLimit.points, config.rateLimit.windowSeconds, "tenant", store);
+  const adminLimiter = new Limiter(config.adminRateLimitPoints, config.rateLimit.windowSeconds, "admin", store);
+  const clientLimiter = new Limiter(config.authRateLimitPoints, 60, "sign-in", store);
   // Refused credentials, per client address: slows guessing. Only refusals are counted and only
   // refusals are answered 429, so a valid key or session is never refused for others' attempts.
-  const failureLimiter = new Limiter(config.authRateLimitPoints, 60);
+  const failureLimiter = new Limiter(config.authRateLimitPoints, 60, "refused", store);
   // Refused admin calls, per session and per address: a stranger's session cannot spend a
   // project's admin budget, nor write the project's audit log without bound.
-  const strangerLimiter = new Limiter(config.authRateLimitPoints, 60);
+  const strangerLimiter = new Limiter(config.authRateLimitPoints, 60, "stranger", store);
 
   /** Which client sent the request: the peer, or what trusted proxies say it is. */
   const clientKey = (c: Context): string => {

@@ -39,6 +39,12 @@ const ApiEnvSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** Where rate limits count, shared by every replica (the same Redis the issuer uses); per process without it. */
+  ONEKEY_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  ONEKEY_API_REDIS_KEY_PREFIX: z.string().min(1).max(64).default("onekey:api"),
   ONEKEY_API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   ONEKEY_API_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional(),
   ONEKEY_API_METRICS_TOKEN: z.string().min(16).optional(),
@@ -68,6 +74,8 @@ export interface ApiConfig {
   authRateLimitPoints: number;
   /** Whose X-Forwarded-For to believe when telling clients apart (sign-in and refused-credential limits). */
   trustedProxies: TrustedProxies;
+  /** Shared rate-limit counts; absent: per process. The URL may hold a password: never logged. */
+  redis?: { url: string; keyPrefix: string };
   apiKeyCacheMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   metricsToken?: string;
@@ -112,6 +120,7 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
     adminRateLimitPoints: env.ONEKEY_API_ADMIN_RATE_LIMIT_POINTS,
     authRateLimitPoints: env.ONEKEY_API_AUTH_RATE_LIMIT_POINTS,
     trustedProxies: env.ONEKEY_API_TRUSTED_PROXIES,
+    redis: env.ONEKEY_REDIS_URL ? { url: env.ONEKEY_REDIS_URL, keyPrefix: env.ONEKEY_API_REDIS_KEY_PREFIX } : undefined,
     apiKeyCacheMs: env.ONEKEY_API_KEY_CACHE_MS,
     logLevel: env.ONEKEY_API_LOG_LEVEL ?? indexer.logLevel,
     metricsToken: env.ONEKEY_API_METRICS_TOKEN,

@@ -5,6 +5,7 @@
  */
 import { db, publicClients } from "ponder:api";
 import { issuers, organizations, projects } from "ponder:schema";
+import { Redis } from "ioredis";
 import { graphql } from "ponder";
 import { createPublicClient, http } from "viem";
 import { migrate } from "../../db/migrator.js";
@@ -30,9 +31,26 @@ if (config.migrateOnStart) {
 const chain = createPublicClient({ transport: http(readIndexerEnv().rpcUrl) });
 const chainClock = startChainClock(async () => (await chain.getBlock()).timestamp);
 
+// Fail fast while Redis is away (no offline queue): the limiter then counts in memory.
+const redis = config.redis
+  ? new Redis(config.redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+  : undefined;
+// One line per outage, not one per reconnect attempt.
+let redisDown = false;
+redis?.on("error", (error) => {
+  if (!redisDown) logger.log("warn", "redis unavailable: rate limits count per process", { error: error.message });
+  redisDown = true;
+});
+redis?.on("ready", () => {
+  if (redisDown) logger.log("info", "redis back: rate limits shared again");
+  redisDown = false;
+});
+if (!redis) logger.log("info", "rate limits count per process (set ONEKEY_REDIS_URL to share them across replicas)");
+
 const app = createApi({
   config,
   store: store.db,
+  redis,
   readModel: createPonderReadModel(db),
   // EOAs recover locally; contract accounts (ERC-1271, ERC-6492) are checked on the chain.
   verifySignature: (args) => publicClients.onekey.verifyMessage(args),

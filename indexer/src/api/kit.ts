@@ -5,6 +5,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
+import type { Redis } from "ioredis";
 import type { Kysely } from "kysely";
 import type { ApiDatabase } from "../../db/tables.js";
 import type { Logger } from "../../lib/logger.js";
@@ -32,6 +33,8 @@ export interface ApiDeps {
   verifySignature: SignatureVerifier;
   logger: Logger;
   metrics: ApiMetrics;
+  /** Where rate limits count when ONEKEY_REDIS_URL is set (shared by every replica). */
+  redis?: Redis;
   /** Wall clock: sessions, nonces, API key expiry. */
   now?: () => Date;
   /**
