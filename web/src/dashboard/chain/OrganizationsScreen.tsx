@@ -61,8 +61,8 @@ export function OrganizationsScreen() {
           </ul>
         )}
       </section>
+      {selected ? <OrganizationDetails key={String(selected.orgId)} org={selected} /> : null}
       <CreateOrganization onCreated={setChosen} />
-      {selected ? <OrganizationDetails org={selected} /> : null}
     </div>
   );
 }

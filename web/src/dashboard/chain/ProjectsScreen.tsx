@@ -57,8 +57,8 @@ export function ProjectsScreen() {
           ))}
         </ul>
       </section>
-      <CreateProject orgs={list.data?.orgs.filter((o) => o.accountIsAdmin).map((o) => o.orgId) ?? []} />
       {chosen ? <ProjectDetails key={String(chosen.projectId)} project={chosen} /> : null}
+      <CreateProject orgs={list.data?.orgs.filter((o) => o.accountIsAdmin).map((o) => o.orgId) ?? []} />
     </div>
   );
 }
@@ -94,6 +94,9 @@ function CreateProject({ orgs }: { orgs: bigint[] }) {
       const [created] = parseEventLogs({ abi: projectRegistryAbi, logs: receipt.logs, eventName: "ProjectCreated" });
       if (created) session.setProjectId(created.args.projectId);
       setSlug("");
+      setRequiredLevel("1");
+      setAcceptedIssuers("");
+      setMetadataURI("");
     });
   };
   return (
@@ -214,8 +217,10 @@ function ProjectDetails({ project }: { project: Project }) {
         </dd>
         <dt>Your roles</dt>
         <dd>
-          {[...(project.accountIsOrgAdmin ? ["organization admin"] : []), ...roleNames(project.roles)].join(", ") ||
-            "none"}
+          {[
+            ...(project.accountIsOrgAdmin ? ["organization admin"] : []),
+            ...roleNames(project.roles).map((r) => r.toLowerCase()),
+          ].join(", ") || "none"}
         </dd>
       </dl>
       <h3>Verify link</h3>
