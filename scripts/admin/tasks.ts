@@ -10,8 +10,8 @@
  *   npx hardhat --network localhost onekey:status --project acme
  *   npx hardhat --network base onekey:register-issuer --issuer 0x... --safe --from 0x<safe> --safe-out batch.json
  *
- * Governance commands (the issuer registry, attestation revocation, the paymaster's signer, stake
- * and reserve) take --safe: instead of sending, they print a Safe Transaction Builder batch (JSON
+ * Governance commands (the issuer registry, attestation revocation, project suspension, the
+ * paymaster's signer, stake and reserve) take --safe: instead of sending, they print a Safe Transaction Builder batch (JSON
  * the Safe app imports) for the multisig, after simulating the call as --from (default: the
  * contract's owner).
  *
@@ -154,12 +154,18 @@ export const adminTasks = [
   )
     .setAction(action(issuers, "revokeAttestation"))
     .build(),
-  task("onekey:suspend-project", "Suspend a project; org owner/admin or governance")
-    .addOption(option("project", "Project id or slug (required)"))
+  withSafe(
+    task("onekey:suspend-project", "Suspend a project; org owner/admin or governance").addOption(
+      option("project", "Project id or slug (required)"),
+    ),
+  )
     .setAction(action(projects, "suspendProject"))
     .build(),
-  task("onekey:reactivate-project", "Reactivate a suspended project; org owner/admin or governance")
-    .addOption(option("project", "Project id or slug (required)"))
+  withSafe(
+    task("onekey:reactivate-project", "Reactivate a suspended project; org owner/admin or governance").addOption(
+      option("project", "Project id or slug (required)"),
+    ),
+  )
     .setAction(action(projects, "reactivateProject"))
     .build(),
   withSafe(

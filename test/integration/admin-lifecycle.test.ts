@@ -266,6 +266,10 @@ describe("admin lifecycle commands (Hardhat tasks against hardhat node)", () => 
           "Organization 1 has no pending ownership transfer to cancel.",
         ),
         refused(
+          ["onekey:transfer-org-ownership", "--org", "1", "--cancel", "--to", member],
+          "Invalid argument: --to does not go with --cancel (which withdraws the pending transfer)",
+        ),
+        refused(
           ["onekey:accept-org-ownership", "--org", "1"],
           `acceptOrganizationOwnership would revert, so nothing was sent: ${signerAccount} is not the pending owner of organization 1: the owner must name it first.`,
         ),
@@ -702,8 +706,22 @@ describe("admin lifecycle commands (Hardhat tasks against hardhat node)", () => 
       );
       assert.deepEqual(decoded(reserve, oneKeyPaymasterAbi).args, [member, parseEther("0.05")]);
 
-      const revoke = parseBatch(await succeeds("onekey:remove-issuer", "--issuer", issuer, "--safe"));
-      assert.deepEqual(decoded(revoke, kycRegistryAbi).args, [issuer]);
+      const removal = parseBatch(await succeeds("onekey:remove-issuer", "--issuer", issuer, "--safe"));
+      assert.deepEqual(decoded(removal, kycRegistryAbi).args, [issuer]);
+
+      // Governance suspends a project it does not administer, as a batch.
+      const suspension = decoded(
+        parseBatch(await succeeds("onekey:suspend-project", "--project", "foreign-app", "--safe")),
+        projectRegistryAbi,
+      );
+      assert.deepEqual(
+        { to: suspension.to, functionName: suspension.functionName, args: suspension.args },
+        { to: book().project.address, functionName: "setProjectStatus", args: [foreignProject, 2] },
+      );
+      assert.equal(
+        await client().readContract({ ...book().project, functionName: "projectStatus", args: [foreignProject] }),
+        1,
+      );
       assert.deepEqual(await chainState(), before);
     });
 

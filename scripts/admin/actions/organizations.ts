@@ -84,9 +84,13 @@ export const setOrganizationMetadata = adminAction(
 export const transferOrganizationOwnership = adminAction(
   z
     .object({ org: id(), to: account().optional(), cancel: z.boolean().default(false) })
-    .refine((v) => v.cancel !== (v.to !== undefined), {
+    .refine((v) => v.cancel || v.to !== undefined, {
       path: ["to"],
       error: "is required (the new owner), unless --cancel withdraws a pending transfer instead",
+    })
+    .refine((v) => !(v.cancel && v.to !== undefined), {
+      path: ["to"],
+      error: "does not go with --cancel (which withdraws the pending transfer)",
     }),
   async (args, hre) => {
     const session = await openSession(hre, { write: true });

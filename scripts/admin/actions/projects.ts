@@ -3,6 +3,7 @@ import { z } from "zod/v4";
 import { oneKeyPaymasterAbi, projectRegistryAbi } from "../../../deploy/abis.js";
 import {
   addressList,
+  governanceArgs,
   id,
   issuersChange,
   level,
@@ -12,18 +13,9 @@ import {
   slug,
   whenOptionsValid,
 } from "../args.js";
-import { send } from "../calls.js";
+import { proposing, send, sendOrPropose } from "../calls.js";
 import { adminAction } from "../run.js";
-import {
-  type AdminSession,
-  confirm,
-  openSession,
-  paymasterOf,
-  resolveProject,
-  signer,
-  simulate,
-  txLine,
-} from "../session.js";
+import { confirm, openSession, paymasterOf, resolveProject, signer, simulate, txLine } from "../session.js";
 
 // IProjectRegistry.ProjectStatus
 const ACTIVE = 1;
@@ -54,35 +46,35 @@ export const createProject = adminAction(
   },
 );
 
-async function setStatus(session: AdminSession, projectId: bigint, status: number) {
-  const wallet = signer(session);
-  const { request } = await simulate("setProjectStatus", () =>
-    session.publicClient.simulateContract({
-      account: wallet.account,
-      address: session.projectRegistry,
-      abi: projectRegistryAbi,
-      functionName: "setProjectStatus",
-      args: [projectId, status],
-    }),
-  );
-  return confirm(session, await wallet.writeContract(request));
+/**
+ * Suspends or reactivates: an organization's owner or admins send it; governance (a Safe) may
+ * with --safe print it as a batch instead (its suspension is held: only governance lifts it).
+ */
+function changeStatus(status: typeof ACTIVE | typeof SUSPENDED) {
+  return adminAction(governanceArgs({ project: projectRef() }), async (args, hre) => {
+    const session = await openSession(hre, { write: !proposing(args) });
+    const projectId = await resolveProject(session, args.project);
+    const verb = status === SUSPENDED ? "Suspend" : "Reactivate";
+    const receipt = await sendOrPropose(
+      session,
+      args,
+      {
+        address: session.projectRegistry,
+        abi: projectRegistryAbi,
+        functionName: "setProjectStatus",
+        args: [projectId, status],
+      },
+      `${verb} OneKey project ${projectId}.`,
+    );
+    if (!receipt) return;
+    console.log(`${verb}d project ${projectId}; ${txLine(receipt)}`);
+  });
 }
 
+export const suspendProject = changeStatus(SUSPENDED);
+export const reactivateProject = changeStatus(ACTIVE);
+
 const projectOnly = z.object({ project: projectRef() });
-
-export const suspendProject = adminAction(projectOnly, async (args, hre) => {
-  const session = await openSession(hre, { write: true });
-  const projectId = await resolveProject(session, args.project);
-  const receipt = await setStatus(session, projectId, SUSPENDED);
-  console.log(`Suspended project ${projectId}; ${txLine(receipt)}`);
-});
-
-export const reactivateProject = adminAction(projectOnly, async (args, hre) => {
-  const session = await openSession(hre, { write: true });
-  const projectId = await resolveProject(session, args.project);
-  const receipt = await setStatus(session, projectId, ACTIVE);
-  console.log(`Reactivated project ${projectId}; ${txLine(receipt)}`);
-});
 
 export const updateProjectSettings = adminAction(
   z
