@@ -43,6 +43,11 @@ describe("what the account may do on a project", () => {
     expect(roleWords(offered)).toBe("no role yet (offered: reader, not accepted yet)");
   });
 
+  it("lets any held role see usage, but not an offer alone", () => {
+    expect(accessTo("anyRole", { ...base, roles: ["sponsor_manager"] }).allowed).toBe(true);
+    expect(accessTo("anyRole", { ...base, offeredRoles: ["reader"] })).toMatchObject({ allowed: false });
+  });
+
   it("asks for a project when none is chosen", () => {
     expect(accessTo("project", undefined)).toEqual({ allowed: false, reason: "Choose a project first." });
     expect(accessTo("none", undefined).allowed).toBe(true);

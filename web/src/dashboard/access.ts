@@ -39,6 +39,12 @@ export function accessTo(requirement: Requirement, membership: ProjectMembership
           ? `The reader role on ${slug} was offered to you: accept it on the chain first.`
           : `Needs the reader role on ${slug}; you hold ${roleWords(membership)}.`,
       };
+    case "anyRole":
+      if (membership.roles.length > 0) return { allowed: true };
+      return {
+        allowed: false,
+        reason: `Needs a role on ${slug} (admin, reader or sponsor manager); you hold ${roleWords(membership)}.`,
+      };
     case "sponsor":
       if (membership.roles.includes("sponsor_manager")) return { allowed: true };
       return {

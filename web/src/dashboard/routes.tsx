@@ -20,7 +20,9 @@ export type Requirement =
   /** The reader role (or admin). */
   | "reader"
   /** The sponsor-manager role (or admin). */
-  | "sponsor";
+  | "sponsor"
+  /** Any role held (admin, reader or sponsor manager), not only offered. */
+  | "anyRole";
 
 export interface DashboardNavEntry {
   /** Relative to /dashboard, e.g. "api-keys". */
@@ -37,6 +39,7 @@ export const dashboardNav: DashboardNavEntry[] = [
   { path: "webhooks", label: "Webhooks", requires: "admin", lazy: () => import("./screens/WebhooksScreen.js") },
   { path: "users", label: "Users", requires: "reader", lazy: () => import("./screens/UsersScreen.js") },
   { path: "audit-log", label: "Audit log", requires: "admin", lazy: () => import("./screens/AuditLogScreen.js") },
+  { path: "usage", label: "Usage", requires: "anyRole", lazy: () => import("./screens/UsageScreen.js") },
   // Chain screens (organizations, projects, roles, sponsorship) are appended below.
   {
     path: "organizations",
