@@ -3,7 +3,8 @@
  * announced through EIP-6963) signs in and, paying its own gas, creates an organization and a
  * project, funds the project's budget, grants itself the sponsor-manager role, sets a cap, offers
  * a reader role and withdraws the budget. Each step is checked against the chain itself; each
- * screen with axe, and photographed.
+ * screen with axe, and photographed. A withdrawal the page still allows but the chain no longer
+ * would (the role given up elsewhere) is stopped by the simulation: the refusal in words, nothing sent.
  *
  * The wallet reports EIP-5792 capabilities, as smart wallets do, so the app signs in with the
  * wallet's own address. (A wallet without them is treated as an EOA owning a SimpleAccount and
@@ -340,6 +341,41 @@ describe("the dashboard's chain screens", () => {
     expect(policy.periodSeconds).toBe(86_400);
 
     const withdraw = page.locator("section", { has: page.getByRole("heading", { name: "Withdraw" }) });
+    // The page still shows the role; meanwhile the account gives it up elsewhere. The simulation
+    // catches it: the contract's refusal in words, and nothing sent.
+    const self = createWalletClient({ account: eoa, chain: hardhat, transport: http(stack.rpcUrl) });
+    const renounce = (functionName: "renounceRole" | "grantRole") =>
+      confirm(
+        functionName === "renounceRole"
+          ? self.writeContract({
+              address: registry(),
+              abi: projectRegistryAbi,
+              functionName,
+              args: [projectId, PROJECT_ROLES.SPONSOR_MANAGER],
+            })
+          : self.writeContract({
+              address: registry(),
+              abi: projectRegistryAbi,
+              functionName,
+              args: [projectId, account, PROJECT_ROLES.SPONSOR_MANAGER],
+            }),
+      );
+    await renounce("renounceRole");
+    const nonce = await reader.getTransactionCount({ address: account });
+    await withdraw.getByLabel("Amount to withdraw (ETH)").fill("0.1");
+    await withdraw.getByRole("button", { name: "Withdraw", exact: true }).click();
+    const refusal = withdraw.getByRole("alert");
+    await refusal.waitFor({ timeout: TIMEOUT });
+    expect(await refusal.textContent()).toMatch(
+      /The chain would refuse this.*nothing was sent.*is not a sponsor manager of project/,
+    );
+    await person.screen("withdraw-refused", { docs: "dashboard-chain-refused" });
+    expect(await reader.getTransactionCount({ address: account })).toBe(nonce);
+    // Having read the chain again, the page greys the action out with the reason.
+    await withdraw.getByText("Only the project's sponsor managers may do this.").waitFor({ timeout: TIMEOUT });
+    await renounce("grantRole");
+    await refusal.getByRole("button", { name: "Try again" }).click();
+
     const before = await reader.getBalance({ address: account });
     await withdraw.getByLabel("Amount to withdraw (ETH)").fill("0.6");
     await withdraw.getByRole("button", { name: "Withdraw", exact: true }).click();

@@ -57,17 +57,25 @@ export function useChainAction() {
           { reader: env.reader, sender: env.sender, account: env.account },
           (phase, hash) => setState({ phase, label, ...(hash ? { hash } : {}) }),
         );
-        setState({ phase: "done", label, hash: sent.hash });
         onDone?.(sent);
+        // "Done" once the screen reads the chain after the transaction, never beside stale facts.
         await queryClient.invalidateQueries({ queryKey: [CHAIN_QUERY] });
-        await env.session.refresh().catch(() => undefined);
+        setState({ phase: "done", label, hash: sent.hash });
+        // The shell's project list comes from the indexer, which follows a moment later.
+        void env.session.refresh().catch(() => undefined);
       } catch (error) {
         setState({ phase: "failed", label, error: chainUserError(error) });
+        // A refusal usually means the page's facts are stale: read the chain again.
+        void queryClient.invalidateQueries({ queryKey: [CHAIN_QUERY] });
       }
     },
     [env.wallet, env.sender, env.reader, env.account, env.session, queryClient],
   );
-  return { state, busy, run, reset: () => setState({ phase: "idle" }), walletGate: env.wallet };
+  const reset = useCallback(() => {
+    setState({ phase: "idle" });
+    void queryClient.invalidateQueries({ queryKey: [CHAIN_QUERY] });
+  }, [queryClient]);
+  return { state, busy, run, reset, walletGate: env.wallet };
 }
 
 export function ActionStatus({ state, onReset }: { state: ActionState; onReset(): void }) {
