@@ -269,6 +269,7 @@ describe("admin lifecycle commands (Hardhat tasks against hardhat node)", () => 
           ["onekey:transfer-org-ownership", "--org", "1", "--cancel", "--to", member],
           "Invalid argument: --to does not go with --cancel (which withdraws the pending transfer)",
         ),
+        refused(["onekey:accept-org-ownership", "--org", "7"], "--org: no organization has the id 7 on local."),
         refused(
           ["onekey:accept-org-ownership", "--org", "1"],
           `acceptOrganizationOwnership would revert, so nothing was sent: ${signerAccount} is not the pending owner of organization 1: the owner must name it first.`,
@@ -466,6 +467,10 @@ describe("admin lifecycle commands (Hardhat tasks against hardhat node)", () => 
         refused(["onekey:fund", "--project", "life-app"], "Invalid argument: --amount is required"),
         refused(["onekey:fund", "--project", "42", "--amount", "1"], "--project: no project has the id 42 on local."),
         refused(
+          ["onekey:withdraw", "--project", "life-app", "--amount", "0.1", "--to", "vitalik.eth"],
+          'Invalid argument: --to must be an address (0x and 40 hex digits, checksummed if mixed case), got "vitalik.eth"',
+        ),
+        refused(
           ["onekey:withdraw", "--project", "life-app", "--amount", "5"],
           `withdrawBudget would revert, so nothing was sent: Project ${projectId}'s sponsorship budget holds 0.300000000000000001 ETH (300000000000000001 wei), less than the 5 ETH (5000000000000000000 wei) needed.`,
         ),
@@ -579,6 +584,15 @@ describe("admin lifecycle commands (Hardhat tasks against hardhat node)", () => 
           /withdrawReserve would revert, so nothing was sent: The paymaster's reserve holds [0-9.]+ ETH \(\d+ wei\), less than the 50 ETH \(50000000000000000000 wei\) asked/,
         ),
         refused(["onekey:withdraw-reserve", "--amount", "0.1"], "Invalid argument: --to is required"),
+        refused(
+          ["onekey:cancel-signer-rotation"],
+          "cancelSignerRotation would revert, so nothing was sent: No sponsorship signer rotation is in progress",
+        ),
+        // The stake was withdrawn above: the EntryPoint's own require reason comes through.
+        refused(
+          ["onekey:unlock-stake"],
+          "unlockStake would revert, so nothing was sent: The contract reverted: not staked",
+        ),
         refused(
           ["onekey:deposit-reserve", "--amount", "0.5 ETH"],
           'Invalid argument: --amount must be an amount of ETH such as 0.5 or 2 (no sign, no units), got "0.5 ETH"',
