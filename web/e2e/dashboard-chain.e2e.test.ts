@@ -23,7 +23,7 @@ import {
   parseEther,
   type TransactionReceipt,
 } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { generatePrivateKey, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { seedProject } from "../harness/dev-app.js";
@@ -49,7 +49,7 @@ const registry = () => contractOf(tenant.book(), "ProjectRegistry").address;
 const paymaster = () => contractOf(tenant.book(), "OneKeyPaymaster").address;
 
 /** An EIP-1193 wallet in the page whose key stays in Node: the page asks, Node signs and sends. */
-async function injectWallet(page: Page) {
+async function injectWallet(page: Page, eoa: PrivateKeyAccount) {
   const owner = createWalletClient({ account: eoa, chain: hardhat, transport: http(stack.rpcUrl) });
   let authorized = false;
   await page.exposeFunction("__e2eWallet", async (method: string, params: unknown[]) => {
@@ -138,25 +138,55 @@ async function done(section: Locator, label: RegExp) {
     throw new Error(`the action failed: ${((await alert.first().textContent()) ?? "").replace(/\s+/g, " ")}`);
 }
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  person = await newPerson(browser, "dashboard-chain", "tenant");
-  await injectWallet(person.page);
-  // The account the app signs in as: the wallet's own. It pays its own gas.
-  account = eoa.address;
+/**
+ * A tenant's browser with its own injected wallet, its account given ETH for gas and (so that the
+ * shell opens its sections: a first-time tenant with no role anywhere meets "No projects yet")
+ * an admin role on a project of another organization.
+ */
+async function newTenant(who: string, key: PrivateKeyAccount): Promise<Person> {
+  const tenantPerson = await newPerson(browser, "dashboard-chain", who);
+  await injectWallet(tenantPerson.page, key);
   const funder = createWalletClient({ account: tenant.owner, chain: hardhat, transport: http(stack.rpcUrl) });
-  await confirm(funder.sendTransaction({ to: account, value: parseEther("3") }));
-  // The shell opens its sections once the account has a role in some project (an admin role on
-  // another organization's project here); a first-time tenant with none meets "No projects yet".
-  const seeded = await seedProject({ rpcUrl: stack.rpcUrl, deployment: tenant.book(), slug: `seed-${suffix}` });
+  await confirm(funder.sendTransaction({ to: key.address, value: parseEther("3") }));
+  const seeded = await seedProject({ rpcUrl: stack.rpcUrl, deployment: tenant.book(), slug: `seed-${who}-${suffix}` });
   await confirm(
     funder.writeContract({
       address: registry(),
       abi: projectRegistryAbi,
       functionName: "grantRole",
-      args: [seeded.projectId, account, PROJECT_ROLES.ADMIN],
+      args: [seeded.projectId, key.address, PROJECT_ROLES.ADMIN],
     }),
   );
+  return tenantPerson;
+}
+
+/** Connects the injected wallet and signs in, until the shell shows its sections. */
+async function signIn(page: Page) {
+  await page.goto(`${stack.appUrl}/dashboard`);
+  await page.getByRole("button", { name: `Connect ${WALLET_NAME}` }).click();
+  await page.getByRole("button", { name: "Sign in with your wallet" }).click();
+  // The shell lists projects from the indexer: it may need a moment to see the seeded role.
+  await waitFor(
+    "the dashboard's sections",
+    async () => {
+      if (await page.getByRole("navigation", { name: "Dashboard sections" }).isVisible()) return true;
+      const again = page.getByRole("button", { name: "Check again" });
+      if (await again.isVisible()) await again.click();
+      return false;
+    },
+    TIMEOUT,
+  ).catch(async (error: Error) => {
+    throw new Error(
+      `${error.message}; the page reads: ${((await page.locator("main").textContent()) ?? "").replace(/\s+/g, " ")}`,
+    );
+  });
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  // The account the app signs in as: the wallet's own. It pays its own gas.
+  account = eoa.address;
+  person = await newTenant("tenant", eoa);
 }, 120_000);
 
 afterAll(async () => {
@@ -166,24 +196,7 @@ afterAll(async () => {
 describe("the dashboard's chain screens", () => {
   it("signs in with an injected wallet and creates an organization", async () => {
     const { page } = person;
-    await page.goto(`${stack.appUrl}/dashboard`);
-    await page.getByRole("button", { name: `Connect ${WALLET_NAME}` }).click();
-    await page.getByRole("button", { name: "Sign in with your wallet" }).click();
-    // The shell lists projects from the indexer: it may need a moment to see the seeded role.
-    await waitFor(
-      "the dashboard's sections",
-      async () => {
-        if (await page.getByRole("navigation", { name: "Dashboard sections" }).isVisible()) return true;
-        const again = page.getByRole("button", { name: "Check again" });
-        if (await again.isVisible()) await again.click();
-        return false;
-      },
-      TIMEOUT,
-    ).catch(async (error: Error) => {
-      throw new Error(
-        `${error.message}; the page reads: ${((await page.locator("main").textContent()) ?? "").replace(/\s+/g, " ")}`,
-      );
-    });
+    await signIn(page);
     await page.getByRole("link", { name: "Organizations" }).click();
     await page.getByRole("heading", { name: "Organizations", level: 1 }).waitFor();
     await person.screen("organizations", { docs: "dashboard-chain-organizations" });
@@ -395,5 +408,51 @@ describe("the dashboard's chain screens", () => {
     expect(after - before).toBeGreaterThan(parseEther("0.49"));
     await page.locator('[data-testid="balance"][data-wei="0"]').waitFor({ timeout: TIMEOUT });
     await person.screen("sponsorship-withdrawn", { docs: "dashboard-chain-withdrawn" });
+  });
+
+  it("hands the organization over in two steps: the owner names the heir, the heir accepts", async () => {
+    const { page } = person;
+    const heirKey = privateKeyToAccount(generatePrivateKey());
+    const heir = await newTenant("heir", heirKey);
+    try {
+      await page.getByRole("link", { name: "Organizations" }).click();
+      const details = page.locator(`section[data-org="${orgId}"]`);
+      await details.waitFor({ timeout: TIMEOUT });
+      await details.getByLabel("New owner address").fill(heirKey.address);
+      await details.getByRole("button", { name: "Begin the transfer" }).click();
+      await done(details, /Name the new owner/);
+      const pending = await reader.readContract({
+        address: registry(),
+        abi: projectRegistryAbi,
+        functionName: "getOrganization",
+        args: [orgId],
+      });
+      expect(pending.pendingOwner).toBe(heirKey.address);
+      expect(pending.owner).toBe(account);
+      // Only the heir may accept: the owner's own button stays grey, with why.
+      expect(await details.getByRole("button", { name: "Accept ownership" }).isDisabled()).toBe(true);
+
+      await signIn(heir.page);
+      await heir.page.getByRole("link", { name: "Organizations" }).click();
+      const offered = heir.page.locator(`section[data-org="${orgId}"]`);
+      await offered.waitFor({ timeout: TIMEOUT });
+      expect(await offered.getByTestId("pending-owner").textContent()).toMatch(/\(you\)/);
+      // The heir may not change admins before it owns the organization.
+      expect(await offered.getByRole("button", { name: "Enable admin" }).isDisabled()).toBe(true);
+      await heir.screen("ownership-offered", { docs: "dashboard-chain-ownership" });
+      await offered.getByRole("button", { name: "Accept ownership" }).click();
+      await done(offered, /Accept ownership/);
+      const after = await reader.readContract({
+        address: registry(),
+        abi: projectRegistryAbi,
+        functionName: "getOrganization",
+        args: [orgId],
+      });
+      expect(after.owner).toBe(heirKey.address);
+      expect(after.pendingOwner).toBe("0x0000000000000000000000000000000000000000");
+      await offered.getByText("none pending").waitFor({ timeout: TIMEOUT });
+    } finally {
+      await heir.close();
+    }
   });
 });
