@@ -7,12 +7,14 @@ import { db, publicClients } from "ponder:api";
 import { issuers, organizations, projects } from "ponder:schema";
 import { Redis } from "ioredis";
 import { graphql } from "ponder";
-import { createPublicClient, http } from "viem";
+import { createPublicClient, http, type PublicClient } from "viem";
 import { migrate } from "../../db/migrator.js";
 import { openApiDb } from "../../db/open.js";
 import { readIndexerEnv } from "../../lib/env.js";
 import { createLogger } from "../../lib/logger.js";
+import { deployment } from "../lib/sources.js";
 import { createApi } from "./app.js";
+import { CANONICAL_SIMPLE_ACCOUNT_FACTORY_V07, createSignatureVerifier } from "./auth/simpleAccount.js";
 import { readApiConfig } from "./config.js";
 import { startChainClock } from "./http/chainClock.js";
 import { createMetrics } from "./http/metrics.js";
@@ -52,8 +54,11 @@ const app = createApi({
   store: store.db,
   redis,
   readModel: createPonderReadModel(db),
-  // EOAs recover locally; contract accounts (ERC-1271, ERC-6492) are checked on the chain.
-  verifySignature: (args) => publicClients.onekey.verifyMessage(args),
+  // EOAs recover locally; contract accounts (ERC-1271, ERC-6492) are checked on the chain, and a
+  // SimpleAccount v0.7 of the book's (or the canonical) factory by its owner's signature.
+  verifySignature: createSignatureVerifier(publicClients.onekey as unknown as PublicClient, [
+    deployment.contracts.SimpleAccountFactoryV07?.address ?? CANONICAL_SIMPLE_ACCOUNT_FACTORY_V07,
+  ]),
   logger,
   metrics: createMetrics(),
   attestationTime: chainClock.now,

@@ -2,6 +2,7 @@
  * Admin sign-in (src/api/routes/auth.ts, auth/siwe.ts) end to end: SIWE messages checked for
  * domain, chain, time window, nonce and signer; sessions, logout, and credentials kept apart.
  */
+import { type Account, type Address, encodeFunctionData, parseAbi, serializeErc6492Signature } from "viem";
 import { describe, expect, it } from "vitest";
 import { describeApiWorld, expectCleanLogs, expectError } from "../../support/apiWorld.js";
 
@@ -83,6 +84,53 @@ describeApiWorld("admin sign-in", (w) => {
       // The outsider signs a message claiming to be the owner of project A.
       const forged = await w.api.signedLogin(w.outsider, { address: w.ownerA.address });
       expectError(await w.api.post("/v1/auth/login", forged), 401, "siwe_signature_invalid");
+    });
+
+    // The app's browser wallet is a SimpleAccount v0.7, which implements no ERC-1271: before its
+    // first operation it signs in with its owner's signature, ERC-6492-wrapped with the factory call.
+    const factoryAbi = parseAbi([
+      "function createAccount(address owner, uint256 salt) returns (address)",
+      "function getAddress(address owner, uint256 salt) view returns (address)",
+    ]);
+    const simpleAccount = async (owner: Account, claimed?: Address): Promise<Account> => {
+      const factory = w.stack.deployment.contracts.SimpleAccountFactoryV07?.address as Address;
+      expect(factory).toBeDefined();
+      const address = await w.onekey.client.readContract({
+        address: factory,
+        abi: factoryAbi,
+        functionName: "getAddress",
+        args: [owner.address, 0n],
+      });
+      const data = encodeFunctionData({ abi: factoryAbi, functionName: "createAccount", args: [owner.address, 0n] });
+      return {
+        ...owner,
+        address: claimed ?? address,
+        signMessage: async ({ message }: { message: string }) =>
+          serializeErc6492Signature({
+            address: factory,
+            data,
+            signature: await (owner.signMessage as NonNullable<Account["signMessage"]>)({ message }),
+          }),
+      } as Account;
+    };
+
+    it("signs in an undeployed SimpleAccount by its owner's ERC-6492-wrapped signature", async () => {
+      const account = await simpleAccount(await w.onekey.newAccount());
+      const res = await w.api.post<{ address: string; token: string }>(
+        "/v1/auth/login",
+        await w.api.signedLogin(account),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.address).toBe(account.address.toLowerCase());
+      w.secrets.push(res.body.token);
+    });
+
+    // attack: an owner wraps its signature with its own createAccount call, but names another
+    // account (another owner's SimpleAccount) in the message.
+    it("attack: refuses an owner's wrapped signature for a SimpleAccount that is not its own", async () => {
+      const victim = await simpleAccount(await w.onekey.newAccount());
+      const forged = await simpleAccount(await w.onekey.newAccount(), victim.address);
+      expectError(await w.api.post("/v1/auth/login", await w.api.signedLogin(forged)), 401, "siwe_signature_invalid");
     });
 
     it("refuses an outsider's admin calls, and a session after logout", async () => {
