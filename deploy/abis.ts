@@ -2866,6 +2866,22 @@ export const verifiedVaultAbi = [
         "internalType": "uint8",
         "name": "minLevel",
         "type": "uint8"
+      }
+    ],
+    "name": "NotVerified",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "minLevel",
+        "type": "uint8"
       },
       {
         "internalType": "uint64",
@@ -2873,7 +2889,23 @@ export const verifiedVaultAbi = [
         "type": "uint64"
       }
     ],
-    "name": "NotVerified",
+    "name": "NotVerifiedFor",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "projectId",
+        "type": "uint64"
+      }
+    ],
+    "name": "ProjectPolicyNotMet",
     "type": "error"
   },
   {
@@ -2890,6 +2922,11 @@ export const verifiedVaultAbi = [
       }
     ],
     "name": "TransferFailed",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "ZeroAddress",
     "type": "error"
   },
   {

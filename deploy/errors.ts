@@ -108,9 +108,14 @@ export const contractErrorMessages: MessageTable = {
   OwnableUnauthorizedAccount: (account) => `${account} is not protocol governance (the contract's owner).`,
   OwnableInvalidOwner: (owner) => `${owner} cannot be the contract's owner.`,
 
-  // VerifiedVault (the example consumer)
-  NotVerified: (account, minLevel, projectId) =>
+  // OneKeyGated (what consumer contracts such as VerifiedVault inherit)
+  NotVerified: (account, minLevel) => `${account} is not verified at level ${minLevel}.`,
+  NotVerifiedFor: (account, minLevel, projectId) =>
     `${account} is not verified at level ${minLevel} with consent to project ${projectId}.`,
+  ProjectPolicyNotMet: (account, projectId) =>
+    `${account} does not meet project ${projectId}'s policy: it must consent to the project, which must be active, and hold a live attestation at its required level from one of its accepted issuers.`,
+
+  // VerifiedVault (the example consumer)
   AmountZero: () => "The amount must be greater than zero.",
   BalanceTooLow: (account, balance, amount) => `${account} holds ${balance} wei, less than the ${amount} wei asked.`,
   TransferFailed: (to, amount) => `Sending ${amount} wei to ${to} failed.`,

@@ -333,7 +333,7 @@ describe("OneKey end to end (in-process chain, Ignition modules)", () => {
     await viem.assertions.revertWithCustomErrorWithArgs(
       vault.write.deposit({ account: stranger.account, value: amount }),
       vault,
-      "NotVerified",
+      "NotVerifiedFor",
       [getAddress(stranger.account.address), MIN_LEVEL, PROJECT_ID],
     );
   });
@@ -359,10 +359,10 @@ describe("OneKey end to end (in-process chain, Ignition modules)", () => {
     assert.equal(await kycRegistry.read.canDecrypt([reader.account.address, uid]), false);
   });
 
-  it("the vault now refuses the subject with NotVerified(subject, minLevel, projectId)", async () => {
+  it("the vault now refuses the subject with NotVerifiedFor(subject, minLevel, projectId)", async () => {
     const { vault } = deployed;
     const deposit = vault.write.deposit({ account: subject.account, value: parseEther("1") });
-    await viem.assertions.revertWithCustomErrorWithArgs(deposit, vault, "NotVerified", [
+    await viem.assertions.revertWithCustomErrorWithArgs(deposit, vault, "NotVerifiedFor", [
       getAddress(subject.account.address),
       MIN_LEVEL,
       PROJECT_ID,

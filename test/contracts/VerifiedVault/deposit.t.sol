@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {OneKeyGated} from "../../../contracts/consumer/OneKeyGated.sol";
 import {VerifiedVault} from "../../../contracts/examples/VerifiedVault.sol";
 import {VaultBase} from "../utils/VaultBase.sol";
 
@@ -22,7 +23,7 @@ contract DepositTest is VaultBase {
     }
 
     function test_deposit_reverts_whenNotVerified() public {
-        vm.expectRevert(abi.encodeWithSelector(VerifiedVault.NotVerified.selector, stranger, LEVEL, projectA));
+        vm.expectRevert(abi.encodeWithSelector(OneKeyGated.NotVerifiedFor.selector, stranger, LEVEL, projectA));
         vm.prank(stranger);
         vault.deposit{value: 1 ether}();
     }
@@ -31,28 +32,28 @@ contract DepositTest is VaultBase {
         vm.startPrank(subject);
         kyc.revokeConsent(projectA);
         kyc.grantConsent(projectB);
-        vm.expectRevert(abi.encodeWithSelector(VerifiedVault.NotVerified.selector, subject, LEVEL, projectA));
+        vm.expectRevert(abi.encodeWithSelector(OneKeyGated.NotVerifiedFor.selector, subject, LEVEL, projectA));
         vault.deposit{value: 1 ether}();
         vm.stopPrank();
     }
 
     function test_deposit_reverts_whenLevelTooLow() public {
         VerifiedVault strict = new VerifiedVault(kyc, projectA, LEVEL + 1);
-        vm.expectRevert(abi.encodeWithSelector(VerifiedVault.NotVerified.selector, subject, LEVEL + 1, projectA));
+        vm.expectRevert(abi.encodeWithSelector(OneKeyGated.NotVerifiedFor.selector, subject, LEVEL + 1, projectA));
         vm.prank(subject);
         strict.deposit{value: 1 ether}();
     }
 
     function test_deposit_reverts_whenRevokedOrExpired() public {
         vm.warp(START_TIME + VALIDITY);
-        vm.expectRevert(abi.encodeWithSelector(VerifiedVault.NotVerified.selector, subject, LEVEL, projectA));
+        vm.expectRevert(abi.encodeWithSelector(OneKeyGated.NotVerifiedFor.selector, subject, LEVEL, projectA));
         vm.prank(subject);
         vault.deposit{value: 1 ether}();
 
         vm.warp(START_TIME);
         vm.prank(issuer);
         kyc.revoke(uid);
-        vm.expectRevert(abi.encodeWithSelector(VerifiedVault.NotVerified.selector, subject, LEVEL, projectA));
+        vm.expectRevert(abi.encodeWithSelector(OneKeyGated.NotVerifiedFor.selector, subject, LEVEL, projectA));
         vm.prank(subject);
         vault.deposit{value: 1 ether}();
     }
