@@ -650,6 +650,13 @@ export interface paths {
                     /** @description `nextCursor` of the previous page */
                     cursor?: string;
                     limit?: number;
+                    /** @description Exact actor (an address or key id) */
+                    actor?: string;
+                    action?: string;
+                    /** @description Entries at or after this time */
+                    since?: string;
+                    /** @description Entries at or before this time */
+                    until?: string;
                 };
                 header?: never;
                 path: {
@@ -869,6 +876,90 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/projects/{projectId}/records/{address}/openings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the signed-in reader is opening a consenting subject's record (audit log) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    projectId: string;
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Recorded; the reader may now ask the key network for the record's key */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecordOpening"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found for this project */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3679,6 +3770,13 @@ export interface components {
                  */
                 gasSponsoredWei: string;
             }[];
+        };
+        RecordOpening: {
+            /** @example 0x70997970c51812dc3a010c7d01b50e0d17dc79c8 */
+            subject: string;
+            uid: string;
+            /** Format: date-time */
+            recordedAt: string;
         };
         Project: {
             /**

@@ -21,6 +21,7 @@ import type { ApiApp, ApiDeps, ApiEnv, ApiKit } from "./kit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAdminReadRoutes } from "./routes/adminReads.js";
 import { registerAuthRoutes } from "./routes/auth.js";
+import { registerRecordOpeningRoutes } from "./routes/recordOpenings.js";
 import { registerTenantRoutes } from "./routes/tenant.js";
 import { registerWebhookDeliveryRoutes } from "./routes/webhookDeliveries.js";
 import { registerWebhookEndpointRoutes } from "./routes/webhookEndpoints.js";
@@ -250,6 +251,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   registerAuthRoutes(app, kit);
   registerAdminRoutes(app, kit);
   registerAdminReadRoutes(app, kit);
+  registerRecordOpeningRoutes(app, kit);
   registerTenantRoutes(app, kit);
   registerWebhookEndpointRoutes(app, kit);
   registerWebhookSettingsRoutes(app, kit);

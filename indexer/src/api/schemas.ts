@@ -107,6 +107,17 @@ export const PageQuery = z.strictObject({
   limit: Limit(100, 50),
 });
 
+/** The audit log's filters: who (exact), what (an action or its prefix, e.g. `api_key`), when (ISO 8601). */
+export const AuditQuery = PageQuery.extend({
+  actor: z.string().trim().min(1).max(128).optional().openapi({ description: "Exact actor (an address or key id)" }),
+  action: z
+    .string()
+    .regex(/^[a-z_.]{1,64}$/, "must be an action or its prefix, e.g. api_key or record.open")
+    .optional(),
+  since: z.iso.datetime({ offset: true }).optional().openapi({ description: "Entries at or after this time" }),
+  until: z.iso.datetime({ offset: true }).optional().openapi({ description: "Entries at or before this time" }),
+});
+
 export const NoQuery = z.strictObject({});
 
 export const UsageQuery = z.strictObject({

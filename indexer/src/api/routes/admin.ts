@@ -14,11 +14,11 @@ import {
   AdminProjectParams,
   ApiKey,
   AuditEntry,
+  AuditQuery,
   CreatedKey,
   CreateKeyBody,
   NoQuery,
   Page,
-  PageQuery,
   ProjectMembership,
   RotatedKey,
   RotateKeyBody,
@@ -227,7 +227,7 @@ export function registerAdminRoutes(app: ApiApp, kit: ApiKit): void {
       summary: "The project's audit log, newest first",
       security,
       middleware,
-      request: { params: AdminProjectParams, query: PageQuery },
+      request: { params: AdminProjectParams, query: AuditQuery },
       responses: {
         200: { description: "Entries", content: { "application/json": { schema: Page(AuditEntry, "AuditPage") } } },
         ...errorResponses(400, 401, 403, 429),
@@ -235,7 +235,7 @@ export function registerAdminRoutes(app: ApiApp, kit: ApiKit): void {
     }),
     async (c) => {
       const { projectId } = c.req.valid("param");
-      const { cursor, limit } = c.req.valid("query");
+      const { cursor, limit, actor, action, since, until } = c.req.valid("query");
       const beforeId = cursor ? BigInt(decodeCursor(cursor, [INT64_ID])[0] as string) : undefined;
       await kit.requireProjectAdmin(c, projectId, "audit_log.read");
       let query = deps.store
@@ -245,6 +245,11 @@ export function registerAdminRoutes(app: ApiApp, kit: ApiKit): void {
         .orderBy("id", "desc")
         .limit(limit + 1);
       if (beforeId !== undefined) query = query.where("id", "<", beforeId.toString());
+      if (actor) query = query.where("actor", "=", actor.toLowerCase());
+      // An action, or every action under a prefix: `api_key` is api_key.create, .rotate, ...
+      if (action) query = query.where((eb) => eb.or([eb("action", "=", action), eb("action", "like", `${action}.%`)]));
+      if (since) query = query.where("at", ">=", new Date(since));
+      if (until) query = query.where("at", "<=", new Date(until));
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);

@@ -327,5 +327,81 @@ describeApiWorld("project admin routes", (w) => {
     });
   });
 
+  describe("record openings (a reader opens a consenting subject's record in its browser)", () => {
+    it("records a reader's opening in the audit log; refuses admins without the reader role, outsiders and subjects who do not consent", async () => {
+      const chain = w.onekey;
+      const reader = await chain.newAccount();
+      await chain.grantRole(w.ownerA, w.projectD, reader.address, ROLE.READER);
+      await w.indexed(await chain.acceptRole(reader, w.projectD, ROLE.READER));
+      const subject = await w.newSubject();
+      const { uid } = await chain.attest(w.issuer, { subject: subject.address, level: 2 });
+      await w.indexed(await chain.grantConsent(subject, w.projectD));
+      const stranger = await w.newSubject();
+      await w.indexed((await chain.attest(w.issuer, { subject: stranger.address, level: 2 })).receipt);
+      const readerToken = await w.api.login(reader);
+      const ownerToken = await w.api.login(w.ownerA);
+      const outsiderToken = await w.api.login(w.outsider);
+      w.secrets.push(readerToken, ownerToken, outsiderToken);
+      const openings = (address: string) => `/v1/admin/projects/${w.projectD}/records/${address}/openings`;
+
+      const opened = await w.api.post<{ subject: string; uid: string; recordedAt: string }>(
+        openings(subject.address),
+        undefined,
+        readerToken,
+      );
+      expect(opened.status).toBe(201);
+      expect(opened.body).toMatchObject({ subject: subject.address.toLowerCase(), uid });
+
+      // The owner administers the project but holds no reader role: it cannot be given the key.
+      expectError(await w.api.post(openings(subject.address), undefined, ownerToken), 403, "reader_role_required");
+      expectError(await w.api.post(openings(subject.address), undefined, outsiderToken), 403, "role_missing");
+      expectError(await w.api.post(openings(stranger.address), undefined, readerToken), 404, "no_consent");
+      expectError(await w.api.post(openings("0x1234"), undefined, readerToken), 400, "invalid_request", "address");
+
+      const audit = await w.api.get<{ data: { actor: string; action: string; target: string; result: string }[] }>(
+        `/v1/admin/projects/${w.projectD}/audit-log?action=record.open`,
+        ownerToken,
+      );
+      const entries = audit.body.data.filter((e) => e.action === "record.open");
+      expect(entries).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            actor: reader.address.toLowerCase(),
+            target: subject.address.toLowerCase(),
+            result: "ok",
+          }),
+          expect.objectContaining({ actor: w.ownerA.address.toLowerCase(), result: "denied" }),
+          expect.objectContaining({ actor: w.outsider.address.toLowerCase(), result: "denied" }),
+        ]),
+      );
+      // A refused subject is not an opening: only one entry says ok.
+      expect(entries.filter((e) => e.result === "ok")).toHaveLength(1);
+      // The filters run in the database: by actor, by action prefix, by time.
+      const byReader = await w.api.get<{ data: { actor: string; action: string }[] }>(
+        `/v1/admin/projects/${w.projectD}/audit-log?actor=${reader.address}`,
+        ownerToken,
+      );
+      expect(byReader.body.data.length).toBeGreaterThan(0);
+      expect(new Set(byReader.body.data.map((e) => e.actor))).toEqual(new Set([reader.address.toLowerCase()]));
+      const byPrefix = await w.api.get<{ data: { action: string }[] }>(
+        `/v1/admin/projects/${w.projectD}/audit-log?action=record`,
+        ownerToken,
+      );
+      expect(byPrefix.body.data.map((e) => e.action)).toEqual(entries.map(() => "record.open"));
+      const future = new Date(Date.now() + 3_600_000).toISOString();
+      const none = await w.api.get<{ data: unknown[] }>(
+        `/v1/admin/projects/${w.projectD}/audit-log?since=${encodeURIComponent(future)}`,
+        ownerToken,
+      );
+      expect(none.body.data).toEqual([]);
+      expectError(
+        await w.api.get(`/v1/admin/projects/${w.projectD}/audit-log?action=DROP%20TABLE`, ownerToken),
+        400,
+        "invalid_request",
+        "action",
+      );
+    });
+  });
+
   it("logs no key or session token", () => expectCleanLogs(w, 20));
 });
