@@ -69,7 +69,7 @@ export default function UsageScreen() {
               <h2 id={`chart-${series.key}`}>{series.label} per day</h2>
               <div style={{ width: "100%", height: 180 }} aria-hidden="true">
                 <ResponsiveContainer>
-                  <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+                  <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
                     <CartesianGrid strokeDasharray="3 3" vertical={false} />
                     <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} minTickGap={16} />
                     <YAxis allowDecimals={series.key === "gasSponsoredEth"} width={56} />
