@@ -5,7 +5,7 @@
  * printed as a proposal.
  */
 import type { Abi, Address, ContractFunctionArgs, ContractFunctionName, TransactionReceipt } from "viem";
-import { parseAbi } from "viem";
+import { formatEther, parseAbi } from "viem";
 import { emitSafeBatch, safeBatch, safeTransaction } from "./safe.js";
 import { type AdminSession, confirm, signer, simulate } from "./session.js";
 
@@ -72,9 +72,17 @@ export async function propose<const abi extends Abi, functionName extends WriteN
     choice.from ??
     (await session.publicClient.readContract({ address: call.address, abi: ownableAbi, functionName: "owner" }));
   // The Safe pays `value` when it executes; the simulation lends it the ether, as it may hold
-  // none until the batch is funded.
+  // none until the batch is funded, and a note says so.
   const lend = call.value ? { stateOverride: [{ address: from, balance: call.value }] } : {};
   await simulateAs(session, from, call, lend);
+  if (call.value) {
+    const balance = await session.publicClient.getBalance({ address: from });
+    if (balance < call.value) {
+      console.error(
+        `Note: ${from} holds ${formatEther(balance)} ETH, less than the ${formatEther(call.value)} ETH this call sends: fund it before executing the batch.`,
+      );
+    }
+  }
   console.error(
     `${String(call.functionName)} simulated as ${from}${choice.from ? "" : " (the contract's owner; pass --from <safe> to simulate as another)"}: it would succeed.`,
   );

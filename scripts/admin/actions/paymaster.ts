@@ -7,14 +7,14 @@ import { type Address, formatEther, parseEventLogs } from "viem";
 import { entryPoint07Abi } from "viem/account-abstraction";
 import { oneKeyPaymasterAbi } from "../../../deploy/abis.js";
 import { account, amount, duration, governanceArgs } from "../args.js";
-import { sendOrPropose } from "../calls.js";
+import { proposing, type SafeChoice, sendOrPropose } from "../calls.js";
 import { adminAction } from "../run.js";
 import { type AdminSession, openSession, paymasterOf, txLine } from "../session.js";
 
 const ether = (wei: bigint) => `${formatEther(wei)} ETH`;
 
-async function paymasterSession(hre: Parameters<typeof openSession>[0], args: { safe: boolean; safeOut?: string }) {
-  const session = await openSession(hre, { write: !(args.safe || args.safeOut !== undefined) });
+async function paymasterSession(hre: Parameters<typeof openSession>[0], args: SafeChoice) {
+  const session = await openSession(hre, { write: !proposing(args) });
   return { session, paymaster: await paymasterOf(session) };
 }
 
@@ -22,10 +22,6 @@ function read(session: AdminSession, paymaster: Address) {
   return {
     signer: () =>
       session.publicClient.readContract({ address: paymaster, abi: oneKeyPaymasterAbi, functionName: "signer" }),
-    pendingSigner: () =>
-      session.publicClient.readContract({ address: paymaster, abi: oneKeyPaymasterAbi, functionName: "pendingSigner" }),
-    reserve: () =>
-      session.publicClient.readContract({ address: paymaster, abi: oneKeyPaymasterAbi, functionName: "reserve" }),
     depositInfo: async () => {
       const entryPoint = await session.publicClient.readContract({
         address: paymaster,
