@@ -8,12 +8,15 @@ import { getAddress } from "viem";
 import { useDashboard } from "../session.js";
 import { type ChainSession, ChainSessionContext } from "./env.js";
 
-/** Shared by the chain screens of this page load, so the choice survives moving between them. */
-let chosenHere: bigint | undefined;
+/**
+ * Shared by the chain screens of this page load, so the choice survives moving between them; per
+ * signed-in account, so another account signing in never inherits it.
+ */
+const chosenHere = new Map<string, bigint>();
 
 export function ChainScreen({ children }: { children: ReactNode }) {
   const dashboard = useDashboard();
-  const [chosen, setChosen] = useState<bigint | undefined>(chosenHere);
+  const [chosen, setChosen] = useState<bigint | undefined>(() => chosenHere.get(dashboard.address.toLowerCase()));
   const shellProject = dashboard.projectId !== undefined ? BigInt(dashboard.projectId) : undefined;
   const value = useMemo<ChainSession>(
     () => ({
@@ -22,7 +25,7 @@ export function ChainScreen({ children }: { children: ReactNode }) {
       projectId:
         chosen !== undefined && !dashboard.projects.some((p) => p.projectId === String(chosen)) ? chosen : shellProject,
       setProjectId(projectId) {
-        chosenHere = projectId;
+        chosenHere.set(dashboard.address.toLowerCase(), projectId);
         setChosen(projectId);
         dashboard.setProjectId(String(projectId));
       },
