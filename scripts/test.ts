@@ -41,7 +41,10 @@ const steps: Step[] = [
   { name: "lint:ts", command: "biome check ." },
   { name: "lint:sol", command: "solhint --max-warnings 0 'contracts/**/*.sol'" },
   { name: "compile", command: "hardhat compile --quiet" },
-  { name: "types", command: "tsc -p . && tsc -p devnet && tsc -p issuer && tsc -p indexer && tsc -p sdk && npm run -s typecheck:web" },
+  {
+    name: "types",
+    command: "tsc -p . && tsc -p devnet && tsc -p issuer && tsc -p indexer && tsc -p sdk && npm run -s typecheck:web",
+  },
   { name: "deploy-book", command: "tsx scripts/deploy-book.ts --check" },
   { name: "sdk-types", command: "tsx scripts/sdk-types.ts --check" },
   { name: "layers", command: "tsx scripts/check-layers.ts" },

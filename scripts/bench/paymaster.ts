@@ -12,15 +12,7 @@
  *
  *   npx hardhat run scripts/bench/paymaster.ts     (npm run bench:paymaster)
  */
-import { network } from "hardhat";
-import { concat, encodeAbiParameters, type Hex, keccak256, parseEther, parseEventLogs, toHex } from "viem";
-import { type PackedUserOperation, toPackedUserOperation, type UserOperation } from "viem/account-abstraction";
-import { privateKeyToAccount } from "viem/accounts";
-import { PROJECT_ROLES } from "../../deploy/constants.js";
-import { POST_OP_GAS_MIN, signSponsorship } from "../../deploy/sponsorship.js";
-import LocalEntryPointModule from "../../ignition/modules/local/EntryPoint.js";
-import PaymasterModule from "../../ignition/modules/Paymaster.js";
-import VerifyingPaymasterModule from "./modules/VerifyingPaymasterModule.js";
+
 import { entryPointV07Artifact } from "@onekey/devnet/aa-artifacts";
 import { ensureDeterministicDeployer } from "@onekey/devnet/deterministic-deployer";
 import {
@@ -31,6 +23,15 @@ import {
   type SimpleAccount,
   signUserOperation,
 } from "@onekey/devnet/user-operations";
+import { network } from "hardhat";
+import { concat, encodeAbiParameters, type Hex, keccak256, parseEther, parseEventLogs, toHex } from "viem";
+import { type PackedUserOperation, toPackedUserOperation, type UserOperation } from "viem/account-abstraction";
+import { privateKeyToAccount } from "viem/accounts";
+import { PROJECT_ROLES } from "../../deploy/constants.js";
+import { POST_OP_GAS_MIN, signSponsorship } from "../../deploy/sponsorship.js";
+import LocalEntryPointModule from "../../ignition/modules/local/EntryPoint.js";
+import PaymasterModule from "../../ignition/modules/Paymaster.js";
+import VerifyingPaymasterModule from "./modules/VerifyingPaymasterModule.js";
 
 /** Target of issue 3: sponsored_op <= 1.10 x reference_op. */
 const MAX_RATIO = 1.1;
