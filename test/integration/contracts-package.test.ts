@@ -77,23 +77,30 @@ interface Compiled {
   evm: { bytecode: { object: string } };
 }
 
-/** Standard JSON through solc-js, as Foundry resolves imports: a remapping, files from `dir`. */
-function compile(dir: string, sources: Record<string, string>) {
+/**
+ * Standard JSON through solc-js. `foundry`: as Foundry resolves imports, a remapping into
+ * node_modules and files read from `dir`. `npm`: as Hardhat does, the import path is the package
+ * path and the callback reads it from `dir`/node_modules.
+ */
+function compile(dir: string, sources: Record<string, string>, style: "foundry" | "npm" = "foundry") {
   const input = {
     language: "Solidity",
     sources: Object.fromEntries(Object.entries(sources).map(([name, content]) => [name, { content }])),
     settings: {
-      remappings: [
-        "@onekey/contracts/=node_modules/@onekey/contracts/",
-        "@account-abstraction/contracts/=node_modules/@account-abstraction/contracts/",
-      ],
+      remappings:
+        style === "foundry"
+          ? [
+              "@onekey/contracts/=node_modules/@onekey/contracts/",
+              "@account-abstraction/contracts/=node_modules/@account-abstraction/contracts/",
+            ]
+          : [],
       evmVersion: "cancun",
       optimizer: { enabled: true, runs: 200 },
       outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
     },
   };
   const read = (path: string) => {
-    const file = join(dir, path);
+    const file = style === "foundry" ? join(dir, path) : join(dir, "node_modules", path);
     return existsSync(file) ? { contents: readFileSync(file, "utf8") } : { error: `not found: ${file}` };
   };
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: read })) as {
@@ -234,6 +241,15 @@ describe("@onekey/contracts, packed", () => {
     assert.deepEqual(names("function"), ["enter", "join", "projectId", "registry", "visits", "vote"]);
     assert.deepEqual(names("error"), ["NotVerified", "NotVerifiedFor", "ProjectPolicyNotMet", "ZeroAddress"]);
     contractIn(compiled, "node_modules/@onekey/contracts/examples/VerifiedVault.sol", "VerifiedVault");
+  });
+
+  it("the same consumer compiles with the package's import paths resolved from node_modules (Hardhat's way)", () => {
+    const npm = compile(consumerDir, { "src/Club.sol": CONSUMER, "src/Published.sol": PUBLISHED_ENTRY }, "npm");
+    assert.deepEqual(npm.errors, []);
+    assert.ok(npm.sources.includes("@onekey/contracts/consumer/OneKeyGated.sol"));
+    assert.ok(npm.sources.includes("@onekey/contracts/interfaces/IKycRegistry.sol"));
+    const abi = (output: ReturnType<typeof compile>) => contractIn(output, "src/Club.sol", "Club").abi;
+    assert.deepEqual(abi(npm), abi(compiled));
   });
 
   describe("on a local OneKey chain", () => {
