@@ -28,7 +28,9 @@ export interface WorkerProcess {
 export const newEncryptionKey = () => randomBytes(32).toString("hex");
 
 export async function startWorker(options: WorkerOptions): Promise<WorkerProcess> {
-  const child = startProcess(process.execPath, ["--import", "tsx", join("webhooks", "worker", "main.ts")], {
+  // "@onekey/source": @onekey/sdk from its TypeScript source (see .npmrc), also when not started through npm.
+  const nodeArgs = ["--conditions=@onekey/source", "--import", "tsx", join("webhooks", "worker", "main.ts")];
+  const child = startProcess(process.execPath, nodeArgs, {
     cwd: indexerRoot,
     echo: options.echo,
     env: {
