@@ -92,8 +92,10 @@ describe("the tenant dashboard", () => {
     await picker.selectOption(project.projectId.toString());
     await page.locator('[data-screen="overview"]').getByRole("heading", { name: project.slug }).waitFor();
     expect(await page.locator('[data-screen="overview"]').innerText()).toMatch(/Your roles\s+admin/);
-    // The session is a bearer token in the tab, never in the address bar.
+    // The session is a bearer token in the tab, never in the address bar; a reload keeps it.
     expect(page.url()).not.toMatch(/oks_/);
+    await page.reload();
+    await page.locator('[data-screen="overview"]').getByRole("heading", { name: project.slug }).waitFor();
     await admin.screen("overview", { docs: "dashboard-3-overview" });
   });
 

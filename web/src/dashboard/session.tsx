@@ -8,7 +8,7 @@ import { createContext, type ReactNode, useCallback, useContext, useMemo, useSta
 import { useServices } from "../app/services.js";
 import type { AppWallet } from "../clients/wallet/app-wallet.js";
 import { DashboardApi, DashboardApiError, type ProjectMembership } from "./api.js";
-import { readStoredSession, type StoredSession, signInWithWallet, storeSession } from "./sign-in.js";
+import { readStoredSession, signInWithWallet, storeSession } from "./sign-in.js";
 
 export interface DashboardContextValue {
   /** The signed-in account (lower case, as the API returns it). */
@@ -44,8 +44,11 @@ export function useDashboardSession(wallet: AppWallet | undefined) {
   const queryClient = useQueryClient();
   const baseApi = useMemo(() => new DashboardApi(config.apiUrl), [config.apiUrl]);
   const address = wallet?.subject;
-  const [session, setSession] = useState<StoredSession | undefined>(() => readStoredSession(sessionStorage, address));
-  const current = session && address && session.address.toLowerCase() === address.toLowerCase() ? session : undefined;
+  // Bumped on sign-in and sign-out; the session itself is read from the tab's storage once the
+  // wallet's account is known (after a reload the wallet reconnects a moment later).
+  const [version, setVersion] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `version` re-reads the storage after a change
+  const current = useMemo(() => (address ? readStoredSession(sessionStorage, address) : undefined), [address, version]);
   const api = useMemo(() => (current ? baseApi.withToken(current.token) : undefined), [baseApi, current]);
 
   const signIn = useCallback(async () => {
@@ -56,12 +59,12 @@ export function useDashboardSession(wallet: AppWallet | undefined) {
     });
     const stored = { token: result.token, address: result.address, expiresAt: result.expiresAt };
     storeSession(sessionStorage, stored);
-    setSession(stored);
+    setVersion((v) => v + 1);
   }, [wallet, baseApi, config.chainId]);
 
   const forget = useCallback(() => {
     storeSession(sessionStorage, undefined);
-    setSession(undefined);
+    setVersion((v) => v + 1);
     queryClient.removeQueries({ queryKey: ["dashboard"] });
   }, [queryClient]);
 

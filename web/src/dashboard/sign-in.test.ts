@@ -106,6 +106,13 @@ describe("the tab's stored session", () => {
     expect(storage.length).toBe(0);
   });
 
+  it("keeps the session while the wallet is still reconnecting (no address yet)", () => {
+    const storage = new MemoryStorage();
+    storeSession(storage, { token: "oks_c", address, expiresAt: later });
+    expect(readStoredSession(storage, undefined)).toBeUndefined();
+    expect(readStoredSession(storage, address)?.token).toBe("oks_c");
+  });
+
   it("treats unreadable storage as no session", () => {
     const storage = new MemoryStorage();
     storage.setItem("onekey.dashboard.session", "{not json");

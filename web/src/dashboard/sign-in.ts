@@ -56,11 +56,17 @@ export interface StoredSession {
 
 const STORAGE_KEY = "onekey.dashboard.session";
 
+/**
+ * The tab's session for `address`, if it has one that has not expired. A session of another
+ * account, an expired or an unreadable one is removed. No address yet (the wallet still
+ * reconnecting after a reload): nothing is read and nothing removed.
+ */
 export function readStoredSession(
   storage: Storage,
   address: string | undefined,
   now = new Date(),
 ): StoredSession | undefined {
+  if (address === undefined) return undefined;
   try {
     const raw = storage.getItem(STORAGE_KEY);
     if (!raw) return undefined;
@@ -69,7 +75,6 @@ export function readStoredSession(
       typeof stored.token === "string" &&
       typeof stored.address === "string" &&
       Date.parse(stored.expiresAt) > now.getTime() &&
-      address !== undefined &&
       stored.address.toLowerCase() === address.toLowerCase();
     if (valid) return stored;
   } catch {
