@@ -329,4 +329,48 @@ export const verify = (body: string, headers: Record<string, string>, secret: st
     );
     expect(result).toEqual({ code: 0, output: "" });
   }, 60_000);
+
+  it("compiles the README's examples that need only the SDK, viem and Node against the installed package", async () => {
+    const readme = await readFile(join(sdkDir, "README.md"), "utf8");
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+    // The Hono and Express examples import packages this project does not install; the snippets
+    // without imports are fragments (the envelope's shape, the switch over event types).
+    const checkable = blocks.filter((code) => {
+      const from = [...code.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1] ?? "");
+      return from.length > 0 && from.every((s) => s === "@onekey/sdk" || s.startsWith("viem") || s.startsWith("node:"));
+    });
+    // The webhook receiver (node:http), the tenant API client and the admin sign-in.
+    expect(
+      checkable.map((code) => /new OneKeyClient|OneKeyAdminClient\.signIn|verifyWebhook\(/.exec(code)?.[0]),
+    ).toEqual(["verifyWebhook(", "new OneKeyClient", "OneKeyAdminClient.signIn"]);
+    const files = checkable.map((_, i) => `readme-${i}.ts`);
+    await Promise.all(checkable.map((code, i) => writeFile(join(project, files[i] ?? ""), code)));
+    await writeFile(
+      join(project, "tsconfig.readme.json"),
+      JSON.stringify({
+        compilerOptions: {
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          lib: ["es2023", "dom"],
+          // The examples use process.env and Buffer: Node's types, from the repository's install.
+          typeRoots: [join(repoRoot, "node_modules", "@types")],
+          types: ["node"],
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+        },
+        files,
+      }),
+    );
+    const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+    const result = await node([tsc, "-p", "tsconfig.readme.json"], project).then(
+      ({ stdout }) => ({ code: 0, output: stdout }),
+      (error: { code: number; stdout: string; stderr: string }) => ({
+        code: error.code,
+        output: error.stdout + error.stderr,
+      }),
+    );
+    expect(result).toEqual({ code: 0, output: "" });
+  }, 60_000);
 });
