@@ -205,25 +205,30 @@ export const optionalMetadataUri = () =>
 const safeOptions = {
   safe: z.boolean().default(false),
   safeOut: z.string().trim().min(1, { error: "must name a file" }).optional(),
+  safeAppend: z.string().trim().min(1, { error: "must name a file" }).optional(),
   from: account().optional(),
 };
 
-type SafeChoiceArgs = { safe: boolean; safeOut?: string; from?: string };
+type SafeChoiceArgs = { safe: boolean; safeOut?: string; safeAppend?: string; from?: string };
 
-/** A governance command's options: its own, plus --safe, --safe-out and --from. */
+/** A governance command's options: its own, plus --safe, --safe-out, --safe-append and --from. */
 export function governanceArgs<T extends z.ZodRawShape>(shape: T) {
   return z
     .object({ ...shape, ...safeOptions })
     .refine(
-      (v) =>
-        (v as SafeChoiceArgs).from === undefined ||
-        (v as SafeChoiceArgs).safe ||
-        (v as SafeChoiceArgs).safeOut !== undefined,
+      (v) => {
+        const o = v as SafeChoiceArgs;
+        return o.from === undefined || o.safe || o.safeOut !== undefined || o.safeAppend !== undefined;
+      },
       {
         path: ["from"],
-        error: "only goes with --safe or --safe-out (it names the Safe the batch is simulated as)",
+        error: "only goes with --safe, --safe-out or --safe-append (it names the Safe the batch is simulated as)",
       },
-    );
+    )
+    .refine((v) => (v as SafeChoiceArgs).safeOut === undefined || (v as SafeChoiceArgs).safeAppend === undefined, {
+      path: ["safeAppend"],
+      error: "does not go with --safe-out: write a new batch, or add to an existing one",
+    });
 }
 
 function optionName(key: PropertyKey | undefined): string {

@@ -6,7 +6,7 @@
  */
 import type { Abi, Address, ContractFunctionArgs, ContractFunctionName, TransactionReceipt } from "viem";
 import { formatEther, parseAbi } from "viem";
-import { emitSafeBatch, safeBatch, safeTransaction } from "./safe.js";
+import { appendSafeBatch, emitSafeBatch, safeBatch, safeTransaction } from "./safe.js";
 import { type AdminSession, confirm, signer, simulate } from "./session.js";
 
 type WriteName<abi extends Abi> = ContractFunctionName<abi, "nonpayable" | "payable">;
@@ -48,12 +48,13 @@ export async function send<const abi extends Abi, functionName extends WriteName
 export interface SafeChoice {
   safe: boolean;
   safeOut?: string;
+  safeAppend?: string;
   from?: Address;
 }
 
-/** Whether the command prints a Safe batch instead of sending (`--safe-out` implies `--safe`). */
+/** Whether the command prints a Safe batch instead of sending (`--safe-out`/`--safe-append` imply `--safe`). */
 export function proposing(choice: SafeChoice): boolean {
-  return choice.safe || choice.safeOut !== undefined;
+  return choice.safe || choice.safeOut !== undefined || choice.safeAppend !== undefined;
 }
 
 const ownableAbi = parseAbi(["function owner() view returns (address)"]);
@@ -93,7 +94,8 @@ export async function propose<const abi extends Abi, functionName extends WriteN
     safe: from,
     transactions: [safeTransaction(call)],
   });
-  emitSafeBatch(batch, choice.safeOut);
+  if (choice.safeAppend !== undefined) appendSafeBatch(batch, choice.safeAppend);
+  else emitSafeBatch(batch, choice.safeOut);
 }
 
 /**

@@ -47,12 +47,15 @@ const option = (name: string, description: string) => ({
 
 const ROLE = "admin | reader | sponsor-manager";
 
-/** --safe, --safe-out and --from, for the commands governance (a Safe multisig) runs. */
+/** --safe, --safe-out, --safe-append and --from, for the commands governance (a Safe multisig) runs. */
 // biome-ignore lint/suspicious/noExplicitAny: any task builder; each call site keeps its own type.
 function withSafe<B extends { addFlag: (f: any) => B; addOption: (o: any) => B }>(builder: B): B {
   return builder
     .addFlag({ name: "safe", description: "Print a Safe Transaction Builder batch (JSON) instead of sending" })
     .addOption(option("safeOut", "With --safe: write the batch to this file instead of stdout"))
+    .addOption(
+      option("safeAppend", "Add the call to the batch in this file (created if missing): one batch, one signing"),
+    )
     .addOption(option("from", "With --safe: the Safe to simulate as (default: the contract's owner)"));
 }
 

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -141,20 +141,20 @@ const depositInfo = async () => {
 };
 
 /** Parses a --safe batch and checks what the Transaction Builder checks: format and checksum. */
-function parseBatch(text: string): SafeBatchFile {
+function parseBatch(text: string, transactions = 1): SafeBatchFile {
   const batch = JSON.parse(text) as SafeBatchFile;
   assert.equal(batch.version, "1.0");
   assert.equal(batch.chainId, "31337");
   assert.ok(Number.isInteger(batch.createdAt) && batch.createdAt > 1.7e12);
   assert.equal(typeof batch.meta.name, "string");
   assert.equal(batch.meta.checksum, safeBatchChecksum(batch));
-  assert.equal(batch.transactions.length, 1);
+  assert.equal(batch.transactions.length, transactions);
   return batch;
 }
 
-/** The call a batch transaction makes, decoded with the contract's ABI. */
-function decoded(batch: SafeBatchFile, abi: Abi) {
-  const [tx] = batch.transactions;
+/** The call a batch transaction (the first, or the `index`th) makes, decoded with the contract's ABI. */
+function decoded(batch: SafeBatchFile, abi: Abi, index = 0) {
+  const tx = batch.transactions[index];
   assert.ok(tx);
   const call = decodeFunctionData({ abi, data: tx.data });
   assert.equal(tx.contractMethod.name, call.functionName);
@@ -789,6 +789,46 @@ describe("admin lifecycle commands (Hardhat tasks against hardhat node)", () => 
       assert.equal(attestation.status, 1);
     });
 
+    it("--safe-append gathers several governance calls into one batch (one round of signatures)", async () => {
+      const file = join(scratch, "governance.json");
+      const before = await chainState();
+      await succeeds("onekey:begin-signer-rotation", "--signer", recipient, "--safe-append", file);
+      const out = await succeeds("onekey:withdraw-reserve", "--amount", "0.05", "--to", member, "--safe-append", file);
+      assert.match(
+        out,
+        /Added 1 transaction to the Safe Transaction Builder batch .*governance\.json, now 2 transactions/,
+      );
+      const batch = parseBatch(readFileSync(file, "utf8"), 2);
+      const first = decoded(batch, oneKeyPaymasterAbi, 0);
+      const second = decoded(batch, oneKeyPaymasterAbi, 1);
+      assert.deepEqual(
+        [
+          { functionName: first.functionName, args: first.args },
+          { functionName: second.functionName, args: second.args },
+        ],
+        [
+          { functionName: "beginSignerRotation", args: [recipient] },
+          { functionName: "withdrawReserve", args: [member, parseEther("0.05")] },
+        ],
+      );
+      assert.deepEqual(await chainState(), before);
+
+      const notABatch = join(scratch, "not-a-batch.json");
+      writeFileSync(notABatch, "{}\n");
+      await Promise.all([
+        refused(
+          ["onekey:deposit-reserve", "--amount", "1", "--safe-append", notABatch],
+          `--safe-append: ${notABatch} is not a Safe Transaction Builder batch (version 1.0); nothing was added.`,
+        ),
+        refused(
+          ["onekey:unlock-stake", "--safe-append", file, "--safe-out", notABatch],
+          "Invalid argument: --safe-append does not go with --safe-out",
+        ),
+      ]);
+      assert.equal(readFileSync(notABatch, "utf8"), "{}\n");
+      assert.equal(parseBatch(readFileSync(file, "utf8"), 2).transactions.length, 2);
+    });
+
     it("--safe simulates first: a call that would revert for the Safe prints no batch", async () => {
       await Promise.all([
         refused(
@@ -805,7 +845,7 @@ describe("admin lifecycle commands (Hardhat tasks against hardhat node)", () => 
         ),
         refused(
           ["onekey:register-issuer", "--issuer", member, "--from", signerAccount],
-          "Invalid argument: --from only goes with --safe or --safe-out",
+          "Invalid argument: --from only goes with --safe, --safe-out or --safe-append",
         ),
       ]);
     });
