@@ -9,16 +9,26 @@
  *     browser wallet") is on screen and enabled (the app renders on the client, so it is
  *     interactive then), median of 5 cold loads (fresh browser contexts);
  *   - verify_flow_ms: the whole flow, "Use the OneKey browser wallet" clicked to the verified
- *     page, the sandbox deciding at once, median of 5 fresh people.
+ *     page, the sandbox deciding at once, median of 5 fresh people;
+ *   - dashboard_js_gzip_kb: the JavaScript the tenant dashboard loads up to its first screen after
+ *     sign-in (the project's overview), gzipped as above: the dashboard's chunks, on top of the
+ *     app's;
+ *   - dashboard_tti_ms: a signed-in admin's reload of /dashboard to that first screen shown
+ *     (session kept in the tab, projects and roles read from the API), median of 5.
+ *   The dashboard is measured on the demo project, with what the stack has; issue 15 asks for a
+ *   project holding 10,000 consenting subjects and 100,000 deliveries, which this run does not seed.
  *
  * Reference, measured in the same run: the landing page's first-load JS and time to interactive.
  * Ends with one JSON line.
  */
 import { gzipSync } from "node:zlib";
+import { PROJECT_ROLES } from "@onekey/deploy";
 import type { Page } from "playwright-core";
+import type { Address } from "viem";
 import { launchBrowser, newPerson } from "../e2e/support/browser.js";
+import { grantProjectRole } from "../e2e/support/dashboard.js";
 import { atStep, completeSandboxFlow } from "../e2e/support/person.js";
-import { startStack } from "../e2e/support/stack.js";
+import { type StackInfo, startStack } from "../e2e/support/stack.js";
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
 
@@ -54,6 +64,37 @@ const buttonEnabled = (name: RegExp) => async (page: Page) => {
   await page.waitForFunction((el) => !(el as HTMLButtonElement).disabled, await button.elementHandle());
 };
 const headingShown = async (page: Page) => page.getByRole("heading", { level: 1 }).waitFor();
+
+/**
+ * An admin of the demo project signs in to the dashboard with the browser wallet, then: the JS of
+ * a cold load to the overview, and the median time of 5 reloads to it (the session stays in the tab).
+ */
+async function dashboardFirstScreen(browser: Awaited<ReturnType<typeof launchBrowser>>, info: StackInfo) {
+  const person = await newPerson(browser, "bench");
+  const { page } = person;
+  try {
+    const overview = () => page.locator('[data-screen="overview"]').waitFor({ timeout: 60_000 });
+    await page.goto(`${info.appUrl}/dashboard`);
+    await page.getByRole("button", { name: /Use the OneKey browser wallet/ }).click();
+    const account = (await page.locator('[data-screen="dashboard-sign-in"] code').innerText()).trim() as Address;
+    await grantProjectRole(info, BigInt(info.demo.projectId), account, PROJECT_ROLES.ADMIN);
+    await page.getByRole("button", { name: "Sign in with your wallet" }).click();
+    for (let tries = 0; ; tries++) {
+      const again = page.getByRole("button", { name: "Check again" });
+      await Promise.race([overview(), again.waitFor({ timeout: 60_000 })]);
+      if (await page.locator('[data-screen="overview"]').isVisible()) break;
+      if (tries > 50) throw new Error("the dashboard never showed the granted project");
+      await new Promise((r) => setTimeout(r, 200));
+      await again.click();
+    }
+    const measured = await firstLoadJs(page, `${info.appUrl}/dashboard`, overview);
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) samples.push(await timeToInteractive(page, `${info.appUrl}/dashboard`, overview));
+    return { kb: measured.kb, tti: Math.round(median(samples)) };
+  } finally {
+    await person.close();
+  }
+}
 
 async function main() {
   console.log("Starting the local stack (npm run dev, app as a production build)...");
@@ -115,10 +156,14 @@ async function main() {
       console.log(`verify flow ${i + 1}: ${flows.at(-1)} ms`);
       await person.close();
     }
+    const dashboard = await dashboardFirstScreen(browser, info);
+    console.log(`dashboard first screen JS ${dashboard.kb} kB gzip; time to it ${dashboard.tti} ms (median of 5)`);
     const result = {
       verify_js_gzip_kb: verify.kb,
       verify_tti_ms: verifyTti,
       verify_flow_ms: median(flows),
+      dashboard_js_gzip_kb: dashboard.kb,
+      dashboard_tti_ms: dashboard.tti,
     };
     console.log(JSON.stringify(result));
   } finally {
