@@ -51,7 +51,9 @@ export async function startStack(): Promise<RunningStack> {
     ONEKEY_DEV_KYC_SANDBOX_B_PORT: await freePort(),
   };
   let log = "";
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/dev.ts"], {
+  // "@onekey/source": dev's seeding loads @onekey/sdk from its source (see .npmrc), also outside npm.
+  const nodeArgs = ["--conditions=@onekey/source", "--import", "tsx", "scripts/dev.ts"];
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
     env: {
       ...process.env,
