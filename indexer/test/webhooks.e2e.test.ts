@@ -482,10 +482,20 @@ describe("faults", () => {
     await killed;
     receiver.onRequest = undefined;
     worker = await startWorker({ databaseUrl: database.url, encryptionKey, env: WORKER_ENV });
-    const { rows } = await db.query<{ id: string }>(
-      `SELECT e.id FROM ${VIEWS}.outbox o JOIN onekey_api.webhook_events e ON e.source_id = o.id
-        WHERE ${projectK.toString()} = ANY (o.project_ids) AND o.type = 'project.role_granted'
-          AND o.block_number > ${fromBlock.toString()}`,
+    // The kill may come before Ponder has indexed the last of the ten blocks (a loaded machine):
+    // wait for all 1,000 events to be in the outbox rather than count them at once.
+    const rows = await eventually(
+      "all 1,000 events ingested",
+      async () =>
+        (
+          await db.query<{ id: string }>(
+            `SELECT e.id FROM ${VIEWS}.outbox o JOIN onekey_api.webhook_events e ON e.source_id = o.id
+              WHERE ${projectK.toString()} = ANY (o.project_ids) AND o.type = 'project.role_granted'
+                AND o.block_number > ${fromBlock.toString()}`,
+          )
+        ).rows,
+      (found) => found.length === 1000,
+      90_000,
     );
     expect(rows).toHaveLength(1000);
     await eventually(
