@@ -34,6 +34,8 @@ export interface ApiDatabase {
     expires_at: Timestamp | null;
     revoked_at: Timestamp | null;
     rotated_from: string | null;
+    /** Last accepted, to the minute (written at most once a minute per key and process). */
+    last_used_at: Timestamp | null;
   };
   audit_log: {
     id: Serial8;

@@ -3678,6 +3678,11 @@ export interface components {
             /** Format: date-time */
             revokedAt: string | null;
             rotatedFrom: string | null;
+            /**
+             * Format: date-time
+             * @description When the key was last accepted, to the minute
+             */
+            lastUsedAt: string | null;
         };
         CreatedApiKey: {
             /** @description The secret. Shown once: store it now. */

@@ -7,10 +7,12 @@ import * as auth from "./0001_auth.js";
 import * as apiKeysAudit from "./0002_api_keys_audit.js";
 import * as webhooks from "./0003_webhooks.js";
 import * as budgetEventNames from "./0004_budget_event_names.js";
+import * as apiKeyLastUsed from "./0005_api_key_last_used.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_auth": auth,
   "0002_api_keys_audit": apiKeysAudit,
   "0003_webhooks": webhooks,
   "0004_budget_event_names": budgetEventNames,
+  "0005_api_key_last_used": apiKeyLastUsed,
 };

@@ -265,6 +265,7 @@ export const ApiKey = z
     expiresAt: Time.nullable(),
     revokedAt: Time.nullable(),
     rotatedFrom: z.string().nullable(),
+    lastUsedAt: Time.nullable().openapi({ description: "When the key was last accepted, to the minute" }),
   })
   .openapi("ApiKey");
 

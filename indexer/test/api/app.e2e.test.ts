@@ -207,6 +207,7 @@ describeApiWorld("tenant API app", (w) => {
           "GET /v1/admin/projects",
           "GET /v1/admin/projects/{projectId}/consents",
           "GET /v1/admin/projects/{projectId}/usage",
+          "POST /v1/admin/projects/{projectId}/records/{address}/openings",
           // The webhook routes again, for an admin session on the project of the path (the dashboard).
           ...[
             "POST /endpoints",

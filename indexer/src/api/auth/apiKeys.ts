@@ -23,6 +23,7 @@ export interface ApiKeyView {
   expiresAt: Date | null;
   revokedAt: Date | null;
   rotatedFrom: string | null;
+  lastUsedAt: Date | null;
 }
 
 /** Who an accepted API key speaks for. */
@@ -46,8 +47,12 @@ function view(row: KeyRow): ApiKeyView {
     expiresAt: row.expires_at ? new Date(row.expires_at) : null,
     revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
     rotatedFrom: row.rotated_from,
+    lastUsedAt: row.last_used_at ? new Date(row.last_used_at) : null,
   };
 }
+
+/** How often a key's last use is written (per key and process): a busy key costs one write a minute. */
+const LAST_USED_EVERY_MS = 60_000;
 
 export interface Actor {
   address: string;
@@ -62,6 +67,23 @@ export class ApiKeyService {
     private readonly db: Kysely<ApiDatabase>,
     private readonly cacheMs: number,
   ) {}
+
+  /** When this process last wrote each key's last use. */
+  readonly #lastUseWritten = new Map<string, number>();
+
+  /** Records that `keyId` was accepted, at most once a minute; a failed write never fails the request. */
+  #noteUse(keyId: string, now: Date): void {
+    const written = this.#lastUseWritten.get(keyId);
+    if (written !== undefined && now.getTime() - written < LAST_USED_EVERY_MS) return;
+    this.#lastUseWritten.set(keyId, now.getTime());
+    if (this.#lastUseWritten.size > 10_000) this.#lastUseWritten.clear();
+    void this.db
+      .updateTable("api_keys")
+      .set({ last_used_at: now })
+      .where("id", "=", keyId)
+      .execute()
+      .catch(() => this.#lastUseWritten.delete(keyId));
+  }
 
   /** Checks a presented key; never throws on malformed input. */
   async authenticate(presented: string, now = new Date()): Promise<ApiKeyPrincipal | KeyRejection> {
@@ -78,6 +100,7 @@ export class ApiKeyService {
     if (!row) return "unknown";
     if (row.revoked_at && new Date(row.revoked_at) <= now) return "revoked";
     if (row.expires_at && new Date(row.expires_at) <= now) return "expired";
+    this.#noteUse(row.id, now);
     return { keyId: row.id, projectId: BigInt(row.project_id), scopes: row.scopes as Scope[] };
   }
 

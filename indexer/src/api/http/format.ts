@@ -123,6 +123,7 @@ export function apiKeyBody(key: ApiKeyView, now: Date): z.infer<typeof S.ApiKey>
     expiresAt: key.expiresAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
     rotatedFrom: key.rotatedFrom,
+    lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
   };
 }
 

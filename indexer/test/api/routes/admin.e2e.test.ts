@@ -28,6 +28,23 @@ describeApiWorld("project admin routes", (w) => {
       expect(JSON.stringify(list.body)).not.toContain(created.body.key);
     });
 
+    it("records when a key was last used", async () => {
+      const { key, id } = await w.api.createKey(w.sessionA, w.projectA);
+      w.secrets.push(key);
+      const lastUsed = async () =>
+        (
+          await w.api.get<{ data: { id: string; lastUsedAt: string | null }[] }>(
+            `/v1/admin/projects/${w.projectA}/api-keys`,
+            w.sessionA,
+          )
+        ).body.data.find((k) => k.id === id)?.lastUsedAt;
+      expect(await lastUsed()).toBeNull();
+      const before = Date.now() - 1000;
+      expect((await w.api.get("/v1/project", key)).status).toBe(200);
+      const at = await eventually("the key's last use", lastUsed, (v) => typeof v === "string");
+      expect(Date.parse(at as string)).toBeGreaterThanOrEqual(before);
+    });
+
     it("enforces scopes: a webhooks-only key cannot read", async () => {
       const { key } = await w.api.createKey(w.sessionA, w.projectA, { scopes: ["webhooks:manage"] });
       w.secrets.push(key);
