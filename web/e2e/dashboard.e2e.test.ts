@@ -131,6 +131,17 @@ describe("the tenant dashboard", () => {
     expect((await callApi("/v1/project", key)).status).toBe(401);
     expect((await callApi("/v1/project", rotated)).status).toBe(200);
     await page.getByRole("button", { name: "I have stored it" }).click();
+    // The list says when each key was last used: the old one was, above.
+    await waitFor(
+      "the old key's last use in the list",
+      async () => {
+        await open("Overview", "overview");
+        await open("API keys", "api-keys");
+        const row = page.locator('tr[data-status="revoked"]');
+        return !(await row.innerText()).includes("Not yet");
+      },
+      TIMEOUT,
+    );
   });
 
   it("registers a webhook endpoint, and a signed test delivery arrives, shows as delivered, and replays", async () => {
@@ -180,6 +191,11 @@ describe("the tenant dashboard", () => {
     await admin.screen("audit-log", { docs: "dashboard-7-audit-log" });
 
     await page.getByLabel("Action").fill("api_key");
+    await page.getByRole("button", { name: "Filter" }).click();
+    // Filtered by the API: only api_key.* rows come back.
+    await page.getByText(/^\d+ entries/).waitFor({ timeout: TIMEOUT });
+    await page.locator('tr[data-action^="api_key"]').first().waitFor({ timeout: TIMEOUT });
+    expect(await page.locator('tr[data-action^="webhook"]').count()).toBe(0);
     const actions = await page
       .locator("tr[data-action]")
       .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")));

@@ -50,6 +50,8 @@ export interface ApiKey {
   expiresAt: string | null;
   revokedAt: string | null;
   rotatedFrom: string | null;
+  /** When the key was last accepted, to the minute. */
+  lastUsedAt: string | null;
 }
 
 export interface AuditEntry {
@@ -210,8 +212,10 @@ export class DashboardApi {
     this.request<{ apiKey: ApiKey }>("DELETE", `/v1/admin/projects/${projectId}/api-keys/${keyId}`);
 
   // Audit log.
-  auditLog = (projectId: string, query: { cursor?: string; limit?: number }) =>
-    this.request<Page<AuditEntry>>("GET", `/v1/admin/projects/${projectId}/audit-log`, { query });
+  auditLog = (
+    projectId: string,
+    query: { cursor?: string; limit?: number; actor?: string; action?: string; since?: string; until?: string },
+  ) => this.request<Page<AuditEntry>>("GET", `/v1/admin/projects/${projectId}/audit-log`, { query });
 
   // Reads a reader may make too.
   consents = (projectId: string, query: { status?: string; minLevel?: number; cursor?: string; limit?: number }) =>

@@ -1,5 +1,5 @@
 /**
- * API keys of the chosen project: the list (scopes, status, expiry), create with scopes and an
+ * API keys of the chosen project: the list (scopes, status, expiry, last use), create with scopes and an
  * expiry (the secret shown once, with a copy button), rotate with a grace period, revoke.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -76,6 +76,7 @@ export default function ApiKeysScreen() {
                 <th scope="col">Status</th>
                 <th scope="col">Created</th>
                 <th scope="col">Expires</th>
+                <th scope="col">Last used</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -96,6 +97,7 @@ export default function ApiKeysScreen() {
                   </td>
                   <td>{timeOf(key.createdAt)}</td>
                   <td>{key.expiresAt ? timeOf(key.expiresAt) : "Never"}</td>
+                  <td>{key.lastUsedAt ? timeOf(key.lastUsedAt) : "Not yet"}</td>
                   <td>
                     {key.status === "active" && !key.revokedAt ? (
                       <div className="row-actions">
@@ -128,7 +130,7 @@ export default function ApiKeysScreen() {
           </table>
         )}
         <p className="small muted">
-          The API does not record when a key was last used yet; the audit log shows every key change.
+          “Last used” is when the API last accepted the key, to the minute. The audit log shows every key change.
         </p>
       </section>
     </div>

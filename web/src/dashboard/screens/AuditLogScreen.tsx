@@ -1,24 +1,32 @@
 /**
- * The project's audit log, newest first, paged through the API: filter by actor, action and time
- * (over the pages loaded so far; load older ones to search further back), and export what is
- * shown as CSV.
+ * The project's audit log, newest first, paged through the API and filtered there by actor,
+ * action (or its prefix) and time; the entries loaded for the filter export as CSV.
  */
-import { useMemo, useState } from "react";
+import { type FormEvent, useState } from "react";
 import { useDashboard } from "../session.js";
 import { Failure, timeOf } from "../ui.js";
-import { type AuditFilter, auditCsv, filterAudit } from "./audit.js";
+import { type AuditFilter, auditCsv, auditQuery } from "./audit.js";
 import { useCursorPages } from "./paging.js";
+
+const EMPTY: AuditFilter = { actor: "", action: "", since: "", until: "" };
 
 export default function AuditLogScreen() {
   const { api, projectId } = useDashboard();
   const pid = projectId as string;
-  const pages = useCursorPages(["dashboard", "audit", pid], (cursor) =>
-    api.auditLog(pid, { limit: 100, ...(cursor ? { cursor } : {}) }),
+  const [form, setForm] = useState<AuditFilter>(EMPTY);
+  const [applied, setApplied] = useState<NonNullable<ReturnType<typeof auditQuery>["query"]>>({});
+  const [problems, setProblems] = useState<string[]>([]);
+  const pages = useCursorPages(["dashboard", "audit", pid, applied], (cursor) =>
+    api.auditLog(pid, { limit: 100, ...applied, ...(cursor ? { cursor } : {}) }),
   );
-  const [filter, setFilter] = useState<AuditFilter>({ actor: "", action: "", since: "", until: "" });
-  const shown = useMemo(() => filterAudit(pages.rows, filter), [pages.rows, filter]);
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    const checked = auditQuery(form);
+    setProblems(checked.problems);
+    if (checked.query) setApplied(checked.query);
+  };
   const download = () => {
-    const blob = new Blob([auditCsv(shown)], { type: "text/csv" });
+    const blob = new Blob([auditCsv(pages.rows)], { type: "text/csv" });
     const url = URL.createObjectURL(blob);
     const link = document.createElement("a");
     link.href = url;
@@ -27,32 +35,44 @@ export default function AuditLogScreen() {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
   const set = (field: keyof AuditFilter) => (e: { target: { value: string } }) =>
-    setFilter({ ...filter, [field]: e.target.value });
+    setForm({ ...form, [field]: e.target.value });
   return (
     <section className="card" aria-labelledby="audit-title" data-screen="audit-log">
       <h1 id="audit-title">Audit log</h1>
       <p className="muted">Every change to keys, webhooks and sessions of this project, and every refused attempt.</p>
-      <div className="filters">
+      <form className="filters" onSubmit={apply} noValidate>
         <div>
           <label htmlFor="audit-actor">Actor</label>
-          <input id="audit-actor" value={filter.actor} placeholder="0x… or key id" onChange={set("actor")} />
+          <input id="audit-actor" value={form.actor} placeholder="0x… or key id" onChange={set("actor")} />
         </div>
         <div>
           <label htmlFor="audit-action">Action</label>
-          <input id="audit-action" value={filter.action} placeholder="e.g. api_key" onChange={set("action")} />
+          <input id="audit-action" value={form.action} placeholder="e.g. api_key" onChange={set("action")} />
         </div>
         <div>
           <label htmlFor="audit-since">From</label>
-          <input id="audit-since" type="datetime-local" value={filter.since} onChange={set("since")} />
+          <input id="audit-since" type="datetime-local" value={form.since} onChange={set("since")} />
         </div>
         <div>
           <label htmlFor="audit-until">Until</label>
-          <input id="audit-until" type="datetime-local" value={filter.until} onChange={set("until")} />
+          <input id="audit-until" type="datetime-local" value={form.until} onChange={set("until")} />
         </div>
-        <button type="button" className="button secondary" disabled={shown.length === 0} onClick={download}>
+        <button type="submit" className="button secondary">
+          Filter
+        </button>
+        <button type="button" className="button secondary" disabled={pages.rows.length === 0} onClick={download}>
           Export CSV
         </button>
-      </div>
+      </form>
+      {problems.length > 0 ? (
+        <div className="notice error" role="alert">
+          <ul>
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {pages.error ? (
         <Failure error={pages.error} onRetry={() => void pages.refetch()} />
       ) : pages.isPending ? (
@@ -60,7 +80,8 @@ export default function AuditLogScreen() {
       ) : (
         <>
           <p className="small muted" aria-live="polite">
-            {shown.length} of {pages.rows.length} loaded entries{pages.hasMore ? "; older entries not loaded yet" : ""}.
+            {pages.rows.length} entries{pages.hasMore ? " loaded; older ones on request" : ""}. Export CSV saves the
+            loaded ones.
           </p>
           <table>
             <thead>
@@ -73,7 +94,7 @@ export default function AuditLogScreen() {
               </tr>
             </thead>
             <tbody>
-              {shown.map((entry) => (
+              {pages.rows.map((entry) => (
                 <tr key={entry.id} data-action={entry.action} data-result={entry.result}>
                   <td>{timeOf(entry.at)}</td>
                   <td>

@@ -1,4 +1,4 @@
-/** The audit log's filter and its CSV export (RFC 4180, formula-safe for spreadsheets). */
+/** The audit log's filter (applied by the API) and its CSV export (RFC 4180, formula-safe for spreadsheets). */
 import type { AuditEntry } from "../api.js";
 
 export interface AuditFilter {
@@ -9,20 +9,44 @@ export interface AuditFilter {
   until: string;
 }
 
-export function filterAudit(entries: AuditEntry[], filter: AuditFilter): AuditEntry[] {
+/**
+ * The API's filters (GET .../audit-log?actor&action&since&until) from the form, or what is wrong:
+ * the actor exactly (an address or key id), an action or its prefix (`api_key` is every
+ * api_key.* action), and local times as ISO instants.
+ */
+export function auditQuery(filter: AuditFilter): {
+  problems: string[];
+  query?: { actor?: string; action?: string; since?: string; until?: string };
+} {
+  const problems: string[] = [];
   const actor = filter.actor.trim().toLowerCase();
   const action = filter.action.trim().toLowerCase();
-  const since = filter.since ? new Date(filter.since).getTime() : Number.NEGATIVE_INFINITY;
-  const until = filter.until ? new Date(filter.until).getTime() : Number.POSITIVE_INFINITY;
-  return entries.filter((e) => {
-    const at = Date.parse(e.at);
-    return (
-      (!actor || e.actor.toLowerCase().includes(actor)) &&
-      (!action || e.action.toLowerCase().includes(action)) &&
-      at >= since &&
-      at <= until
-    );
-  });
+  if (actor.length > 128) problems.push("Actor: at most 128 characters.");
+  if (action && !/^[a-z_.]{1,64}$/.test(action)) {
+    problems.push("Action: an action or its start, e.g. api_key or webhook_endpoint.create.");
+  }
+  const instant = (value: string, label: string) => {
+    if (!value) return undefined;
+    const time = new Date(value);
+    if (Number.isNaN(time.getTime())) {
+      problems.push(`${label}: not a date and time.`);
+      return undefined;
+    }
+    return time.toISOString();
+  };
+  const since = instant(filter.since, "From");
+  const until = instant(filter.until, "Until");
+  if (since && until && until < since) problems.push("Until: must be after From.");
+  if (problems.length > 0) return { problems };
+  return {
+    problems,
+    query: {
+      ...(actor ? { actor } : {}),
+      ...(action ? { action } : {}),
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
+    },
+  };
 }
 
 /** One CSV field: quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it. */

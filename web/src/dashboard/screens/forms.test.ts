@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEntry } from "../api.js";
 import { expiryFrom, graceSecondsFrom, keyFormProblems } from "./api-key-form.js";
-import { auditCsv, csvField, filterAudit } from "./audit.js";
+import { auditCsv, auditQuery, csvField } from "./audit.js";
 import { replayRangeProblems } from "./paging.js";
 
 describe("the API key form", () => {
@@ -73,13 +73,21 @@ describe("the audit log's filter and CSV", () => {
     },
   ];
 
-  it("filters by actor and action (any case, part of the text) and by time", () => {
+  it("turns the form into the API's filters, and refuses what the API would", () => {
     const all = { actor: "", action: "", since: "", until: "" };
-    expect(filterAudit(entries, { ...all, actor: "0xabc" }).map((e) => e.id)).toEqual(["3"]);
-    expect(filterAudit(entries, { ...all, action: "API_KEY" }).map((e) => e.id)).toEqual(["3", "1"]);
-    expect(
-      filterAudit(entries, { ...all, since: "2026-01-01T12:00Z", until: "2026-01-02T12:00Z" }).map((e) => e.id),
-    ).toEqual(["2"]);
+    expect(auditQuery(all)).toEqual({ problems: [], query: {} });
+    expect(auditQuery({ ...all, actor: " 0xAbC ", action: "API_KEY" }).query).toEqual({
+      actor: "0xabc",
+      action: "api_key",
+    });
+    const timed = auditQuery({ ...all, since: "2026-01-01T12:00", until: "2026-01-02T12:00" }).query;
+    expect(Date.parse(timed?.until ?? "") - Date.parse(timed?.since ?? "")).toBe(86_400_000);
+    expect(auditQuery({ ...all, action: "drop table;" })).toEqual({
+      problems: ["Action: an action or its start, e.g. api_key or webhook_endpoint.create."],
+    });
+    expect(auditQuery({ ...all, since: "2026-01-02T00:00", until: "2026-01-01T00:00" }).problems).toEqual([
+      "Until: must be after From.",
+    ]);
   });
 
   it("exports RFC 4180 CSV that a spreadsheet will not run as a formula", () => {
