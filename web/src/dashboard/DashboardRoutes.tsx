@@ -6,7 +6,7 @@
  */
 import "./dashboard.css";
 import { type ComponentType, lazy, type ReactNode, Suspense, useMemo, useState } from "react";
-import { Navigate, NavLink, Route, Routes } from "react-router";
+import { Link, Navigate, NavLink, Route, Routes } from "react-router";
 import { shortAddress } from "../ui/format.js";
 import { Progress } from "../ui/Progress.js";
 import { WalletPicker } from "../ui/wallet/WalletPicker.js";
@@ -131,30 +131,37 @@ function Shell() {
         </button>
       </aside>
       <div className="dashboard-main">
-        {projects.length === 0 ? (
-          <NoProjects />
-        ) : (
-          <Routes>
-            <Route index element={first ? <Navigate to={`/dashboard/${first.path}`} replace /> : null} />
-            {dashboardNav.map((entry) => {
-              const Screen = screens.get(entry.path) as ComponentType;
-              return (
-                <Route
-                  key={entry.path}
-                  path={`${entry.path}/*`}
-                  element={
-                    <Guarded entry={entry}>
-                      <Suspense fallback={<Progress label={`Opening ${entry.label}`} />}>
-                        <Screen />
-                      </Suspense>
-                    </Guarded>
-                  }
-                />
-              );
-            })}
-            <Route path="*" element={<p>This dashboard page does not exist. Choose a section on the left.</p>} />
-          </Routes>
-        )}
+        {/* A new tenant has no project yet, but may still open the screens that need none
+            (Organizations, Projects): that is where its first organization and project come from. */}
+        <Routes>
+          <Route
+            index
+            element={
+              projects.length === 0 ? (
+                <NoProjects />
+              ) : first ? (
+                <Navigate to={`/dashboard/${first.path}`} replace />
+              ) : null
+            }
+          />
+          {dashboardNav.map((entry) => {
+            const Screen = screens.get(entry.path) as ComponentType;
+            return (
+              <Route
+                key={entry.path}
+                path={`${entry.path}/*`}
+                element={
+                  <Guarded entry={entry}>
+                    <Suspense fallback={<Progress label={`Opening ${entry.label}`} />}>
+                      <Screen />
+                    </Suspense>
+                  </Guarded>
+                }
+              />
+            );
+          })}
+          <Route path="*" element={<p>This dashboard page does not exist. Choose a section on the left.</p>} />
+        </Routes>
       </div>
     </div>
   );
@@ -199,11 +206,16 @@ function NoProjects() {
       <h1 id="no-projects-title">No projects yet</h1>
       <p>
         Account <code>{address}</code> has no role in any project, and owns or administers no organization, on the
-        indexed chain. Ask a project's admin to grant you a role, or create an organization.
+        indexed chain. Ask a project's admin to grant you a role, or create your own organization and its first project.
       </p>
-      <button type="button" className="button" onClick={() => void refreshProjects()}>
-        Check again
-      </button>
+      <p>
+        <Link className="button" to="/dashboard/organizations">
+          Create an organization
+        </Link>{" "}
+        <button type="button" className="button secondary" onClick={() => void refreshProjects()}>
+          Check again
+        </button>
+      </p>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accessTo, roleWords } from "./access.js";
+import { accessTo, openRecordBlocked, roleWords } from "./access.js";
 import type { ProjectMembership } from "./api.js";
 
 const base: ProjectMembership = {
@@ -51,5 +51,14 @@ describe("what the account may do on a project", () => {
   it("asks for a project when none is chosen", () => {
     expect(accessTo("project", undefined)).toEqual({ allowed: false, reason: "Choose a project first." });
     expect(accessTo("none", undefined).allowed).toBe(true);
+  });
+});
+
+describe("openRecordBlocked", () => {
+  it("lets a reader with its wallet open records, and says what is missing otherwise", () => {
+    expect(openRecordBlocked(["reader"], true)).toBeUndefined();
+    expect(openRecordBlocked(["admin"], true)).toMatch(/Only the project's readers/);
+    expect(openRecordBlocked(undefined, true)).toMatch(/accept it on the Projects screen/);
+    expect(openRecordBlocked(["reader", "admin"], false)).toMatch(/Connect the wallet you signed in with/);
   });
 });

@@ -53,3 +53,11 @@ export function accessTo(requirement: Requirement, membership: ProjectMembership
       };
   }
 }
+
+/** Why the signed-in account cannot open records of this project, or undefined when it can. */
+export function openRecordBlocked(roles: readonly string[] | undefined, walletReady: boolean): string | undefined {
+  if (!roles?.includes("reader"))
+    return "Only the project's readers can open records. An admin offers you the reader role; accept it on the Projects screen.";
+  if (!walletReady) return "Connect the wallet you signed in with: it signs for the record's key.";
+  return undefined;
+}

@@ -47,6 +47,23 @@ const table: Record<string, Entry> = {
       "The chain says this account is not an admin of the project (nor owner or admin of its organization). Ask an admin to grant you the role, or pick another project.",
     actions: ["retry"],
   },
+  reader_role_required: {
+    title: "Only readers can open records",
+    message:
+      "The chain says this account does not hold the project's reader role. An admin offers it to you; accept it on the Projects screen, then try again.",
+    actions: ["retry"],
+  },
+  role_missing: {
+    title: "Your role does not allow this",
+    message:
+      "The chain says this account holds no role on the project that allows this. Ask an admin for the role, or pick another project.",
+    actions: ["retry"],
+  },
+  no_consent: {
+    title: "This person does not consent to the project",
+    message: "They withdrew their consent or erased their record meanwhile. Reload the list.",
+    actions: ["retry"],
+  },
   invalid_request: {
     title: "Please check what you entered",
     message: "Nothing was changed.",
@@ -81,6 +98,8 @@ export interface DashboardError extends Omit<UserError, "code"> {
 /** Which entry an API refusal is. */
 export function classifyApiError(error: DashboardApiError): string {
   if (error.code === "not_project_admin") return "not_project_admin";
+  if (error.code === "reader_role_required" || error.code === "role_missing" || error.code === "no_consent")
+    return error.code;
   if (error.code.startsWith("siwe_")) {
     return error.code === "siwe_domain_mismatch" || error.code === "siwe_chain_mismatch"
       ? "sign_in_wrong_place"

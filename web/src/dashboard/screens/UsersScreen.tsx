@@ -1,11 +1,15 @@
 /**
  * Users (reader role): the subjects who consent to the chosen project, with their level, expiry
- * and consent time, paged through the API (oldest change first, as GET /v1/consents). Opening a
- * consenting user's record in the browser is not here yet.
+ * and consent time, paged through the API (oldest change first, as GET /v1/consents). A reader
+ * opens a consenting user's record here, decrypted in this browser (OpenRecord.tsx).
  */
 import { useState } from "react";
+import type { Address } from "viem";
+import { useWallet } from "../../ui/wallet/WalletProvider.js";
+import { openRecordBlocked } from "../access.js";
 import { useDashboard } from "../session.js";
 import { Failure, timeOf } from "../ui.js";
+import { OPEN_BLOCKED_ID, OpenRecord } from "./OpenRecord.js";
 import { useCursorPages } from "./paging.js";
 
 const STATUS_WORDS: Record<string, string> = {
@@ -17,7 +21,12 @@ const STATUS_WORDS: Record<string, string> = {
 };
 
 export default function UsersScreen() {
-  const { api, projectId, project } = useDashboard();
+  const { api, projectId, project, address } = useDashboard();
+  const { wallet } = useWallet();
+  const openBlocked = openRecordBlocked(
+    project?.roles,
+    Boolean(wallet && wallet.subject.toLowerCase() === address.toLowerCase()),
+  );
   const pid = projectId as string;
   const [status, setStatus] = useState<"active" | "revoked" | "all">("active");
   const pages = useCursorPages(["dashboard", "consents", pid, status], (cursor) =>
@@ -44,6 +53,16 @@ export default function UsersScreen() {
           </select>
         </div>
       </div>
+      {openBlocked ? (
+        <p id={OPEN_BLOCKED_ID} className="notice">
+          {openBlocked}
+        </p>
+      ) : (
+        <p className="small muted">
+          Opening a record is written to the project's audit log first; the record is decrypted in this browser, shown
+          here only, and never saved or sent anywhere.
+        </p>
+      )}
       {pages.error ? (
         <Failure error={pages.error} onRetry={() => void pages.refetch()} />
       ) : pages.isPending ? (
@@ -59,6 +78,7 @@ export default function UsersScreen() {
               <th scope="col">Level</th>
               <th scope="col">Valid until</th>
               <th scope="col">Consent given</th>
+              <th scope="col">Record</th>
             </tr>
           </thead>
           <tbody>
@@ -74,6 +94,13 @@ export default function UsersScreen() {
                 <td>Level {row.level}</td>
                 <td>{timeOf(row.expiresAt)}</td>
                 <td>{timeOf(row.grantedAt)}</td>
+                <td>
+                  {row.consent === "revoked" ? (
+                    <span className="small muted">Consent withdrawn</span>
+                  ) : (
+                    <OpenRecord subject={row.subject as Address} />
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
