@@ -1,10 +1,10 @@
+import { createSignatureVerifier, type SignatureVerifier } from "@onekey/service-kit/signatures";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { Kysely } from "kysely";
 import { createPublicClient, http, type LocalAccount, type PublicClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { createSignatureVerifier, type SignatureVerifier } from "./auth/signature.js";
 import { SubjectAuth } from "./auth/subject-auth.js";
 import type { IssuerConfig } from "./config.js";
 import { type ChainWatcher, createChainWatcher } from "./kyc/chain-watcher.js";

@@ -5,6 +5,8 @@
  */
 import { db, publicClients } from "ponder:api";
 import { issuers, organizations, projects } from "ponder:schema";
+import { SIMPLE_ACCOUNT_FACTORY_V07 } from "@onekey/deploy";
+import { createSignatureVerifier } from "@onekey/service-kit/signatures";
 import { Redis } from "ioredis";
 import { graphql } from "ponder";
 import { createPublicClient, http, type PublicClient } from "viem";
@@ -14,7 +16,6 @@ import { readIndexerEnv } from "../../lib/env.js";
 import { createLogger } from "../../lib/logger.js";
 import { deployment } from "../lib/sources.js";
 import { createApi } from "./app.js";
-import { CANONICAL_SIMPLE_ACCOUNT_FACTORY_V07, createSignatureVerifier } from "./auth/simpleAccount.js";
 import { readApiConfig } from "./config.js";
 import { startChainClock } from "./http/chainClock.js";
 import { createMetrics } from "./http/metrics.js";
@@ -57,7 +58,7 @@ const app = createApi({
   // EOAs recover locally; contract accounts (ERC-1271, ERC-6492) are checked on the chain, and a
   // SimpleAccount v0.7 of the book's (or the canonical) factory by its owner's signature.
   verifySignature: createSignatureVerifier(publicClients.onekey as unknown as PublicClient, [
-    deployment.contracts.SimpleAccountFactoryV07?.address ?? CANONICAL_SIMPLE_ACCOUNT_FACTORY_V07,
+    deployment.contracts.SimpleAccountFactoryV07?.address ?? SIMPLE_ACCOUNT_FACTORY_V07,
   ]),
   logger,
   metrics: createMetrics(),

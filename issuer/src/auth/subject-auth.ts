@@ -5,11 +5,12 @@
  * signature of the address it names (EOA, ERC-1271/6492, or a SimpleAccount's owner: see
  * signature.ts), and spend an unspent nonce. It opens a bearer token, stored as its sha256.
  */
+
+import type { SignatureVerifier } from "@onekey/service-kit/signatures";
 import type { Kysely } from "kysely";
 import { type Address, getAddress, type Hex } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
 import type { IssuerDatabase } from "../ledger/types.js";
-import type { SignatureVerifier } from "./signature.js";
 import { looksLikeToken, newToken, sha256Hex } from "./tokens.js";
 
 export type SignInRejection =

@@ -11,6 +11,8 @@
  * SimpleAccount v0.7 is tested end to end on the local chain; Kernel v3, Safe 4337 and Coinbase
  * Smart Wallet checks are tested offline against factoryData their SDKs produce.
  */
+
+import { ERC1967_IMPLEMENTATION_SLOT, executableCode, OZ_ERC1967_PROXY_CODE } from "@onekey/service-kit/account-code";
 import {
   type Address,
   decodeFunctionData,
@@ -55,7 +57,7 @@ export interface AccountAllowList {
 }
 
 /** ERC-1967 implementation slot: keccak256("eip1967.proxy.implementation") - 1. */
-export const ERC1967_IMPLEMENTATION_SLOT: Hex = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
+export { ERC1967_IMPLEMENTATION_SLOT, executableCode } from "@onekey/service-kit/account-code";
 /** Safe's fallback handler slot: keccak256("fallback_manager.handler.address"). */
 export const SAFE_FALLBACK_HANDLER_SLOT: Hex = "0x6c9a6c4a39284e37ed1cf53d337577d14212a4870fb976a4366c693b939918d5";
 
@@ -65,8 +67,7 @@ export const SAFE_FALLBACK_HANDLER_SLOT: Hex = "0x6c9a6c4a39284e37ed1cf53d337577
  */
 export const PROXY_CODE = {
   /** OpenZeppelin 5.0 ERC1967Proxy, deployed by SimpleAccountFactory v0.7 (read from the canonical factory's accounts). */
-  ozErc1967:
-    "0x6080604052600a600c565b005b60186014601a565b605e565b565b600060597f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc5473ffffffffffffffffffffffffffffffffffffffff1690565b905090565b3660008037600080366000845af43d6000803e808015607c573d6000f35b3d6000fdfe",
+  ozErc1967: OZ_ERC1967_PROXY_CODE,
   /** Solady LibClone ERC1967 proxy (Kernel v3's and Coinbase Smart Wallet's factories). */
   soladyErc1967:
     "0x363d3d373d3d363d7f360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc545af43d6000803e6038573d6000fd5b3d6000f3",
@@ -74,17 +75,6 @@ export const PROXY_CODE = {
   safeProxy:
     "0x608060405273ffffffffffffffffffffffffffffffffffffffff600054167fa619486e0000000000000000000000000000000000000000000000000000000060003514156050578060005260206000f35b3660008037600080366000845af43d6000803e60008114156070573d6000fd5b3d6000f3fe",
 } as const satisfies Record<string, Hex>;
-
-/** Runtime code without Solidity's trailing CBOR metadata (its length is the last two bytes). */
-export function executableCode(code: Hex): Hex {
-  const length = size(code);
-  if (length < 2) return code;
-  const metadataLength = hexToNumber(slice(code, length - 2, length));
-  const start = length - 2 - metadataLength;
-  // Metadata is a CBOR map (0xa1..0xb7) right after an INVALID opcode; anything else has none.
-  if (start <= 0 || !/^0xa[1-9a-f]|^0xb[0-7]/.test(slice(code, start, start + 1))) return code;
-  return slice(code, 0, start);
-}
 
 const simpleAccountFactoryAbi = parseAbi([
   "function createAccount(address owner, uint256 salt) returns (address)",

@@ -4,6 +4,7 @@
  * address it names (EOA or ERC-1271/6492 smart account), and use an unspent nonce. Which projects
  * the address administers is read from the indexed chain state on every admin request, not here.
  */
+import type { SignatureVerifier } from "@onekey/service-kit/signatures";
 import type { Kysely } from "kysely";
 import type { Address, Hex } from "viem";
 import { generateSiweNonce, parseSiweMessage } from "viem/siwe";
@@ -12,7 +13,8 @@ import type { ApiDatabase } from "../../../db/tables.js";
 import { newSecret, SESSION_PREFIX, sha256Hex } from "./tokens.js";
 
 /** Verifies that `address` signed `message` (EIP-191), on-chain for contract accounts. */
-export type SignatureVerifier = (args: { address: Address; message: string; signature: Hex }) => Promise<boolean>;
+
+export type { SignatureVerifier };
 
 export type LoginRejection =
   | "message_malformed"
