@@ -7,13 +7,11 @@
  * would (the role given up elsewhere) is stopped by the simulation: the refusal in words, nothing sent.
  *
  * The wallet reports EIP-5792 capabilities, as smart wallets do, so the app signs in with the
- * wallet's own address. (A wallet without them is treated as an EOA owning a SimpleAccount and
- * signs in as that account, which the tenant API cannot verify yet: SimpleAccount v0.7 has no
- * ERC-1271. That path is the shell's to fix; see the chain screens' report.)
+ * wallet's own address and pays its own gas (support/injected-wallet.ts). The tenant is brand new:
+ * it meets "No projects yet" and starts from there.
  */
 import { contractOf, oneKeyPaymasterAbi, PROJECT_ROLES, projectRegistryAbi } from "@onekey/deploy";
-import { waitFor } from "@onekey/devnet/processes";
-import type { Locator, Page } from "playwright-core";
+import type { Locator } from "playwright-core";
 import {
   type Address,
   createPublicClient,
@@ -28,12 +26,12 @@ import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { seedProject } from "../harness/dev-app.js";
 import { launchBrowser, newPerson, type Person } from "./support/browser.js";
+import { injectWallet, signInToDashboard } from "./support/injected-wallet.js";
 import { Tenant } from "./support/tenant.js";
 
 const stack = inject("stack");
 const tenant = new Tenant(stack);
 const TIMEOUT = 45_000;
-const WALLET_NAME = "E2E Injected Wallet";
 
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let person: Person;
@@ -47,78 +45,6 @@ let projectId: bigint;
 
 const registry = () => contractOf(tenant.book(), "ProjectRegistry").address;
 const paymaster = () => contractOf(tenant.book(), "OneKeyPaymaster").address;
-
-/** An EIP-1193 wallet in the page whose key stays in Node: the page asks, Node signs and sends. */
-async function injectWallet(page: Page, eoa: PrivateKeyAccount) {
-  const owner = createWalletClient({ account: eoa, chain: hardhat, transport: http(stack.rpcUrl) });
-  let authorized = false;
-  await page.exposeFunction("__e2eWallet", async (method: string, params: unknown[]) => {
-    try {
-      switch (method) {
-        // Like a real wallet: no account for the page until it asks (so nothing reconnects by itself).
-        case "eth_requestAccounts":
-          authorized = true;
-          return { result: [eoa.address] };
-        case "eth_accounts":
-          return { result: authorized ? [eoa.address] : [] };
-        case "eth_chainId":
-          return { result: `0x${stack.chainId.toString(16)}` };
-        case "personal_sign":
-          return { result: await eoa.signMessage({ message: { raw: params[0] as Hex } }) };
-        case "eth_signTypedData_v4":
-          return { result: await eoa.signTypedData(JSON.parse(params[1] as string)) };
-        case "eth_sendTransaction": {
-          const tx = params[0] as { to: Address; data?: Hex; value?: Hex };
-          return {
-            result: await owner.sendTransaction({ to: tx.to, data: tx.data, value: tx.value ? BigInt(tx.value) : 0n }),
-          };
-        }
-        case "wallet_getCapabilities":
-          return { result: { [`0x${stack.chainId.toString(16)}`]: { paymasterService: { supported: true } } } };
-        case "wallet_sendCalls":
-        case "wallet_switchEthereumChain":
-          return { error: { code: 4200, message: `${method} is not supported` } };
-        default: {
-          const response = await fetch(stack.rpcUrl, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-          });
-          const body = (await response.json()) as { result?: unknown; error?: unknown };
-          return body.error ? { error: body.error } : { result: body.result };
-        }
-      }
-    } catch (error) {
-      return { error: { code: 4001, message: (error as Error).message } };
-    }
-  });
-  await page.addInitScript((name: string) => {
-    const ask = (
-      window as unknown as {
-        __e2eWallet(m: string, p: unknown[]): Promise<{ result?: unknown; error?: { code: number; message: string } }>;
-      }
-    ).__e2eWallet;
-    const provider = {
-      async request({ method, params }: { method: string; params?: unknown[] }) {
-        const answer = await ask(method, params ?? []);
-        if (answer.error) throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
-        return answer.result;
-      },
-      on() {},
-      removeListener() {},
-    };
-    const info = {
-      uuid: "6f1c1b4e-6a7d-4f5e-9a8b-0e2e00000001",
-      name,
-      icon: "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg'/>",
-      rdns: "test.onekey.e2e",
-    };
-    const announce = () =>
-      window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
-    window.addEventListener("eip6963:requestProvider", announce);
-    announce();
-  }, WALLET_NAME);
-}
 
 async function confirm(hash: Promise<Hex>): Promise<TransactionReceipt> {
   const receipt = await reader.waitForTransactionReceipt({ hash: await hash });
@@ -139,15 +65,16 @@ async function done(section: Locator, label: RegExp) {
 }
 
 /**
- * A tenant's browser with its own injected wallet, its account given ETH for gas and (so that the
- * shell opens its sections: a first-time tenant with no role anywhere meets "No projects yet")
- * an admin role on a project of another organization.
+ * A tenant's browser with its own injected wallet and its account given ETH for gas. With
+ * `adminElsewhere`, the account also administers a project of another organization (a tenant
+ * that already has a project); without, it is brand new: no role anywhere.
  */
-async function newTenant(who: string, key: PrivateKeyAccount): Promise<Person> {
+async function newTenant(who: string, key: PrivateKeyAccount, adminElsewhere = false): Promise<Person> {
   const tenantPerson = await newPerson(browser, "dashboard-chain", who);
-  await injectWallet(tenantPerson.page, key);
+  await injectWallet(tenantPerson.page, key, stack);
   const funder = createWalletClient({ account: tenant.owner, chain: hardhat, transport: http(stack.rpcUrl) });
   await confirm(funder.sendTransaction({ to: key.address, value: parseEther("3") }));
+  if (!adminElsewhere) return tenantPerson;
   const seeded = await seedProject({ rpcUrl: stack.rpcUrl, deployment: tenant.book(), slug: `seed-${who}-${suffix}` });
   await confirm(
     funder.writeContract({
@@ -158,28 +85,6 @@ async function newTenant(who: string, key: PrivateKeyAccount): Promise<Person> {
     }),
   );
   return tenantPerson;
-}
-
-/** Connects the injected wallet and signs in, until the shell shows its sections. */
-async function signIn(page: Page) {
-  await page.goto(`${stack.appUrl}/dashboard`);
-  await page.getByRole("button", { name: `Connect ${WALLET_NAME}` }).click();
-  await page.getByRole("button", { name: "Sign in with your wallet" }).click();
-  // The shell lists projects from the indexer: it may need a moment to see the seeded role.
-  await waitFor(
-    "the dashboard's sections",
-    async () => {
-      if (await page.getByRole("navigation", { name: "Dashboard sections" }).isVisible()) return true;
-      const again = page.getByRole("button", { name: "Check again" });
-      if (await again.isVisible()) await again.click();
-      return false;
-    },
-    TIMEOUT,
-  ).catch(async (error: Error) => {
-    throw new Error(
-      `${error.message}; the page reads: ${((await page.locator("main").textContent()) ?? "").replace(/\s+/g, " ")}`,
-    );
-  });
 }
 
 beforeAll(async () => {
@@ -196,8 +101,11 @@ afterAll(async () => {
 describe("the dashboard's chain screens", () => {
   it("signs in with an injected wallet and creates an organization", async () => {
     const { page } = person;
-    await signIn(page);
-    await page.getByRole("link", { name: "Organizations" }).click();
+    await signInToDashboard(page, stack);
+    // A brand-new tenant, no role anywhere yet: the dashboard says so and leads to its first organization.
+    await page.getByRole("heading", { name: "No projects yet" }).waitFor();
+    await person.screen("no-projects", { docs: "dashboard-chain-0-new-tenant" });
+    await page.getByRole("link", { name: "Create an organization" }).click();
     await page.getByRole("heading", { name: "Organizations", level: 1 }).waitFor();
     await person.screen("organizations", { docs: "dashboard-chain-organizations" });
 
@@ -413,7 +321,7 @@ describe("the dashboard's chain screens", () => {
   it("hands the organization over in two steps: the owner names the heir, the heir accepts", async () => {
     const { page } = person;
     const heirKey = privateKeyToAccount(generatePrivateKey());
-    const heir = await newTenant("heir", heirKey);
+    const heir = await newTenant("heir", heirKey, true);
     try {
       await page.getByRole("link", { name: "Organizations" }).click();
       const details = page.locator(`section[data-org="${orgId}"]`);
@@ -432,7 +340,7 @@ describe("the dashboard's chain screens", () => {
       // Only the heir may accept: the owner's own button stays grey, with why.
       expect(await details.getByRole("button", { name: "Accept ownership" }).isDisabled()).toBe(true);
 
-      await signIn(heir.page);
+      await signInToDashboard(heir.page, stack);
       await heir.page.getByRole("link", { name: "Organizations" }).click();
       const offered = heir.page.locator(`section[data-org="${orgId}"]`);
       await offered.waitFor({ timeout: TIMEOUT });
