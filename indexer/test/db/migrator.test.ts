@@ -17,7 +17,13 @@ async function tables(db: Kysely<ApiDatabase>): Promise<string[]> {
 }
 
 const ALL = API_TABLES;
-const APPLIED = ["0001_auth", "0002_api_keys_audit", "0003_webhooks", "0004_budget_event_names"];
+const APPLIED = [
+  "0001_auth",
+  "0002_api_keys_audit",
+  "0003_webhooks",
+  "0004_budget_event_names",
+  "0005_api_key_last_used",
+];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {
   let store: ApiDb;
@@ -85,7 +91,8 @@ describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) =>
       subscribed: ["budget.funded", "consent.granted", "operation.sponsored"],
       stored: ["budget.withdrawn", "budget.policy_set", "consent.granted"],
     });
-    await migrate(store.db, "down");
+    // Back to before the rename (0005 is reverted on the way).
+    await migrate(store.db, { to: "0003_webhooks" });
     expect(await names()).toEqual({
       subscribed: ["sponsorship.funded", "consent.granted", "sponsorship.operation"],
       stored: ["sponsorship.withdrawn", "sponsorship.policy_set", "consent.granted"],
@@ -98,12 +105,21 @@ describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) =>
       .insertInto("siwe_nonces")
       .values({ nonce: "kept", expires_at: new Date(Date.now() + 60_000) })
       .execute();
+    const columns = async () =>
+      (
+        await sql<{ name: string }>`
+          select column_name as name from information_schema.columns
+          where table_schema = current_schema() and table_name = 'api_keys'`.execute(store.db)
+      ).rows.map((r) => r.name);
+    expect(await columns()).toContain("last_used_at");
     const steps = [];
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       for (const r of (await migrate(store.db, "down")).results ?? [])
         steps.push([r.migrationName, r.direction, r.status]);
+      if (i === 0) expect(await columns()).not.toContain("last_used_at");
     }
     expect(steps).toEqual([
+      ["0005_api_key_last_used", "Down", "Success"],
       ["0004_budget_event_names", "Down", "Success"],
       ["0003_webhooks", "Down", "Success"],
     ]);
