@@ -8,7 +8,7 @@
  *   npx tsx scripts/contracts-package.ts --clean   # remove what it wrote
  *   cd contracts-package && npm pack               # both, around the tarball
  */
-import { clearPackage, preparePackage } from "./lib/contracts-package.js";
+import { clearPackage, preparePackage } from "@onekey/deploy/tools/contracts-package";
 
 if (process.argv.includes("--clean")) {
   clearPackage();

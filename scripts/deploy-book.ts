@@ -7,9 +7,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  abisFile,
+  constantsFile,
+  deploymentFromIgnition,
+  renderAbis,
+  renderConstants,
+} from "@onekey/deploy/tools/book";
 import { deploymentsDir } from "../deploy/deployment.js";
 import { type NetworkName, networks } from "../deploy/networks.js";
-import { abisFile, constantsFile, deploymentFromIgnition, renderAbis, renderConstants } from "./lib/deploy-book.js";
 
 const check = process.argv.includes("--check");
 const stale: string[] = [];

@@ -18,6 +18,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DeploymentParameters } from "@nomicfoundation/ignition-core";
 import { ENTRY_POINT_V07 } from "@onekey/deploy";
+import { deploymentFromIgnition, writeDeployment } from "@onekey/deploy/tools/book";
 import { ensureDeterministicDeployer } from "@onekey/devnet/deterministic-deployer";
 import hre from "hardhat";
 import { getAddress } from "viem";
@@ -26,7 +27,6 @@ import { networkOfHardhatName, networks } from "../deploy/networks.js";
 import LocalEntryPointModule from "../ignition/modules/local/EntryPoint.js";
 import OneKeyModule from "../ignition/modules/OneKey.js";
 import PaymasterModule from "../ignition/modules/Paymaster.js";
-import { deploymentFromIgnition, writeDeployment } from "./lib/deploy-book.js";
 
 const connection = await hre.network.getOrCreate();
 const network = networkOfHardhatName(connection.networkName);

@@ -12,6 +12,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { GENERATED, packageDir } from "@onekey/deploy/tools/contracts-package";
 import { type LocalChain, startLocalChain } from "@onekey/devnet/local-chain";
 import { OneKeyChain } from "@onekey/devnet/onekey-chain";
 import { repoRoot } from "@onekey/devnet/processes";
@@ -26,7 +27,6 @@ import {
   http,
 } from "viem";
 import { hardhat } from "viem/chains";
-import { GENERATED, packageDir } from "../../scripts/lib/contracts-package.js";
 
 const require = createRequire(import.meta.url);
 const solc = require("solc") as { compile(input: string, callbacks: object): string; version(): string };

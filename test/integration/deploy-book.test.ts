@@ -8,12 +8,12 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { deploymentFromIgnition } from "@onekey/deploy/tools/book";
 import { type LocalChain, startLocalChain } from "@onekey/devnet/local-chain";
 import { repoRoot } from "@onekey/devnet/processes";
 import { createPublicClient, http } from "viem";
 import { readDeployment } from "../../deploy/deployment.js";
 import { networks } from "../../deploy/networks.js";
-import { deploymentFromIgnition } from "../../scripts/lib/deploy-book.js";
 
 describe("deployment book", () => {
   let chain: LocalChain;

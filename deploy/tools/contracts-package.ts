@@ -1,8 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { getAddress } from "viem";
-import { type Deployment, deploymentsDir, readDeployment } from "../../deploy/deployment.js";
-import { type NetworkName, networks } from "../../deploy/networks.js";
+import { type Deployment, deploymentsDir, readDeployment } from "../deployment.js";
+import { type NetworkName, networks } from "../networks.js";
 
 /**
  * `@onekey/contracts` (contracts-package/) publishes Solidity that lives in contracts/, never a

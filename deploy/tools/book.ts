@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Deployment } from "../../deploy/deployment.js";
-import { type NetworkName, networks } from "../../deploy/networks.js";
+import type { Deployment } from "../deployment.js";
+import { type NetworkName, networks } from "../networks.js";
 
 /**
  * The contracts whose ABIs the deployment book exports, and the Ignition future ids
