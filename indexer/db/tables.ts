@@ -37,6 +37,16 @@ export interface ApiDatabase {
     /** Last accepted, to the minute (written at most once a minute per key and process). */
     last_used_at: Timestamp | null;
   };
+  /** Writes already served, by credential and Idempotency-Key (src/api/http/idempotency.ts). */
+  idempotency_keys: {
+    id: string;
+    fingerprint: string;
+    state: "running" | "done";
+    status: number | null;
+    content_type: string | null;
+    body_ciphertext: string | null;
+    created_at: Timestamp;
+  };
   audit_log: {
     id: Serial8;
     at: DefaultTimestamp;

@@ -79,6 +79,7 @@ export {
   type ProjectIdInput,
   type SignInOptions,
   type SignInSigner,
+  type WriteOptions,
 } from "./oneKeyAdminClient.js";
 export { OneKeyApiError } from "./oneKeyApiError.js";
 export { OneKeyClient, type OneKeyClientOptions } from "./oneKeyClient.js";

@@ -57,6 +57,16 @@ export type SignInSigner =
  */
 export type ProjectIdInput = string | number | bigint;
 
+/** Options of a write. */
+export interface WriteOptions {
+  /**
+   * Sent as `Idempotency-Key` (1 to 255 visible ASCII characters). Every write carries one; by
+   * default a new UUID per call, kept across the SDK's own retry of a dropped connection or a
+   * 502/503/504.
+   */
+  idempotencyKey?: string;
+}
+
 export interface SignInOptions {
   /** The tenant API's origin (with its path prefix, if any). */
   baseUrl: string;
@@ -175,12 +185,21 @@ export class OneKeyAdminClient {
     return data;
   }
 
-  /** Creates a key; the answer's `key` is its secret, returned this once. */
-  async createApiKey(projectId: ProjectIdInput, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+  /**
+   * Creates a key; the answer's `key` is its secret, returned this once. Pass the same
+   * `idempotencyKey` when retrying after a crash: within 24 hours the API answers with the key it
+   * already created (its secret included) instead of creating another.
+   */
+  async createApiKey(
+    projectId: ProjectIdInput,
+    input: CreateApiKeyInput,
+    options: WriteOptions = {},
+  ): Promise<CreatedApiKey> {
     const { expiresAt, ...rest } = input;
     return this.#call("post", "/v1/admin/projects/{projectId}/api-keys", {
       params: { projectId: projectIdOf(projectId) },
       body: { ...rest, ...(expiresAt === undefined ? {} : { expiresAt: isoTime(expiresAt, "expiresAt") }) },
+      idempotencyKey: options.idempotencyKey,
     });
   }
 
@@ -210,14 +229,19 @@ export class OneKeyAdminClient {
 
   // ---------------------------------------------------------------- webhooks (admin session)
 
-  /** Registers an endpoint; the answer holds its signing secret, returned this once. */
+  /**
+   * Registers an endpoint; the answer holds its signing secret, returned this once. A retry with
+   * the same `idempotencyKey` gets the same endpoint back (see createApiKey).
+   */
   async createWebhookEndpoint(
     projectId: ProjectIdInput,
     input: CreateWebhookEndpointInput,
+    options: WriteOptions = {},
   ): Promise<CreatedWebhookEndpoint> {
     return this.#call("post", "/v1/admin/projects/{projectId}/webhooks/endpoints", {
       params: { projectId: projectIdOf(projectId) },
       body: input,
+      idempotencyKey: options.idempotencyKey,
     });
   }
 

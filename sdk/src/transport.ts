@@ -14,7 +14,12 @@ export interface Call<P extends ApiPath, M extends Method> {
   params?: Record<string, string>;
   query?: Query;
   body?: ApiRequestBody<P, M>;
+  /** The write's Idempotency-Key; default a new UUID per call (kept across the call's retry). */
+  idempotencyKey?: string;
 }
+
+/** Answers after which a write is sent once more (with the same Idempotency-Key). */
+const RETRIED_STATUSES = new Set([502, 503, 504]);
 
 export interface TransportOptions {
   /** The API's origin, with a path prefix if it is mounted under one. */
@@ -62,13 +67,27 @@ export class ApiTransport {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (token !== undefined) headers.Authorization = `Bearer ${token}`;
     if (spec.body !== undefined) headers["Content-Type"] = "application/json";
-    // Called unbound: browsers refuse a fetch whose `this` is not the global object.
-    const fetchImpl = this.#fetch;
-    const response = await fetchImpl(url, {
+    // A credentialed write carries an Idempotency-Key, so the retry below (or the caller's own,
+    // with the same key) cannot act twice: the API answers it with the first result.
+    const write = method !== "get" && token !== undefined;
+    if (write) headers["Idempotency-Key"] = spec.idempotencyKey ?? globalThis.crypto.randomUUID();
+    const init = {
       method: method.toUpperCase(),
       headers,
       body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-    });
+    };
+    // Called unbound: browsers refuse a fetch whose `this` is not the global object.
+    const fetchImpl = this.#fetch;
+    let response: Response;
+    try {
+      response = await fetchImpl(url, init);
+      // A gateway that lost the upstream: the write may or may not have happened; the key says.
+      if (write && RETRIED_STATUSES.has(response.status)) response = await fetchImpl(url, init);
+    } catch (error) {
+      // The connection dropped: retry a write once with the same key; reads are the caller's.
+      if (!write) throw error;
+      response = await fetchImpl(url, init);
+    }
     const text = await response.text();
     const requestId = response.headers.get("x-request-id") ?? undefined;
     let json: unknown;

@@ -413,6 +413,69 @@ describe("OneKeyAdminClient requests", () => {
     ]);
   });
 
+  it("sends every write with an Idempotency-Key (a new one per call, or the caller's), and reads without", async () => {
+    const c = admin();
+    replies.push(
+      { status: 201, body: { key: "okk_a", apiKey: {} } },
+      { status: 201, body: { key: "okk_b", apiKey: {} } },
+      { status: 201, body: { key: "okk_c", apiKey: {} } },
+      { status: 200, body: { data: [] } },
+    );
+    await c.createApiKey(7, { name: "a", scopes: ["read"] });
+    await c.createApiKey(7, { name: "b", scopes: ["read"] });
+    await c.createApiKey(7, { name: "c", scopes: ["read"] }, { idempotencyKey: "order-42-key" });
+    await c.listApiKeys(7);
+    const keys = requests.map((r) => r.headers["idempotency-key"]);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).not.toBe(keys[0]);
+    expect(keys[2]).toBe("order-42-key");
+    expect(keys[3]).toBeUndefined();
+  });
+
+  it("retries a write once after a 503 or a dropped connection, with the same Idempotency-Key", async () => {
+    replies.push(
+      { status: 503, body: { error: { code: "unavailable", message: "upstream" } } },
+      {
+        status: 201,
+        body: { key: "okk_once", apiKey: { id: "key_1" } },
+      },
+    );
+    const created = await admin().createApiKey(7, { name: "a", scopes: ["read"] });
+    expect(created.key).toBe("okk_once");
+    expect(requests).toHaveLength(2);
+    expect(requests[1]?.headers["idempotency-key"]).toBe(requests[0]?.headers["idempotency-key"]);
+    expect(requests[1]?.body).toBe(requests[0]?.body);
+
+    // A connection that drops before any answer: the fetch throws, the write is sent again.
+    const sent: { key: string | null }[] = [];
+    let drops = 1;
+    const flaky = new OneKeyAdminClient({
+      baseUrl,
+      sessionToken: TOKEN,
+      fetch: async (input, init) => {
+        sent.push({ key: new Headers(init?.headers).get("idempotency-key") });
+        if (drops-- > 0) throw new TypeError("fetch failed");
+        return fetch(input, init);
+      },
+    });
+    replies.push({ status: 201, body: { key: "okk_after_drop", apiKey: {} } });
+    expect((await flaky.createApiKey(7, { name: "a", scopes: ["read"] })).key).toBe("okk_after_drop");
+    expect(sent).toHaveLength(2);
+    expect(sent[1]?.key).toBe(sent[0]?.key);
+
+    // Reads are not retried, and a second 503 is the caller's to see.
+    replies.push({ status: 503, body: { error: { code: "unavailable", message: "upstream" } } });
+    expect(await errorOf(() => admin().listApiKeys(7))).toMatchObject({ status: 503 });
+    replies.push(
+      { status: 503, body: { error: { code: "unavailable", message: "upstream" } } },
+      { status: 503, body: { error: { code: "unavailable", message: "upstream" } } },
+    );
+    expect(await errorOf(() => admin().createApiKey(7, { name: "a", scopes: ["read"] }))).toMatchObject({
+      status: 503,
+    });
+  });
+
   it("refuses a bad configuration", () => {
     expect(() => new OneKeyAdminClient({ baseUrl: "nope", sessionToken: TOKEN })).toThrow(TypeError);
     expect(() => new OneKeyAdminClient({ baseUrl, sessionToken: "" })).toThrow(/sessionToken is required/);

@@ -16,6 +16,7 @@ import { SessionService } from "./auth/sessions.js";
 import { SiweService } from "./auth/siwe.js";
 import { clientAddress, clientLimitKey } from "./http/clientAddress.js";
 import { ApiError, errorResponse, forbidden, unauthorized } from "./http/errors.js";
+import { idempotent } from "./http/idempotency.js";
 import { Limiter } from "./http/rateLimit.js";
 import type { ApiApp, ApiDeps, ApiEnv, ApiKit } from "./kit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
@@ -166,7 +167,7 @@ export function createApi(deps: ApiDeps): ApiApp {
         metrics.rateLimited.inc({ project_id: result.projectId.toString(), scope: "tenant" });
         throw error;
       }
-      await next();
+      return idempotent(c, next, deps.store, `key:${result.keyId}`, now);
     };
 
   const requireSession: MiddlewareHandler<ApiEnv> = async (c, next) => {
@@ -182,7 +183,7 @@ export function createApi(deps: ApiDeps): ApiApp {
     if (!session)
       return refuse(c, "session_invalid", unauthorized("session_invalid", "Session unknown, expired or ended"));
     c.set("session", session);
-    await next();
+    return idempotent(c, next, deps.store, `session:${session.tokenHash}`, now);
   };
 
   const limitClient: MiddlewareHandler<ApiEnv> = async (c, next) => {

@@ -2,6 +2,7 @@
 export const API_TABLES = [
   "api_keys",
   "audit_log",
+  "idempotency_keys",
   "sessions",
   "siwe_nonces",
   "webhook_attempts",

@@ -62,4 +62,26 @@ describe("the dashboard's API client", () => {
     expect(failure).toBeInstanceOf(NetworkError);
     expect(dashboardError(failure).code).toBe("api_unreachable");
   });
+
+  it("resends a signed-in write once after a dropped connection, with the same Idempotency-Key", async () => {
+    const sent: (string | undefined)[] = [];
+    let drops = 1;
+    const fetcher = (async (_url: URL | RequestInfo, init?: RequestInit) => {
+      sent.push(new Headers(init?.headers).get("idempotency-key") ?? undefined);
+      if (drops-- > 0) throw new TypeError("fetch failed");
+      return Response.json({ key: "okk_once", apiKey: {} }, { status: 201 });
+    }) as typeof fetch;
+    const api = new DashboardApi("http://api.test", "oks_x", fetcher);
+    const created = await api.createApiKey("7", { name: "ci", scopes: ["read"] });
+    expect(created.key).toBe("okk_once");
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(sent[1]).toBe(sent[0]);
+    // The next write is a new request with a key of its own; reads carry none.
+    await api.createApiKey("7", { name: "ci-2", scopes: ["read"] });
+    expect(sent[2]).not.toBe(sent[0]);
+    const { calls, fetcher: reads } = recordingFetch(() => Response.json({ data: [] }));
+    await new DashboardApi("http://api.test", "oks_x", reads).apiKeys("7");
+    expect(new Headers(calls[0]?.init.headers).get("idempotency-key")).toBeNull();
+  });
 });

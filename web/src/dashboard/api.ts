@@ -160,12 +160,16 @@ export class DashboardApi {
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     if (this.token) headers.authorization = `Bearer ${this.token}`;
+    // A signed-in write carries an Idempotency-Key, so resending it after a dropped connection
+    // (below) never creates a second key or endpoint: the API answers with the first result.
+    const write = method !== "GET" && this.token !== undefined;
+    if (write) headers["idempotency-key"] = crypto.randomUUID();
+    const init = { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) };
     let response: Response;
     try {
-      response = await this.fetcher(url, {
-        method,
-        headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      response = await this.fetcher(url, init).catch((dropped) => {
+        if (!write) throw dropped;
+        return this.fetcher(url, init);
       });
     } catch (cause) {
       throw new NetworkError("api", "the tenant API cannot be reached", { cause });

@@ -28,6 +28,46 @@ describeApiWorld("project admin routes", (w) => {
       expect(JSON.stringify(list.body)).not.toContain(created.body.key);
     });
 
+    it("creates one key for a retried request with the same Idempotency-Key, and 409s a reused key", async () => {
+      const path = `/v1/admin/projects/${w.projectA}/api-keys`;
+      const idempotencyKey = `retry-${w.kind}-${Date.now()}`;
+      const create = (name: string, key = idempotencyKey) =>
+        w.api.request<{ key: string; apiKey: { id: string } }>("POST", path, {
+          token: w.sessionA,
+          body: { name, scopes: ["read"] },
+          headers: { "Idempotency-Key": key },
+        });
+      const first = await create("retried");
+      const retry = await create("retried");
+      w.secrets.push(first.body.key);
+      expect(first.status).toBe(201);
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get("idempotent-replayed")).toBe("true");
+      expect(retry.body.apiKey.id).toBe(first.body.apiKey.id);
+      expectError(await create("another name"), 409, "idempotency_key_reused", "Idempotency-Key");
+      const list = await w.api.get<{ data: { name: string }[] }>(path, w.sessionA);
+      expect(list.body.data.filter((k) => k.name === "retried")).toHaveLength(1);
+      expect(list.body.data.some((k) => k.name === "another name")).toBe(false);
+      // Another admin session's identical key is its own: it creates its own key.
+      const other = await w.api.request<{ key: string; apiKey: { id: string } }>(
+        "POST",
+        `/v1/admin/projects/${w.projectB}/api-keys`,
+        {
+          token: w.sessionB,
+          body: { name: "retried", scopes: ["read"] },
+          headers: { "Idempotency-Key": idempotencyKey },
+        },
+      );
+      w.secrets.push(other.body.key);
+      expect(other.status).toBe(201);
+      expect(other.body.apiKey.id).not.toBe(first.body.apiKey.id);
+      const audit = await w.api.get<{ data: { action: string; target: string | null }[] }>(
+        `/v1/admin/projects/${w.projectA}/audit-log?action=api_key.create`,
+        w.sessionA,
+      );
+      expect(audit.body.data.filter((e) => e.target === first.body.apiKey.id)).toHaveLength(1);
+    });
+
     it("records when a key was last used", async () => {
       const { key, id } = await w.api.createKey(w.sessionA, w.projectA);
       w.secrets.push(key);
