@@ -17,6 +17,7 @@ import { SiweService } from "./auth/siwe.js";
 import { clientAddress, clientLimitKey } from "./http/clientAddress.js";
 import { ApiError, errorResponse, forbidden, unauthorized } from "./http/errors.js";
 import { idempotent } from "./http/idempotency.js";
+import { documentIdempotencyKey } from "./http/openapi.js";
 import { Limiter } from "./http/rateLimit.js";
 import type { ApiApp, ApiDeps, ApiEnv, ApiKit } from "./kit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
@@ -268,6 +269,7 @@ export function createApi(deps: ApiDeps): ApiApp {
     scheme: "bearer",
     description: "An admin session token (oks_...) from POST /v1/auth/login",
   });
+  documentIdempotencyKey(app);
   app.doc31("/openapi.json", OPENAPI_INFO);
 
   app.get("/metrics/api", async (c) => {
