@@ -1,5 +1,11 @@
-/** The audit log of admin actions: who, what, on which project, when, and the result. */
+/**
+ * The audit log of admin actions: who, what, on which project, when, and the result. Each entry is
+ * chained to the previous one of its project (db/auditHash.ts); entries without a project form the
+ * global chain. db/auditVerify.ts walks the chains, db/auditRetention.ts expires entries.
+ */
+import { randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
+import { chainKey, entryHash, GENESIS_HASH, personalDigest } from "./auditHash.js";
 import type { ApiDatabase } from "./tables.js";
 
 export interface AuditEntry {
@@ -11,19 +17,76 @@ export interface AuditEntry {
   /** Non-secret context (key ids, scopes, reasons): never key material or tokens. */
   detail?: Record<string, unknown>;
   requestId?: string;
+  /** When it happened; now by default (a clock the caller controls, e.g. in tests). */
+  at?: Date;
 }
 
+/**
+ * Appends an entry to its project's chain. Writers of one chain take turns on the chain's head row
+ * (SELECT ... FOR UPDATE), so concurrent writers never fork it. Given a transaction, the entry and
+ * the head commit or roll back with the caller's work, and the head stays locked until then.
+ */
 export async function writeAudit(db: Kysely<ApiDatabase> | Transaction<ApiDatabase>, entry: AuditEntry): Promise<void> {
-  await db
+  if (db.isTransaction) return append(db, entry);
+  await db.transaction().execute((trx) => append(trx, entry));
+}
+
+async function append(trx: Kysely<ApiDatabase>, entry: AuditEntry): Promise<void> {
+  const projectId = entry.projectId === undefined ? null : entry.projectId.toString();
+  const chain = chainKey(projectId);
+  const lockHead = () =>
+    trx.selectFrom("audit_heads").select("last_hash").where("chain", "=", chain).forUpdate().executeTakeFirst();
+  let head = await lockHead();
+  if (!head) {
+    // A new chain: whoever inserts first wins; the others wait for it and then lock its row.
+    await trx
+      .insertInto("audit_heads")
+      .values({ chain, project_id: projectId, last_id: null, last_hash: GENESIS_HASH })
+      .onConflict((oc) => oc.column("chain").doNothing())
+      .execute();
+    head = await lockHead();
+    if (!head) throw new Error(`Audit chain ${chain} has no head row`);
+  }
+
+  // Milliseconds: what a JavaScript Date reads back, so the verifier sees the instant that was sealed.
+  const at = new Date((entry.at ?? new Date()).getTime());
+  const actor = entry.actor.toLowerCase();
+  // The JSON that jsonb will hold (Dates as strings, undefined members gone), so it hashes the same.
+  const detail = JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>;
+  const requestId = entry.requestId ?? null;
+  const target = entry.target ?? null;
+  const salt = randomBytes(16).toString("hex");
+  const hash = entryHash({
+    prevHash: head.last_hash,
+    at,
+    projectId,
+    action: entry.action,
+    target,
+    result: entry.result,
+    personal: personalDigest({ actor, detail, requestId, salt }),
+  });
+  const inserted = await trx
     .insertInto("audit_log")
     .values({
-      actor: entry.actor.toLowerCase(),
-      project_id: entry.projectId === undefined ? null : entry.projectId.toString(),
+      at,
+      actor,
+      project_id: projectId,
       action: entry.action,
-      target: entry.target ?? null,
+      target,
       result: entry.result,
-      detail: JSON.stringify(entry.detail ?? {}),
-      request_id: entry.requestId ?? null,
+      detail: JSON.stringify(detail),
+      request_id: requestId,
+      prev_hash: head.last_hash,
+      hash,
+      salt,
+      personal_digest: null,
+      redacted_at: null,
     })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable("audit_heads")
+    .set({ last_id: String(inserted.id), last_hash: hash, updated_at: new Date() })
+    .where("chain", "=", chain)
     .execute();
 }

@@ -57,6 +57,47 @@ export interface ApiDatabase {
     result: string;
     detail: ColumnType<unknown, string | undefined, string>;
     request_id: string | null;
+    /** The chain (db/auditHash.ts): the previous entry's hash in this project's chain, and this one's. */
+    prev_hash: string;
+    hash: string;
+    /** Seals actor, detail and request id; erased with them when retention anonymizes the entry. */
+    salt: string | null;
+    /** The sealed digest of the erased fields; set only on anonymized entries. */
+    personal_digest: string | null;
+    redacted_at: Timestamp | null;
+  };
+  /** Each chain's newest hash (project id, or "global"); writers lock this row to append. */
+  audit_heads: {
+    chain: string;
+    project_id: Int8 | null;
+    last_id: Int8 | null;
+    last_hash: string;
+    updated_at: DefaultTimestamp;
+  };
+  /** A run of consecutive entries that retention deleted: the hash before it and its last hash. */
+  audit_checkpoints: {
+    id: Serial8;
+    run_id: string;
+    project_id: Int8 | null;
+    first_id: Int8;
+    last_id: Int8;
+    prev_hash: string;
+    last_hash: string;
+    rows_purged: number;
+    created_at: Timestamp;
+  };
+  /** What one retention run did to one chain and class (checkpoints: same run_id and project). */
+  audit_retention_receipts: {
+    id: Serial8;
+    run_id: string;
+    ran_at: Timestamp;
+    project_id: Int8 | null;
+    class: string;
+    mode: string;
+    days: number;
+    cutoff: Timestamp;
+    rows_deleted: number;
+    rows_anonymized: number;
   };
   webhook_endpoints: {
     id: string;

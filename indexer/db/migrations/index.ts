@@ -8,6 +8,7 @@ import * as apiKeysAudit from "./0002_api_keys_audit.js";
 import * as webhooks from "./0003_webhooks.js";
 import * as budgetEventNames from "./0004_budget_event_names.js";
 import * as apiKeyLastUsed from "./0005_api_key_last_used.js";
+import * as auditChain from "./0006_audit_chain.js";
 import * as idempotencyKeys from "./0007_idempotency_keys.js";
 
 export const migrations: Record<string, Migration> = {
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   "0003_webhooks": webhooks,
   "0004_budget_event_names": budgetEventNames,
   "0005_api_key_last_used": apiKeyLastUsed,
+  "0006_audit_chain": auditChain,
   "0007_idempotency_keys": idempotencyKeys,
 };

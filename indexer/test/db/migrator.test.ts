@@ -23,6 +23,7 @@ const APPLIED = [
   "0003_webhooks",
   "0004_budget_event_names",
   "0005_api_key_last_used",
+  "0006_audit_chain",
   "0007_idempotency_keys",
 ];
 

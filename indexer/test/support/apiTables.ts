@@ -1,7 +1,10 @@
 /** The API's own tables once every migration is applied (without Kysely's bookkeeping tables). */
 export const API_TABLES = [
   "api_keys",
+  "audit_checkpoints",
+  "audit_heads",
   "audit_log",
+  "audit_retention_receipts",
   "idempotency_keys",
   "sessions",
   "siwe_nonces",

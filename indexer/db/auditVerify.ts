@@ -1,0 +1,187 @@
+/**
+ * Walks the audit chains and reports the first break. Each chain starts at the genesis hash; a
+ * checkpoint (a run of entries retention deleted) carries the walk from the hash before the run to
+ * the run's last hash; the walk must end at the chain's head, so deleting the newest entries shows.
+ */
+import type { Kysely, Selectable } from "kysely";
+import { retentionClassOf } from "./auditClasses.js";
+import { GENESIS_HASH, storedEntryHash } from "./auditHash.js";
+import type { ApiDatabase } from "./tables.js";
+
+export interface AuditChainBreak {
+  /** The entry where the walk failed (for a missing tail: the head's last entry). */
+  id: string;
+  /** Its chain: the project id, or null for the global chain. */
+  projectId: string | null;
+  reason: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  /** Entries whose link and hash were checked (up to the break). */
+  checked: number;
+  chains: number;
+  firstBreak?: AuditChainBreak;
+}
+
+type Entry = Selectable<ApiDatabase["audit_log"]>;
+type Checkpoint = Selectable<ApiDatabase["audit_checkpoints"]>;
+
+const BATCH = 1_000;
+
+/**
+ * Verifies one chain (`projectId`, null = global) or, without it, every chain. Reads one
+ * snapshot (REPEATABLE READ) unless given a transaction, which is then read as it stands.
+ */
+export async function verifyAuditChain(
+  db: Kysely<ApiDatabase>,
+  options: { projectId?: bigint | null } = {},
+): Promise<AuditVerification> {
+  if (db.isTransaction) return verifyIn(db, options);
+  return db
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute((trx) => verifyIn(trx, options));
+}
+
+async function verifyIn(db: Kysely<ApiDatabase>, options: { projectId?: bigint | null }): Promise<AuditVerification> {
+  const chains =
+    options.projectId === undefined
+      ? await allChains(db)
+      : [options.projectId === null ? null : options.projectId.toString()];
+  let checked = 0;
+  for (const projectId of chains) {
+    const result = await verifyOne(db, projectId);
+    checked += result.checked;
+    if (result.firstBreak) return { ok: false, checked, chains: chains.length, firstBreak: result.firstBreak };
+  }
+  return { ok: true, checked, chains: chains.length };
+}
+
+/** Every chain with a head, an entry or a checkpoint: the global chain first, then by project id. */
+async function allChains(db: Kysely<ApiDatabase>): Promise<(string | null)[]> {
+  const [heads, entries, checkpoints] = await Promise.all([
+    db.selectFrom("audit_heads").select("project_id").execute(),
+    db.selectFrom("audit_log").select("project_id").distinct().execute(),
+    db.selectFrom("audit_checkpoints").select("project_id").distinct().execute(),
+  ]);
+  const ids = new Set<string | null>();
+  for (const r of [...heads, ...entries, ...checkpoints]) ids.add(r.project_id === null ? null : String(r.project_id));
+  return [...ids].sort((a, b) => (a === null ? -1 : b === null ? 1 : BigInt(a) < BigInt(b) ? -1 : 1));
+}
+
+export function chainRows<T extends "audit_log" | "audit_checkpoints" | "audit_retention_receipts" | "audit_heads">(
+  db: Kysely<ApiDatabase>,
+  table: T,
+  projectId: string | null,
+) {
+  // biome-ignore lint/suspicious/noExplicitAny: every one of these tables has a project_id column
+  const query = db.selectFrom(table as any);
+  return projectId === null ? query.where("project_id", "is", null) : query.where("project_id", "=", projectId);
+}
+
+async function verifyOne(
+  db: Kysely<ApiDatabase>,
+  projectId: string | null,
+): Promise<{ checked: number; firstBreak?: AuditChainBreak }> {
+  const fail = (id: unknown, reason: string) => ({ checked, firstBreak: { id: String(id), projectId, reason } });
+  const head = (await chainRows(db, "audit_heads", projectId).selectAll().executeTakeFirst()) as
+    | Selectable<ApiDatabase["audit_heads"]>
+    | undefined;
+  const checkpoints = (await chainRows(db, "audit_checkpoints", projectId)
+    .selectAll()
+    .orderBy("first_id")
+    .execute()) as Checkpoint[];
+  // An anonymized entry is valid only where a retention run of its class anonymized up to a cutoff past it.
+  const anonymizedUpTo = new Map<string, number>();
+  const receipts = (await chainRows(db, "audit_retention_receipts", projectId)
+    .select(["class", "cutoff"])
+    .where("mode", "=", "anonymize")
+    .execute()) as { class: string; cutoff: Date }[];
+  for (const r of receipts) {
+    const t = new Date(r.cutoff).getTime();
+    if (t > (anonymizedUpTo.get(r.class) ?? Number.NEGATIVE_INFINITY)) anonymizedUpTo.set(r.class, t);
+  }
+
+  let checked = 0;
+  let expected = GENESIS_HASH;
+  let previous: string | undefined;
+  let purgedUpTo = -1n;
+  let next = 0;
+  const crossCheckpointsBefore = (id: bigint | undefined) => {
+    for (; next < checkpoints.length; next++) {
+      const cp = checkpoints[next] as Checkpoint;
+      if (id !== undefined && BigInt(cp.first_id) > id) return undefined;
+      if (cp.prev_hash !== expected) {
+        return fail(
+          cp.first_id,
+          `checkpoint ${cp.id} (entries ${cp.first_id}-${cp.last_id} purged) does not follow ${previous === undefined ? "the start of the chain" : `entry ${previous}`}: an entry before it was deleted, edited or reordered`,
+        );
+      }
+      expected = cp.last_hash;
+      previous = `${cp.last_id} (purged)`;
+      if (BigInt(cp.last_id) > purgedUpTo) purgedUpTo = BigInt(cp.last_id);
+    }
+    return undefined;
+  };
+
+  let after = -1n;
+  for (;;) {
+    const rows = (await chainRows(db, "audit_log", projectId)
+      .selectAll()
+      .where("id", ">", after.toString())
+      .orderBy("id")
+      .limit(BATCH)
+      .execute()) as Entry[];
+    for (const row of rows) {
+      const id = BigInt(row.id);
+      const crossed = crossCheckpointsBefore(id);
+      if (crossed) return crossed;
+      if (id <= purgedUpTo) return fail(row.id, `entry lies inside a purged range (up to ${purgedUpTo})`);
+      if (row.prev_hash !== expected) {
+        return fail(
+          row.id,
+          previous === undefined
+            ? "the first entry does not start from the chain's genesis: entries before it were deleted, or it was edited"
+            : `does not link to the entry before it (${previous}): that entry was edited, or one between them was deleted, or the order was changed`,
+        );
+      }
+      if (row.personal_digest !== null) {
+        if (row.salt !== null || row.actor !== "" || row.request_id !== null || !isEmptyDetail(row.detail)) {
+          return fail(row.id, "marked anonymized but still carries actor, detail, request id or salt");
+        }
+        const upTo = anonymizedUpTo.get(retentionClassOf(row.action));
+        if (upTo === undefined || new Date(row.at).getTime() >= upTo) {
+          return fail(row.id, "anonymized, but no retention run of its class reached it: someone erased who acted");
+        }
+      }
+      if (storedEntryHash(row) !== row.hash) {
+        return fail(row.id, "its content does not match its hash: the entry was edited");
+      }
+      checked++;
+      expected = row.hash;
+      previous = `entry ${row.id}`;
+    }
+    if (rows.length < BATCH) break;
+    after = BigInt((rows.at(-1) as Entry).id);
+  }
+  const crossed = crossCheckpointsBefore(undefined);
+  if (crossed) return crossed;
+  if (!head) {
+    return checked === 0 && checkpoints.length === 0
+      ? { checked }
+      : fail(previous ?? "none", "the chain has entries but no head: its head row was deleted");
+  }
+  if (head.last_hash !== expected) {
+    return fail(
+      head.last_id ?? "none",
+      `the chain's head (entry ${head.last_id ?? "none"}) is not where the walk ends (${previous ?? "the start"}): the newest entries were deleted or edited`,
+    );
+  }
+  return { checked };
+}
+
+function isEmptyDetail(detail: unknown): boolean {
+  const value = typeof detail === "string" ? JSON.parse(detail) : detail;
+  return value !== null && typeof value === "object" && Object.keys(value as object).length === 0;
+}
