@@ -19,7 +19,7 @@ export const LAYERS: Record<string, readonly string[]> = {
   "service-kit": [],
   devnet: ["deploy"],
   "lit-access": ["deploy"],
-  keyservice: ["deploy", "devnet"],
+  keyservice: ["deploy", "service-kit", "devnet"],
   ignition: ["deploy", "devnet"],
   indexer: ["deploy", "sdk", "service-kit", "devnet"],
   web: ["deploy", "lit-access", "keyservice", "devnet", "indexer"],
@@ -51,7 +51,7 @@ const partOf = (path: string) => (path.includes("/") ? path.slice(0, path.indexO
 export const SHIPPED: Record<string, readonly string[]> = {
   sdk: [],
   "lit-access": ["deploy"],
-  keyservice: ["deploy"],
+  keyservice: ["deploy", "service-kit"],
   "service-kit": [],
   indexer: ["deploy", "sdk", "service-kit"],
   web: ["deploy", "lit-access", "keyservice"],

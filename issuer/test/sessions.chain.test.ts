@@ -653,7 +653,18 @@ describe("the HTTP edge", () => {
     const headers = { authorization: `Bearer ${who.client.token}`, "content-type": "application/json" };
     const broken = await fetch(`${kyc.issuer.url}/v1/sessions`, { method: "POST", headers, body: "{not json" });
     expect(broken.status).toBe(400);
-    expect(await broken.json()).toMatchObject({ error: { code: "invalid_request" } });
+    // RFC 9457 problem details, the shape of every OneKey service, with the request id to quote.
+    expect(broken.headers.get("content-type")).toBe("application/problem+json");
+    expect(await broken.json()).toEqual({
+      type: "/docs/errors#invalid_request",
+      title: "Bad Request",
+      status: 400,
+      detail: expect.stringMatching(/JSON/i),
+      code: "invalid_request",
+      field: "body",
+      requestId: broken.headers.get("x-request-id"),
+      error: { code: "invalid_request", message: expect.any(String), field: "body" },
+    });
     const unknownKey = await who.client.post("/v1/sessions", { project: projectId.toString(), admin: true });
     expect(unknownKey.status).toBe(400);
     expect(unknownKey.body).toMatchObject({ error: { field: "admin" } });

@@ -81,8 +81,17 @@ export const KEY_SERVICE_ERRORS = {
 } as const;
 export type KeyServiceErrorCode = keyof typeof KEY_SERVICE_ERRORS;
 
+/**
+ * RFC 9457 problem details (`application/problem+json`), as every OneKey service answers, plus
+ * the pre-1.1 members `error` (the code) and `message`.
+ */
 export interface ErrorResponse {
-  error: KeyServiceErrorCode;
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: KeyServiceErrorCode | "InternalError";
+  error: KeyServiceErrorCode | "InternalError";
   message: string;
 }
 

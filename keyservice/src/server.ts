@@ -9,10 +9,12 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener, type HttpBindings, RequestError } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import { ApiError, PROBLEM_CONTENT_TYPE, problemDetails } from "@onekey/service-kit/problem";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { routePath } from "hono/route";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { getAddress } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import { z } from "zod";
@@ -25,6 +27,7 @@ import {
   bytesToBase64,
   type ChallengeResponse,
   type DecryptCondition,
+  type ErrorResponse,
   KEY_ID_PATTERN,
   KEY_SERVICE_ERRORS,
   type KeyServiceErrorCode,
@@ -120,8 +123,17 @@ async function readJson(c: Context): Promise<unknown> {
   }
 }
 
-function errorBody(code: KeyServiceErrorCode, message: string) {
-  return { error: code, message };
+/**
+ * RFC 9457 problem details, the shape of every OneKey service (@onekey/service-kit/problem); the
+ * key service's pre-1.1 `{ error: "Code", message }` stays in it for existing clients.
+ */
+function errorBody(code: KeyServiceErrorCode | "InternalError", message: string, status: number): ErrorResponse {
+  return { ...problemDetails(new ApiError(status, code, message), { legacy: code }), code, error: code, message };
+}
+
+function problem(c: Context, code: KeyServiceErrorCode | "InternalError", message: string, status: number) {
+  c.header("Content-Type", PROBLEM_CONTENT_TYPE);
+  return c.body(JSON.stringify(errorBody(code, message, status)), status as ContentfulStatusCode);
 }
 
 export async function startKeyService(options: KeyServiceOptions): Promise<RunningKeyService> {
@@ -226,7 +238,7 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
       maxSize: MAX_BODY_BYTES,
       onError: (c) => {
         c.set("outcome", "BodyTooLarge");
-        return c.json(errorBody("BodyTooLarge", `the body exceeds ${MAX_BODY_BYTES} bytes`), 413);
+        return problem(c, "BodyTooLarge", `the body exceeds ${MAX_BODY_BYTES} bytes`, 413);
       },
     }),
   );
@@ -321,17 +333,17 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
 
   app.notFound((c) => {
     c.set("outcome", "RequestInvalid");
-    return c.json(errorBody("RequestInvalid", `no route ${c.req.method} ${c.req.path}`), 400);
+    return problem(c, "RequestInvalid", `no route ${c.req.method} ${c.req.path}`, 400);
   });
 
   app.onError((error, c) => {
     if (error instanceof HttpError || error instanceof ChainUnavailableError) {
       const code: KeyServiceErrorCode = error instanceof HttpError ? error.code : "ChainUnavailable";
       c.set("outcome", code);
-      return c.json(errorBody(code, error.message), KEY_SERVICE_ERRORS[code]);
+      return problem(c, code, error.message, KEY_SERVICE_ERRORS[code]);
     }
     c.set("outcome", "InternalError");
-    return c.json({ error: "InternalError", message: "internal error" }, 500);
+    return problem(c, "InternalError", "internal error", 500);
   });
 
   const listener = getRequestListener(app.fetch, {
@@ -344,9 +356,9 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
       const outcome = invalid ? "RequestInvalid" : "InternalError";
       log({ time: new Date().toISOString(), method: "?", route: "invalid", status, outcome, ms: 0 });
       const body = invalid
-        ? errorBody("RequestInvalid", "the request target or Host header is not a valid URL")
-        : { error: "InternalError", message: "internal error" };
-      return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+        ? errorBody("RequestInvalid", "the request target or Host header is not a valid URL", status)
+        : errorBody("InternalError", "internal error", status);
+      return new Response(JSON.stringify(body), { status, headers: { "content-type": PROBLEM_CONTENT_TYPE } });
     },
   });
   const server = createServer(listener);

@@ -114,16 +114,23 @@ export class ApiTransport {
   }
 }
 
+/**
+ * The API's refusal as OneKeyApiError: RFC 9457 problem details (`code`, `detail`, `field`), or
+ * the pre-1.1 `{ error: { code, message, field? } }` of older deployments.
+ */
 function apiError(response: Response, body: unknown, requestId: string | undefined): OneKeyApiError {
   const retryHeader = response.headers.get("retry-after");
   const retryAfter = retryHeader !== null && /^[0-9]+$/.test(retryHeader) ? Number(retryHeader) : undefined;
-  const error = (body as { error?: unknown } | undefined)?.error as
-    | { code?: unknown; message?: unknown; field?: unknown }
-    | undefined;
-  if (error && typeof error.code === "string" && typeof error.message === "string") {
-    const field = typeof error.field === "string" ? error.field : undefined;
-    return new OneKeyApiError(response.status, error.code, error.message, field, requestId, retryAfter);
+  const problem = body as { code?: unknown; detail?: unknown; field?: unknown; error?: unknown } | undefined;
+  const legacy = problem?.error as { code?: unknown; message?: unknown; field?: unknown } | undefined;
+  const [code, message, field] =
+    typeof problem?.code === "string" && typeof problem.detail === "string"
+      ? [problem.code, problem.detail, problem.field]
+      : [legacy?.code, legacy?.message, legacy?.field];
+  if (typeof code === "string" && typeof message === "string") {
+    const named = typeof field === "string" ? field : undefined;
+    return new OneKeyApiError(response.status, code, message, named, requestId, retryAfter);
   }
-  const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
-  return new OneKeyApiError(response.status, "unexpected_response", message, undefined, requestId, retryAfter);
+  const text = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+  return new OneKeyApiError(response.status, "unexpected_response", text, undefined, requestId, retryAfter);
 }

@@ -413,6 +413,36 @@ describe("OneKeyAdminClient requests", () => {
     ]);
   });
 
+  it("reads RFC 9457 problem details, and the older error shape too", async () => {
+    replies.push(
+      {
+        status: 409,
+        body: {
+          type: "/docs/errors#api_key_not_live",
+          title: "Conflict",
+          status: 409,
+          detail: "Only an active key can be rotated",
+          code: "api_key_not_live",
+          field: "keyId",
+          requestId: "req-1",
+        },
+        headers: { "Content-Type": "application/problem+json", "X-Request-Id": "req-1" },
+      },
+      { status: 404, body: { error: { code: "not_found", message: "No such key in this project" } } },
+    );
+    const c = admin();
+    const problem = (await errorOf(() => c.rotateApiKey(7, "key_1"))) as OneKeyApiError;
+    expect(problem).toMatchObject({
+      status: 409,
+      code: "api_key_not_live",
+      message: "Only an active key can be rotated",
+      field: "keyId",
+      requestId: "req-1",
+    });
+    const older = (await errorOf(() => c.revokeApiKey(7, "key_1"))) as OneKeyApiError;
+    expect(older).toMatchObject({ status: 404, code: "not_found", message: "No such key in this project" });
+  });
+
   it("sends every write with an Idempotency-Key (a new one per call, or the caller's), and reads without", async () => {
     const c = admin();
     replies.push(

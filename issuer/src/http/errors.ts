@@ -1,40 +1,37 @@
 /**
- * The one error shape of the session API (issuer/SESSIONS.md):
- * `{ error: { code, message, field? } }` with a 4xx/5xx status. Routes throw ApiError; the app's
- * error handler renders it. Messages never carry personal data, keys or URLs.
+ * The session API's errors (issuer/SESSIONS.md): RFC 9457 problem details, the shape every OneKey
+ * service answers (@onekey/service-kit/problem), with `code`, `field` and `requestId`, and the
+ * pre-1.1 `error: { code, message, field? }` member kept for existing clients. Routes throw
+ * ApiError; the app's error handler renders it. Messages never carry personal data, keys or URLs.
+ * The zod schema is the service's own because each service's @hono/zod-openapi brings its own zod.
  */
 import { z } from "@hono/zod-openapi";
+import { ApiError, PROBLEM_CONTENT_TYPE, problemDetails } from "@onekey/service-kit/problem";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export class ApiError extends Error {
-  override name = "ApiError";
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
+export { ApiError };
 
 export const ErrorBody = z
   .object({
-    error: z.object({
-      code: z.string().openapi({ example: "invalid_request" }),
-      message: z.string(),
-      field: z.string().optional().openapi({ description: "The request field that was wrong, when one was" }),
-    }),
+    type: z.string().openapi({ example: "/docs/errors#session_not_found" }),
+    title: z.string().openapi({ example: "Not Found" }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string(),
+    code: z.string().openapi({ description: "Stable: what clients branch on", example: "invalid_request" }),
+    field: z.string().optional().openapi({ description: "The request field that was wrong, when one was" }),
+    requestId: z.string().optional(),
+    error: z
+      .object({ code: z.string(), message: z.string(), field: z.string().optional() })
+      .openapi({ description: "Deprecated: the pre-1.1 shape; read the top-level members" }),
   })
-  .openapi("Error");
+  .openapi("Problem");
 
 export function errorResponse(c: Context, error: ApiError): Response {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  const body: z.infer<typeof ErrorBody> = { error: { code: error.code, message: error.message } };
-  if (error.field) body.error.field = error.field;
-  return c.json(body, error.status);
+  c.header("Content-Type", PROBLEM_CONTENT_TYPE);
+  const requestId = c.get("requestId") as string | undefined;
+  return c.body(JSON.stringify(problemDetails(error, { requestId })), error.status as ContentfulStatusCode);
 }
 
 export const badRequest = (field: string, message: string) =>
@@ -58,6 +55,9 @@ const DESCRIPTIONS: Record<Status, string> = {
 /** Documented error responses, for createRoute. */
 export function errorResponses(...statuses: Status[]) {
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: DESCRIPTIONS[s], content: { "application/json": { schema: ErrorBody } } }]),
-  ) as Record<Status, { description: string; content: { "application/json": { schema: typeof ErrorBody } } }>;
+    statuses.map((s) => [
+      s,
+      { description: DESCRIPTIONS[s], content: { [PROBLEM_CONTENT_TYPE]: { schema: ErrorBody } } },
+    ]),
+  ) as Record<Status, { description: string; content: { "application/problem+json": { schema: typeof ErrorBody } } }>;
 }

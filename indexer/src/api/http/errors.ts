@@ -1,36 +1,38 @@
-/** The one error shape of the API: `{ error: { code, message, field? } }` with a 4xx status. */
+/**
+ * The API's errors: RFC 9457 problem details, the shape every OneKey service answers
+ * (@onekey/service-kit/problem), with `code`, `field` and `requestId`, and the pre-1.1
+ * `error: { code, message, field? }` member kept for existing clients.
+ */
 import { z } from "@hono/zod-openapi";
+import { ApiError, PROBLEM_CONTENT_TYPE, problemDetails } from "@onekey/service-kit/problem";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
+export { ApiError };
 
 export const ErrorBody = z
   .object({
-    error: z.object({
-      code: z.string().openapi({ example: "invalid_request" }),
-      message: z.string(),
-      field: z.string().optional().openapi({ description: "The request field that was wrong, when one was" }),
+    type: z.string().openapi({
+      description: "The error's entry in the catalogue (docs/errors.md), by code",
+      example: "/docs/errors#invalid_request",
     }),
+    title: z.string().openapi({ example: "Bad Request" }),
+    status: z.number().int().openapi({ example: 400 }),
+    detail: z.string().openapi({ example: "scopes: Invalid option" }),
+    code: z.string().openapi({ description: "Stable: what clients branch on", example: "invalid_request" }),
+    field: z.string().optional().openapi({ description: "The request field that was wrong, when one was" }),
+    requestId: z.string().optional().openapi({ description: "The X-Request-Id of the request, for the logs" }),
+    error: z
+      .object({ code: z.string(), message: z.string(), field: z.string().optional() })
+      .openapi({ description: "Deprecated: the pre-1.1 shape; read the top-level members" }),
   })
-  .openapi("Error");
+  .openapi("Problem");
 
 export function errorResponse(c: Context, error: ApiError): Response {
   for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  const body: z.infer<typeof ErrorBody> = { error: { code: error.code, message: error.message } };
-  if (error.field) body.error.field = error.field;
-  return c.json(body, error.status);
+  c.header("Content-Type", PROBLEM_CONTENT_TYPE);
+  const requestId = c.get("requestId") as string | undefined;
+  return c.body(JSON.stringify(problemDetails(error, { requestId })), error.status as ContentfulStatusCode);
 }
 
 /** Shorthands for the errors routes throw. */
@@ -51,9 +53,12 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 429)[
     429: "Rate limited; retry after `Retry-After` seconds",
   } as const;
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: descriptions[s], content: { "application/json": { schema: ErrorBody } } }]),
+    statuses.map((s) => [
+      s,
+      { description: descriptions[s], content: { [PROBLEM_CONTENT_TYPE]: { schema: ErrorBody } } },
+    ]),
   ) as Record<
     (typeof statuses)[number],
-    { description: string; content: { "application/json": { schema: typeof ErrorBody } } }
+    { description: string; content: { "application/problem+json": { schema: typeof ErrorBody } } }
   >;
 }

@@ -44,7 +44,18 @@ describeApiWorld("project admin routes", (w) => {
       expect(retry.status).toBe(201);
       expect(retry.headers.get("idempotent-replayed")).toBe("true");
       expect(retry.body.apiKey.id).toBe(first.body.apiKey.id);
-      expectError(await create("another name"), 409, "idempotency_key_reused", "Idempotency-Key");
+      const reused = await create("another name");
+      expectError(reused, 409, "idempotency_key_reused", "Idempotency-Key");
+      // RFC 9457 problem details, with the request id the logs carry.
+      expect(reused.headers.get("content-type")).toBe("application/problem+json");
+      expect(reused.body).toMatchObject({
+        type: "/docs/errors#idempotency_key_reused",
+        title: "Conflict",
+        status: 409,
+        code: "idempotency_key_reused",
+        detail: expect.stringContaining("Idempotency-Key"),
+        requestId: reused.headers.get("x-request-id"),
+      });
       const list = await w.api.get<{ data: { name: string }[] }>(path, w.sessionA);
       expect(list.body.data.filter((k) => k.name === "retried")).toHaveLength(1);
       expect(list.body.data.some((k) => k.name === "another name")).toBe(false);

@@ -1,0 +1,34 @@
+/**
+ * docs/errors.md is where every problem's `type` points: each error code the services' sources
+ * throw has its entry (an anchor named by the code), so no client follows a `type` to nothing.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { repoRoot } from "@onekey/devnet/processes";
+
+/** `new ApiError(409, "code", …)` and the shorthands that take the code first. */
+const THROWN = /(?:ApiError\(\s*\d+(?:\s+as\s+\d+)?,|unauthorized\(|forbidden\(|conflict\()\s*"([a-z_]+)"/g;
+
+function thrownCodes(): Set<string> {
+  const files = execFileSync("git", ["ls-files", "indexer/src", "issuer/src"], { cwd: repoRoot, encoding: "utf8" })
+    .split("\n")
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+  const codes = new Set<string>();
+  for (const file of files) {
+    for (const match of readFileSync(join(repoRoot, file), "utf8").matchAll(THROWN)) codes.add(match[1] as string);
+  }
+  return codes;
+}
+
+describe("the error catalogue", () => {
+  it("has an entry for every code the tenant API and the issuer throw", () => {
+    const catalogue = readFileSync(join(repoRoot, "docs", "errors.md"), "utf8");
+    const codes = thrownCodes();
+    assert.ok(codes.size > 20, `found only ${codes.size} codes: the pattern no longer matches the sources`);
+    const missing = [...codes].filter((code) => !catalogue.includes(`id="${code}"`));
+    assert.deepEqual(missing, [], `docs/errors.md lacks ${missing.join(", ")}`);
+  });
+});
