@@ -15,6 +15,7 @@ const { app, signer, kycSigner, kyc } = createIssuerApp(config, {
   ledger: resources.ledger,
   limits: resources.limits,
   kyc: { db: resources.db, limits: resources.kycLimits },
+  health: { db: resources.db, redis: resources.redis },
 });
 const stopJobs =
   kyc && config.kyc.backgroundJobs

@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics of the issuer (prom-client, served at GET /metrics): sessions by step and
- * provider, provider latency and errors, breaker state, attestation signing. Labels never carry
+ * provider, provider latency and errors, breaker state, attestation and sponsorship signing, and
+ * requests (session API by route pattern, JSON-RPC by method) with their durations. Labels never carry
  * personal data or subject addresses; project ids are bounded by the chain's projects.
  */
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
@@ -15,7 +16,14 @@ export interface IssuerMetrics {
   signDuration: Histogram;
   webhooks: Counter<"provider" | "result">;
   httpRequests: Counter<"route" | "method" | "status">;
+  httpDuration: Histogram<"route" | "method">;
+  rpcRequests: Counter<"method" | "outcome">;
+  rpcDuration: Histogram<"method" | "outcome">;
+  sponsorshipsSigned: Counter;
 }
+
+/** The JSON-RPC methods served; any other name is counted as "unknown" (callers choose names). */
+export const RPC_METHOD_LABELS = ["pm_getPaymasterStubData", "pm_getPaymasterData"] as const;
 
 export const BREAKER_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
@@ -71,6 +79,31 @@ export function createIssuerMetrics(): IssuerMetrics {
       name: "onekey_issuer_http_requests_total",
       help: "Session API requests by route pattern and status",
       labelNames: ["route", "method", "status"],
+      registers,
+    }),
+    httpDuration: new Histogram({
+      name: "onekey_issuer_http_request_duration_seconds",
+      help: "Session API requests by route pattern",
+      labelNames: ["route", "method"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    rpcRequests: new Counter({
+      name: "onekey_issuer_rpc_requests_total",
+      help: "ERC-7677 JSON-RPC calls by method and outcome (ok, refused, invalid_params, invalid_request, error)",
+      labelNames: ["method", "outcome"],
+      registers,
+    }),
+    rpcDuration: new Histogram({
+      name: "onekey_issuer_rpc_request_duration_seconds",
+      help: "ERC-7677 JSON-RPC calls by method and outcome, chain reads included",
+      labelNames: ["method", "outcome"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    sponsorshipsSigned: new Counter({
+      name: "onekey_issuer_sponsorships_signed_total",
+      help: "Sponsorships signed by the paymaster signer (pm_getPaymasterData answered with data)",
       registers,
     }),
   };

@@ -18,6 +18,8 @@ export interface IssuerResources {
   ledger: AttestationLedger;
   limits: SponsorshipLimits;
   kycLimits: KycLimits;
+  /** The rate limits' connection (GET /readyz pings it). */
+  redis: Redis;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function openIssuerResources(config: IssuerConfig): Promise<IssuerR
       projectPerMinute: config.kyc.sessionProjectRatePerMinute,
       authPerMinute: config.kyc.authRatePerMinute,
     }),
+    redis,
     close: async () => {
       redis.disconnect();
       await store.close();

@@ -1,9 +1,11 @@
+import { type Check, CheckFailed, livenessResponse, readinessResponse } from "@onekey/service-kit/health";
 import { createSignatureVerifier, type SignatureVerifier } from "@onekey/service-kit/signatures";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
-import type { Kysely } from "kysely";
-import { createPublicClient, http, type LocalAccount, type PublicClient } from "viem";
+import type { Redis } from "ioredis";
+import { type Kysely, sql } from "kysely";
+import { createPublicClient, hexToNumber, http, type LocalAccount, type PublicClient, verifyMessage } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { SubjectAuth } from "./auth/subject-auth.js";
 import type { IssuerConfig } from "./config.js";
@@ -21,7 +23,7 @@ import { createGatewayStorage, type RecordStorage, STORAGE_NETWORKS } from "./ky
 import type { AttestationLedger } from "./ledger/attestation-ledger.js";
 import type { IssuerDatabase } from "./ledger/types.js";
 import { createLogger, type Logger, loggableError } from "./logger.js";
-import { createIssuerMetrics, type IssuerMetrics } from "./metrics.js";
+import { createIssuerMetrics, type IssuerMetrics, RPC_METHOD_LABELS } from "./metrics.js";
 import { createSponsorshipService, InvalidParams, type SponsorshipService } from "./sponsorship/erc7677.js";
 import { SponsorshipRefused } from "./sponsorship/policy.js";
 import type { SponsorshipLimits } from "./sponsorship/rate-limits.js";
@@ -76,9 +78,53 @@ export interface KycOptions {
   now?: () => Date;
 }
 
+/** What GET /readyz probes besides the chain and the signing keys (main.ts passes its resources). */
+export interface HealthDependencies {
+  /** Default: the session workflow's database (`kyc.db`), which holds the ledger too. */
+  db?: Kysely<IssuerDatabase>;
+  redis?: Pick<Redis, "ping" | "status">;
+}
+
+/** Signs a fixed message and checks the signature recovers to the key's address. */
+async function canSign(account: LocalAccount): Promise<void> {
+  const message = "onekey issuer readiness";
+  const signature = await account.signMessage({ message });
+  if (!(await verifyMessage({ address: account.address, message, signature }))) {
+    throw new CheckFailed("the key's signature does not recover to its address");
+  }
+}
+
+/** The checks behind GET /readyz: database, RPC (the configured chain), Redis, both signing keys. */
+function readinessChecks(
+  config: IssuerConfig,
+  deps: { client: PublicClient; signer: LocalAccount; kycSigner: LocalAccount } & HealthDependencies,
+): Record<string, Check> {
+  const { db, redis } = deps;
+  return {
+    ...(db ? { database: () => sql`select 1`.execute(db) } : {}),
+    rpc: async () => {
+      // One try: a probe that retries outlives its timeout and says only that it timed out.
+      const chainId = hexToNumber(await deps.client.request({ method: "eth_chainId" }, { retryCount: 0 }));
+      if (chainId !== config.chainId) throw new CheckFailed(`the RPC serves chain ${chainId}, not ${config.chainId}`);
+    },
+    ...(redis
+      ? {
+          redis: async () => {
+            // Commands fail at once while disconnected (no offline queue): say which state it is in.
+            if (redis.status !== "ready") throw new CheckFailed(`not connected (${redis.status})`);
+            await redis.ping();
+          },
+        }
+      : {}),
+    sponsorSigner: () => canSign(deps.signer),
+    kycSigner: () => canSign(deps.kycSigner),
+  };
+}
+
 /**
- * The issuer HTTP app: ERC-7677 JSON-RPC at POST / (and /rpc), health at GET /health, metrics at
- * GET /metrics, and (given `kyc`) the verification session API under /v1 with /openapi.json.
+ * The issuer HTTP app: ERC-7677 JSON-RPC at POST / (and /rpc), liveness at GET /health and
+ * GET /livez, readiness at GET /readyz, metrics at GET /metrics, and (given `kyc`) the
+ * verification session API under /v1 with /openapi.json.
  */
 export function createIssuerApp(
   config: IssuerConfig,
@@ -90,6 +136,8 @@ export function createIssuerApp(
     logger?: Logger;
     /** Unix seconds, for sponsorship validity windows. */
     now?: () => number;
+    /** The dependencies GET /readyz probes (the database defaults to `kyc.db`). */
+    health?: HealthDependencies;
   },
 ): IssuerApp {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -115,9 +163,19 @@ export function createIssuerApp(
   };
 
   const app = new Hono();
+  // Liveness: the process answers; no dependency is asked (a restart would not fix one).
   app.get("/health", (c) =>
     c.json({ ok: true, signer: signer.address, kycSigner: kycSigner.address, chainId: config.chainId }),
   );
+  app.get("/livez", () => livenessResponse());
+  const checks = readinessChecks(config, {
+    client,
+    signer,
+    kycSigner,
+    db: options.health?.db ?? options.kyc?.db,
+    redis: options.health?.redis,
+  });
+  app.get("/readyz", () => readinessResponse(checks));
   app.get("/metrics", async (c) => {
     const token = config.kyc.metricsToken;
     if (token && c.req.header("authorization") !== `Bearer ${token}`) return c.text("unauthorized", 401);
@@ -151,24 +209,40 @@ export function createIssuerApp(
     const id: RpcId =
       typeof request?.id === "string" || typeof request?.id === "number" ? (request.id as string | number) : null;
     if (request?.jsonrpc !== "2.0" || typeof request.method !== "string") {
+      metrics.rpcRequests.inc({ method: "unknown", outcome: "invalid_request" });
       return c.json(rpcError(id, INVALID_REQUEST, "Expected a JSON-RPC 2.0 request with a method"), 400);
     }
     const method = methods[request.method];
-    if (!method) return c.json(rpcError(id, METHOD_NOT_FOUND, `Method ${request.method} is not supported`));
-    const started = Date.now();
+    if (!method) {
+      metrics.rpcRequests.inc({ method: "unknown", outcome: "method_not_found" });
+      return c.json(rpcError(id, METHOD_NOT_FOUND, `Method ${request.method} is not supported`));
+    }
+    const label = (RPC_METHOD_LABELS as readonly string[]).includes(request.method) ? request.method : "unknown";
+    const started = performance.now();
+    const count = (outcome: string) => {
+      metrics.rpcRequests.inc({ method: label, outcome });
+      metrics.rpcDuration.observe({ method: label, outcome }, (performance.now() - started) / 1000);
+    };
     try {
       const result = await method(request.params);
-      logger.info({ method: request.method, ms: Date.now() - started }, "sponsorship served");
+      count("ok");
+      if (request.method === "pm_getPaymasterData") metrics.sponsorshipsSigned.inc();
+      logger.info({ method: request.method, ms: Math.round(performance.now() - started) }, "sponsorship served");
       return c.json({ jsonrpc: "2.0", id, result });
     } catch (error) {
-      if (error instanceof InvalidParams) return c.json(rpcError(id, INVALID_PARAMS, error.message), 400);
+      if (error instanceof InvalidParams) {
+        count("invalid_params");
+        return c.json(rpcError(id, INVALID_PARAMS, error.message), 400);
+      }
       if (error instanceof SponsorshipRefused) {
+        count("refused");
         logger.info({ method: request.method, reason: error.reason }, "sponsorship refused");
         // HTTP 200: a refusal is an answer, and clients retry 4xx/5xx statuses such as 429.
         return c.json(
           rpcError(id, SPONSORSHIP_REFUSED, error.message, { reason: error.reason, message: error.message }),
         );
       }
+      count("error");
       // Never the raw message: viem's errors carry the RPC URL, and API keys live in RPC URLs.
       logger.error({ method: request.method, err: loggableError(error) }, "sponsorship failed");
       return c.json(rpcError(id, INTERNAL_ERROR, "Internal error; try again"), 500);

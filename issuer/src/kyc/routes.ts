@@ -114,6 +114,7 @@ export function createKycApp(deps: KycRouteDeps): OpenAPIHono<KycEnv> {
       const route = pattern.endsWith("*") ? "unmatched" : pattern;
       c.header("X-Request-Id", c.get("requestId"));
       metrics.httpRequests.inc({ route, method: c.req.method, status: String(c.res.status) });
+      metrics.httpDuration.observe({ route, method: c.req.method }, (performance.now() - started) / 1000);
       logger[c.res.status >= 500 ? "error" : "info"](
         {
           requestId: c.get("requestId"),
