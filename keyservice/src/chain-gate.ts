@@ -4,7 +4,16 @@
  * `KycRegistry.canDecrypt(signer, uid)` holds right now. It reads only the KycRegistry configured
  * for each chain: a caller cannot point it at a contract of its own.
  */
-import { type Address, createPublicClient, getAddress, type Hex, http, type PublicClient, zeroAddress } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  getAddress,
+  type Hex,
+  hexToNumber,
+  http,
+  type PublicClient,
+  zeroAddress,
+} from "viem";
 import { verifySiweMessage } from "viem/siwe";
 
 const canDecryptAbi = [
@@ -47,6 +56,16 @@ export class ChainGate {
 
   supports(chainId: number): boolean {
     return this.chains.has(chainId);
+  }
+
+  /** The chain ids configured. */
+  chainIds(): number[] {
+    return [...this.chains.keys()];
+  }
+
+  /** What the chain's RPC answers to eth_chainId, asked once, without retries (GET /readyz). */
+  async servedChainId(chainId: number): Promise<number> {
+    return hexToNumber(await this.chain(chainId).client.request({ method: "eth_chainId" }, { retryCount: 0 }));
   }
 
   /** The KycRegistry configured for the chain, or undefined when the chain is not. */

@@ -24,6 +24,8 @@ export interface KeyStore {
   get(keyId: string): Promise<StoredKey | undefined>;
   /** The key id stored for this condition, if any. */
   keyIdFor(condition: DecryptCondition): Promise<string | undefined>;
+  /** Throws unless a record could be written and read back now (GET /readyz). */
+  probe(): Promise<void>;
 }
 
 /** The identity of a condition: chain, registry and uid, case-folded. */
@@ -47,6 +49,7 @@ export class MemoryKeyStore implements KeyStore {
   async keyIdFor(condition: DecryptCondition): Promise<string | undefined> {
     return this.byCondition.get(conditionKey(condition));
   }
+  async probe(): Promise<void> {}
 }
 
 export class FileKeyStore implements KeyStore {
@@ -82,6 +85,17 @@ export class FileKeyStore implements KeyStore {
   async keyIdFor(condition: DecryptCondition): Promise<string | undefined> {
     const path = this.indexPath(condition);
     return existsSync(path) ? readFileSync(path, "utf8").trim() : undefined;
+  }
+  async probe(): Promise<void> {
+    // A file no key id can name (ids are hex): written, read back and removed, as a store would.
+    const path = join(this.dir, ".probe");
+    const written = randomBytes(8).toString("hex");
+    writeFileSync(path, written, { mode: 0o600 });
+    try {
+      if (readFileSync(path, "utf8") !== written) throw new Error("the key directory gave back another probe");
+    } finally {
+      rmSync(path, { force: true });
+    }
   }
   private indexPath(condition: DecryptCondition): string {
     return join(this.indexDir, createHash("sha256").update(conditionKey(condition)).digest("hex"));

@@ -5,7 +5,8 @@
  *   POST /v1/keys                    { condition, dataKey, message, signature } -> 201 { keyId }
  *   POST /v1/keys/:keyId/challenge   { address }                               -> 200 { message, expiresAt }
  *   POST /v1/keys/:keyId/release     { message, signature }                    -> 200 { dataKey }
- *   GET  /health                                                               -> 200 { ok: true }
+ *   GET  /health, GET /livez                                                   -> 200 (liveness)
+ *   GET  /readyz                    200 { status: "ready", checks } or 503 { status: "not_ready", checks }
  *
  * Every challenge is an EIP-4361 (SIWE) message the service issued, good once, before it expires,
  * and only when signed by its `address` (EOA, or ERC-1271/6492 contract account). Its domain and

@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener, type HttpBindings, RequestError } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import { type Check, CheckFailed, livenessResponse, readinessResponse } from "@onekey/service-kit/health";
 import { ApiError, PROBLEM_CONTENT_TYPE, problemDetails } from "@onekey/service-kit/problem";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -243,7 +244,37 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
     }),
   );
 
+  // Liveness: the process answers; no dependency is asked.
   app.get("/health", (c) => c.json({ ok: true }));
+  app.get("/livez", () => livenessResponse());
+  // Readiness: the key store takes a write, the master key wraps and unwraps, and every
+  // configured chain's RPC answers with its own chain id.
+  const probeCondition: DecryptCondition = {
+    chainId: 0,
+    registry: `0x${"00".repeat(20)}`,
+    uid: `0x${"00".repeat(32)}`,
+  };
+  const checks: Record<string, Check> = {
+    keyStore: () => store.probe(),
+    masterKey: async () => {
+      const probe = { keyId: "readiness", condition: probeCondition, createdAt: "" };
+      const unwrapped = wrapper.unwrap({
+        ...probe,
+        wrappedKey: wrapper.wrap(probe.keyId, probe.condition, new Uint8Array(32)),
+      });
+      if (unwrapped.length !== 32) throw new CheckFailed("the master key does not unwrap what it wraps");
+    },
+    ...Object.fromEntries(
+      gate.chainIds().map((chainId) => [
+        `chain:${chainId}`,
+        async () => {
+          const served = await gate.servedChainId(chainId);
+          if (served !== chainId) throw new CheckFailed(`the RPC serves chain ${served}, not ${chainId}`);
+        },
+      ]),
+    ),
+  };
+  app.get("/readyz", () => readinessResponse(checks));
 
   app.post("/v1/keys/challenge", async (c) => {
     const body = parseBody(StoreChallengeBody, await readJson(c));
