@@ -37,6 +37,25 @@ export interface ApiDatabase {
     /** Last accepted, to the minute (written at most once a minute per key and process). */
     last_used_at: Timestamp | null;
   };
+  /** Incidents raised by the detection rules (security/). */
+  security_alerts: {
+    id: Serial8;
+    rule: string;
+    severity: string;
+    project_id: Int8 | null;
+    dedup_key: string;
+    summary: string;
+    evidence: ColumnType<unknown, string, string>;
+    state: ColumnType<"open" | "acknowledged" | "resolved", "open" | "acknowledged" | "resolved" | undefined>;
+    occurrences: ColumnType<number, number | undefined, number>;
+    first_seen_at: Timestamp;
+    last_seen_at: Timestamp;
+    acknowledged_by: string | null;
+    acknowledged_at: Timestamp | null;
+    resolved_by: string | null;
+    resolved_at: Timestamp | null;
+    operator_notified_at: Timestamp | null;
+  };
   /** Writes already served, by credential and Idempotency-Key (src/api/http/idempotency.ts). */
   idempotency_keys: {
     id: string;

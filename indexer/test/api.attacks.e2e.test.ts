@@ -9,9 +9,12 @@ import { Agent, request } from "undici";
 import type { Account } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openApiDb } from "../db/open.js";
 import { ApiClient, type ApiResponse } from "../harness/api.js";
 import { type PonderProcess, startPonder } from "../harness/ponder.js";
 import { createTestDatabase, type TestDatabase } from "../harness/postgres.js";
+import { readSecurityConfig } from "../security/config.js";
+import { runSecurityScan } from "../security/scan.js";
 import { type ChainStack, startChainStack } from "./support/stack.js";
 
 /** Sign-in calls and refused credentials per client, refused admin calls per session and address. */
@@ -109,6 +112,29 @@ describe("attacks on the tenant API", () => {
     const denied = audit.body.data.filter((e) => e.actor === attacker.address.toLowerCase());
     expect(denied).toHaveLength(AUTH_LIMIT);
     expect(denied.every((e) => e.result === "denied")).toBe(true);
+  });
+
+  it("the security monitor turns that probe into an incident the project hears of (security.alert)", async () => {
+    // The worker's scan, run here against the API's database: the refusals the attack left in the
+    // audit trail cross the threshold (set to what the limits let through), once.
+    const store = openApiDb({ kind: "postgres", url: database.url, schema: "onekey_api" });
+    try {
+      const config = readSecurityConfig({ ONEKEY_SECURITY_ADMIN_REFUSALS: String(AUTH_LIMIT) });
+      const { raised } = await runSecurityScan(store.db, { config, chainId: 31337 });
+      const probes = raised.filter((a) => a.rule === "admin_refusals");
+      expect(probes).toHaveLength(1);
+      expect(probes[0]).toMatchObject({ projectId: project.toString(), severity: "high" });
+      expect(probes[0]?.evidence).toMatchObject({ refused: AUTH_LIMIT });
+      const events = await store.db
+        .selectFrom("webhook_events")
+        .select(["type", "project_ids"])
+        .where("type", "=", "security.alert")
+        .execute();
+      expect(events.map((e) => e.project_ids.map(String))).toEqual([[project.toString()]]);
+      expect((await runSecurityScan(store.db, { config, chainId: 31337 })).raised).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 
   it("attack: forged API keys through the load balancer to lock every tenant out", async () => {

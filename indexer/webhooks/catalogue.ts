@@ -11,7 +11,13 @@ import type { WebhookEventDataMap, WebhookEventType } from "@onekey/sdk";
 export { WEBHOOK_EVENT_TYPES, type WebhookEventDataMap, type WebhookEventType } from "@onekey/sdk";
 
 /** Events the worker derives (webhooks/derived/): from outbox rows, from time, or on request. */
-export const DERIVED_EVENT_TYPES = ["attestation.expired", "budget.low", "event.retracted", "webhook.test"] as const;
+export const DERIVED_EVENT_TYPES = [
+  "attestation.expired",
+  "budget.low",
+  "event.retracted",
+  "webhook.test",
+  "security.alert",
+] as const;
 export type DerivedEventType = (typeof DERIVED_EVENT_TYPES)[number];
 
 /** Events a Ponder handler writes to the outbox. */

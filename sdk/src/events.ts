@@ -28,6 +28,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "operation.sponsored",
   "event.retracted",
   "webhook.test",
+  "security.alert",
 ] as const;
 
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
@@ -184,6 +185,27 @@ export interface WebhookTestData {
   message: string;
 }
 
+/**
+ * A detection rule fired for the project (an address probing its admin routes, a reader opening
+ * records far above its norm, an endpoint disabled after failing). Sent once per incident; the
+ * same incident seen again joins it without a second event.
+ */
+export interface SecurityAlertData {
+  /** Decimal id of the incident (the operators' handle for it). */
+  alertId: string;
+  /** The rule's name, e.g. "admin_refusals"; the runbook has a section per rule. */
+  rule: string;
+  severity: "low" | "medium" | "high" | "critical";
+  /** One sentence: what was seen. No personal data. */
+  summary: string;
+  /** The counts and ids behind it (audit entry ids, window, threshold). */
+  evidence: Record<string, unknown>;
+  /** ISO 8601. */
+  firstSeenAt: string;
+  /** Where to read what it means and what to do. */
+  runbook: string;
+}
+
 /** The `data` of each known event type. */
 export interface WebhookEventDataMap {
   "attestation.created": AttestationCreatedData;
@@ -206,6 +228,7 @@ export interface WebhookEventDataMap {
   "operation.sponsored": OperationSponsoredData;
   "event.retracted": EventRetractedData;
   "webhook.test": WebhookTestData;
+  "security.alert": SecurityAlertData;
 }
 
 /** The envelope every event shares (version 1). */

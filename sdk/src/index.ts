@@ -64,6 +64,7 @@ export type {
   ProjectSettingsUpdatedData,
   ProjectStatusChangedData,
   RecordErasedData,
+  SecurityAlertData,
   UnknownWebhookEvent,
   WebhookEnvelope,
   WebhookEvent,

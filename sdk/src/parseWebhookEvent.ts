@@ -144,6 +144,15 @@ const dataShapes = {
     block: object({ number: decimal, hash: bytes32 }),
   },
   "webhook.test": { message: string },
+  "security.alert": {
+    alertId: uint64,
+    rule: nonEmpty,
+    severity: (v) => (["low", "medium", "high", "critical"].includes(v as string) ? undefined : "must be a severity"),
+    summary: nonEmpty,
+    evidence: (v) => (isObject(v) ? undefined : "must be an object"),
+    firstSeenAt: isoTime,
+    runbook: nonEmpty,
+  },
 } satisfies { [T in WebhookEventType]: ShapeOf<T> };
 
 const KNOWN = new Set<string>(WEBHOOK_EVENT_TYPES);

@@ -10,6 +10,7 @@ import * as budgetEventNames from "./0004_budget_event_names.js";
 import * as apiKeyLastUsed from "./0005_api_key_last_used.js";
 import * as auditChain from "./0006_audit_chain.js";
 import * as idempotencyKeys from "./0007_idempotency_keys.js";
+import * as securityAlerts from "./0008_security_alerts.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_auth": auth,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "0005_api_key_last_used": apiKeyLastUsed,
   "0006_audit_chain": auditChain,
   "0007_idempotency_keys": idempotencyKeys,
+  "0008_security_alerts": securityAlerts,
 };

@@ -25,6 +25,7 @@ const APPLIED = [
   "0005_api_key_last_used",
   "0006_audit_chain",
   "0007_idempotency_keys",
+  "0008_security_alerts",
 ];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {

@@ -6,6 +6,7 @@ export const API_TABLES = [
   "audit_log",
   "audit_retention_receipts",
   "idempotency_keys",
+  "security_alerts",
   "sessions",
   "siwe_nonces",
   "webhook_attempts",

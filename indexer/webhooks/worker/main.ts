@@ -6,6 +6,8 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { ApiDatabase } from "../../db/tables.js";
 import { createLogger } from "../../lib/logger.js";
+import { readSecurityConfig } from "../../security/config.js";
+import { runSecurityScan } from "../../security/scan.js";
 import { wakeChannel } from "../policy.js";
 import { readWorkerConfig } from "./config.js";
 import { Deliverer, WORKER_SESSION_NAME } from "./deliverer.js";
@@ -14,6 +16,7 @@ import { Pipeline } from "./pipeline.js";
 import { Sender } from "./sender.js";
 
 const config = readWorkerConfig();
+const security = readSecurityConfig(process.env);
 const logger = createLogger(config.logLevel, "onekey-webhooks");
 // Every connection starts in the API's schema (set at connect time, before any query can run).
 const connection = { connectionString: config.databaseUrl, options: `-c search_path=${config.apiSchema}` };
@@ -90,6 +93,25 @@ async function pipelinePass(): Promise<void> {
   }
 }
 
+let scanning = false;
+/** The security rules over the audit trail; new incidents' events are claimed at once. */
+async function securityScan(): Promise<void> {
+  if (scanning || stopping) return;
+  scanning = true;
+  try {
+    const result = await runSecurityScan(db, { config: security, chainId: config.chainId });
+    for (const alert of result.raised) {
+      logger.log("warn", "security alert", { alertId: alert.id, rule: alert.rule, severity: alert.severity });
+    }
+    if (result.raised.length > 0) void claimLoop();
+  } catch (error) {
+    // Two workers raising the same incident at once: one wins, the other's finding joins it next scan.
+    logger.log("error", "security scan failed", { errorCode: (error as { code?: string }).code });
+  } finally {
+    scanning = false;
+  }
+}
+
 session.on("notification", () => void claimLoop());
 session.on("error", (error) => {
   // Without its session this worker cannot hold leases safely: exit and let the supervisor restart it.
@@ -106,6 +128,7 @@ deliverer.onSlotFree = () => {
 const timers = [
   setInterval(() => void pipelinePass(), config.pollMs),
   setInterval(() => void claimLoop(), config.pollMs),
+  setInterval(() => void securityScan(), security.scanSeconds * 1000),
   setInterval(() => {
     deliverer.countWorkers().catch(() => undefined);
     deliverer.countDue().catch(() => undefined);

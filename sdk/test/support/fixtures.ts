@@ -80,6 +80,15 @@ export const SAMPLE_DATA: { [T in WebhookEventType]: WebhookEventDataMap[T] } = 
     block: { number: "120", hash: bytes32(0x120) },
   },
   "webhook.test": { message: "Hello from OneKey" },
+  "security.alert": {
+    alertId: "12",
+    rule: "admin_refusals",
+    severity: "high",
+    summary: "10 refused admin calls on project 7 by 0x00000000000000000000000000000000000a77ac within 300 s",
+    evidence: { refused: 10, windowSeconds: 300 },
+    firstSeenAt: "2026-12-05T12:00:00.000Z",
+    runbook: "docs/runbooks/security.md#admin-refusals",
+  },
 };
 
 export function envelope<T extends string, D>(type: T, data: D, id = "evt_00112233445566778899aabbccddeeff") {

@@ -33,6 +33,7 @@ export const EVENT_TYPES = [
   "operation.sponsored",
   "event.retracted",
   "webhook.test",
+  "security.alert",
 ] as const;
 
 export default function WebhooksScreen() {

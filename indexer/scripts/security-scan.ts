@@ -1,0 +1,33 @@
+/**
+ * Runs the security rules once (security/scan.ts) against the API's database, with the API's
+ * environment and the ONEKEY_SECURITY_* thresholds; the webhook worker runs the same scan on a
+ * timer. Prints each new incident.
+ *
+ *   npm run security:scan -w @onekey/indexer
+ */
+import { openApiDb } from "../db/open.js";
+import { readSecurityConfig } from "../security/config.js";
+import { runSecurityScan } from "../security/scan.js";
+import { readApiConfig } from "../src/api/config.js";
+
+let code = 2;
+try {
+  const api = readApiConfig();
+  const config = readSecurityConfig(process.env);
+  const store = openApiDb(api.store);
+  try {
+    const result = await runSecurityScan(store.db, { config, chainId: api.chainId });
+    for (const alert of result.raised) {
+      console.log(`NEW ${alert.severity} ${alert.rule} #${alert.id}: ${alert.summary}`);
+    }
+    console.log(
+      `security scan: ${result.findings} finding(s), ${result.raised.length} new incident(s), ${result.operatorAccepted} sent to operators`,
+    );
+    code = 0;
+  } finally {
+    await store.close();
+  }
+} catch (error) {
+  console.error(`security:scan could not run: ${(error as Error).message}`);
+}
+process.exit(code);

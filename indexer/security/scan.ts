@@ -1,0 +1,37 @@
+/**
+ * One pass of security monitoring: every rule over the trail, each finding raised (new incidents
+ * go to their project and to the operators), then the operators' channel retried for anything it
+ * has not accepted. The webhook worker runs it every ONEKEY_SECURITY_SCAN_SECONDS;
+ * `npm run security:scan -w @onekey/indexer` runs it once.
+ */
+import type { Kysely } from "kysely";
+import type { ApiDatabase } from "../db/tables.js";
+import { type Alert, notifyOperators, raise } from "./alerts.js";
+import type { SecurityConfig } from "./config.js";
+import { RULE_NAMES, RULES } from "./rules.js";
+
+export interface ScanResult {
+  findings: number;
+  raised: Alert[];
+  operatorAccepted: number;
+}
+
+export async function runSecurityScan(
+  db: Kysely<ApiDatabase>,
+  options: { config: SecurityConfig; chainId: number; now?: Date; fetch?: typeof fetch },
+): Promise<ScanResult> {
+  const now = options.now ?? new Date();
+  const raised: Alert[] = [];
+  let findings = 0;
+  for (const name of RULE_NAMES) {
+    for (const finding of await RULES[name]({ db, now, config: options.config })) {
+      findings++;
+      const alert = await raise(db, finding, now, options.chainId);
+      if (alert) raised.push(alert);
+    }
+  }
+  const operatorAccepted = options.config.operator
+    ? await notifyOperators(db, options.config.operator, now, options.fetch)
+    : 0;
+  return { findings, raised, operatorAccepted };
+}
