@@ -42,39 +42,11 @@ const NORM_LOOKBACK_HOURS = 7 * 24;
 const ago = (now: Date, ms: number) => new Date(now.getTime() - ms);
 const iso = (value: unknown) => new Date(value as string).toISOString();
 
-/** Bursts of refused sign-ins by one address: someone guessing, or a broken client. */
-async function signInFailures({ db, now, config }: RuleContext): Promise<Finding[]> {
-  const rows = await db
-    .selectFrom("audit_log")
-    .select((eb) => [
-      "actor",
-      eb.fn.countAll<string>().as("n"),
-      eb.fn.min("id").as("first_id"),
-      eb.fn.max("id").as("last_id"),
-    ])
-    .where("action", "=", "session.login")
-    .where("result", "=", "denied")
-    .where("at", ">", ago(now, config.windowSeconds * 1000))
-    .groupBy("actor")
-    .having((eb) => eb.fn.countAll(), ">=", config.signInFailures)
-    .execute();
-  return rows.map((r) => ({
-    rule: "sign_in_failures",
-    severity: "medium",
-    dedupKey: r.actor,
-    summary: `${r.n} refused sign-ins by ${r.actor} within ${config.windowSeconds} s`,
-    evidence: {
-      address: r.actor,
-      refused: Number(r.n),
-      threshold: config.signInFailures,
-      windowSeconds: config.windowSeconds,
-      auditIds: [String(r.first_id), String(r.last_id)],
-    },
-  }));
-}
-
-/** One address refused again and again on a project's admin routes: probing, or a stolen session. */
-async function adminRefusals({ db, now, config }: RuleContext): Promise<Finding[]> {
+/**
+ * Refusals in the window per address (and project), at or over `threshold`: refused sign-ins
+ * (which belong to no project) or refused admin calls (which always name one).
+ */
+async function refusalBursts({ db, now, config }: RuleContext, of: "sign-ins" | "admin calls", threshold: number) {
   const rows = await db
     .selectFrom("audit_log")
     .select((eb) => [
@@ -85,25 +57,48 @@ async function adminRefusals({ db, now, config }: RuleContext): Promise<Finding[
       eb.fn.max("id").as("last_id"),
     ])
     .where("result", "=", "denied")
-    .where("action", "<>", "session.login")
-    .where("project_id", "is not", null)
     .where("at", ">", ago(now, config.windowSeconds * 1000))
+    .$if(of === "sign-ins", (q) => q.where("action", "=", "session.login"))
+    .$if(of === "admin calls", (q) => q.where("action", "<>", "session.login").where("project_id", "is not", null))
     .groupBy(["project_id", "actor"])
-    .having((eb) => eb.fn.countAll(), ">=", config.adminRefusals)
+    .having((eb) => eb.fn.countAll(), ">=", threshold)
     .execute();
   return rows.map((r) => ({
-    rule: "admin_refusals",
-    severity: "high",
-    projectId: BigInt(r.project_id as string),
-    dedupKey: `${r.project_id}:${r.actor}`,
-    summary: `${r.n} refused admin calls on project ${r.project_id} by ${r.actor} within ${config.windowSeconds} s`,
+    projectId: r.project_id === null ? undefined : BigInt(r.project_id),
+    actor: r.actor,
+    summary: `${r.n} refused ${of}${r.project_id === null ? "" : ` on project ${r.project_id}`} by ${r.actor} within ${config.windowSeconds} s`,
     evidence: {
       address: r.actor,
       refused: Number(r.n),
-      threshold: config.adminRefusals,
+      threshold,
       windowSeconds: config.windowSeconds,
       auditIds: [String(r.first_id), String(r.last_id)],
     },
+  }));
+}
+
+/** Bursts of refused sign-ins by one address: someone guessing, or a broken client. */
+async function signInFailures(context: RuleContext): Promise<Finding[]> {
+  const bursts = await refusalBursts(context, "sign-ins", context.config.signInFailures);
+  return bursts.map(({ actor, summary, evidence }) => ({
+    rule: "sign_in_failures",
+    severity: "medium",
+    dedupKey: actor,
+    summary,
+    evidence,
+  }));
+}
+
+/** One address refused again and again on a project's admin routes: probing, or a stolen session. */
+async function adminRefusals(context: RuleContext): Promise<Finding[]> {
+  const bursts = await refusalBursts(context, "admin calls", context.config.adminRefusals);
+  return bursts.map(({ projectId, actor, summary, evidence }) => ({
+    rule: "admin_refusals",
+    severity: "high",
+    projectId,
+    dedupKey: `${projectId}:${actor}`,
+    summary,
+    evidence,
   }));
 }
 
