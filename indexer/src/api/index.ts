@@ -18,6 +18,7 @@ import { deployment } from "../lib/sources.js";
 import { createApi } from "./app.js";
 import { readApiConfig } from "./config.js";
 import { startChainClock } from "./http/chainClock.js";
+import { registerHealthRoutes } from "./http/health.js";
 import { createMetrics } from "./http/metrics.js";
 import { createPonderReadModel } from "./ponderReadModel.js";
 
@@ -66,5 +67,14 @@ const app = createApi({
 });
 
 app.use("/graphql", graphql({ db, schema: { organizations, projects, issuers } }));
+
+// GET /livez and /readyz (http/health.ts): the API's own answers, beside Ponder's /health and /ready.
+registerHealthRoutes(app, {
+  chainId: config.chainId,
+  store: store.db,
+  readModel: () => db.select({ projectId: projects.projectId }).from(projects).limit(1),
+  chain,
+  redis,
+});
 
 export default app;

@@ -232,5 +232,16 @@ describeApiWorld("tenant API app", (w) => {
     });
   });
 
+  it("answers GET /livez and /readyz (database, read model, RPC) beside Ponder's own /health and /ready", async () => {
+    expect(await w.api.get("/livez")).toMatchObject({ status: 200, body: { status: "live" } });
+    const ready = await w.api.get("/readyz");
+    expect(ready).toMatchObject({
+      status: 200,
+      body: { status: "ready", checks: { database: { ok: true }, readModel: { ok: true }, rpc: { ok: true } } },
+    });
+    expect((await w.api.get("/health")).status).toBe(200);
+    expect((await w.api.get("/ready")).status).toBe(200);
+  });
+
   it("logs structured JSON lines without keys, tokens or subject addresses", () => expectCleanLogs(w, 100));
 });
