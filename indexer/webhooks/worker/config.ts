@@ -33,6 +33,9 @@ const WorkerEnvSchema = z.object({
   ONEKEY_WEBHOOK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional(),
   ONEKEY_WEBHOOK_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
   ONEKEY_WEBHOOK_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  /** GET /livez and /readyz on this port when set (health.ts). */
+  ONEKEY_WEBHOOK_HEALTH_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  ONEKEY_WEBHOOK_HEALTH_HOST: z.string().min(1).default("127.0.0.1"),
 });
 
 export interface WorkerConfig {
@@ -54,6 +57,7 @@ export interface WorkerConfig {
   defaultConfirmations: number | null;
   logLevel: "debug" | "info" | "warn" | "error";
   metrics?: { port: number; host: string };
+  health?: { port: number; host: string };
 }
 
 export function readWorkerConfig(source: Record<string, string | undefined> = process.env): WorkerConfig {
@@ -64,6 +68,14 @@ export function readWorkerConfig(source: Record<string, string | undefined> = pr
     throw new Error(`Invalid webhook worker environment: ${problems}`);
   }
   const env = parsed.data;
+  if (
+    env.ONEKEY_WEBHOOK_HEALTH_PORT !== undefined &&
+    env.ONEKEY_WEBHOOK_HEALTH_PORT === env.ONEKEY_WEBHOOK_METRICS_PORT
+  ) {
+    throw new Error(
+      "Invalid webhook worker environment: ONEKEY_WEBHOOK_HEALTH_PORT must differ from ONEKEY_WEBHOOK_METRICS_PORT",
+    );
+  }
   let retrySchedule: number[];
   let encryptionKey: Buffer;
   try {
@@ -94,6 +106,9 @@ export function readWorkerConfig(source: Record<string, string | undefined> = pr
     logLevel: env.ONEKEY_WEBHOOK_LOG_LEVEL ?? indexer.logLevel,
     metrics: env.ONEKEY_WEBHOOK_METRICS_PORT
       ? { port: env.ONEKEY_WEBHOOK_METRICS_PORT, host: env.ONEKEY_WEBHOOK_METRICS_HOST }
+      : undefined,
+    health: env.ONEKEY_WEBHOOK_HEALTH_PORT
+      ? { port: env.ONEKEY_WEBHOOK_HEALTH_PORT, host: env.ONEKEY_WEBHOOK_HEALTH_HOST }
       : undefined,
   };
 }

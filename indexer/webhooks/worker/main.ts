@@ -11,6 +11,7 @@ import { runSecurityScan } from "../../security/scan.js";
 import { wakeChannel } from "../policy.js";
 import { readWorkerConfig } from "./config.js";
 import { Deliverer, WORKER_SESSION_NAME } from "./deliverer.js";
+import { createWorkerHealth, serveHealth, stallMsFor } from "./health.js";
 import { createWorkerMetrics, serveMetrics } from "./metrics.js";
 import { Pipeline } from "./pipeline.js";
 import { Sender } from "./sender.js";
@@ -41,6 +42,9 @@ const deliverer = new Deliverer(db, config, sender, logger, pid, metrics);
 const metricsServer = config.metrics
   ? await serveMetrics(metrics, config.metrics.port, config.metrics.host)
   : undefined;
+// GET /livez (both loops below keep running) and /readyz (the database answers), when asked for.
+const health = createWorkerHealth({ db, loops: ["pipeline", "claims"], stallMs: stallMsFor(config.pollMs) });
+const healthServer = config.health ? await serveHealth(health, config.health.port, config.health.host) : undefined;
 
 let stopping = false;
 let claiming = false;
@@ -66,6 +70,7 @@ async function claimLoop(): Promise<void> {
     logger.log("error", "claiming deliveries failed", { errorCode: (error as { code?: string }).code });
   } finally {
     claiming = false;
+    health.tick("claims");
   }
 }
 
@@ -90,6 +95,7 @@ async function pipelinePass(): Promise<void> {
     logger.log("error", "pipeline pass failed", { errorCode: (error as { code?: string }).code });
   } finally {
     passing = false;
+    health.tick("pipeline");
   }
 }
 
@@ -150,6 +156,7 @@ logger.log("info", "webhook worker started", {
   mode: config.mode,
   retries: config.retrySchedule.length,
   metricsPort: config.metrics?.port,
+  healthPort: config.health?.port,
 });
 
 async function stop(signal: string): Promise<void> {
@@ -160,6 +167,7 @@ async function stop(signal: string): Promise<void> {
   await deliverer.drain();
   await sender.close();
   metricsServer?.close();
+  healthServer?.close();
   await session.end().catch(() => undefined);
   await db.destroy();
   logger.log("info", "webhook worker stopped", { ...deliverer.stats });
