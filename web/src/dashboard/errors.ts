@@ -5,7 +5,7 @@
  * table (clients/errors.ts). Components show only what `dashboardError` returns.
  */
 import { type ErrorCode, type NextAction, toUserError, type UserError } from "../clients/errors.js";
-import { NetworkError } from "../clients/issuer/issuer-client.js";
+import { IssuerError, NetworkError } from "../clients/issuer/issuer-client.js";
 import { DashboardApiError } from "./api.js";
 
 interface Entry {
@@ -89,6 +89,53 @@ const table: Record<string, Entry> = {
     message: "Wait a minute, then try again. Nothing was lost.",
     actions: ["retry"],
   },
+  // The issuer's refusals of a project's verification settings (PUT /v1/projects/{id}/kyc-settings).
+  issuer_unreachable: {
+    title: "The issuer cannot be reached",
+    message: "Check your connection (or that the issuer service is running), then try again. Nothing was changed.",
+    actions: ["retry"],
+  },
+  issuer_unavailable: {
+    title: "The issuer had a problem",
+    message: "Something went wrong on the issuer's side. Nothing was changed; try again shortly.",
+    actions: ["retry"],
+  },
+  issuer_session_ended: {
+    title: "Your sign-in to the issuer ended",
+    message:
+      "The issuer's sign-in lasts a limited time. Nothing was changed: save again and your wallet signs in to the issuer once more.",
+    actions: ["retry"],
+  },
+  issuer_sign_in_refused: {
+    title: "The issuer did not accept the sign-in",
+    message:
+      "Nothing was changed. Save again and sign the message in your wallet; signing costs nothing and sends no transaction.",
+    actions: ["retry"],
+  },
+  issuer_wrong_place: {
+    title: "The issuer is set up for another site",
+    message:
+      "The issuer signs people in for another address than this page's, so nothing was signed. Open the dashboard at the address your operator gave you.",
+    actions: ["home"],
+  },
+  issuer_project_unknown: {
+    title: "The issuer does not know this project yet",
+    message:
+      "The issuer reads projects from the chain, and a project created a moment ago can take a few seconds to reach it. Try again shortly.",
+    actions: ["retry"],
+  },
+  settings_providers_refused: {
+    title: "The issuer cannot use these providers",
+    message:
+      "None of the listed providers performs every check you ticked, or one is no longer offered. Untick a check or change the order, then save again. Nothing was changed.",
+    actions: ["retry"],
+  },
+  settings_checks_refused: {
+    title: "These checks fall below the project's required level",
+    message:
+      "Tick the checks the required level needs (shown beside each check), or lower the required level under Settings first. Nothing was changed.",
+    actions: ["retry"],
+  },
 };
 
 export interface DashboardError extends Omit<UserError, "code"> {
@@ -128,6 +175,34 @@ export function dashboardError(error: unknown): DashboardError {
   if (error instanceof SignInPlaceError)
     return { code: "sign_in_wrong_place", ...(table.sign_in_wrong_place as Entry), detail: error.message };
   return toUserError(error);
+}
+
+/**
+ * A failure of saving a project's verification settings at the issuer: its refusals (the issuer's
+ * own sentence as the detail), its sign-in, or the network; anything else (a wallet that said no)
+ * goes to the app's table.
+ */
+export function issuerSettingsError(error: unknown): DashboardError {
+  const entry = (code: keyof typeof table, detail?: string): DashboardError => ({
+    code,
+    ...(table[code] as Entry),
+    ...(detail ? { detail } : {}),
+  });
+  if (error instanceof NetworkError && error.service === "issuer") return entry("issuer_unreachable");
+  if (!(error instanceof IssuerError)) return toUserError(error);
+  if (error.code === "not_project_admin") return entry("not_project_admin");
+  if (error.code === "invalid_request" && error.field === "providers")
+    return entry("settings_providers_refused", error.message);
+  if (error.code === "invalid_request" && error.field === "checks")
+    return entry("settings_checks_refused", error.message);
+  if (["domain_mismatch", "siwe_domain_mismatch", "siwe_uri_mismatch", "siwe_chain_mismatch"].includes(error.code))
+    return entry("issuer_wrong_place", error.message);
+  if (error.code.startsWith("siwe_")) return entry("issuer_sign_in_refused", error.message);
+  if (error.code === "token_invalid" || error.status === 401) return entry("issuer_session_ended");
+  if (error.code === "project_not_found" || error.status === 404) return entry("issuer_project_unknown");
+  if (error.status === 429) return entry("rate_limited");
+  if (error.status >= 500) return entry("issuer_unavailable");
+  return entry("invalid_request", error.message);
 }
 
 /** The API names a domain or chain that this page cannot sign in for. */

@@ -61,6 +61,21 @@ export class IssuerClient {
     return this.call(Project, "GET", `/v1/projects/${encodeURIComponent(slugOrId)}`);
   }
 
+  /**
+   * Sets a project's provider order and required checks (the token of an address that administers
+   * the project on chain); answers the project as the verify page now reads it.
+   */
+  setKycSettings(
+    token: string,
+    projectId: string,
+    settings: { providers: string[]; checks: string[] },
+  ): Promise<Project> {
+    return this.call(Project, "PUT", `/v1/projects/${encodeURIComponent(projectId)}/kyc-settings`, {
+      token,
+      body: settings,
+    });
+  }
+
   /** Starts a session, or returns the open one for this subject and project. */
   startSession(token: string, project: string, returnUrl?: string): Promise<Session> {
     return this.call(Session, "POST", "/v1/sessions", {
@@ -92,7 +107,7 @@ export class IssuerClient {
 
   private async call<T extends z.ZodType>(
     schema: T,
-    method: "GET" | "POST",
+    method: "GET" | "POST" | "PUT",
     path: string,
     options: { token?: string; body?: unknown } = {},
   ): Promise<z.infer<T>> {

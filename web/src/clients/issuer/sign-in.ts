@@ -42,6 +42,8 @@ export async function signInToIssuer(
   issuerUrl: string,
   signer: Signer,
   origin = { host: location.host, href: location.origin },
+  /** What the wallet shows the person (the dashboard's admin sign-in says what it is for). */
+  statement = SIGN_IN_STATEMENT,
 ): Promise<IssuerToken> {
   const nonce = await issuer.nonce(signer.address);
   if (nonce.domain !== origin.host) {
@@ -58,7 +60,7 @@ export async function signInToIssuer(
     uri: nonce.uri,
     nonce: nonce.nonce,
     version: "1",
-    statement: SIGN_IN_STATEMENT,
+    statement,
     issuedAt: new Date(),
     expirationTime: new Date(nonce.expiresAt),
   });

@@ -1,8 +1,9 @@
 /**
  * Projects: create one under an organization you administer (the slug checked live against the
  * registry), then for the chosen project its verify link and QR code, settings (required level,
- * accepted issuers, metadata), status, and roles (admin, reader, sponsor manager: grant, revoke,
- * and your own offers to accept or decline).
+ * accepted issuers, metadata), its verification providers and required checks (kept by the
+ * issuer, KycProvidersPanel.tsx), status, and roles (admin, reader, sponsor manager: grant,
+ * revoke, and your own offers to accept or decline).
  */
 import { PROJECT_ROLES, PROJECT_STATUS_NAMES, projectRegistryAbi } from "@onekey/deploy";
 import { useQuery } from "@tanstack/react-query";
@@ -16,6 +17,7 @@ import { chainUserError } from "./chain-errors.js";
 import { ActionStatus, Field, GatedButton } from "./controls.js";
 import { useChainEnv } from "./env.js";
 import { parseAccount, parseSettings } from "./forms.js";
+import { KycProvidersPanel } from "./KycProvidersPanel.js";
 import { organizationGate, projectGate, ROLE_CHOICES, roleNames } from "./permissions.js";
 import { QrCode } from "./QrCode.js";
 import type { Project } from "./reads.js";
@@ -239,6 +241,7 @@ function ProjectDetails({ project }: { project: Project }) {
         </div>
       </div>
       <Settings project={project} />
+      <KycProvidersPanel project={project} />
       <Status project={project} />
       <Roles project={project} />
     </section>
