@@ -18,7 +18,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -27,6 +30,7 @@ export interface paths {
                 /** @description A nonce to put in the EIP-4361 message */
                 201: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -36,6 +40,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -45,6 +50,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -72,7 +88,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -85,6 +104,7 @@ export interface paths {
                 /** @description Signed in */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -94,6 +114,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -103,6 +124,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -112,6 +134,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -137,7 +170,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -146,6 +182,7 @@ export interface paths {
                 /** @description The session */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -155,6 +192,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -164,6 +202,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -173,6 +212,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -205,6 +255,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -214,6 +266,7 @@ export interface paths {
                 /** @description Signed out */
                 204: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -221,6 +274,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -230,6 +284,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -239,6 +294,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -248,6 +304,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -273,7 +340,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -282,6 +352,7 @@ export interface paths {
                 /** @description Projects, by id, with the address's roles on each (read from the indexed chain now) */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -293,6 +364,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -302,6 +374,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -311,6 +384,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -338,7 +422,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     projectId: string;
                 };
@@ -349,6 +436,7 @@ export interface paths {
                 /** @description Keys, newest first */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -360,6 +448,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -369,6 +458,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -378,6 +468,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -387,6 +478,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -403,6 +505,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -418,6 +522,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -427,6 +532,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -436,6 +542,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -445,6 +552,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -454,6 +562,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -463,6 +572,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -493,6 +613,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -509,6 +631,7 @@ export interface paths {
                 /** @description Rotated */
                 201: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -518,6 +641,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -527,6 +651,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -536,6 +661,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -545,6 +671,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -554,6 +681,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -563,6 +691,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -594,6 +733,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -606,6 +747,7 @@ export interface paths {
                 /** @description Revoked */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -617,6 +759,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -626,6 +769,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -635,6 +779,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -644,6 +789,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -653,6 +799,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -662,6 +809,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -697,7 +855,10 @@ export interface paths {
                     /** @description Entries at or before this time */
                     until?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     projectId: string;
                 };
@@ -708,6 +869,7 @@ export interface paths {
                 /** @description Entries */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -717,6 +879,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -726,6 +889,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -735,6 +899,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -744,6 +909,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -781,7 +957,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     projectId: string;
                 };
@@ -792,6 +971,7 @@ export interface paths {
                 /** @description A page of subjects */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -801,6 +981,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -810,6 +991,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -819,6 +1001,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -828,6 +1011,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -858,7 +1052,10 @@ export interface paths {
                     /** @description How many days back, today included (default 30) */
                     days?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     projectId: string;
                 };
@@ -869,6 +1066,7 @@ export interface paths {
                 /** @description One entry per day, oldest first, days without activity included */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -878,6 +1076,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -887,6 +1086,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -896,6 +1096,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -905,6 +1106,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -937,6 +1149,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -949,6 +1163,7 @@ export interface paths {
                 /** @description Recorded; the reader may now ask the key network for the record's key */
                 201: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -958,6 +1173,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -967,6 +1183,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -976,6 +1193,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -985,6 +1203,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -994,6 +1213,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1003,6 +1223,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1028,7 +1259,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1037,6 +1271,7 @@ export interface paths {
                 /** @description The project */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1046,6 +1281,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1055,6 +1291,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1064,6 +1301,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1073,6 +1311,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1082,6 +1321,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1109,7 +1359,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     address: string;
                 };
@@ -1120,6 +1373,7 @@ export interface paths {
                 /** @description The status */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1129,6 +1383,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1138,6 +1393,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1147,6 +1403,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1156,6 +1413,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1165,6 +1423,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1196,7 +1465,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     address: string;
                 };
@@ -1207,6 +1479,7 @@ export interface paths {
                 /** @description History */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1216,6 +1489,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1225,6 +1499,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1234,6 +1509,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1243,6 +1519,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1252,6 +1529,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1289,7 +1577,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1298,6 +1589,7 @@ export interface paths {
                 /** @description A page of subjects */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1307,6 +1599,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1316,6 +1609,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1325,6 +1619,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1334,6 +1629,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1343,6 +1639,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1370,7 +1677,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1379,6 +1689,7 @@ export interface paths {
                 /** @description The budget */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1388,6 +1699,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1397,6 +1709,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1406,6 +1719,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1415,6 +1729,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1424,6 +1739,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1455,7 +1781,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1464,6 +1793,7 @@ export interface paths {
                 /** @description A page of operations */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1473,6 +1803,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1482,6 +1813,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1491,6 +1823,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1500,6 +1833,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1509,6 +1843,77 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook event type: what it means and the SDK type of its data (no credential needed) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The event types */
+                200: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookEventTypeList"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1536,7 +1941,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1545,6 +1953,7 @@ export interface paths {
                 /** @description Endpoints, oldest first */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1556,6 +1965,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1565,6 +1975,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1574,6 +1985,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1583,6 +1995,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1592,6 +2005,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1608,6 +2032,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -1621,6 +2047,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1630,6 +2057,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1639,6 +2067,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1648,6 +2077,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1657,6 +2087,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1666,6 +2097,27 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not available on this deployment, or not now; `Retry-After` when waiting helps */
+                503: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1691,7 +2143,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     endpointId: string;
                 };
@@ -1702,6 +2157,7 @@ export interface paths {
                 /** @description The endpoint */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1711,6 +2167,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1720,6 +2177,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1729,6 +2187,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1738,6 +2197,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1747,6 +2207,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1764,6 +2235,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     endpointId: string;
@@ -1775,6 +2248,7 @@ export interface paths {
                 /** @description Deleted */
                 204: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -1782,6 +2256,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1791,6 +2266,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1800,6 +2276,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1809,6 +2286,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1818,6 +2296,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1827,6 +2306,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1844,6 +2334,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     endpointId: string;
@@ -1859,6 +2351,7 @@ export interface paths {
                 /** @description The endpoint */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1868,6 +2361,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1877,6 +2371,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1886,6 +2381,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1895,6 +2391,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1904,6 +2401,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1913,6 +2411,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1939,6 +2448,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     endpointId: string;
@@ -1954,6 +2465,7 @@ export interface paths {
                 /** @description The new secret, shown once */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1963,6 +2475,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1972,6 +2485,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1981,6 +2495,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1990,6 +2505,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -1999,6 +2515,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2008,6 +2525,27 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not available on this deployment, or not now; `Retry-After` when waiting helps */
+                503: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2038,6 +2576,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     endpointId: string;
@@ -2049,6 +2589,7 @@ export interface paths {
                 /** @description Queued */
                 202: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2061,6 +2602,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2070,6 +2612,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2079,6 +2622,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2088,6 +2632,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2097,6 +2642,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2106,6 +2652,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2131,7 +2688,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     projectId: string;
                 };
@@ -2142,6 +2702,7 @@ export interface paths {
                 /** @description Endpoints, oldest first */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2153,6 +2714,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2162,6 +2724,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2171,6 +2734,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2180,6 +2744,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2189,6 +2754,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2205,6 +2781,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -2220,6 +2798,7 @@ export interface paths {
                 /** @description Created */
                 201: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2229,6 +2808,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2238,6 +2818,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2247,6 +2828,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2256,6 +2838,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2265,6 +2848,27 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not available on this deployment, or not now; `Retry-After` when waiting helps */
+                503: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2290,7 +2894,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     projectId: string;
                     endpointId: string;
@@ -2302,6 +2909,7 @@ export interface paths {
                 /** @description The endpoint */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2311,6 +2919,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2320,6 +2929,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2329,6 +2939,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2338,6 +2949,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2347,6 +2959,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2364,6 +2987,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -2376,6 +3001,7 @@ export interface paths {
                 /** @description Deleted */
                 204: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -2383,6 +3009,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2392,6 +3019,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2401,6 +3029,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2410,6 +3039,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2419,6 +3049,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2428,6 +3059,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2445,6 +3087,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -2461,6 +3105,7 @@ export interface paths {
                 /** @description The endpoint */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2470,6 +3115,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2479,6 +3125,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2488,6 +3135,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2497,6 +3145,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2506,6 +3155,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2515,6 +3165,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2541,6 +3202,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -2557,6 +3220,7 @@ export interface paths {
                 /** @description The new secret, shown once */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2566,6 +3230,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2575,6 +3240,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2584,6 +3250,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2593,6 +3260,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2602,6 +3270,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2611,6 +3280,27 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not available on this deployment, or not now; `Retry-After` when waiting helps */
+                503: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2641,6 +3331,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -2653,6 +3345,7 @@ export interface paths {
                 /** @description Queued */
                 202: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2665,6 +3358,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2674,6 +3368,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2683,6 +3378,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2692,6 +3388,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2701,6 +3398,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2710,6 +3408,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2735,7 +3444,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2744,6 +3456,7 @@ export interface paths {
                 /** @description Settings */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2753,6 +3466,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2762,6 +3476,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2771,6 +3486,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2780,6 +3496,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2789,6 +3506,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2804,6 +3532,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -2817,6 +3547,7 @@ export interface paths {
                 /** @description Settings */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2826,6 +3557,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2835,6 +3567,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2844,6 +3577,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2853,6 +3587,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2862,6 +3597,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2871,6 +3607,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2897,7 +3644,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     projectId: string;
                 };
@@ -2908,6 +3658,7 @@ export interface paths {
                 /** @description Settings */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2917,6 +3668,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2926,6 +3678,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2935,6 +3688,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2944,6 +3698,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2953,6 +3708,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2968,6 +3734,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -2983,6 +3751,7 @@ export interface paths {
                 /** @description Settings */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -2992,6 +3761,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3001,6 +3771,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3010,6 +3781,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3019,6 +3791,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3028,6 +3801,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3037,6 +3811,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3069,7 +3854,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3078,6 +3866,7 @@ export interface paths {
                 /** @description Deliveries */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3090,6 +3879,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3099,6 +3889,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3108,6 +3899,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3117,6 +3909,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3126,6 +3919,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3153,7 +3957,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     deliveryId: string;
                 };
@@ -3164,6 +3971,7 @@ export interface paths {
                 /** @description The delivery */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3173,6 +3981,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3182,6 +3991,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3191,6 +4001,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3200,6 +4011,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3209,6 +4021,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3241,6 +4064,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     deliveryId: string;
@@ -3252,6 +4077,7 @@ export interface paths {
                 /** @description Queued */
                 202: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3263,6 +4089,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3272,6 +4099,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3281,6 +4109,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3290,6 +4119,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3299,6 +4129,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3308,6 +4139,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3338,6 +4180,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path?: never;
                 cookie?: never;
@@ -3351,6 +4195,7 @@ export interface paths {
                 /** @description Queued */
                 202: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3362,6 +4207,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3371,6 +4217,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3380,6 +4227,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3389,6 +4237,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3398,6 +4247,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3407,6 +4257,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3438,7 +4299,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     projectId: string;
                 };
@@ -3449,6 +4313,7 @@ export interface paths {
                 /** @description Deliveries */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3461,6 +4326,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3470,6 +4336,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3479,6 +4346,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3488,6 +4356,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3497,6 +4366,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3524,7 +4404,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
                 path: {
                     projectId: string;
                     deliveryId: string;
@@ -3536,6 +4419,7 @@ export interface paths {
                 /** @description The delivery */
                 200: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3545,6 +4429,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3554,6 +4439,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3563,6 +4449,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3572,6 +4459,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3581,6 +4469,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3613,6 +4512,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -3625,6 +4526,7 @@ export interface paths {
                 /** @description Queued */
                 202: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3636,6 +4538,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3645,6 +4548,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3654,6 +4558,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3663,6 +4568,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3672,6 +4578,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3681,6 +4588,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3711,6 +4629,8 @@ export interface paths {
                 header?: {
                     /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
                     "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
                 };
                 path: {
                     projectId: string;
@@ -3726,6 +4646,7 @@ export interface paths {
                 /** @description Queued */
                 202: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3737,6 +4658,7 @@ export interface paths {
                 /** @description The request is malformed; `field` names the bad input */
                 400: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3746,6 +4668,7 @@ export interface paths {
                 /** @description Missing, unknown, expired or revoked credentials */
                 401: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3755,6 +4678,7 @@ export interface paths {
                 /** @description The credentials lack the scope or role this needs */
                 403: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3764,6 +4688,7 @@ export interface paths {
                 /** @description Not found for this project */
                 404: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3773,6 +4698,7 @@ export interface paths {
                 /** @description Conflicts with the current state */
                 409: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3782,6 +4708,17 @@ export interface paths {
                 /** @description Rate limited; retry after `Retry-After` seconds */
                 429: {
                     headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
                     };
                     content: {
@@ -3805,6 +4742,11 @@ export interface components {
          * @example 3f0b2a8e-5c1d-4e8f-9a4b-7d2c1e0f6a55
          */
         IdempotencyKey: string;
+        /**
+         * @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05.
+         * @example 2026-12-05
+         */
+        OneKeyVersion: string;
         SiweNonce: {
             nonce: string;
             /** Format: date-time */
@@ -3964,6 +4906,19 @@ export interface components {
             data: components["schemas"]["ConsentingSubject"][];
             nextCursor: string | null;
         };
+        /**
+         * @example {
+         *       "subject": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+         *       "consent": "active",
+         *       "grantedAt": "2026-11-03T10:02:11Z",
+         *       "revokedAt": null,
+         *       "verified": true,
+         *       "level": 2,
+         *       "attestationStatus": "active",
+         *       "expiresAt": "2027-11-03T10:00:00Z",
+         *       "updatedAt": "2026-11-03T10:02:11Z"
+         *     }
+         */
         ConsentingSubject: {
             subject: string;
             /** @enum {string} */
@@ -4014,6 +4969,22 @@ export interface components {
             /** Format: date-time */
             recordedAt: string;
         };
+        /**
+         * @example {
+         *       "projectId": "12",
+         *       "orgId": "3",
+         *       "slug": "acme-exchange",
+         *       "status": "active",
+         *       "requiredLevel": 2,
+         *       "acceptedIssuers": [
+         *         "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"
+         *       ],
+         *       "metadataUri": "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+         *       "createdAt": "2026-11-02T09:14:07Z",
+         *       "updatedAt": "2026-11-20T16:40:51Z",
+         *       "activeConsents": 1840
+         *     }
+         */
         Project: {
             /**
              * @description Decimal integer
@@ -4037,6 +5008,27 @@ export interface components {
             updatedAt: string;
             activeConsents: number;
         };
+        /**
+         * @example {
+         *       "projectId": "12",
+         *       "subject": "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+         *       "verified": true,
+         *       "meetsProjectPolicy": true,
+         *       "attestation": {
+         *         "uid": "0x5b1d3c6e9f0a…293a4b5c6d",
+         *         "issuer": "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
+         *         "level": 2,
+         *         "status": "active",
+         *         "issuedAt": "2026-11-03T10:00:00Z",
+         *         "expiresAt": "2027-11-03T10:00:00Z"
+         *       },
+         *       "consent": {
+         *         "granted": true,
+         *         "grantedAt": "2026-11-03T10:02:11Z",
+         *         "revokedAt": null
+         *       }
+         *     }
+         */
         SubjectStatus: {
             /**
              * @description Decimal integer
@@ -4178,11 +5170,57 @@ export interface components {
             at: string;
             transactionHash: string;
         };
+        WebhookEventTypeList: {
+            data: components["schemas"]["WebhookEventTypeInfo"][];
+        };
+        /**
+         * @example {
+         *       "type": "consent.granted",
+         *       "description": "A subject consented to share their verification with the project.",
+         *       "dataSchema": "ConsentData",
+         *       "source": "chain"
+         *     }
+         */
+        WebhookEventTypeInfo: {
+            type: components["schemas"]["WebhookEventType"];
+            /** @description What happened, and which projects hear of it */
+            description: string;
+            /**
+             * @description The `@onekey/sdk` type of the event's `data` (sdk/src/events.ts)
+             * @example AttestationCreatedData
+             */
+            dataSchema: string;
+            /**
+             * @description `chain`: from an indexed chain event (carries `block`, may be retracted after a reorg); `derived`: made by the webhook worker
+             * @enum {string}
+             */
+            source: "chain" | "derived";
+        };
+        /** @enum {string} */
+        WebhookEventType: "attestation.created" | "attestation.revoked" | "attestation.expired" | "record.erased" | "consent.granted" | "consent.revoked" | "project.created" | "project.settings_updated" | "project.status_changed" | "project.role_granted" | "project.role_revoked" | "project.role_offered" | "organization.roles_revoked" | "budget.funded" | "budget.withdrawn" | "budget.policy_set" | "budget.low" | "operation.sponsored" | "event.retracted" | "webhook.test" | "security.alert";
         CreatedWebhookEndpoint: {
             endpoint: components["schemas"]["WebhookEndpoint"];
             /** @description The whsec_ signing secret. Shown once: store it now. */
             secret: string;
         };
+        /**
+         * @example {
+         *       "id": "ep_4fQ9xK2mLp7Z",
+         *       "url": "https://hooks.example.com/onekey",
+         *       "eventTypes": [
+         *         "attestation.created",
+         *         "consent.granted",
+         *         "consent.revoked"
+         *       ],
+         *       "description": "Production KYC sync",
+         *       "rateLimitPerSecond": 100,
+         *       "enabled": true,
+         *       "disabledAt": null,
+         *       "disabledReason": null,
+         *       "secretRotatedUntil": null,
+         *       "createdAt": "2026-11-20T16:45:00Z"
+         *     }
+         */
         WebhookEndpoint: {
             id: string;
             url: string;
@@ -4202,6 +5240,17 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        /**
+         * @example {
+         *       "url": "https://hooks.example.com/onekey",
+         *       "eventTypes": [
+         *         "attestation.created",
+         *         "consent.granted",
+         *         "consent.revoked"
+         *       ],
+         *       "description": "Production KYC sync"
+         *     }
+         */
         CreateWebhookEndpointRequest: {
             /** @example https://hooks.example.com/onekey */
             url: string;
@@ -4211,8 +5260,6 @@ export interface components {
             /** @description Requests per second this endpoint accepts */
             rateLimitPerSecond?: number;
         };
-        /** @enum {string} */
-        WebhookEventType: "attestation.created" | "attestation.revoked" | "attestation.expired" | "record.erased" | "consent.granted" | "consent.revoked" | "project.created" | "project.settings_updated" | "project.status_changed" | "project.role_granted" | "project.role_revoked" | "project.role_offered" | "organization.roles_revoked" | "budget.funded" | "budget.withdrawn" | "budget.policy_set" | "budget.low" | "operation.sponsored" | "event.retracted" | "webhook.test";
         UpdateWebhookEndpointRequest: {
             /** @example https://hooks.example.com/onekey */
             url?: string;
@@ -4286,9 +5333,14 @@ export interface components {
     parameters: {
         /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
         IdempotencyKey: components["schemas"]["IdempotencyKey"];
+        /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+        OneKeyVersion: components["schemas"]["OneKeyVersion"];
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The dated version of v1 that served this answer */
+        OneKeyVersion: "2026-12-05";
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;

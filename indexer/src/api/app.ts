@@ -14,19 +14,23 @@ import { errorFields } from "../../lib/logger.js";
 import { ApiKeyService, type Scope } from "./auth/apiKeys.js";
 import { SessionService } from "./auth/sessions.js";
 import { SiweService } from "./auth/siwe.js";
+import type { ApiConfig } from "./config.js";
+import { API_VERSION_HEADER, API_VERSIONS, apiVersion, DEFAULT_API_VERSION } from "./http/apiVersion.js";
 import { clientAddress, clientLimitKey } from "./http/clientAddress.js";
 import { ApiError, errorResponse, forbidden, unauthorized } from "./http/errors.js";
 import { idempotent } from "./http/idempotency.js";
-import { documentIdempotencyKey } from "./http/openapi.js";
+import { documentApiVersion, documentIdempotencyKey } from "./http/openapi.js";
 import { Limiter } from "./http/rateLimit.js";
 import type { ApiApp, ApiDeps, ApiEnv, ApiKit } from "./kit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAdminReadRoutes } from "./routes/adminReads.js";
 import { registerAuthRoutes } from "./routes/auth.js";
+import { registerDocsRoutes } from "./routes/docs.js";
 import { registerRecordOpeningRoutes } from "./routes/recordOpenings.js";
 import { registerTenantRoutes } from "./routes/tenant.js";
 import { registerWebhookDeliveryRoutes } from "./routes/webhookDeliveries.js";
 import { registerWebhookEndpointRoutes } from "./routes/webhookEndpoints.js";
+import { registerWebhookEventTypeRoutes } from "./routes/webhookEventTypes.js";
 import { registerWebhookSettingsRoutes } from "./routes/webhookSettings.js";
 
 /** The request field a zod issue is about (unknown keys name themselves). */
@@ -41,16 +45,31 @@ function bearer(c: Context): string | undefined {
   return c.req.header("x-api-key")?.trim();
 }
 
-/** What /openapi.json says about itself (also the header of the SDK's generated types). */
-export const OPENAPI_INFO = {
-  openapi: "3.1.0",
-  info: {
-    title: "OneKey tenant API",
-    version: "1.0.0",
-    description:
-      "Per-project queries over the indexed OneKey registries. A project API key sees only its own project's data.",
-  },
-};
+/**
+ * What /openapi.json says about itself (also the header of the SDK's generated types): the API,
+ * how it is versioned, where its errors are explained, and where it is served.
+ */
+export function openApiInfo(config: Pick<ApiConfig, "publicUrl">) {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "OneKey tenant API",
+      version: "1.0.0",
+      description: [
+        "Per-project queries over the indexed OneKey registries. A project API key sees only its own project's data.",
+        "",
+        `**Versioning.** The URL carries the major version (\`/v1\`); v1 only ever grows compatibly (new routes, new optional fields, new event types, new error codes). A breaking change within v1 ships as a new dated version that a client opts into with the \`${API_VERSION_HEADER}: YYYY-MM-DD\` request header. A request without it is served ${DEFAULT_API_VERSION}, the version v1 started with; a version this server does not know is a 400 \`api_version_unknown\`. Every /v1 answer carries \`${API_VERSION_HEADER}\` with the version that served it. Versions: ${API_VERSIONS.join(", ")}.`,
+        "",
+        "**Errors** are RFC 9457 problem details (`application/problem+json`); each `type` is an entry of the error catalogue at `/docs/errors`, by `code`.",
+        "",
+        "**Webhooks.** `GET /v1/webhooks/event-types` lists every event type and the SDK type of its `data`.",
+      ].join("\n"),
+    },
+    servers: config.publicUrl
+      ? [{ url: config.publicUrl, description: "This deployment" }]
+      : [{ url: "/", description: "The server that serves this document" }],
+  };
+}
 
 export function createApi(deps: ApiDeps): ApiApp {
   const { config, logger, metrics } = deps;
@@ -127,6 +146,9 @@ export function createApi(deps: ApiDeps): ApiApp {
       });
     }
   });
+
+  // Before credentials, limits and handlers: an unknown version is refused with nothing done.
+  app.use("/v1/*", apiVersion);
 
   /** Counts a refused credential against the client, answering 429 once it has too many. */
   const refuse = async (c: Context<ApiEnv>, reason: string, error: ApiError): Promise<never> => {
@@ -255,6 +277,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   registerAdminReadRoutes(app, kit);
   registerRecordOpeningRoutes(app, kit);
   registerTenantRoutes(app, kit);
+  registerWebhookEventTypeRoutes(app);
   registerWebhookEndpointRoutes(app, kit);
   registerWebhookSettingsRoutes(app, kit);
   registerWebhookDeliveryRoutes(app, kit);
@@ -270,7 +293,9 @@ export function createApi(deps: ApiDeps): ApiApp {
     description: "An admin session token (oks_...) from POST /v1/auth/login",
   });
   documentIdempotencyKey(app);
-  app.doc31("/openapi.json", OPENAPI_INFO);
+  documentApiVersion(app);
+  app.doc31("/openapi.json", openApiInfo(config));
+  registerDocsRoutes(app, logger, config.publicUrl);
 
   app.get("/metrics/api", async (c) => {
     if (config.metricsToken && c.req.header("authorization") !== `Bearer ${config.metricsToken}`) {

@@ -48,6 +48,12 @@ const ApiEnvSchema = z.object({
   ONEKEY_API_KEY_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   ONEKEY_API_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional(),
   ONEKEY_API_METRICS_TOKEN: z.string().min(16).optional(),
+  /** Where integrators reach this API (the OpenAPI document's `servers`); absent: relative to the document. */
+  ONEKEY_API_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .refine((url) => !/[?#]/.test(url), "must not carry a query or fragment")
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
   /** Seals endpoint signing secrets at rest; the webhook routes answer 503 without it. */
   ONEKEY_WEBHOOK_ENCRYPTION_KEY: z.string().min(1).optional(),
   ONEKEY_WEBHOOK_MODE: z.enum(["local", "production"]).optional(),
@@ -79,6 +85,8 @@ export interface ApiConfig {
   apiKeyCacheMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
   metricsToken?: string;
+  /** The public base URL, without a trailing slash (the document's `servers`); absent: "/". */
+  publicUrl?: string;
   webhooks: {
     encryptionKey?: Buffer;
     mode: DestinationMode;
@@ -124,6 +132,7 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
     apiKeyCacheMs: env.ONEKEY_API_KEY_CACHE_MS,
     logLevel: env.ONEKEY_API_LOG_LEVEL ?? indexer.logLevel,
     metricsToken: env.ONEKEY_API_METRICS_TOKEN,
+    publicUrl: env.ONEKEY_API_PUBLIC_URL,
     webhooks: {
       encryptionKey,
       mode: env.ONEKEY_WEBHOOK_MODE ?? (indexer.network === "local" ? "local" : "production"),

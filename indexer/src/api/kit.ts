@@ -13,12 +13,15 @@ import type { ApiKeyPrincipal, ApiKeyService, Scope } from "./auth/apiKeys.js";
 import type { SessionPrincipal, SessionService } from "./auth/sessions.js";
 import type { SignatureVerifier, SiweService } from "./auth/siwe.js";
 import type { ApiConfig } from "./config.js";
+import type { ApiVersion } from "./http/apiVersion.js";
 import type { ApiMetrics } from "./http/metrics.js";
 import type { ReadModel } from "./readModel.js";
 
 export interface ApiEnv {
   Variables: {
     requestId: string;
+    /** The dated version of v1 this request is served (http/apiVersion.ts). */
+    apiVersion?: ApiVersion;
     /** Set once the request is tied to a project (labels logs and metrics). */
     projectId?: string;
     apiKey?: ApiKeyPrincipal;

@@ -6,7 +6,7 @@
 import type { Kysely } from "kysely";
 import type { ApiDatabase } from "../../db/tables.js";
 import { createLogger } from "../../lib/logger.js";
-import { createApi, OPENAPI_INFO } from "./app.js";
+import { createApi, openApiInfo } from "./app.js";
 import { readApiConfig } from "./config.js";
 import { createMetrics } from "./http/metrics.js";
 import type { ReadModel } from "./readModel.js";
@@ -21,14 +21,16 @@ function refused<T extends object>(what: string): T {
 }
 
 export function tenantApiDocument() {
+  // The defaults of the local network: settings change limits, never the document (`servers`
+  // stays relative: where the API is served is the deployment's to say, in its own /openapi.json).
+  const config = readApiConfig({});
   const app = createApi({
-    // The defaults of the local network: settings change limits, never the document.
-    config: readApiConfig({}),
+    config,
     store: refused<Kysely<ApiDatabase>>("store"),
     readModel: refused<ReadModel>("readModel"),
     verifySignature: () => Promise.reject(new Error("no signatures while describing the API")),
     logger: createLogger("error", "onekey-api", () => undefined),
     metrics: createMetrics(),
   });
-  return app.getOpenAPI31Document(OPENAPI_INFO);
+  return app.getOpenAPI31Document(openApiInfo(config));
 }

@@ -189,7 +189,20 @@ export const Project = z
     updatedAt: Time,
     activeConsents: z.number().int(),
   })
-  .openapi("Project");
+  .openapi("Project", {
+    example: {
+      projectId: "12",
+      orgId: "3",
+      slug: "acme-exchange",
+      status: "active",
+      requiredLevel: 2,
+      acceptedIssuers: ["0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc"],
+      metadataUri: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+      createdAt: "2026-11-02T09:14:07Z",
+      updatedAt: "2026-11-20T16:40:51Z",
+      activeConsents: 1840,
+    },
+  });
 
 export const AttestationSummary = z
   .object({
@@ -213,7 +226,23 @@ export const SubjectStatus = z
     attestation: AttestationSummary.nullable(),
     consent: z.object({ granted: z.boolean(), grantedAt: Time.nullable(), revokedAt: Time.nullable() }),
   })
-  .openapi("SubjectStatus");
+  .openapi("SubjectStatus", {
+    example: {
+      projectId: "12",
+      subject: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+      verified: true,
+      meetsProjectPolicy: true,
+      attestation: {
+        uid: "0x5b1d3c6e9f0a…293a4b5c6d",
+        issuer: "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
+        level: 2,
+        status: "active",
+        issuedAt: "2026-11-03T10:00:00Z",
+        expiresAt: "2027-11-03T10:00:00Z",
+      },
+      consent: { granted: true, grantedAt: "2026-11-03T10:02:11Z", revokedAt: null },
+    },
+  });
 
 export const Attestation = z
   .object({
@@ -247,7 +276,19 @@ export const ConsentingSubject = z
     expiresAt: Time.nullable(),
     updatedAt: Time,
   })
-  .openapi("ConsentingSubject");
+  .openapi("ConsentingSubject", {
+    example: {
+      subject: "0x70997970c51812dc3a010c7d01b50e0d17dc79c8",
+      consent: "active",
+      grantedAt: "2026-11-03T10:02:11Z",
+      revokedAt: null,
+      verified: true,
+      level: 2,
+      attestationStatus: "active",
+      expiresAt: "2027-11-03T10:00:00Z",
+      updatedAt: "2026-11-03T10:02:11Z",
+    },
+  });
 
 export const Page = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ data: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
@@ -410,7 +451,13 @@ export const CreateEndpointBody = z
     description: z.string().trim().max(200).optional(),
     rateLimitPerSecond: RateLimit.optional(),
   })
-  .openapi("CreateWebhookEndpointRequest");
+  .openapi("CreateWebhookEndpointRequest", {
+    example: {
+      url: "https://hooks.example.com/onekey",
+      eventTypes: ["attestation.created", "consent.granted", "consent.revoked"],
+      description: "Production KYC sync",
+    },
+  });
 
 export const UpdateEndpointBody = z
   .strictObject({
@@ -476,7 +523,20 @@ export const WebhookEndpoint = z
     secretRotatedUntil: Time.nullable().openapi({ description: "Until when the previous secret also signs" }),
     createdAt: Time,
   })
-  .openapi("WebhookEndpoint");
+  .openapi("WebhookEndpoint", {
+    example: {
+      id: "ep_4fQ9xK2mLp7Z",
+      url: "https://hooks.example.com/onekey",
+      eventTypes: ["attestation.created", "consent.granted", "consent.revoked"],
+      description: "Production KYC sync",
+      rateLimitPerSecond: 100,
+      enabled: true,
+      disabledAt: null,
+      disabledReason: null,
+      secretRotatedUntil: null,
+      createdAt: "2026-11-20T16:45:00Z",
+    },
+  });
 
 export const CreatedEndpoint = z
   .object({
@@ -518,6 +578,30 @@ export const WebhookDeliveryDetail = WebhookDelivery.extend({
   attempts: z.number().int(),
   log: z.array(WebhookAttempt),
 }).openapi("WebhookDeliveryDetail");
+
+export const WebhookEventTypeInfo = z
+  .object({
+    type: EventType,
+    description: z.string().openapi({ description: "What happened, and which projects hear of it" }),
+    dataSchema: z.string().openapi({
+      description: "The `@onekey/sdk` type of the event's `data` (sdk/src/events.ts)",
+      example: "AttestationCreatedData",
+    }),
+    source: z.enum(["chain", "derived"]).openapi({
+      description:
+        "`chain`: from an indexed chain event (carries `block`, may be retracted after a reorg); `derived`: made by the webhook worker",
+    }),
+  })
+  .openapi("WebhookEventTypeInfo", {
+    example: {
+      type: "consent.granted",
+      description: "A subject consented to share their verification with the project.",
+      dataSchema: "ConsentData",
+      source: "chain",
+    },
+  });
+
+export const WebhookEventTypeList = z.object({ data: z.array(WebhookEventTypeInfo) }).openapi("WebhookEventTypeList");
 
 export const WebhookSettings = z
   .object({ confirmations: z.union([z.literal("finalized"), z.number().int()]), budgetLowThreshold: z.string() })

@@ -204,6 +204,7 @@ describeApiWorld("tenant API app", (w) => {
           "GET /v1/webhooks/deliveries/{deliveryId}",
           "POST /v1/webhooks/deliveries/{deliveryId}/replay",
           "POST /v1/webhooks/replay",
+          "GET /v1/webhooks/event-types",
           "GET /v1/admin/projects",
           "GET /v1/admin/projects/{projectId}/consents",
           "GET /v1/admin/projects/{projectId}/usage",
@@ -229,6 +230,31 @@ describeApiWorld("tenant API app", (w) => {
       for (const ops of Object.values(res.body.paths)) {
         for (const op of Object.values(ops)) expect(Object.keys(op.responses)).toContain("400");
       }
+    });
+
+    it("serves its reference offline at /docs (Scalar's script from the API itself), the error catalogue and OneKey-Version", async () => {
+      const page = await fetch(`${w.api.baseUrl}/docs`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      const script = html.match(/<script src="([^"]+)"/)?.[1];
+      expect(script).toMatch(/^\/docs\/scalar\.js\?v=/);
+      const bundle = await fetch(`${w.api.baseUrl}${script}`);
+      expect(bundle.status).toBe(200);
+      expect(bundle.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+      expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
+      const errors = await fetch(`${w.api.baseUrl}/docs/errors`);
+      expect(await errors.text()).toContain('<a id="api_version_unknown"></a>');
+
+      const types = await w.api.get<{ data: { type: string }[] }>("/v1/webhooks/event-types");
+      expect(types.status).toBe(200);
+      expect(types.headers.get("onekey-version")).toBe("2026-12-05");
+      expect(types.body.data.length).toBeGreaterThan(10);
+      const refused = await w.api.request("GET", "/v1/project", {
+        token: w.keyA,
+        headers: { "OneKey-Version": "2020-01-01" },
+      });
+      expectError(refused, 400, "api_version_unknown", "OneKey-Version");
+      expect(refused.headers.get("onekey-version")).toBe("2026-12-05");
     });
   });
 

@@ -43,7 +43,7 @@ export const badRequest = (field: string, message: string) =>
   new ApiError(400, "invalid_request", `${field}: ${message}`, field);
 
 /** Documented error responses, for createRoute. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 429)[]) {
+export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 429 | 500 | 503)[]) {
   const descriptions = {
     400: "The request is malformed; `field` names the bad input",
     401: "Missing, unknown, expired or revoked credentials",
@@ -51,6 +51,8 @@ export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 409 | 429)[
     404: "Not found for this project",
     409: "Conflicts with the current state",
     429: "Rate limited; retry after `Retry-After` seconds",
+    500: "Our fault (`internal`); quote the `requestId`",
+    503: "Not available on this deployment, or not now; `Retry-After` when waiting helps",
   } as const;
   return Object.fromEntries(
     statuses.map((s) => [

@@ -48,7 +48,10 @@ function register(app: ApiApp, hooks: ReturnType<typeof webhookRouteKit>): void 
       path: `${hooks.prefix}/endpoints`,
       summary: "Register an endpoint; the signing secret is in the answer, once",
       request: { ...hooks.projectParams, body: jsonBody(CreateEndpointBody) },
-      responses: { 201: jsonResponse("Created", CreatedEndpoint), ...errorResponses(400, 401, 403, 409, 429) },
+      responses: {
+        201: jsonResponse("Created", CreatedEndpoint),
+        ...errorResponses(400, 401, 403, 409, 429, 503),
+      },
     }),
     async (c) => {
       const { projectId } = hooks.caller(c);
@@ -164,7 +167,11 @@ function register(app: ApiApp, hooks: ReturnType<typeof webhookRouteKit>): void 
       path: `${hooks.prefix}/endpoints/{endpointId}/rotate-secret`,
       summary: "New signing secret; the old one also signs for the grace period",
       request: { params: hooks.params(EndpointParams), body: jsonBody(RotateSecretBody, false) },
-      responses: { 200: jsonResponse("The new secret, shown once", RotatedSecret), ...errors },
+      responses: {
+        200: jsonResponse("The new secret, shown once", RotatedSecret),
+        ...errors,
+        ...errorResponses(503),
+      },
     }),
     async (c) => {
       const { endpointId } = c.req.valid("param");
