@@ -13,5 +13,6 @@ export {
   describeContractError,
   messageForContractError,
 } from "./errors.js";
+export * from "./kyc-levels.js";
 export { isNetworkName, type NetworkName, networkOfHardhatName, networks } from "./networks.js";
 export * from "./sponsorship.js";

@@ -58,7 +58,7 @@ export const VerifyBody = z
   .openapi("SignIn");
 export const TokenAnswer = z.object({ token: z.string(), address: z.string(), expiresAt: z.string() }).openapi("Token");
 
-const Check = z.enum(KYC_CHECKS as [string, ...string[]]);
+const Check = z.enum(KYC_CHECKS);
 export const ProjectAnswer = z
   .object({
     projectId: z.string(),

@@ -8,11 +8,12 @@
  * hands it to the subject's browser once and never writes it to a database, a log, a queue or a
  * URL. Everything else here (applicant ids, reason codes) is pseudonymous.
  */
-import type { Address } from "viem";
 
 /** What a project may require of a verification. */
-export type KycCheck = "document" | "liveness" | "sanctions" | "pep";
-export const KYC_CHECKS: readonly KycCheck[] = ["document", "liveness", "sanctions", "pep"];
+import type { KycCheck } from "@onekey/deploy";
+import type { Address } from "viem";
+
+export { KYC_CHECKS, type KycCheck } from "@onekey/deploy";
 
 /**
  * Extension (compatible): besides "sandbox", further sandbox instances are named

@@ -22,7 +22,7 @@ const instant = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return ms;
 });
 
-export const KYC_CHECKS = ["document", "liveness", "sanctions", "pep"] as const;
+export { KYC_CHECKS } from "@onekey/deploy";
 export const SESSION_STATUSES = [
   "created",
   "provider_started",

@@ -2,24 +2,14 @@
  * A project's verification providers and required checks, as its admins edit them on the
  * Projects screen: the issuer stores them (issuer/src/kyc/settings.ts; `GET /v1/projects/{ref}`,
  * `PUT /v1/projects/{id}/kyc-settings`), not the chain. The level each set of checks earns is the
- * issuer's policy (issuer/src/kyc/policy.ts), copied here so the screen can say it before the
+ * table the issuer signs by (@onekey/deploy's kyc-levels), so the screen can say it before the
  * issuer is asked; the issuer stays the judge and refuses what falls below the required level.
  */
+import { KYC_CHECKS, type KycCheck, LEVEL_CHECKS, levelFor, MAX_KYC_LEVEL as MAX_LEVEL } from "@onekey/deploy";
 import { type Address, isAddressEqual } from "viem";
-import { KYC_CHECKS } from "../../clients/issuer/schemas.js";
 import type { Gate } from "./permissions.js";
 
-export type KycCheck = (typeof KYC_CHECKS)[number];
-
-/** The highest level the issuer attests. */
-export const MAX_LEVEL = 3;
-
-/** issuer/src/kyc/policy.ts: the checks each level needs. */
-export const LEVEL_CHECKS: Record<1 | 2 | 3, readonly KycCheck[]> = {
-  1: ["document"],
-  2: ["document", "liveness"],
-  3: ["document", "liveness", "sanctions", "pep"],
-};
+export { type KycCheck, levelFor };
 
 export const CHECK_WORDS: Record<KycCheck, string> = {
   document: "Identity document",
@@ -36,15 +26,6 @@ export interface KycDraft {
   /** Provider names, most preferred first. */
   providers: string[];
   checks: KycCheck[];
-}
-
-/** The highest level these checks earn (0: none), as the issuer's policy computes it. */
-export function levelFor(checks: readonly string[]): number {
-  let level = 0;
-  for (const candidate of [1, 2, 3] as const) {
-    if (LEVEL_CHECKS[candidate].every((check) => checks.includes(check))) level = candidate;
-  }
-  return level;
 }
 
 /** Only the checks the issuer knows, each once, in the issuer's order. */
