@@ -84,7 +84,9 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
     await test?.close();
   });
   beforeEach(async () => {
-    await sql`TRUNCATE security_alerts, audit_heads, audit_log, webhook_deliveries, webhook_events CASCADE`.execute(db());
+    await sql`TRUNCATE security_alerts, audit_heads, audit_log, webhook_deliveries, webhook_events CASCADE`.execute(
+      db(),
+    );
     received = [];
     operatorUp = true;
     // Starts at the wall clock: the operators' channel signs with it, and verifiers refuse old messages.
