@@ -4,8 +4,9 @@
  * are the real ones, and "down" is a closed port or the stand-in stopped. Readiness names the
  * failed check without a secret from its URL; liveness stays 200 throughout.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import { startChainIdRpc } from "@onekey/devnet/chain-id-rpc";
+import { freePort } from "@onekey/devnet/processes";
 import { createTestDatabase, type TestDatabase } from "@onekey/indexer/harness/postgres";
 import type { Readiness } from "@onekey/service-kit/health";
 import { Redis } from "ioredis";
@@ -30,38 +31,6 @@ const deployment = {
     ProjectRegistry: { address: getAddress("0x00000000000000000000000000000000000000a3"), startBlock: 1 },
   },
 };
-
-/** A JSON-RPC endpoint that knows one method, eth_chainId. */
-function startRpc(chainId: number): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => {
-      body += chunk;
-    });
-    req.on("end", () => {
-      const request = JSON.parse(body) as { id: number; method: string };
-      const answer =
-        request.method === "eth_chainId"
-          ? { jsonrpc: "2.0", id: request.id, result: `0x${chainId.toString(16)}` }
-          : { jsonrpc: "2.0", id: request.id, error: { code: -32601, message: "not here" } };
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, "127.0.0.1", () =>
-      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/${SECRET}`, server }),
-    ),
-  );
-}
-
-/** A port nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function configWith(rpcUrl: string) {
   return loadConfig(
@@ -89,7 +58,7 @@ let redis: Redis;
 const closers: (() => unknown)[] = [];
 
 beforeAll(async () => {
-  rpc = await startRpc(31337);
+  rpc = await startChainIdRpc(31337, SECRET);
   database = await createTestDatabase("onekey_issuer_health");
   store = openIssuerDb(database.url, "onekey_issuer_health");
   redis = new Redis("redis://127.0.0.1:6379", {
@@ -141,7 +110,7 @@ describe("readiness", () => {
   });
 
   it("is 503 naming the database when it is unreachable; liveness stays 200", async () => {
-    const down = openIssuerDb(`postgres://issuer:${SECRET}@127.0.0.1:${await closedPort()}/none`, "onekey_issuer");
+    const down = openIssuerDb(`postgres://issuer:${SECRET}@127.0.0.1:${await freePort()}/none`, "onekey_issuer");
     closers.push(() => down.close());
     const result = await probe(appWith({ db: down.db, redis }));
     expect(result).toMatchObject({ status: 503, live: 200, health: 200 });
@@ -153,7 +122,7 @@ describe("readiness", () => {
   });
 
   it("is 503 naming the RPC once its server stops, and when it serves another chain", async () => {
-    const doomed = await startRpc(31337);
+    const doomed = await startChainIdRpc(31337, SECRET);
     const app = appWith({ db: store.db, redis }, doomed.url);
     expect((await probe(app)).status).toBe(200);
     doomed.server.closeAllConnections();
@@ -164,7 +133,7 @@ describe("readiness", () => {
     expect(result.body.checks.database?.ok).toBe(true);
     expect(result.text).not.toContain(SECRET);
 
-    const other = await startRpc(8453);
+    const other = await startChainIdRpc(8453, SECRET);
     closers.push(() => new Promise((resolve) => other.server.close(resolve)));
     const wrong = await probe(appWith({ db: store.db, redis }, other.url));
     expect(wrong.status).toBe(503);
@@ -172,7 +141,7 @@ describe("readiness", () => {
   });
 
   it("is 503 naming Redis when it is unreachable", async () => {
-    const away = new Redis(`redis://:${SECRET}@127.0.0.1:${await closedPort()}`, {
+    const away = new Redis(`redis://:${SECRET}@127.0.0.1:${await freePort()}`, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
     });

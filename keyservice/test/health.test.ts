@@ -4,10 +4,9 @@
  * directory gone. Readiness names the failed check without the RPC URL; liveness stays 200.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startChainIdRpc } from "@onekey/devnet/chain-id-rpc";
 import type { Readiness } from "@onekey/service-kit/health";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
@@ -17,34 +16,17 @@ const SECRET = "SECRET-RPC-KEY-42";
 const registry = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const scratch = mkdtempSync(join(tmpdir(), "onekey-keyservice-health-"));
 const cleanup: (() => Promise<unknown>)[] = [];
+
+/** A chain-id RPC, stopped after the file. */
+async function startRpc(chainId: number) {
+  const rpc = await startChainIdRpc(chainId, SECRET);
+  cleanup.push(rpc.stop);
+  return rpc;
+}
 afterAll(async () => {
   for (const step of cleanup) await step();
   rmSync(scratch, { recursive: true, force: true });
 });
-
-/** A JSON-RPC endpoint that knows one method, eth_chainId. */
-async function startRpc(chainId: number): Promise<{ url: string; stop(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => {
-      body += chunk;
-    });
-    req.on("end", () => {
-      const { id } = JSON.parse(body) as { id: number };
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ jsonrpc: "2.0", id, result: `0x${chainId.toString(16)}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  cleanup.push(() => (server.listening ? stop() : Promise.resolve()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/${SECRET}`, stop };
-}
 
 async function start(rpcUrl: string, dataDir: string): Promise<RunningKeyService> {
   const service = await startKeyService({

@@ -4,9 +4,10 @@
  * The database and the read model decide readiness; the RPC and Redis are reported but optional
  * (the API runs without them), so their failure names the check and leaves it 200.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { startChainIdRpc } from "@onekey/devnet/chain-id-rpc";
+import { freePort } from "@onekey/devnet/processes";
 import type { Readiness } from "@onekey/service-kit/health";
 import { Redis } from "ioredis";
 import { createPublicClient, http } from "viem";
@@ -18,33 +19,6 @@ import { openTestApiDb, type TestApiDb } from "../../support/testApiDb.js";
 
 const SECRET = "SECRET-RPC-KEY-77";
 
-/** A JSON-RPC endpoint that knows one method, eth_chainId. */
-async function startRpc(chainId: number): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk) => {
-      body += chunk;
-    });
-    req.on("end", () => {
-      const { id } = JSON.parse(body) as { id: number };
-      res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ jsonrpc: "2.0", id, result: `0x${chainId.toString(16)}` }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/${SECRET}`, server };
-}
-
-/** A port nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 let database: TestApiDb;
 let rpc: { url: string; server: Server };
 let redis: Redis;
@@ -52,7 +26,7 @@ const closers: (() => unknown)[] = [];
 
 beforeAll(async () => {
   database = await openTestApiDb("postgres", "onekey_api_health");
-  rpc = await startRpc(31337);
+  rpc = await startChainIdRpc(31337, SECRET);
   redis = new Redis("redis://127.0.0.1:6379", {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -103,7 +77,7 @@ describe("tenant API readiness", () => {
   it("is 503 naming the database when it is unreachable; liveness stays 200", async () => {
     const down: ApiDb = openApiDb({
       kind: "postgres",
-      url: `postgres://api:${SECRET}@127.0.0.1:${await closedPort()}/none`,
+      url: `postgres://api:${SECRET}@127.0.0.1:${await freePort()}/none`,
       schema: "onekey_api",
     });
     closers.push(() => down.close());
@@ -123,7 +97,7 @@ describe("tenant API readiness", () => {
   });
 
   it("stays 200 when the RPC stops or serves another chain, naming it as an optional failure", async () => {
-    const doomed = await startRpc(31337);
+    const doomed = await startChainIdRpc(31337, SECRET);
     const chain = createPublicClient({ transport: http(doomed.url) });
     expect((await probe(deps({ chain }))).body.checks.rpc?.ok).toBe(true);
     doomed.server.closeAllConnections();
@@ -137,7 +111,7 @@ describe("tenant API readiness", () => {
     });
     expect(down.text).not.toContain(SECRET);
 
-    const other = await startRpc(8453);
+    const other = await startChainIdRpc(8453, SECRET);
     closers.push(() => new Promise((resolve) => other.server.close(resolve)));
     const wrong = await probe(deps({ chain: createPublicClient({ transport: http(other.url) }) }));
     expect(wrong.status).toBe(200);
@@ -145,7 +119,7 @@ describe("tenant API readiness", () => {
   });
 
   it("stays 200 when Redis is unreachable (limits count per process), naming it", async () => {
-    const away = new Redis(`redis://:${SECRET}@127.0.0.1:${await closedPort()}`, {
+    const away = new Redis(`redis://:${SECRET}@127.0.0.1:${await freePort()}`, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
     });

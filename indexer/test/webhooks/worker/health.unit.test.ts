@@ -1,9 +1,3 @@
-/**
- * The webhook worker's health listener (webhooks/worker/health.ts): liveness follows its loops,
- * readiness its database (the local PostgreSQL, or a closed port for "unreachable"); and the
- * worker process serves both on ONEKEY_WEBHOOK_HEALTH_PORT, which is off by default.
- */
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { freePort } from "@onekey/devnet/processes";
 import type { Readiness } from "@onekey/service-kit/health";
@@ -17,15 +11,6 @@ import { openTestApiDb, type TestApiDb } from "../../support/testApiDb.js";
 
 const SECRET = "SECRET-DB-PASSWORD-9";
 
-/** A port nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 let database: TestApiDb;
 let away: ApiDb;
 
@@ -33,7 +18,7 @@ beforeAll(async () => {
   database = await openTestApiDb("postgres", "onekey_worker_health");
   away = openApiDb({
     kind: "postgres",
-    url: `postgres://worker:${SECRET}@127.0.0.1:${await closedPort()}/none`,
+    url: `postgres://worker:${SECRET}@127.0.0.1:${await freePort()}/none`,
     schema: "onekey_api",
   });
 });
