@@ -106,3 +106,27 @@ export function storedEntryHash(row: StoredEntry): string {
 
 /** The key of a chain's head row: the project id, or "global". */
 export const chainKey = (projectId: string | null): string => projectId ?? "global";
+
+/** The action of the entry a retention run writes into each chain it purged, sealing what it did. */
+export const RETENTION_SEAL_ACTION = "audit.retention.sealed";
+
+/**
+ * What a retention run did to one chain, as one hash: its checkpoints (the ranges it deleted and
+ * the hashes around them) and its anonymize receipts (class and cutoff). The run writes it into
+ * that chain, in the same transaction, so a checkpoint or receipt nobody's run sealed shows.
+ */
+export function retentionSeal(
+  checkpoints: readonly { first_id: unknown; last_id: unknown; prev_hash: string; last_hash: string }[],
+  receipts: readonly { class: string; mode: string; cutoff: Date | string }[],
+): string {
+  const body = canonicalJson({
+    checkpoints: checkpoints
+      .map((c) => [String(c.first_id), String(c.last_id), c.prev_hash, c.last_hash])
+      .sort((a, b) => (BigInt(a[0] as string) < BigInt(b[0] as string) ? -1 : 1)),
+    receipts: receipts
+      .filter((r) => r.mode === "anonymize")
+      .map((r) => [r.class, new Date(r.cutoff).toISOString()])
+      .sort(),
+  });
+  return createHash("sha256").update(body).digest("hex");
+}

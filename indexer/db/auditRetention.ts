@@ -17,7 +17,7 @@ import {
   type RetentionPolicy,
   retentionClassOf,
 } from "./auditClasses.js";
-import { chainKey, parseDetail, storedPersonal } from "./auditHash.js";
+import { chainKey, parseDetail, RETENTION_SEAL_ACTION, retentionSeal, storedPersonal } from "./auditHash.js";
 import { type AuditChainBreak, chainRows, verifyAuditChain } from "./auditVerify.js";
 import type { ApiDatabase } from "./tables.js";
 
@@ -84,6 +84,8 @@ export async function runRetention(
       const toDelete = new Map<bigint, RetentionClass>();
       const toAnonymize: { id: bigint; class: RetentionClass }[] = [];
       for (const row of old as { id: unknown; at: Date; action: string; personal_digest: string | null }[]) {
+        // A run's seal stays as long as the checkpoints and receipts it vouches for.
+        if (row.action === RETENTION_SEAL_ACTION) continue;
         const c = retentionClassOf(row.action);
         if (new Date(row.at).getTime() >= cutoffs[c].getTime()) continue;
         if (RETENTION_MODES[c] === "delete") toDelete.set(BigInt(String(row.id)), c);
@@ -152,6 +154,29 @@ export async function runRetention(
           .execute();
         result.deleted[c] += deleted[c];
         result.anonymized[c] += anonymized[c];
+      }
+
+      // Seal what this run did to the chain, in the chain and in the same transaction: the
+      // verifier accepts a checkpoint or an anonymize receipt only under a seal that matches it.
+      const [sealedCheckpoints, sealedReceipts] = await Promise.all([
+        chainRows(trx, "audit_checkpoints", projectId).selectAll().where("run_id", "=", runId).execute(),
+        chainRows(trx, "audit_retention_receipts", projectId).selectAll().where("run_id", "=", runId).execute(),
+      ]);
+      if (sealedCheckpoints.length > 0 || sealedReceipts.some((r) => (r as { mode: string }).mode === "anonymize")) {
+        await writeAudit(trx, {
+          actor: "onekey:retention",
+          projectId: projectId === null ? undefined : BigInt(projectId),
+          action: RETENTION_SEAL_ACTION,
+          result: "ok",
+          detail: {
+            runId,
+            seal: retentionSeal(
+              sealedCheckpoints as { first_id: unknown; last_id: unknown; prev_hash: string; last_hash: string }[],
+              sealedReceipts as { class: string; mode: string; cutoff: Date }[],
+            ),
+          },
+          at: now,
+        });
       }
     });
   }

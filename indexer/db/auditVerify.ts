@@ -5,7 +5,7 @@
  */
 import type { Kysely, Selectable } from "kysely";
 import { retentionClassOf } from "./auditClasses.js";
-import { GENESIS_HASH, storedEntryHash } from "./auditHash.js";
+import { GENESIS_HASH, parseDetail, RETENTION_SEAL_ACTION, retentionSeal, storedEntryHash } from "./auditHash.js";
 import type { ApiDatabase } from "./tables.js";
 
 export interface AuditChainBreak {
@@ -95,9 +95,11 @@ async function verifyOne(
   // An anonymized entry is valid only where a retention run of its class anonymized up to a cutoff past it.
   const anonymizedUpTo = new Map<string, number>();
   const receipts = (await chainRows(db, "audit_retention_receipts", projectId)
-    .select(["class", "cutoff"])
+    .select(["run_id", "class", "mode", "cutoff"])
     .where("mode", "=", "anonymize")
-    .execute()) as { class: string; cutoff: Date }[];
+    .execute()) as { run_id: string; class: string; mode: string; cutoff: Date }[];
+  // Each retention run's seal, as the walk meets it (only from entries whose hash verified).
+  const seals = new Map<string, string>();
   for (const r of receipts) {
     const t = new Date(r.cutoff).getTime();
     if (t > (anonymizedUpTo.get(r.class) ?? Number.NEGATIVE_INFINITY)) anonymizedUpTo.set(r.class, t);
@@ -158,6 +160,10 @@ async function verifyOne(
       if (storedEntryHash(row) !== row.hash) {
         return fail(row.id, "its content does not match its hash: the entry was edited");
       }
+      if (row.action === RETENTION_SEAL_ACTION) {
+        const { runId, seal } = (parseDetail(row.detail) ?? {}) as { runId?: unknown; seal?: unknown };
+        if (typeof runId === "string" && typeof seal === "string") seals.set(runId, seal);
+      }
       checked++;
       expected = row.hash;
       previous = `entry ${row.id}`;
@@ -167,6 +173,25 @@ async function verifyOne(
   }
   const crossed = crossCheckpointsBefore(undefined);
   if (crossed) return crossed;
+  // Every checkpoint and anonymize receipt must be what a retention run sealed in this chain:
+  // a range deleted and covered by a checkpoint nobody's run wrote is a purge that did not happen.
+  const runs = new Set([...checkpoints.map((c) => c.run_id), ...receipts.map((r) => r.run_id)]);
+  for (const runId of runs) {
+    const ofRun = checkpoints.filter((c) => c.run_id === runId);
+    const expectedSeal = retentionSeal(
+      ofRun,
+      receipts.filter((r) => r.run_id === runId),
+    );
+    if (seals.get(runId) !== expectedSeal) {
+      const where = ofRun[0]
+        ? `checkpoint ${ofRun[0].id} (entries ${ofRun[0].first_id}-${ofRun[0].last_id} purged)`
+        : "an anonymize receipt";
+      return fail(
+        ofRun[0]?.first_id ?? "none",
+        `${where} of retention run ${runId} is not what that run sealed in the chain: entries were deleted or erased and the purge was forged`,
+      );
+    }
+  }
   if (!head) {
     return checked === 0 && checkpoints.length === 0
       ? { checked }

@@ -61,6 +61,7 @@ export interface ApiDatabase {
     id: string;
     fingerprint: string;
     state: "running" | "done";
+    claim: string;
     status: number | null;
     content_type: string | null;
     body_ciphertext: string | null;

@@ -87,9 +87,10 @@ export class FileKeyStore implements KeyStore {
     return existsSync(path) ? readFileSync(path, "utf8").trim() : undefined;
   }
   async probe(): Promise<void> {
-    // A file no key id can name (ids are hex): written, read back and removed, as a store would.
-    const path = join(this.dir, ".probe");
+    // A file no key id can name (ids are hex; a dot first), one per probe so that two at once do
+    // not read each other's: written, read back and removed, as a store would.
     const written = randomBytes(8).toString("hex");
+    const path = join(this.dir, `.probe-${written}`);
     writeFileSync(path, written, { mode: 0o600 });
     try {
       if (readFileSync(path, "utf8") !== written) throw new Error("the key directory gave back another probe");

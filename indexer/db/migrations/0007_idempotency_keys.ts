@@ -13,6 +13,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       fingerprint text NOT NULL,
       -- 'running' while the first request is being served, then 'done'.
       state text NOT NULL,
+      -- Random per claim: the request that claimed the key completes or frees only its own claim
+      -- (a claim taken over as abandoned is another's).
+      claim text NOT NULL,
       status integer,
       content_type text,
       -- The first answer, AES-256-GCM under a key derived from the client's Idempotency-Key, so

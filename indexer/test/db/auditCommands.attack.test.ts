@@ -136,3 +136,53 @@ describe("audit commands against a tampered database (PostgreSQL)", () => {
     expect(bad.stderr).toContain("Unknown arguments");
   });
 });
+
+describe("a purge forged with a checkpoint (PostgreSQL)", () => {
+  let t: TestApiDb;
+  let attacker: pg.Client;
+
+  beforeAll(async () => {
+    t = await openTestApiDb("postgres", "onekey_audit_forge");
+    await migrate(t.store.db, "latest");
+    for (let i = 0; i < 6; i++) {
+      await writeAudit(t.store.db, {
+        actor: "0x00000000000000000000000000000000000000a1",
+        projectId: 4n,
+        action: "record.open",
+        target: `0x${String(i).padStart(40, "0")}`,
+        result: "ok",
+      });
+    }
+    attacker = new pg.Client({ connectionString: t.url, options: `-c search_path=${t.schema}` });
+    await attacker.connect();
+  });
+  afterAll(async () => {
+    await attacker?.end();
+    await t?.close();
+  });
+
+  it("entries deleted and bridged by a checkpoint no retention run sealed: exit 1 naming the checkpoint", async () => {
+    const env = {
+      ONEKEY_NETWORK: "local",
+      ONEKEY_INDEXER_DATABASE_URL: t.url as string,
+      ONEKEY_API_SCHEMA: t.schema,
+      ONEKEY_API_MIGRATE_ON_START: "false",
+    };
+    expect((await run("audit-verify.ts", env, ["--project", "4"])).code).toBe(0);
+    // The cheap forgery: no hash recomputed, only rows read, deleted and one inserted.
+    const { rows } = await attacker.query<{ id: string; prev_hash: string; hash: string }>(
+      "select id::text, prev_hash, hash from audit_log where project_id = 4 order by id",
+    );
+    const [first, , , last] = [rows[1], rows[2], rows[3], rows[3]];
+    await attacker.query("delete from audit_log where id between $1 and $2", [first?.id, last?.id]);
+    await attacker.query(
+      `insert into audit_checkpoints (run_id, project_id, first_id, last_id, prev_hash, last_hash, rows_purged, created_at)
+       values ('forged-run', 4, $1, $2, $3, $4, 3, now())`,
+      [first?.id, last?.id, first?.prev_hash, last?.hash],
+    );
+    const result = await run("audit-verify.ts", env, ["--project", "4"]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`at entry id ${first?.id} in project 4`);
+    expect(result.stdout).toContain("retention run forged-run is not what that run sealed");
+  });
+});

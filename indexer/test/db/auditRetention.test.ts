@@ -8,6 +8,7 @@ import {
   readRetentionPolicy,
   retentionClassOf,
 } from "../../db/auditClasses.js";
+import { RETENTION_SEAL_ACTION } from "../../db/auditHash.js";
 import { runRetention } from "../../db/auditRetention.js";
 import { verifyAuditChain } from "../../db/auditVerify.js";
 import { migrate } from "../../db/migrator.js";
@@ -20,8 +21,9 @@ const NOW = new Date("2030-06-01T00:00:00.000Z");
 const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * DAY);
 const ACTOR = "0x00000000000000000000000000000000000000a1";
 
+/** A chain's entries, without the seals retention runs write into it (see `seals`). */
 async function chain(db: Kysely<ApiDatabase>, projectId: bigint | null) {
-  let query = db.selectFrom("audit_log").selectAll().orderBy("id");
+  let query = db.selectFrom("audit_log").selectAll().where("action", "<>", RETENTION_SEAL_ACTION).orderBy("id");
   query =
     projectId === null ? query.where("project_id", "is", null) : query.where("project_id", "=", String(projectId));
   return (await query.execute()).map((r) => ({ ...r, id: String(r.id) }));
@@ -184,15 +186,20 @@ describe.each(["postgres", "pglite"] as DbKind[])("audit retention on %s", (kind
 
     // Project 8 lost every entry; its checkpoint leads to its head, and the next entry follows on.
     expect(await chain(db, 8n)).toEqual([]);
-    expect(await verifyAuditChain(db, { projectId: 8n })).toEqual({ ok: true, checked: 0, chains: 1 });
-    await write(8n, "api_key.create", 0);
+    // What is left of it is the run's seal, which vouches for its checkpoints.
+    const seals = await db.selectFrom("audit_log").selectAll().where("action", "=", RETENTION_SEAL_ACTION).execute();
+    expect(seals.map((e) => e.project_id === null ? null : String(e.project_id)).sort()).toEqual(["7", "8", null].sort());
+    expect(seals.every((e) => (e.detail as { runId: string }).runId === result.runId)).toBe(true);
     expect(await verifyAuditChain(db, { projectId: 8n })).toEqual({ ok: true, checked: 1, chains: 1 });
+    await write(8n, "api_key.create", 0);
+    expect(await verifyAuditChain(db, { projectId: 8n })).toEqual({ ok: true, checked: 2, chains: 1 });
 
     // The run is itself an entry of the global chain.
     const global = await chain(db, null);
     expect(global.map((e) => e.action)).toEqual(["session.login", "audit.retention"]);
     expect(global[1]?.detail).toMatchObject({ runId: result.runId, deleted: 7, anonymized: 1, checkpoints: 5 });
-    expect(await verifyAuditChain(db)).toEqual({ ok: true, checked: 4 + 1 + 1 + 2, chains: 4 });
+    // Entries left (4 + 1 + 1 + 2) and the seals of the three chains the run purged.
+    expect(await verifyAuditChain(db)).toEqual({ ok: true, checked: 4 + 1 + 1 + 2 + 3, chains: 4 });
   });
 
   it("a second run later crosses the first run's checkpoints and adds its own; running again changes nothing", async () => {

@@ -63,6 +63,8 @@ async function claimLoop(): Promise<void> {
       while (!stopping && deliverer.free > 0) {
         const want = deliverer.free;
         const got = await deliverer.claimAndSend();
+        // Alive while it works: under a steady backlog this loop may not end for a long time.
+        health.tick("claims");
         if (got < want) break;
       }
     } while (claimAgain && !stopping);

@@ -23,8 +23,12 @@ import { ApiError, badRequest } from "./errors.js";
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 /** How long a key is remembered. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
-/** A first request still 'running' after this long died with its process: its key is free again. */
-export const ABANDONED_AFTER_MS = 60 * 1000;
+/**
+ * A first request still 'running' after this long died with its process: its key is free again.
+ * Far above any request's own time limit; if the first one still finishes, its claim is no longer
+ * the row's and it neither overwrites nor frees the retry's.
+ */
+export const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 /** Visible ASCII, 1 to 255 characters (a UUID is the usual choice). */
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -95,12 +99,13 @@ export async function idempotent(
   // Hono keeps the body it read, so the route's validator reads it again from here.
   const fingerprint = requestFingerprint(c.req.method, c.req.url, await c.req.text());
 
+  const claim = randomBytes(16).toString("hex");
   for (let attempt = 0; ; attempt++) {
     const at = now();
     await sweep(store, at);
     const claimed = await store
       .insertInto("idempotency_keys")
-      .values({ id, fingerprint, state: "running", created_at: at })
+      .values({ id, fingerprint, state: "running", claim, created_at: at })
       .onConflict((oc) => oc.column("id").doNothing())
       .returning("id")
       .executeTakeFirst();
@@ -156,12 +161,13 @@ export async function idempotent(
           body_ciphertext: sealResponse(body, key, scope),
         })
         .where("id", "=", id)
+        .where("claim", "=", claim)
         .execute();
       kept = true;
     }
   } finally {
     // Refused, failed or thrown: free the key so the corrected request can use it.
-    if (!kept) await store.deleteFrom("idempotency_keys").where("id", "=", id).execute();
+    if (!kept) await store.deleteFrom("idempotency_keys").where("id", "=", id).where("claim", "=", claim).execute();
   }
   return undefined;
 }

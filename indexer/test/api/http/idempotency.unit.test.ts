@@ -162,7 +162,7 @@ describe.each(["pglite", "postgres"] as const)("Idempotency-Key on %s", (kind) =
     const fingerprint = requestFingerprint("POST", "http://localhost/things/z", '{"size":1}');
     await store.db
       .insertInto("idempotency_keys")
-      .values({ id, fingerprint, state: "running", created_at: clock })
+      .values({ id, fingerprint, state: "running", claim: "dead-process", created_at: clock })
       .execute();
     expect((await send("/things/z", { size: 1 }, "k-7")).body).toMatchObject({
       error: { code: "idempotency_request_in_progress" },
@@ -170,6 +170,27 @@ describe.each(["pglite", "postgres"] as const)("Idempotency-Key on %s", (kind) =
     clock = new Date(clock.getTime() + ABANDONED_AFTER_MS + 1);
     expect((await send("/things/z", { size: 1 }, "k-7")).status).toBe(201);
     expect(acted).toEqual(["x", "x", "z"]);
+  });
+
+  it("keeps the retry's answer when a first request taken over as abandoned finishes after all", async () => {
+    let release!: () => void;
+    gate = new Promise((r) => {
+      release = r;
+    });
+    const first = send("/things/x", { size: 1 }, "k-slow");
+    while ((await store.db.selectFrom("idempotency_keys").select("id").execute()).length === 0) {
+      await new Promise((r) => setImmediate(r));
+    }
+    clock = new Date(clock.getTime() + ABANDONED_AFTER_MS + 1);
+    gate = undefined;
+    const retry = await send("/things/x", { size: 1 }, "k-slow");
+    expect(retry).toMatchObject({ status: 201, body: { n: 1 } });
+    release();
+    expect((await first).body).toMatchObject({ n: 2 });
+    // The first one's late completion did not overwrite or free the retry's record.
+    const again = await send("/things/x", { size: 1 }, "k-slow");
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(retry.body);
   });
 
   it("sweeps expired keys as new ones are claimed", async () => {
