@@ -306,6 +306,10 @@ async function seedAuditLog(
   const { db, close } = openApiDb({ kind: "postgres", url: databaseUrl, schema });
   const reader = subjectAddress(seed.subjects + 1);
   const projectId = BigInt(seed.projectId);
+  // A second apart, ending three hours ago: outside every security rule's window (the worker's
+  // scan would otherwise raise the refusals and openings below as incidents mid-measurement).
+  const start = Date.now() - 3 * 3_600_000 - seed.entries * 1000;
+  const at = (k: number) => new Date(start + k * 1000);
   try {
     for (let k = 1; k <= seed.entries; k++) {
       const requestId = `req_${createHash("md5").update(`onekey-bench-request:${k}`).digest("hex").slice(0, 16)}`;
@@ -317,6 +321,7 @@ async function seedAuditLog(
           result: "denied",
           detail: { reason: k % 2 === 0 ? "role_missing" : "not_project_admin" },
           requestId,
+          at: at(k),
         });
         continue;
       }
@@ -345,7 +350,7 @@ async function seedAuditLog(
                     detail: { gracePeriodSeconds: 3600 },
                   }
                 : { actor: seed.owner, action: "session.login" };
-      await writeAudit(db, { projectId, result: "ok", requestId, ...entry });
+      await writeAudit(db, { projectId, result: "ok", requestId, at: at(k), ...entry });
     }
   } finally {
     await close();

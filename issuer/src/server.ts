@@ -1,4 +1,4 @@
-import { type Check, CheckFailed, livenessResponse, readinessResponse } from "@onekey/service-kit/health";
+import { type Check, CheckFailed, livenessResponse, readinessHandler } from "@onekey/service-kit/health";
 import { createSignatureVerifier, type SignatureVerifier } from "@onekey/service-kit/signatures";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -175,7 +175,7 @@ export function createIssuerApp(
     db: options.health?.db ?? options.kyc?.db,
     redis: options.health?.redis,
   });
-  app.get("/readyz", () => readinessResponse(checks));
+  app.get("/readyz", readinessHandler(checks));
   app.get("/metrics", async (c) => {
     const token = config.kyc.metricsToken;
     if (token && c.req.header("authorization") !== `Bearer ${token}`) return c.text("unauthorized", 401);

@@ -6,9 +6,10 @@
  */
 import type { Server } from "node:http";
 import { startChainIdRpc } from "@onekey/devnet/chain-id-rpc";
-import { freePort } from "@onekey/devnet/processes";
+import { freePort, waitFor } from "@onekey/devnet/processes";
 import { createTestDatabase, type TestDatabase } from "@onekey/indexer/harness/postgres";
 import type { Readiness } from "@onekey/service-kit/health";
+import { readinessHandler } from "@onekey/service-kit/health";
 import { Redis } from "ioredis";
 import { getAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -127,7 +128,11 @@ describe("readiness", () => {
     expect((await probe(app)).status).toBe(200);
     doomed.server.closeAllConnections();
     await new Promise((resolve) => doomed.server.close(resolve));
-    const result = await probe(app);
+    // Readiness answers from its last run for up to a second: wait for the next run to see it.
+    const result = await waitFor("readiness to see the RPC gone", async () => {
+      const r = await probe(app);
+      return r.status === 503 ? r : undefined;
+    });
     expect(result).toMatchObject({ status: 503, live: 200, health: 200 });
     expect(result.body.checks.rpc).toMatchObject({ ok: false, error: expect.stringMatching(/^HttpRequestError/) });
     expect(result.body.checks.database?.ok).toBe(true);
@@ -178,5 +183,29 @@ describe("metrics", () => {
     expect(text).toContain("onekey_issuer_sponsorships_signed_total 0");
     expect(text).toContain("onekey_issuer_http_request_duration_seconds");
     expect(text).not.toContain("eth_attackerChosenName");
+  });
+});
+
+describe("readinessHandler", () => {
+  it("runs the checks at most once a second however many probes arrive, and shares a run under way", async () => {
+    let runs = 0;
+    let clock = 0;
+    const handler = readinessHandler(
+      {
+        database: async () => {
+          runs++;
+        },
+      },
+      { now: () => clock },
+    );
+    const answers = await Promise.all([handler(), handler(), handler()]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(runs).toBe(1);
+    clock = 999;
+    await handler();
+    expect(runs).toBe(1);
+    clock = 1_000;
+    await handler();
+    expect(runs).toBe(2);
   });
 });

@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener, type HttpBindings, RequestError } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { type Check, CheckFailed, livenessResponse, readinessResponse } from "@onekey/service-kit/health";
+import { type Check, CheckFailed, livenessResponse, readinessHandler } from "@onekey/service-kit/health";
 import { ApiError, PROBLEM_CONTENT_TYPE, problemDetails } from "@onekey/service-kit/problem";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -274,7 +274,7 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
       ]),
     ),
   };
-  app.get("/readyz", () => readinessResponse(checks));
+  app.get("/readyz", readinessHandler(checks));
 
   app.post("/v1/keys/challenge", async (c) => {
     const body = parseBody(StoreChallengeBody, await readJson(c));

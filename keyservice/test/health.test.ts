@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startChainIdRpc } from "@onekey/devnet/chain-id-rpc";
+import { waitFor } from "@onekey/devnet/processes";
 import type { Readiness } from "@onekey/service-kit/health";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
@@ -63,7 +64,11 @@ describe("readiness", () => {
     const service = await start(rpc.url, join(scratch, "rpc-down"));
     expect((await probe(service)).status).toBe(200);
     await rpc.stop();
-    const down = await probe(service);
+    // Readiness answers from its last run for up to a second: wait for the next run to see it.
+    const down = await waitFor("readiness to see the RPC gone", async () => {
+      const r = await probe(service);
+      return r.status === 503 ? r : undefined;
+    });
     expect(down).toMatchObject({ status: 503, live: 200, health: 200, body: { status: "not_ready" } });
     expect(down.body.checks["chain:31337"]).toMatchObject({
       ok: false,
@@ -87,7 +92,10 @@ describe("readiness", () => {
     const service = await start(rpc.url, dataDir);
     expect((await probe(service)).status).toBe(200);
     rmSync(join(dataDir, "keys"), { recursive: true, force: true });
-    const gone = await probe(service);
+    const gone = await waitFor("readiness to see the store gone", async () => {
+      const r = await probe(service);
+      return r.status === 503 ? r : undefined;
+    });
     expect(gone).toMatchObject({ status: 503, live: 200, health: 200 });
     expect(gone.body.checks.keyStore).toMatchObject({ ok: false, error: "Error (ENOENT)" });
     expect(gone.body.checks["chain:31337"]?.ok).toBe(true);

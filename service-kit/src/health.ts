@@ -114,8 +114,28 @@ export async function readinessResponse(
   checks: Record<string, Check | CheckSpec>,
   options: ReadinessOptions = {},
 ): Promise<Response> {
-  const result = await readiness(checks, options);
-  return Response.json(result, { status: readinessStatus(result), headers: HEALTH_HEADERS });
+  return responseOf(await readiness(checks, options));
+}
+
+const responseOf = (result: Readiness) =>
+  Response.json(result, { status: readinessStatus(result), headers: HEALTH_HEADERS });
+
+/**
+ * A `/readyz` handler whose checks run at most once per `maxAgeMs` (default 1 s), however many
+ * probes arrive: the endpoint is public, and each run costs an RPC call, a query, a signature.
+ * Probes that arrive while a run is under way share it.
+ */
+export function readinessHandler(
+  checks: Record<string, Check | CheckSpec>,
+  options: ReadinessOptions & { maxAgeMs?: number; now?: () => number } = {},
+): () => Promise<Response> {
+  const maxAgeMs = options.maxAgeMs ?? 1_000;
+  const now = options.now ?? Date.now;
+  let last: { at: number; result: Promise<Readiness> } | undefined;
+  return async () => {
+    if (!last || now() - last.at >= maxAgeMs) last = { at: now(), result: readiness(checks, options) };
+    return responseOf(await last.result);
+  };
 }
 
 /** The liveness answer: 200 `{ status: "live" }`, or 503 with the reason the process is stuck. */

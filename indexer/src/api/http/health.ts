@@ -10,7 +10,7 @@
  * rate limits count per process (http/rateLimit.ts). Failing readiness on them would take every
  * replica out of the balancer at once for a dependency the API is built to run without.
  */
-import { CheckFailed, type CheckSpec, livenessResponse, readinessResponse } from "@onekey/service-kit/health";
+import { CheckFailed, type CheckSpec, livenessResponse, readinessHandler } from "@onekey/service-kit/health";
 import type { Redis } from "ioredis";
 import { type Kysely, sql } from "kysely";
 import { hexToNumber, type PublicClient } from "viem";
@@ -63,6 +63,6 @@ export function healthChecks(deps: ApiHealthDeps): Record<string, CheckSpec> {
 export function registerHealthRoutes(app: ApiApp, deps: ApiHealthDeps): ApiApp {
   const checks = healthChecks(deps);
   app.get("/livez", () => livenessResponse());
-  app.get("/readyz", () => readinessResponse(checks));
+  app.get("/readyz", readinessHandler(checks));
   return app;
 }
