@@ -20,6 +20,8 @@ export interface Call<P extends ApiPath, M extends Method> {
 
 /** Answers after which a write is sent once more (with the same Idempotency-Key). */
 const RETRIED_STATUSES = new Set([502, 503, 504]);
+/** How many times a write waits out "the first request with this key is still running". */
+const IN_PROGRESS_WAITS = 5;
 
 export interface TransportOptions {
   /** The API's origin, with a path prefix if it is mounted under one. */
@@ -82,10 +84,26 @@ export class ApiTransport {
     try {
       response = await fetchImpl(url, init);
       // A gateway that lost the upstream: the write may or may not have happened; the key says.
-      if (write && RETRIED_STATUSES.has(response.status)) response = await fetchImpl(url, init);
+      if (write && RETRIED_STATUSES.has(response.status)) {
+        await response.body?.cancel();
+        response = await fetchImpl(url, init);
+      }
     } catch (error) {
       // The connection dropped: retry a write once with the same key; reads are the caller's.
       if (!write) throw error;
+      response = await fetchImpl(url, init);
+    }
+    // The first request may still be running after its connection dropped: the API says so (409,
+    // Retry-After) until it ends, then answers its result to the same key.
+    for (let wait = 0; write && wait < IN_PROGRESS_WAITS && response.status === 409; wait++) {
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => undefined)) as { code?: unknown } | undefined;
+      if (body?.code !== "idempotency_request_in_progress") break;
+      await response.body?.cancel();
+      const seconds = Number(response.headers.get("retry-after") ?? "1");
+      await new Promise((r) => setTimeout(r, Math.min(Number.isFinite(seconds) ? seconds : 1, 5) * 1000));
       response = await fetchImpl(url, init);
     }
     const text = await response.text();

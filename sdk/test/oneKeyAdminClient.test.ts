@@ -506,6 +506,29 @@ describe("OneKeyAdminClient requests", () => {
     });
   });
 
+  it("waits out a first request still running (409 in progress, Retry-After) and gets its result", async () => {
+    const inProgress = {
+      status: 409,
+      body: { code: "idempotency_request_in_progress", detail: "still running", status: 409 },
+      headers: { "Retry-After": "0" },
+    };
+    replies.push({ status: 504, body: { error: { code: "timeout", message: "gateway" } } }, inProgress, inProgress, {
+      status: 201,
+      body: { key: "okk_first", apiKey: { id: "key_1" } },
+    });
+    const created = await admin().createApiKey(7, { name: "a", scopes: ["read"] });
+    expect(created.key).toBe("okk_first");
+    expect(requests).toHaveLength(4);
+    expect(new Set(requests.map((r) => r.headers["idempotency-key"])).size).toBe(1);
+    // Another 409 is the caller's at once.
+    replies.push({ status: 409, body: { code: "idempotency_key_reused", detail: "another request", status: 409 } });
+    expect(await errorOf(() => admin().createApiKey(7, { name: "b", scopes: ["read"] }))).toMatchObject({
+      status: 409,
+      code: "idempotency_key_reused",
+    });
+    expect(requests).toHaveLength(5);
+  });
+
   it("refuses a bad configuration", () => {
     expect(() => new OneKeyAdminClient({ baseUrl: "nope", sessionToken: TOKEN })).toThrow(TypeError);
     expect(() => new OneKeyAdminClient({ baseUrl, sessionToken: "" })).toThrow(/sessionToken is required/);
