@@ -17,7 +17,7 @@
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** Where `type` points; a service may name an absolute URL (ONEKEY_DOCS_URL). */
+/** Where `type` points: relative to the service (the tenant API serves the catalogue there). */
 export const DEFAULT_ERROR_DOCS = "/docs/errors";
 
 const TITLES: Record<number, string> = {

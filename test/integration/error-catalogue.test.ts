@@ -23,7 +23,36 @@ function thrownCodes(): Set<string> {
   return codes;
 }
 
+/** The string members of `export type <name> = | "a" | "b" ...;` in a source file. */
+function unionMembers(file: string, name: string): string[] {
+  const source = readFileSync(join(repoRoot, file), "utf8");
+  const block = new RegExp(`export type ${name} =([^;]*);`).exec(source)?.[1];
+  assert.ok(block, `${file} no longer declares ${name}`);
+  return [...block.matchAll(/"([a-z_]+)"/g)].map((m) => m[1] as string);
+}
+
+/** The keys of `export const <name> ... = { key: ..., ... }` in a source file. */
+function objectKeys(file: string, name: string): string[] {
+  const source = readFileSync(join(repoRoot, file), "utf8");
+  const block = new RegExp(`export const ${name}[^=]*= \\{([^}]*)\\}`).exec(source)?.[1];
+  assert.ok(block, `${file} no longer declares ${name}`);
+  return [...block.matchAll(/^\s*([A-Za-z_]+):/gm)].map((m) => m[1] as string);
+}
+
 describe("the error catalogue", () => {
+  it("has an entry for every code built from a rejection: sign-in, API key, key service", () => {
+    const catalogue = readFileSync(join(repoRoot, "docs", "errors.md"), "utf8");
+    const codes = [
+      ...unionMembers("indexer/src/api/auth/siwe.ts", "LoginRejection").map((r) => `siwe_${r}`),
+      ...objectKeys("issuer/src/auth/subject-auth.ts", "SIGN_IN_REJECTIONS").map((r) => `siwe_${r}`),
+      ...unionMembers("indexer/src/api/auth/apiKeys.ts", "KeyRejection").map((r) => `api_key_${r}`),
+      ...objectKeys("keyservice/src/protocol.ts", "KEY_SERVICE_ERRORS"),
+    ];
+    assert.ok(codes.length > 25, `found only ${codes.length} codes: the patterns no longer match the sources`);
+    const missing = [...new Set(codes)].filter((code) => !catalogue.includes(`id="${code}"`));
+    assert.deepEqual(missing, [], `docs/errors.md lacks ${missing.join(", ")}`);
+  });
+
   it("has an entry for every code the tenant API and the issuer throw", () => {
     const catalogue = readFileSync(join(repoRoot, "docs", "errors.md"), "utf8");
     const codes = thrownCodes();
