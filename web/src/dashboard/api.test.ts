@@ -52,6 +52,10 @@ describe("the dashboard's API client", () => {
     });
     expect(dashboardError(new DashboardApiError(503, "webhooks_unavailable", "off")).code).toBe("webhooks_unavailable");
     expect(dashboardError(new DashboardApiError(502, "internal", "x")).code).toBe("api_unavailable");
+    expect(dashboardError(new DashboardApiError(409, "idempotency_request_in_progress", "running"))).toMatchObject({
+      code: "idempotency_request_in_progress",
+      actions: ["retry"],
+    });
   });
 
   it("reports an unreachable API as such, not as a refusal", async () => {

@@ -84,6 +84,12 @@ const table: Record<string, Entry> = {
     message: "The API has no key to seal endpoint secrets with. The operator must configure webhooks.",
     actions: ["home"],
   },
+  idempotency_request_in_progress: {
+    title: "Your earlier request is still being processed",
+    message:
+      "The connection dropped while the API was working on it. Try again in a moment: you will get its result, and nothing is done twice.",
+    actions: ["retry"],
+  },
   rate_limited: {
     title: "Too many requests in a short time",
     message: "Wait a minute, then try again. Nothing was lost.",
@@ -154,6 +160,7 @@ export function classifyApiError(error: DashboardApiError): string {
   }
   if (error.status === 401) return "session_ended";
   if (error.code === "webhooks_unavailable") return "webhooks_unavailable";
+  if (error.code === "idempotency_request_in_progress") return error.code;
   if (error.status === 429) return "rate_limited";
   if (error.status === 404) return "not_found";
   if (error.status === 409) return "conflict";
