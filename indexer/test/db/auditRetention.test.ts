@@ -188,7 +188,9 @@ describe.each(["postgres", "pglite"] as DbKind[])("audit retention on %s", (kind
     expect(await chain(db, 8n)).toEqual([]);
     // What is left of it is the run's seal, which vouches for its checkpoints.
     const seals = await db.selectFrom("audit_log").selectAll().where("action", "=", RETENTION_SEAL_ACTION).execute();
-    expect(seals.map((e) => e.project_id === null ? null : String(e.project_id)).sort()).toEqual(["7", "8", null].sort());
+    expect(seals.map((e) => (e.project_id === null ? null : String(e.project_id))).sort()).toEqual(
+      ["7", "8", null].sort(),
+    );
     expect(seals.every((e) => (e.detail as { runId: string }).runId === result.runId)).toBe(true);
     expect(await verifyAuditChain(db, { projectId: 8n })).toEqual({ ok: true, checked: 1, chains: 1 });
     await write(8n, "api_key.create", 0);
