@@ -34,6 +34,21 @@ function run(script: string, env: Record<string, string>, args: string[] = []): 
   });
 }
 
+/** What the commands need to reach the test database, as the API reads it. */
+const apiEnv = (t: TestApiDb): Record<string, string> => ({
+  ONEKEY_NETWORK: "local",
+  ONEKEY_INDEXER_DATABASE_URL: t.url as string,
+  ONEKEY_API_SCHEMA: t.schema,
+  ONEKEY_API_MIGRATE_ON_START: "false",
+});
+
+/** The attacker: a plain database connection, behind the API's back. */
+async function attackerOn(t: TestApiDb): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: t.url, options: `-c search_path=${t.schema}` });
+  await client.connect();
+  return client;
+}
+
 describe("audit commands against a tampered database (PostgreSQL)", () => {
   let t: TestApiDb;
   let env: Record<string, string>;
@@ -66,14 +81,8 @@ describe("audit commands against a tampered database (PostgreSQL)", () => {
       .orderBy("id")
       .execute();
     ids.push(...rows.map((r) => String(r.id)));
-    env = {
-      ONEKEY_NETWORK: "local",
-      ONEKEY_INDEXER_DATABASE_URL: t.url as string,
-      ONEKEY_API_SCHEMA: t.schema,
-      ONEKEY_API_MIGRATE_ON_START: "false",
-    };
-    attacker = new pg.Client({ connectionString: t.url, options: `-c search_path=${t.schema}` });
-    await attacker.connect();
+    env = apiEnv(t);
+    attacker = await attackerOn(t);
   });
   afterAll(async () => {
     await attacker?.end();
@@ -153,8 +162,7 @@ describe("a purge forged with a checkpoint (PostgreSQL)", () => {
         result: "ok",
       });
     }
-    attacker = new pg.Client({ connectionString: t.url, options: `-c search_path=${t.schema}` });
-    await attacker.connect();
+    attacker = await attackerOn(t);
   });
   afterAll(async () => {
     await attacker?.end();
@@ -162,12 +170,7 @@ describe("a purge forged with a checkpoint (PostgreSQL)", () => {
   });
 
   it("entries deleted and bridged by a checkpoint no retention run sealed: exit 1 naming the checkpoint", async () => {
-    const env = {
-      ONEKEY_NETWORK: "local",
-      ONEKEY_INDEXER_DATABASE_URL: t.url as string,
-      ONEKEY_API_SCHEMA: t.schema,
-      ONEKEY_API_MIGRATE_ON_START: "false",
-    };
+    const env = apiEnv(t);
     expect((await run("audit-verify.ts", env, ["--project", "4"])).code).toBe(0);
     // The cheap forgery: no hash recomputed, only rows read, deleted and one inserted.
     const { rows } = await attacker.query<{ id: string; prev_hash: string; hash: string }>(

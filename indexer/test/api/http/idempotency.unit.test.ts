@@ -4,14 +4,10 @@
  * expiry is checked against what happened, not only against what was answered.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { migrate } from "../../../db/migrator.js";
-import { type ApiDb, openApiDb } from "../../../db/open.js";
-import { createTestDatabase, type TestDatabase } from "../../../harness/postgres.js";
+import type { ApiDb } from "../../../db/open.js";
 import { ApiError, errorResponse } from "../../../src/api/http/errors.js";
 import {
   ABANDONED_AFTER_MS,
@@ -19,26 +15,23 @@ import {
   idempotent,
   requestFingerprint,
 } from "../../../src/api/http/idempotency.js";
+import { openTestApiDb, type TestApiDb } from "../../support/testApiDb.js";
 
 describe.each(["pglite", "postgres"] as const)("Idempotency-Key on %s", (kind) => {
   let store: ApiDb;
-  let database: TestDatabase | undefined;
-  let dir: string | undefined;
+  let test: TestApiDb;
   let clock: Date;
   /** How many times the write really ran, and what it did each time. */
   let acted: string[];
   /** When set, the write waits for it (to hold a first request open). */
   let gate: Promise<void> | undefined;
+  /** How many writes are held at the gate now or were. */
+  let waiting: number;
   let app: Hono;
 
   beforeAll(async () => {
-    if (kind === "postgres") {
-      database = await createTestDatabase("onekey_idempotency");
-      store = openApiDb({ kind: "postgres", url: database.url, schema: "onekey_api" });
-    } else {
-      dir = mkdtempSync(join(tmpdir(), "onekey-idem-"));
-      store = openApiDb({ kind: "pglite", directory: dir });
-    }
+    test = await openTestApiDb(kind, "onekey_idempotency");
+    store = test.store;
     await migrate(store.db, "latest");
     app = new Hono();
     // The credential's identity is the scope; tests send it as a header to stand in for auth.
@@ -46,7 +39,11 @@ describe.each(["pglite", "postgres"] as const)("Idempotency-Key on %s", (kind) =
     app.post("/things/:name", async (c) => {
       const body = await c.req.json<{ size?: number; refuse?: boolean }>();
       if (body.refuse) throw new ApiError(400, "invalid_request", "size: refused", "size");
-      await gate;
+      const held = gate;
+      if (held) {
+        waiting++;
+        await held;
+      }
       acted.push(c.req.param("name"));
       return c.json({ n: acted.length, secret: `okk_secret_${acted.length}`, size: body.size }, 201);
     });
@@ -57,15 +54,14 @@ describe.each(["pglite", "postgres"] as const)("Idempotency-Key on %s", (kind) =
     });
   });
   afterAll(async () => {
-    await store?.close();
-    await database?.drop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await test?.close();
   });
   beforeEach(async () => {
     await store.db.deleteFrom("idempotency_keys").execute();
     clock = new Date("2026-12-05T12:00:00Z");
     acted = [];
     gate = undefined;
+    waiting = 0;
   });
 
   const send = async (path: string, body: unknown, key?: string, who = "a", method = "POST") => {
@@ -178,9 +174,8 @@ describe.each(["pglite", "postgres"] as const)("Idempotency-Key on %s", (kind) =
       release = r;
     });
     const first = send("/things/x", { size: 1 }, "k-slow");
-    while ((await store.db.selectFrom("idempotency_keys").select("id").execute()).length === 0) {
-      await new Promise((r) => setImmediate(r));
-    }
+    // Held inside the write (past its claim), so the retry below cannot overtake it.
+    while (waiting === 0) await new Promise((r) => setImmediate(r));
     clock = new Date(clock.getTime() + ABANDONED_AFTER_MS + 1);
     gate = undefined;
     const retry = await send("/things/x", { size: 1 }, "k-slow");
