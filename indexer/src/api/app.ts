@@ -17,6 +17,7 @@ import { SiweService } from "./auth/siwe.js";
 import type { ApiConfig } from "./config.js";
 import { API_VERSION_HEADER, API_VERSIONS, apiVersion, DEFAULT_API_VERSION } from "./http/apiVersion.js";
 import { clientAddress, clientLimitKey } from "./http/clientAddress.js";
+import { dashboardCors } from "./http/cors.js";
 import { ApiError, errorResponse, forbidden, unauthorized } from "./http/errors.js";
 import { idempotent } from "./http/idempotency.js";
 import { documentApiVersion, documentIdempotencyKey } from "./http/openapi.js";
@@ -146,6 +147,9 @@ export function createApi(deps: ApiDeps): ApiApp {
       });
     }
   });
+
+  // Every route (GraphQL and /docs too): only the dashboard's pages may use the API from a browser.
+  app.use("*", dashboardCors(config.dashboardOrigins));
 
   // Before credentials, limits and handlers: an unknown version is refused with nothing done.
   app.use("/v1/*", apiVersion);

@@ -9,6 +9,7 @@ import type { DestinationMode } from "../../webhooks/destinations.js";
 import { parseConfirmations } from "../../webhooks/policy.js";
 import { parseEncryptionKey } from "../../webhooks/secrets.js";
 import { parseTrustedProxies, type TrustedProxies } from "./http/clientAddress.js";
+import { type AllowedOrigins, parseOrigin } from "./http/cors.js";
 
 const seconds = (fallback: number, max: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
@@ -21,6 +22,23 @@ const ApiEnvSchema = z.object({
   ONEKEY_API_MIGRATE_ON_START: z.enum(["true", "false"]).default("true"),
   /** host[:port] that SIWE messages must name: where the tenant dashboard is served. */
   ONEKEY_API_SIWE_DOMAIN: z.string().min(1).optional(),
+  /**
+   * The dashboard's origins (comma-separated `https://host[:port]`), the only pages that may use
+   * the API from a browser. Default: `https://<ONEKEY_API_SIWE_DOMAIN>`; on a local chain, any
+   * page served from this machine (http://localhost:*, 127.0.0.1, [::1]).
+   */
+  ONEKEY_API_DASHBOARD_ORIGINS: z
+    .string()
+    .optional()
+    .transform((list, ctx) => {
+      if (list === undefined) return undefined;
+      try {
+        return list.split(",").map((origin) => parseOrigin(origin.trim()));
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   ONEKEY_API_SIWE_NONCE_TTL_SECONDS: seconds(300, 3600),
   ONEKEY_API_SESSION_TTL_SECONDS: seconds(3600, 7 * 24 * 3600),
   ONEKEY_API_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -68,6 +86,8 @@ export interface ApiConfig {
   store: ApiDbTarget;
   migrateOnStart: boolean;
   siweDomain: string;
+  /** The pages that may call the API from a browser (http/cors.ts). */
+  dashboardOrigins: AllowedOrigins;
   nonceTtlSeconds: number;
   sessionTtlSeconds: number;
   /**
@@ -122,6 +142,11 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
       : { kind: "pglite", directory: env.ONEKEY_API_PGLITE_DIR },
     migrateOnStart: env.ONEKEY_API_MIGRATE_ON_START === "true",
     siweDomain,
+    dashboardOrigins: env.ONEKEY_API_DASHBOARD_ORIGINS
+      ? { kind: "list", origins: env.ONEKEY_API_DASHBOARD_ORIGINS }
+      : indexer.network === "local"
+        ? { kind: "loopback" }
+        : { kind: "list", origins: [`https://${siweDomain}`] },
     nonceTtlSeconds: env.ONEKEY_API_SIWE_NONCE_TTL_SECONDS,
     sessionTtlSeconds: env.ONEKEY_API_SESSION_TTL_SECONDS,
     rateLimit: { points: env.ONEKEY_API_RATE_LIMIT_POINTS, windowSeconds: env.ONEKEY_API_RATE_LIMIT_WINDOW_SECONDS },
