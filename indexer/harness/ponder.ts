@@ -3,25 +3,13 @@
  * way production does, on 127.0.0.1, and waits until it serves. Used by the tests, the benchmark
  * and the dev stack.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { freePort, type Managed, startProcess, waitFor } from "@onekey/devnet/processes";
+import { indexerRoot, ponderCli } from "../scripts/services.js";
 
-export const indexerRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-
-/** Ponder's CLI script, found the way Node finds packages (its package.json is not exported). */
-function ponderCli(): string {
-  for (let dir = indexerRoot; ; dir = dirname(dir)) {
-    const pkgFile = join(dir, "node_modules", "ponder", "package.json");
-    if (existsSync(pkgFile)) {
-      const { bin } = JSON.parse(readFileSync(pkgFile, "utf8")) as { bin: { ponder: string } };
-      return join(dirname(pkgFile), bin.ponder);
-    }
-    if (dirname(dir) === dir) throw new Error("ponder is not installed (npm ci)");
-  }
-}
+export { indexerRoot };
 
 export type DatabaseChoice = { kind: "pglite" } | { kind: "postgres"; url: string };
 

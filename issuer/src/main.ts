@@ -1,10 +1,16 @@
 import { serve } from "@hono/node-server";
+import { exitAfterConfigCheck } from "@onekey/service-kit/config-check";
 import { loadConfig } from "./config.js";
 import { startBackgroundJobs } from "./kyc/jobs.js";
 import { createLogger, loggableError } from "./logger.js";
 import { openIssuerResources } from "./resources.js";
 import { createIssuerApp } from "./server.js";
 
+// `--check-config`: validate the configuration (nothing is contacted), print the outcome, exit.
+exitAfterConfigCheck("onekey issuer", () => {
+  const checked = loadConfig();
+  return `network ${checked.network}, chain ${checked.chainId}, providers ${checked.kyc.providers.join(",")}, listen ${checked.host}:${checked.port}`;
+});
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 // One bad request must never stop the service: log (without secrets) and keep serving.

@@ -71,10 +71,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv): KeyServiceConfig {
   if (!isNetworkName(network)) {
     throw new Error(`ONEKEY_NETWORK must be one of ${Object.keys(networks).join(", ")}, got "${network}"`);
   }
-  const rpcUrl = value("ONEKEY_RPC_URL") ?? (network === "local" ? LOCAL_RPC_URL : undefined);
-  if (!rpcUrl) throw new Error(`ONEKEY_RPC_URL is required for ${network}`);
+  // A development stand-in for Lit: it holds data keys in one process, which no production
+  // deployment may rely on (there, VITE_ONEKEY_KEYS=lit).
+  if (network !== "local") {
+    throw new Error(
+      `ONEKEY_NETWORK is ${network}: the key service runs on the local network only (production uses Lit)`,
+    );
+  }
+  const rpcUrl = value("ONEKEY_RPC_URL") ?? LOCAL_RPC_URL;
   if (!z.url({ protocol: /^https?$/ }).safeParse(rpcUrl).success) {
-    throw new Error(`ONEKEY_RPC_URL must be an http(s) URL, got "${rpcUrl}"`);
+    // Not the value: an RPC URL may carry an API key.
+    throw new Error("ONEKEY_RPC_URL must be an http(s) URL");
   }
   const deployment = readDeployment(network, value("ONEKEY_DEPLOY_BOOK_DIR") ?? deploymentsDir);
   return parseConfig({

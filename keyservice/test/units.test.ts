@@ -58,10 +58,16 @@ describe("configuration", () => {
     );
     expect(() => configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: book({}) })).toThrow(/KycRegistry is not deployed on local/);
     expect(() => configFromEnv({ ONEKEY_NETWORK: "mainnet" })).toThrow(/ONEKEY_NETWORK must be one of local/);
-    // Off the local chain there is no default RPC to fall back on.
-    expect(() => configFromEnv({ ONEKEY_NETWORK: "baseSepolia" })).toThrow(
-      /ONEKEY_RPC_URL is required for baseSepolia/,
-    );
+    // A stand-in for Lit: it refuses every network but the local one, whatever else is set.
+    for (const network of ["baseSepolia", "base"]) {
+      expect(() =>
+        configFromEnv({
+          ONEKEY_NETWORK: network,
+          ONEKEY_RPC_URL: "https://rpc.example",
+          ONEKEY_DEPLOY_BOOK_DIR: localBook,
+        }),
+      ).toThrow(/runs on the local network only/);
+    }
     expect(() => configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: localBook, ONEKEY_RPC_URL: "ftp://x" })).toThrow(
       /ONEKEY_RPC_URL must be an http\(s\) URL/,
     );
