@@ -56,6 +56,18 @@ export interface ApiDatabase {
     resolved_at: Timestamp | null;
     operator_notified_at: Timestamp | null;
   };
+  /** Hourly and daily analytics per project (migration 0009; indexer/analytics/). */
+  analytics_rollups: {
+    project_id: Int8;
+    family: string;
+    metric: string;
+    dimension: string;
+    granularity: "hour" | "day";
+    bucket_start: Timestamp;
+    /** numeric: a decimal string from node-postgres, a string or number from PGlite. */
+    value: ColumnType<string | number, string | number, string | number>;
+    histogram: ColumnType<(string | number)[] | null, string[] | null, string[] | null>;
+  };
   /** Writes already served, by credential and Idempotency-Key (src/api/http/idempotency.ts). */
   idempotency_keys: {
     id: string;

@@ -11,6 +11,7 @@ import * as apiKeyLastUsed from "./0005_api_key_last_used.js";
 import * as auditChain from "./0006_audit_chain.js";
 import * as idempotencyKeys from "./0007_idempotency_keys.js";
 import * as securityAlerts from "./0008_security_alerts.js";
+import * as analytics from "./0009_analytics.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_auth": auth,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   "0006_audit_chain": auditChain,
   "0007_idempotency_keys": idempotencyKeys,
   "0008_security_alerts": securityAlerts,
+  "0009_analytics": analytics,
 };

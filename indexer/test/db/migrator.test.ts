@@ -26,6 +26,7 @@ const APPLIED = [
   "0006_audit_chain",
   "0007_idempotency_keys",
   "0008_security_alerts",
+  "0009_analytics",
 ];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {

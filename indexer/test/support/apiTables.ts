@@ -1,5 +1,6 @@
 /** The API's own tables once every migration is applied (without Kysely's bookkeeping tables). */
 export const API_TABLES = [
+  "analytics_rollups",
   "api_keys",
   "audit_checkpoints",
   "audit_heads",
