@@ -61,3 +61,39 @@ export function readAnalyticsConfig(env: Record<string, string | undefined> = pr
     providerFees: e.ONEKEY_ANALYTICS_PROVIDER_FEES,
   };
 }
+
+const Rebuild = z.object({
+  /** How often the webhook worker rebuilds the derived metrics of the recent days. */
+  ONEKEY_ANALYTICS_REBUILD_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** How many days back each of those rebuilds covers (today included). */
+  ONEKEY_ANALYTICS_REBUILD_DAYS: z.coerce.number().int().min(1).max(366).default(2),
+  /** The issuer's PostgreSQL (its kyc_sessions); unset, the issuer's figures are not derived. */
+  ONEKEY_ANALYTICS_ISSUER_DATABASE_URL: z.string().url().optional(),
+  /** Ponder's views schema (as the webhook worker reads it): where the chain's figures come from. */
+  ONEKEY_INDEXER_VIEWS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+    .default("onekey"),
+});
+
+export interface RebuildConfig {
+  everySeconds: number;
+  days: number;
+  issuerDatabaseUrl?: string;
+  viewsSchema: string;
+}
+
+export function readRebuildConfig(env: Record<string, string | undefined> = process.env): RebuildConfig {
+  const parsed = Rebuild.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    // Names the variable, never its value (a database URL may hold a password).
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
+    throw new Error(`Invalid analytics environment: ${issues}`);
+  }
+  return {
+    everySeconds: parsed.data.ONEKEY_ANALYTICS_REBUILD_SECONDS,
+    days: parsed.data.ONEKEY_ANALYTICS_REBUILD_DAYS,
+    issuerDatabaseUrl: parsed.data.ONEKEY_ANALYTICS_ISSUER_DATABASE_URL,
+    viewsSchema: parsed.data.ONEKEY_INDEXER_VIEWS_SCHEMA,
+  };
+}

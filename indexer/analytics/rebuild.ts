@@ -11,7 +11,8 @@
  *   database; reading its sessions needs no change to the issuer and is rebuildable like the rest).
  * A source that is not configured is skipped, and its rows in the range are left as they were.
  */
-import { type Kysely, sql } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
 import type { ApiDatabase } from "../db/tables.js";
 import { addRollups, DAY_MS, type RollupRow } from "./buckets.js";
 import { HISTOGRAM_BOUNDS_MS, HISTOGRAM_SIZE } from "./histogram.js";
@@ -200,6 +201,8 @@ export async function rebuildAnalytics(
   const metrics = metricsOf((m) => (used as string[]).includes(m.source));
   let hourRows = 0;
   await db.transaction().execute(async (trx) => {
+    // Rebuilds take turns (two workers on a timer): the second waits, then replaces the same rows.
+    await sql`SELECT pg_advisory_xact_lock(hashtext('onekey.analytics.rebuild'))`.execute(trx);
     await trx
       .deleteFrom("analytics_rollups")
       .where("metric", "in", metrics)
@@ -239,4 +242,19 @@ export async function rebuildAnalytics(
        GROUP BY 1, 2, 3, 4, 6`.execute(trx);
   });
   return { from, to, sources: used, hourRows };
+}
+
+/** Opens the issuer's database for reading its sessions (read-only by intent: only SELECTs run). */
+export function openIssuerSource(url: string): Kysely<unknown> {
+  return new Kysely<unknown>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString: url, max: 1, application_name: "onekey_analytics" }),
+    }),
+  });
+}
+
+/** The last `days` days, today included. */
+export function recentDays(days: number, now = new Date()): { from: Date; to: Date } {
+  const today = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  return { from: new Date(today - (days - 1) * DAY_MS), to: new Date(today + DAY_MS) };
 }

@@ -4,6 +4,8 @@
  */
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
+import { readRebuildConfig } from "../../analytics/config.js";
+import { openIssuerSource, rebuildAnalytics, recentDays } from "../../analytics/rebuild.js";
 import type { ApiDatabase } from "../../db/tables.js";
 import { createLogger } from "../../lib/logger.js";
 import { readSecurityConfig } from "../../security/config.js";
@@ -18,6 +20,7 @@ import { Sender } from "./sender.js";
 
 const config = readWorkerConfig();
 const security = readSecurityConfig(process.env);
+const analytics = readRebuildConfig(process.env);
 const logger = createLogger(config.logLevel, "onekey-webhooks");
 // Every connection starts in the API's schema (set at connect time, before any query can run).
 const connection = { connectionString: config.databaseUrl, options: `-c search_path=${config.apiSchema}` };
@@ -120,6 +123,23 @@ async function securityScan(): Promise<void> {
   }
 }
 
+const issuerSource = analytics.issuerDatabaseUrl ? openIssuerSource(analytics.issuerDatabaseUrl) : undefined;
+let rebuilding = false;
+/** The derived analytics of the recent days, replaced from their sources (analytics/rebuild.ts). */
+async function analyticsRebuild(): Promise<void> {
+  if (rebuilding || stopping) return;
+  rebuilding = true;
+  try {
+    const sources = { views: config.viewsSchema, issuer: issuerSource };
+    await rebuildAnalytics(db, sources, recentDays(analytics.days));
+  } catch (error) {
+    // Ponder's views not created yet, the issuer's database away: the next run tries again.
+    logger.log("warn", "analytics rebuild failed", { errorCode: (error as { code?: string }).code });
+  } finally {
+    rebuilding = false;
+  }
+}
+
 session.on("notification", () => void claimLoop());
 session.on("error", (error) => {
   // Without its session this worker cannot hold leases safely: exit and let the supervisor restart it.
@@ -137,6 +157,7 @@ const timers = [
   setInterval(() => void pipelinePass(), config.pollMs),
   setInterval(() => void claimLoop(), config.pollMs),
   setInterval(() => void securityScan(), security.scanSeconds * 1000),
+  setInterval(() => void analyticsRebuild(), analytics.everySeconds * 1000),
   setInterval(() => {
     deliverer.countWorkers().catch(() => undefined);
     deliverer.countDue().catch(() => undefined);
@@ -171,6 +192,7 @@ async function stop(signal: string): Promise<void> {
   metricsServer?.close();
   healthServer?.close();
   await session.end().catch(() => undefined);
+  await issuerSource?.destroy().catch(() => undefined);
   await db.destroy();
   logger.log("info", "webhook worker stopped", { ...deliverer.stats });
   process.exit(0);
