@@ -117,7 +117,7 @@ export interface PrivacyAdapterContext {
   uri: string;
 }
 
-/** The storage adapter the configuration names; production SDKs are loaded only when chosen. */
+/** The storage adapter the configuration names; each is loaded only when chosen (Irys brings its SDK). */
 export async function createStorage(config: PrivacyConfig, context: PrivacyAdapterContext): Promise<StorageAdapter> {
   const storage = config.storage;
   switch (storage.VITE_ONEKEY_STORAGE) {
@@ -132,7 +132,7 @@ export async function createStorage(config: PrivacyConfig, context: PrivacyAdapt
     }
     case "turbo": {
       const { TurboStorage } = await import("./storage/turbo-storage.js");
-      return TurboStorage.connect({
+      return new TurboStorage({
         uploadUrl: storage.VITE_ONEKEY_TURBO_UPLOAD_URL,
         gatewayUrl: storage.VITE_ONEKEY_GATEWAY_URL,
         ...(storage.VITE_ONEKEY_STORAGE_PAID_BY ? { paidBy: storage.VITE_ONEKEY_STORAGE_PAID_BY } : {}),

@@ -15,8 +15,9 @@ import { TurboStorage } from "../../../src/privacy/storage/turbo-storage.js";
 import { type RecordedRequest, type Reply, startFakeHttp } from "../../support/fake-http.js";
 import { testPrivateKey } from "../keys/fixtures.js";
 
-// The real Turbo and Irys SDKs, pointed at scripted services on 127.0.0.1: what they send is
-// asserted byte for byte, and each failure the services can answer maps to a storage error.
+// Our Turbo client (which replaced the Turbo SDK: these tests pinned what the SDK sent) and the
+// real Irys SDK, pointed at scripted services on 127.0.0.1: what they send is asserted byte for
+// byte, and each failure the services can answer maps to a storage error.
 
 const signer = privateKeyToAccount(testPrivateKey);
 const servers: { close(): Promise<void> }[] = [];
@@ -43,11 +44,11 @@ describe("base58 (Irys ids)", () => {
   });
 });
 
-describe("TurboStorage (ArDrive Turbo SDK)", () => {
+describe("TurboStorage (ArDrive Turbo's upload service)", () => {
   it("posts the signed item as-is to /v1/tx/arweave, with progress, and accepts the matching receipt", async () => {
     const signed = await item();
     const service = await fake(() => ({ status: 200, json: { id: signed.idBase64Url, owner: "x", winc: "0" } }));
-    const storage = await TurboStorage.connect({ uploadUrl: service.url, gatewayUrl: service.url });
+    const storage = new TurboStorage({ uploadUrl: service.url, gatewayUrl: service.url });
     const progress: number[] = [];
     await storage.upload(signed, { onProgress: (sent) => progress.push(sent) });
     const [request] = service.requests;
@@ -55,15 +56,20 @@ describe("TurboStorage (ArDrive Turbo SDK)", () => {
     expect(request?.headers["content-type"]).toBe("application/octet-stream");
     expect(request?.headers["content-length"]).toBe(String(signed.bytes.length));
     expect(request?.body.equals(Buffer.from(signed.bytes))).toBe(true);
-    expect(progress.at(-1)).toBe(signed.bytes.length);
+    expect(progress).toEqual([0, signed.bytes.length]);
   });
 
-  it("names the sponsor paying with shared credits", async () => {
+  it("names the sponsors paying with shared credits, and none when the signer pays", async () => {
     const signed = await item();
     const service = await fake(() => ({ status: 200, json: { id: signed.idBase64Url } }));
-    const storage = await TurboStorage.connect({ uploadUrl: service.url, paidBy: ["sponsor-address"] });
-    await storage.upload(signed);
-    expect(service.requests[0]?.headers["x-paid-by"]).toBe("sponsor-address");
+    await new TurboStorage({ uploadUrl: service.url, paidBy: ["sponsor-address"] }).upload(signed);
+    await new TurboStorage({ uploadUrl: service.url, paidBy: ["sponsor-a", "sponsor-b"] }).upload(signed);
+    await new TurboStorage({ uploadUrl: service.url }).upload(signed);
+    expect(service.requests.map((request) => request.headers["x-paid-by"])).toEqual([
+      "sponsor-address",
+      "sponsor-a, sponsor-b",
+      undefined,
+    ]);
   });
 
   const failures: [number, new (...args: never[]) => Error][] = [
@@ -74,20 +80,34 @@ describe("TurboStorage (ArDrive Turbo SDK)", () => {
   for (const [status, errorClass] of failures) {
     it(`maps an HTTP ${status} to ${errorClass.name}`, async () => {
       const service = await fake(() => ({ status, body: `status ${status}` }));
-      const storage = await TurboStorage.connect({ uploadUrl: service.url });
+      const storage = new TurboStorage({ uploadUrl: service.url });
       await expect(storage.upload(await item())).rejects.toBeInstanceOf(errorClass);
     });
   }
 
   it("treats a refused connection and a receipt for another item as unavailable", async () => {
     const closed = await fake(() => ({ status: 200 }));
-    const storage = await TurboStorage.connect({ uploadUrl: closed.url });
+    const storage = new TurboStorage({ uploadUrl: closed.url });
     await closed.close();
     await expect(storage.upload(await item())).rejects.toBeInstanceOf(StorageUnavailableError);
     const liar = await fake(() => ({ status: 200, json: { id: "someone-else" } }));
-    await expect((await TurboStorage.connect({ uploadUrl: liar.url })).upload(await item())).rejects.toThrow(
+    await expect(new TurboStorage({ uploadUrl: liar.url }).upload(await item())).rejects.toThrow(
       /Turbo stored someone-else/,
     );
+    const garbled = await fake(() => ({ status: 200, body: "<html>proxy error</html>" }));
+    await expect(new TurboStorage({ uploadUrl: garbled.url }).upload(await item())).rejects.toBeInstanceOf(
+      StorageUnavailableError,
+    );
+  });
+
+  it("passes a cancelled upload's abort through, unmapped, so the queue stops instead of retrying", async () => {
+    const signed = await item();
+    const service = await fake(() => ({ status: 200, json: { id: signed.idBase64Url } }));
+    const controller = new AbortController();
+    controller.abort();
+    const upload = new TurboStorage({ uploadUrl: service.url }).upload(signed, { signal: controller.signal });
+    await expect(upload).rejects.toMatchObject({ name: "AbortError" });
+    await expect(upload).rejects.not.toBeInstanceOf(StorageUnavailableError);
   });
 
   it("asks Turbo's status endpoint whether an item is stored, and reads from the gateway", async () => {
@@ -99,7 +119,7 @@ describe("TurboStorage (ArDrive Turbo SDK)", () => {
           ? { status: 200, body: new Uint8Array([1, 2, 3]) }
           : { status: 404, body: "not found" },
     );
-    const storage = await TurboStorage.connect({ uploadUrl: service.url, gatewayUrl: service.url });
+    const storage = new TurboStorage({ uploadUrl: service.url, gatewayUrl: service.url });
     expect(await storage.has(signed.id)).toBe(true);
     expect(await storage.has(`0x${"00".repeat(32)}`)).toBe(false);
     expect(await storage.download(signed.id)).toEqual(new Uint8Array([1, 2, 3]));
@@ -176,7 +196,7 @@ describe("tags through GraphQL (where a record's protected-key blob is read from
   async function adapters(url: string) {
     return [
       {
-        storage: await TurboStorage.connect({ uploadUrl: url, gatewayUrl: url }),
+        storage: new TurboStorage({ uploadUrl: url, gatewayUrl: url }),
         idOf: (s: SignedDataItem) => s.idBase64Url,
       },
       {
