@@ -11,6 +11,7 @@ import { entryPoint07Address } from "viem/account-abstraction";
 import { z } from "zod";
 import { type ProviderSettings, parseProviderSettings } from "./kyc/providers/factories.js";
 import { isProviderName, type ProviderName } from "./kyc/providers/provider.js";
+import type { SignerConfig } from "./signing/signer.js";
 
 /**
  * The issuer service's configuration, read once from the environment at start (variable names
@@ -24,6 +25,11 @@ const privateKey = z
   .string()
   .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key")
   .transform((v) => v as Hex);
+
+const address = z
+  .string()
+  .refine((v) => isAddress(v), "must be an address")
+  .transform((v) => getAddress(v) as Address);
 
 const addressList = z
   .string()
@@ -81,10 +87,18 @@ const envSchema = z.object({
   ONEKEY_ISSUER_HOST: z.string().default("127.0.0.1"),
   ONEKEY_ISSUER_PORT: integer(0, 65535, 8787),
   ONEKEY_ISSUER_LOG_LEVEL: logLevel.optional(),
-  /** The paymaster's sponsorship signer key (never logged). */
-  ONEKEY_ISSUER_SPONSOR_SIGNER_KEY: privateKey,
-  /** The KYC issuer key: signs attestations; its address is registered in KycRegistry (never logged). */
-  ONEKEY_ISSUER_KYC_SIGNER_KEY: privateKey,
+  /**
+   * The paymaster's sponsorship signer: its private key (never logged), or its address when the key
+   * lives in the remote signer (ONEKEY_ISSUER_REMOTE_SIGNER_URL). Exactly one of the two.
+   */
+  ONEKEY_ISSUER_SPONSOR_SIGNER_KEY: privateKey.optional(),
+  ONEKEY_ISSUER_SPONSOR_SIGNER_ADDRESS: address.optional(),
+  /** The KYC issuer key (signs attestations; registered in KycRegistry), or its address as above. */
+  ONEKEY_ISSUER_KYC_SIGNER_KEY: privateKey.optional(),
+  ONEKEY_ISSUER_KYC_SIGNER_ADDRESS: address.optional(),
+  /** A Web3Signer-compatible signer (eth1 JSON-RPC) holding the keys named by address; may carry credentials. */
+  ONEKEY_ISSUER_REMOTE_SIGNER_URL: httpUrl.optional(),
+  ONEKEY_ISSUER_REMOTE_SIGNER_TIMEOUT_MS: integer(100, 60_000, 5_000),
 
   ONEKEY_ISSUER_DATABASE_URL: secretUrl,
   ONEKEY_ISSUER_DATABASE_SCHEMA: z
@@ -245,8 +259,10 @@ export interface IssuerConfig {
     /** Where the chain watcher starts on a fresh database. */
     kycRegistryStartBlock: number;
   };
-  sponsorSignerKey: Hex;
-  kycSignerKey: Hex;
+  /** Where the paymaster's sponsorship key is (signing/signer.ts). */
+  sponsorSigner: SignerConfig;
+  /** Where the KYC attestation key is. */
+  kycSigner: SignerConfig;
   database: { url: string; schema: string; migrateOnStart: boolean };
   redis: { url: string; keyPrefix: string };
   sponsor: SponsorConfig;
@@ -269,6 +285,9 @@ function withoutEmpty(source: Record<string, string | undefined>): Record<string
  * ONEKEY_NETWORK is read from ONEKEY_DEPLOY_BOOK_DIR (or the checked-in book) unless `deployment`
  * is given (unit tests).
  */
+const missingSigner = (role: string) =>
+  `  ONEKEY_ISSUER_${role}_SIGNER_KEY: is required (or ONEKEY_ISSUER_${role}_SIGNER_ADDRESS with a remote signer)`;
+
 export function loadConfig(
   source: Record<string, string | undefined> = process.env,
   options: { deployment?: Deployment } = {},
@@ -278,6 +297,11 @@ export function loadConfig(
   const problems: string[] = [];
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`  ${issue.path.join(".")}: ${issue.message}`);
+    for (const role of ["SPONSOR", "KYC"]) {
+      if (!env[`ONEKEY_ISSUER_${role}_SIGNER_KEY`] && !env[`ONEKEY_ISSUER_${role}_SIGNER_ADDRESS`]) {
+        problems.push(missingSigner(role));
+      }
+    }
     throw new ConfigError(`Invalid issuer configuration:\n${problems.join("\n")}`);
   }
   const e = parsed.data;
@@ -332,7 +356,42 @@ export function loadConfig(
     problems.push(`  ${(error as Error).message}`);
   }
 
-  if (problems.length > 0 || !deployment || !kycRegistry || !projectRegistry || !paymaster || !rpcUrl || !dappOrigin) {
+  // Each key in this process, or named by address in the remote signer: exactly one of the two.
+  const signer = (role: "SPONSOR" | "KYC"): SignerConfig | undefined => {
+    const key = e[`ONEKEY_ISSUER_${role}_SIGNER_KEY`];
+    const remote = e[`ONEKEY_ISSUER_${role}_SIGNER_ADDRESS`];
+    if (key && remote) {
+      problems.push(`  ONEKEY_ISSUER_${role}_SIGNER_ADDRESS: set it or ONEKEY_ISSUER_${role}_SIGNER_KEY, not both`);
+    } else if (key) {
+      return { kind: "local", privateKey: key };
+    } else if (!remote) {
+      problems.push(missingSigner(role));
+    } else if (!e.ONEKEY_ISSUER_REMOTE_SIGNER_URL) {
+      problems.push(`  ONEKEY_ISSUER_REMOTE_SIGNER_URL: is required to sign as ONEKEY_ISSUER_${role}_SIGNER_ADDRESS`);
+    } else {
+      return {
+        kind: "remote",
+        url: e.ONEKEY_ISSUER_REMOTE_SIGNER_URL,
+        address: remote,
+        timeoutMs: e.ONEKEY_ISSUER_REMOTE_SIGNER_TIMEOUT_MS,
+      };
+    }
+    return undefined;
+  };
+  const sponsorSigner = signer("SPONSOR");
+  const kycSigner = signer("KYC");
+
+  if (
+    problems.length > 0 ||
+    !sponsorSigner ||
+    !kycSigner ||
+    !deployment ||
+    !kycRegistry ||
+    !projectRegistry ||
+    !paymaster ||
+    !rpcUrl ||
+    !dappOrigin
+  ) {
     throw new ConfigError(`Invalid issuer configuration:\n${problems.join("\n")}`);
   }
   const origin = new URL(dappOrigin);
@@ -353,8 +412,8 @@ export function loadConfig(
       paymaster: getAddress(paymaster.address),
       kycRegistryStartBlock: kycRegistry.startBlock,
     },
-    sponsorSignerKey: e.ONEKEY_ISSUER_SPONSOR_SIGNER_KEY,
-    kycSignerKey: e.ONEKEY_ISSUER_KYC_SIGNER_KEY,
+    sponsorSigner,
+    kycSigner,
     database: {
       url: e.ONEKEY_ISSUER_DATABASE_URL,
       schema: e.ONEKEY_ISSUER_DATABASE_SCHEMA,

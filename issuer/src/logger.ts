@@ -15,8 +15,10 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: {
         paths: [
           "*.privateKey",
-          "*.sponsorSignerKey",
-          "*.kycSignerKey",
+          "*.sponsorSigner.privateKey",
+          "*.kycSigner.privateKey",
+          "*.sponsorSigner.url",
+          "*.kycSigner.url",
           "*.signature",
           "*.paymasterData",
           "*.authorization",

@@ -5,6 +5,7 @@ import { startBackgroundJobs } from "./kyc/jobs.js";
 import { createLogger, loggableError } from "./logger.js";
 import { openIssuerResources } from "./resources.js";
 import { createIssuerApp } from "./server.js";
+import { describeSigner } from "./signing/signer.js";
 
 // `--check-config`: validate the configuration (nothing is contacted), print the outcome, exit.
 exitAfterConfigCheck("onekey issuer", () => {
@@ -42,6 +43,8 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
       port: info.port,
       signer: signer.address,
       kycSigner: kycSigner.address,
+      sponsorKeyIn: describeSigner(config.sponsorSigner),
+      kycKeyIn: describeSigner(config.kycSigner),
       chainId: config.chainId,
       providers: config.kyc.providers,
     },

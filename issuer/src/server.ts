@@ -6,7 +6,6 @@ import { cors } from "hono/cors";
 import type { Redis } from "ioredis";
 import { type Kysely, sql } from "kysely";
 import { createPublicClient, hexToNumber, http, type LocalAccount, type PublicClient, verifyMessage } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { SubjectAuth } from "./auth/subject-auth.js";
 import type { IssuerConfig } from "./config.js";
 import { type ChainWatcher, createChainWatcher } from "./kyc/chain-watcher.js";
@@ -24,6 +23,7 @@ import type { AttestationLedger } from "./ledger/attestation-ledger.js";
 import type { IssuerDatabase } from "./ledger/types.js";
 import { createLogger, type Logger, loggableError } from "./logger.js";
 import { createIssuerMetrics, type IssuerMetrics, RPC_METHOD_LABELS } from "./metrics.js";
+import { createSigner } from "./signing/signer.js";
 import { createSponsorshipService, InvalidParams, type SponsorshipService } from "./sponsorship/erc7677.js";
 import { SponsorshipRefused } from "./sponsorship/policy.js";
 import type { SponsorshipLimits } from "./sponsorship/rate-limits.js";
@@ -142,8 +142,8 @@ export function createIssuerApp(
 ): IssuerApp {
   const logger = options.logger ?? createLogger(config.logLevel);
   const client = options.client ?? (createPublicClient({ transport: http(config.rpcUrl) }) as PublicClient);
-  const signer = privateKeyToAccount(config.sponsorSignerKey);
-  const kycSigner = privateKeyToAccount(config.kycSignerKey);
+  const signer = createSigner(config.sponsorSigner, "sponsorSigner");
+  const kycSigner = createSigner(config.kycSigner, "kycSigner");
   const metrics = createIssuerMetrics();
   const kyc = options.kyc
     ? buildKyc(config, options.kyc, { client, logger, metrics, kycSigner, ledger: options.ledger })
