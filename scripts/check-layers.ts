@@ -17,12 +17,13 @@ export const LAYERS: Record<string, readonly string[]> = {
   deploy: [],
   sdk: [],
   "service-kit": [],
+  "keyservice-protocol": [],
   devnet: ["deploy"],
   "lit-access": ["deploy"],
-  keyservice: ["deploy", "service-kit", "devnet"],
+  keyservice: ["deploy", "service-kit", "keyservice-protocol", "devnet"],
   ignition: ["deploy", "devnet"],
   indexer: ["deploy", "sdk", "service-kit", "devnet"],
-  web: ["deploy", "lit-access", "keyservice", "devnet", "indexer"],
+  web: ["deploy", "lit-access", "keyservice-protocol", "keyservice", "devnet", "indexer"],
   issuer: ["deploy", "sdk", "service-kit", "devnet", "keyservice", "indexer", "web"],
   scripts: ["deploy", "sdk", "devnet", "ignition", "indexer", "web"],
   // The top: the repo's own tests may drive any part.
@@ -32,6 +33,7 @@ export const LAYERS: Record<string, readonly string[]> = {
     "service-kit",
     "devnet",
     "lit-access",
+    "keyservice-protocol",
     "keyservice",
     "ignition",
     "indexer",
@@ -51,10 +53,11 @@ const partOf = (path: string) => (path.includes("/") ? path.slice(0, path.indexO
 export const SHIPPED: Record<string, readonly string[]> = {
   sdk: [],
   "lit-access": ["deploy"],
-  keyservice: ["deploy", "service-kit"],
+  keyservice: ["deploy", "service-kit", "keyservice-protocol"],
   "service-kit": [],
   indexer: ["deploy", "sdk", "service-kit"],
-  web: ["deploy", "lit-access", "keyservice"],
+  // The browser app speaks the key service's protocol; the service itself is a dev stand-in.
+  web: ["deploy", "lit-access", "keyservice-protocol"],
   issuer: ["deploy", "sdk", "service-kit"],
 };
 
@@ -68,6 +71,7 @@ const PACKAGES: Record<string, string> = {
   "@onekey/service-kit": "service-kit",
   "@onekey/lit-access": "lit-access",
   "@onekey/keyservice": "keyservice",
+  "@onekey/keyservice-protocol": "keyservice-protocol",
   "@onekey/indexer": "indexer",
   "@onekey/web": "web",
   "@onekey/issuer": "issuer",

@@ -10,14 +10,14 @@
  * beyond either, a new challenge is refused.
  */
 import { randomBytes } from "node:crypto";
-import { createSiweMessage } from "viem/siwe";
 import {
   CHALLENGE_STATEMENT,
   type DecryptCondition,
   keyResource,
   STORE_CHALLENGE_STATEMENT,
   storeResource,
-} from "./protocol.js";
+} from "@onekey/keyservice-protocol";
+import { createSiweMessage } from "viem/siwe";
 
 export type ChallengePurpose = { kind: "release"; keyId: string } | { kind: "store"; condition: DecryptCondition };
 

@@ -1,3 +1,3 @@
+export type * from "@onekey/keyservice-protocol";
 export { configFromEnv, type KeyServiceConfig, type KeyServiceConfigInput, parseConfig } from "./config.js";
-export type * from "./protocol.js";
 export { type KeyServiceOptions, type RequestLogEntry, type RunningKeyService, startKeyService } from "./server.js";

@@ -8,7 +8,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DecryptCondition } from "./protocol.js";
+import type { DecryptCondition } from "@onekey/keyservice-protocol";
 
 export interface StoredKey {
   keyId: string;

@@ -9,6 +9,20 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener, type HttpBindings, RequestError } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
+import {
+  base64ToBytes,
+  bytesToBase64,
+  type ChallengeResponse,
+  type DecryptCondition,
+  type ErrorResponse,
+  KEY_ID_PATTERN,
+  KEY_SERVICE_ERRORS,
+  type KeyServiceErrorCode,
+  type ReleaseResponse,
+  type StoreKeyResponse,
+  storeResource,
+  subjectOfUid,
+} from "@onekey/keyservice-protocol";
 import { type Check, CheckFailed, livenessResponse, readinessHandler } from "@onekey/service-kit/health";
 import { ApiError, PROBLEM_CONTENT_TYPE, problemDetails } from "@onekey/service-kit/problem";
 import { type Context, Hono } from "hono";
@@ -23,20 +37,6 @@ import { ChainGate, ChainUnavailableError } from "./chain-gate.js";
 import { type Challenge, ChallengeBook, ChallengeLimitError, type ChallengeLimits } from "./challenges.js";
 import type { KeyServiceConfig } from "./config.js";
 import { FileKeyStore, type KeyStore, KeyWrapper, loadMasterKey, MemoryKeyStore, type StoredKey } from "./key-store.js";
-import {
-  base64ToBytes,
-  bytesToBase64,
-  type ChallengeResponse,
-  type DecryptCondition,
-  type ErrorResponse,
-  KEY_ID_PATTERN,
-  KEY_SERVICE_ERRORS,
-  type KeyServiceErrorCode,
-  type ReleaseResponse,
-  type StoreKeyResponse,
-  storeResource,
-  subjectOfUid,
-} from "./protocol.js";
 
 export interface RequestLogEntry {
   time: string;

@@ -9,11 +9,11 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, startProcess, waitFor } from "@onekey/devnet/processes";
+import { bytesToBase64 } from "@onekey/keyservice-protocol";
 import { createPublicClient, createWalletClient, type Hex, http, type LocalAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
 import { FileKeyStore, KeyWrapper } from "../src/key-store.js";
-import { bytesToBase64 } from "../src/protocol.js";
 import { type RunningKeyService, startKeyService } from "../src/server.js";
 import { type RegistryWorld, startRegistryWorld } from "./support/registry-world.js";
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bytesToBase64, subjectOfUid } from "@onekey/keyservice-protocol";
 import type { Hex, LocalAccount } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config.js";
-import { bytesToBase64, subjectOfUid } from "../src/protocol.js";
 import { type RequestLogEntry, type RunningKeyService, startKeyService } from "../src/server.js";
 import { type RegistryWorld, startRegistryWorld } from "./support/registry-world.js";
 

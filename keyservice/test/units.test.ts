@@ -1,12 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { base64ToBytes, bytesToBase64, keyResource } from "@onekey/keyservice-protocol";
 import { parseSiweMessage } from "viem/siwe";
 import { afterAll, describe, expect, it } from "vitest";
 import { ChallengeBook, ChallengeLimitError } from "../src/challenges.js";
 import { configFromEnv, parseConfig } from "../src/config.js";
 import { FileKeyStore, KeyWrapper, loadMasterKey, MemoryKeyStore } from "../src/key-store.js";
-import { base64ToBytes, bytesToBase64, keyResource } from "../src/protocol.js";
 
 const condition = {
   chainId: 31337,

@@ -46,7 +46,7 @@ describe("the error catalogue", () => {
       ...unionMembers("indexer/src/api/auth/siwe.ts", "LoginRejection").map((r) => `siwe_${r}`),
       ...objectKeys("issuer/src/auth/subject-auth.ts", "SIGN_IN_REJECTIONS").map((r) => `siwe_${r}`),
       ...unionMembers("indexer/src/api/auth/apiKeys.ts", "KeyRejection").map((r) => `api_key_${r}`),
-      ...objectKeys("keyservice/src/protocol.ts", "KEY_SERVICE_ERRORS"),
+      ...objectKeys("keyservice-protocol/src/protocol.ts", "KEY_SERVICE_ERRORS"),
     ];
     assert.ok(codes.length > 25, `found only ${codes.length} codes: the patterns no longer match the sources`);
     const missing = [...new Set(codes)].filter((code) => !catalogue.includes(`id="${code}"`));

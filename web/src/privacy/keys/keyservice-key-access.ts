@@ -15,7 +15,7 @@ import {
   STORE_CHALLENGE_STATEMENT,
   type StoreKeyResponse,
   storeResource,
-} from "@onekey/keyservice/protocol";
+} from "@onekey/keyservice-protocol";
 import { parseSiweMessage } from "viem/siwe";
 import {
   KeyAccessAuthError,

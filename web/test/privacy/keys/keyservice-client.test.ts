@@ -3,7 +3,7 @@ import {
   keyResource,
   STORE_CHALLENGE_STATEMENT,
   storeResource,
-} from "@onekey/keyservice/protocol";
+} from "@onekey/keyservice-protocol";
 import { privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { describe, expect, it } from "vitest";
