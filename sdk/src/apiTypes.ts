@@ -57,6 +57,18 @@ export type Budget = Schemas["Budget"];
 /** An item of GET /v1/budget/operations (newest first). */
 export type SponsoredOperation = Schemas["SponsoredOperation"];
 
+/** GET /v1/analytics/{family}: one series per metric and dimension, per UTC hour or day. */
+export type AnalyticsReport = Schemas["AnalyticsReport"];
+export type AnalyticsSeries = Schemas["AnalyticsSeries"];
+export type AnalyticsFamily = AnalyticsReport["family"];
+/** GET /v1/analytics/{family}; `from` and `to` also take a Date. */
+export type AnalyticsQuery = Omit<ApiQuery<"/v1/analytics/{family}", "get">, "from" | "to"> & {
+  /** Start (inclusive, rounded down to the bucket): a Date or an ISO 8601 date or time. */
+  from?: Date | string;
+  /** End (exclusive, rounded up to the bucket). Default: now. */
+  to?: Date | string;
+};
+
 /** GET /v1/consents; `updatedSince` also takes a Date or Unix seconds. */
 export type ConsentsQuery = Omit<ApiQuery<"/v1/consents", "get">, "updatedSince"> & {
   /** Only consents changed at or after this time: a Date, Unix seconds or an ISO 8601 string. */

@@ -3,6 +3,10 @@
 export type {
   AdminSession,
   AdminSessionInfo,
+  AnalyticsFamily,
+  AnalyticsQuery,
+  AnalyticsReport,
+  AnalyticsSeries,
   ApiKey,
   ApiKeyScope,
   ApiKeyStatus,

@@ -3,6 +3,9 @@
  * the `read` scope for the tenant routes, `webhooks:manage` for the webhook routes.
  */
 import type {
+  AnalyticsFamily,
+  AnalyticsQuery,
+  AnalyticsReport,
   ApiPath,
   ApiRequestBody,
   ApiResponse,
@@ -103,6 +106,22 @@ export class OneKeyClient {
 
   iterateSponsoredOperations(query: Omit<PageQuery, "cursor"> = {}): AsyncGenerator<SponsoredOperation> {
     return paginate((cursor) => this.listSponsoredOperations({ ...query, cursor }));
+  }
+
+  /**
+   * This project's analytics: `usage` (verifications, attestations, consents, API calls, webhook
+   * deliveries, records opened), `cost` (gas in wei and priced, provider fees) or `performance`
+   * (latency p50/p95/p99, verify-flow completion), per UTC day (default, 30 days) or hour (48 hours).
+   */
+  getAnalytics(family: AnalyticsFamily, query: AnalyticsQuery = {}): Promise<AnalyticsReport> {
+    return this.#call("get", "/v1/analytics/{family}", {
+      params: { family },
+      query: {
+        granularity: query.granularity,
+        from: query.from === undefined ? undefined : isoTime(query.from),
+        to: query.to === undefined ? undefined : isoTime(query.to),
+      },
+    });
   }
 
   // ---------------------------------------------------------------- webhooks (`webhooks:manage`)

@@ -1870,6 +1870,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/{family}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The project's usage, cost or performance per UTC hour or day (rebuilt from sources every few minutes) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description UTC hours or UTC days */
+                    granularity?: "hour" | "day";
+                    /** @description Start (inclusive, rounded down to its bucket). Default: 30 days (day) or 48 hours (hour) before `to` */
+                    from?: string;
+                    /** @description End (exclusive, rounded up to its bucket). Default: now */
+                    to?: string;
+                };
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path: {
+                    /** @description usage (counts), cost (gas, provider fees) or performance (latency, verify-flow completion) */
+                    family: "usage" | "cost" | "performance";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One series per metric and dimension */
+                200: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsReport"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/event-types": {
         parameters: {
             query?: never;
@@ -5169,6 +5269,77 @@ export interface components {
             /** Format: date-time */
             at: string;
             transactionHash: string;
+        };
+        AnalyticsReport: {
+            /**
+             * @description Decimal integer
+             * @example 1
+             */
+            projectId: string;
+            /** @enum {string} */
+            family: "usage" | "cost" | "performance";
+            /** @enum {string} */
+            granularity: "hour" | "day";
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            series: components["schemas"]["AnalyticsSeries"][];
+            /** @description cost: what the fiat figures were priced at */
+            pricing?: {
+                currency: string;
+                ethPrice: number | null;
+                ethPriceSource: string;
+                /** @description Per verification started, in `currency` */
+                providerFees: {
+                    [key: string]: number;
+                };
+            };
+            /** @description performance: the verify flow's completion and drop-off (issuer sessions by start) */
+            verifyFlow?: {
+                sessions: number;
+                /** @description Sessions that reached consent */
+                completed: number;
+                completionRate: number | null;
+                /** @description Sessions by the furthest step they reached */
+                stoppedAt: {
+                    [key: string]: number;
+                };
+            };
+        };
+        AnalyticsSeries: {
+            /** @example api.calls */
+            metric: string;
+            /**
+             * @description What the metric is split by here ('' for nothing)
+             * @example GET /v1/project 200
+             */
+            dimension: string;
+            /** @description count, wei, ms, or a currency code */
+            unit: string;
+            /** @description Over the whole range (latency: the observations) */
+            total: string;
+            /** @description Latency in ms over the whole range */
+            p50?: number | null;
+            p95?: number | null;
+            p99?: number | null;
+            /** @description Buckets with activity, oldest first */
+            points: components["schemas"]["AnalyticsPoint"][];
+        };
+        AnalyticsPoint: {
+            /**
+             * Format: date-time
+             * @description The bucket's first instant (UTC)
+             */
+            start: string;
+            /**
+             * @description Decimal: a count, wei, an amount of the currency, or (latency) the observations
+             * @example 42
+             */
+            value: string;
+            p50?: number | null;
+            p95?: number | null;
+            p99?: number | null;
         };
         WebhookEventTypeList: {
             data: components["schemas"]["WebhookEventTypeInfo"][];

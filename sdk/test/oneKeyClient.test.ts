@@ -104,6 +104,12 @@ describe("OneKeyClient requests", () => {
     await c.listConsents();
     await c.getBudget();
     await c.listSponsoredOperations({ limit: 5 });
+    await c.getAnalytics("usage");
+    await c.getAnalytics("performance", {
+      granularity: "hour",
+      from: new Date("2026-11-01T00:00:00Z"),
+      to: "2026-11-02",
+    });
     expect(requests.map(({ method, path, query }) => ({ method, path, query }))).toEqual([
       { method: "GET", path: `/v1/subjects/${subject}`, query: {} },
       { method: "GET", path: `/v1/subjects/${subject}/attestations`, query: { limit: "10", cursor: "abc" } },
@@ -116,6 +122,12 @@ describe("OneKeyClient requests", () => {
       { method: "GET", path: "/v1/consents", query: {} },
       { method: "GET", path: "/v1/budget", query: {} },
       { method: "GET", path: "/v1/budget/operations", query: { limit: "5" } },
+      { method: "GET", path: "/v1/analytics/usage", query: {} },
+      {
+        method: "GET",
+        path: "/v1/analytics/performance",
+        query: { granularity: "hour", from: "2026-11-01T00:00:00.000Z", to: "2026-11-02" },
+      },
     ]);
   });
 

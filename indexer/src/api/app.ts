@@ -9,6 +9,7 @@ import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
+import { readAnalyticsConfig } from "../../analytics/config.js";
 import { writeAudit } from "../../db/audit.js";
 import { errorFields } from "../../lib/logger.js";
 import { ApiKeyService, type Scope } from "./auth/apiKeys.js";
@@ -25,6 +26,7 @@ import { Limiter } from "./http/rateLimit.js";
 import type { ApiApp, ApiDeps, ApiEnv, ApiKit } from "./kit.js";
 import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAdminReadRoutes } from "./routes/adminReads.js";
+import { registerAnalyticsRoutes } from "./routes/analytics.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerDocsRoutes } from "./routes/docs.js";
 import { registerRecordOpeningRoutes } from "./routes/recordOpenings.js";
@@ -136,6 +138,12 @@ export function createApi(deps: ApiDeps): ApiApp {
       const seconds = (performance.now() - started) / 1000;
       metrics.requests.inc({ route, method: c.req.method, status: String(status), project_id: projectId });
       metrics.duration.observe({ route, method: c.req.method }, seconds);
+      // Per-project analytics (analytics/recorder.ts): only calls tied to a project, as metrics are.
+      if (c.get("projectId") && deps.recorder) {
+        const at = Date.now();
+        deps.recorder.count(projectId, "api.calls", `${c.req.method} ${route} ${status}`, at);
+        deps.recorder.observe(projectId, "api.latency", `${c.req.method} ${route}`, at, seconds * 1000);
+      }
       logger.log(status >= 500 ? "error" : "info", "request", {
         requestId,
         method: c.req.method,
@@ -267,7 +275,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   };
 
   const kit: ApiKit = {
-    deps: { ...deps, now, attestationTime },
+    deps: { ...deps, now, attestationTime, analytics: deps.analytics ?? readAnalyticsConfig({}) },
     keys,
     sessions,
     siwe,
@@ -281,6 +289,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   registerAdminReadRoutes(app, kit);
   registerRecordOpeningRoutes(app, kit);
   registerTenantRoutes(app, kit);
+  registerAnalyticsRoutes(app, kit);
   registerWebhookEventTypeRoutes(app);
   registerWebhookEndpointRoutes(app, kit);
   registerWebhookSettingsRoutes(app, kit);

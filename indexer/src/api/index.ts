@@ -10,6 +10,8 @@ import { createSignatureVerifier } from "@onekey/service-kit/signatures";
 import { Redis } from "ioredis";
 import { graphql } from "ponder";
 import { createPublicClient, http, type PublicClient } from "viem";
+import { readAnalyticsConfig } from "../../analytics/config.js";
+import { RollupRecorder } from "../../analytics/recorder.js";
 import { migrate } from "../../db/migrator.js";
 import { openApiDb } from "../../db/open.js";
 import { readIndexerEnv } from "../../lib/env.js";
@@ -51,6 +53,12 @@ redis?.on("ready", () => {
 });
 if (!redis) logger.log("info", "rate limits count per process (set ONEKEY_REDIS_URL to share them across replicas)");
 
+// Each project's API calls, added to the rollups every 5 s (a crash loses at most that much).
+const recorder = new RollupRecorder(store.db, {
+  onError: (error) =>
+    logger.log("warn", "analytics flush failed; kept for the next", { errorCode: (error as { code?: string }).code }),
+}).start();
+
 const app = createApi({
   config,
   store: store.db,
@@ -63,6 +71,8 @@ const app = createApi({
   ]),
   logger,
   metrics: createMetrics(),
+  analytics: readAnalyticsConfig(),
+  recorder,
   attestationTime: chainClock.now,
 });
 

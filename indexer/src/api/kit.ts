@@ -7,6 +7,8 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Redis } from "ioredis";
 import type { Kysely } from "kysely";
+import type { AnalyticsConfig } from "../../analytics/config.js";
+import type { RollupRecorder } from "../../analytics/recorder.js";
 import type { ApiDatabase } from "../../db/tables.js";
 import type { Logger } from "../../lib/logger.js";
 import type { ApiKeyPrincipal, ApiKeyService, Scope } from "./auth/apiKeys.js";
@@ -36,6 +38,10 @@ export interface ApiDeps {
   verifySignature: SignatureVerifier;
   logger: Logger;
   metrics: ApiMetrics;
+  /** Prices for the cost figures (analytics/config.ts); default: wei only, no provider fees. */
+  analytics?: AnalyticsConfig;
+  /** Where each project's API calls and latency are counted (analytics/recorder.ts); none: not counted. */
+  recorder?: RollupRecorder;
   /** Where rate limits count when ONEKEY_REDIS_URL is set (shared by every replica). */
   redis?: Redis;
   /** Wall clock: sessions, nonces, API key expiry. */
@@ -49,7 +55,7 @@ export interface ApiDeps {
 
 /** What route modules get: dependencies, services, and the guards they compose. */
 export interface ApiKit {
-  deps: ApiDeps & { now: () => Date; attestationTime: () => Date };
+  deps: ApiDeps & { now: () => Date; attestationTime: () => Date; analytics: AnalyticsConfig };
   keys: ApiKeyService;
   sessions: SessionService;
   siwe: SiweService;

@@ -606,3 +606,120 @@ export const WebhookEventTypeList = z.object({ data: z.array(WebhookEventTypeInf
 export const WebhookSettings = z
   .object({ confirmations: z.union([z.literal("finalized"), z.number().int()]), budgetLowThreshold: z.string() })
   .openapi("WebhookSettings");
+
+// ---------------------------------------------------------------- analytics (indexer/analytics/)
+
+/** Longest range per granularity: a year of days, a month of hours (what a chart can show). */
+export const ANALYTICS_MAX_RANGE_MS = { day: 366 * 86_400_000, hour: 31 * 86_400_000 } as const;
+
+const AnalyticsTime = z
+  .string()
+  .max(40)
+  .regex(
+    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/,
+    "must be a date or an ISO 8601 time",
+  )
+  .transform((v, ctx) => {
+    const at = new Date(v);
+    // Date() rolls 2026-02-30 over into March: the calendar date must come back as written.
+    const [y, m, d] = v.slice(0, 10).split("-").map(Number) as [number, number, number];
+    const calendar = new Date(Date.UTC(y, m - 1, d));
+    if (Number.isNaN(at.getTime()) || calendar.getUTCMonth() !== m - 1 || calendar.getUTCDate() !== d) {
+      ctx.addIssue({ code: "custom", message: "is not a real date" });
+      return z.NEVER;
+    }
+    return at;
+  })
+  .openapi({ type: "string", example: "2026-11-01" });
+
+export const AnalyticsParams = z.strictObject({
+  family: z.enum(["usage", "cost", "performance"]).openapi({
+    param: { name: "family", in: "path" },
+    description: "usage (counts), cost (gas, provider fees) or performance (latency, verify-flow completion)",
+  }),
+});
+
+export const AnalyticsQuery = z
+  .strictObject({
+    granularity: z.enum(["hour", "day"]).default("day").openapi({ description: "UTC hours or UTC days" }),
+    from: AnalyticsTime.optional().openapi({
+      description:
+        "Start (inclusive, rounded down to its bucket). Default: 30 days (day) or 48 hours (hour) before `to`",
+    }),
+    to: AnalyticsTime.optional().openapi({ description: "End (exclusive, rounded up to its bucket). Default: now" }),
+  })
+  .superRefine((q, ctx) => {
+    if (!q.from || !q.to) return;
+    if (q.from >= q.to) ctx.addIssue({ code: "custom", path: ["from"], message: "must be before to" });
+    else if (q.to.getTime() - q.from.getTime() > ANALYTICS_MAX_RANGE_MS[q.granularity]) {
+      const most = q.granularity === "day" ? "366 days" : "31 days";
+      ctx.addIssue({
+        code: "custom",
+        path: ["from"],
+        message: `the range may span at most ${most} at ${q.granularity}ly granularity`,
+      });
+    }
+  });
+
+const Quantile = z.number().nullable();
+const AnalyticsPoint = z
+  .object({
+    start: Time.openapi({ description: "The bucket's first instant (UTC)" }),
+    value: z.string().openapi({
+      description: "Decimal: a count, wei, an amount of the currency, or (latency) the observations",
+      example: "42",
+    }),
+    p50: Quantile.optional(),
+    p95: Quantile.optional(),
+    p99: Quantile.optional(),
+  })
+  .openapi("AnalyticsPoint");
+
+export const AnalyticsReport = z
+  .object({
+    projectId: Uint,
+    family: z.enum(["usage", "cost", "performance"]),
+    granularity: z.enum(["hour", "day"]),
+    from: Time,
+    to: Time,
+    series: z.array(
+      z
+        .object({
+          metric: z.string().openapi({ example: "api.calls" }),
+          dimension: z.string().openapi({
+            description: "What the metric is split by here ('' for nothing)",
+            example: "GET /v1/project 200",
+          }),
+          unit: z.string().openapi({ description: "count, wei, ms, or a currency code" }),
+          total: z.string().openapi({ description: "Over the whole range (latency: the observations)" }),
+          p50: Quantile.optional().openapi({ description: "Latency in ms over the whole range" }),
+          p95: Quantile.optional(),
+          p99: Quantile.optional(),
+          points: z.array(AnalyticsPoint).openapi({ description: "Buckets with activity, oldest first" }),
+        })
+        .openapi("AnalyticsSeries"),
+    ),
+    pricing: z
+      .object({
+        currency: z.string(),
+        ethPrice: z.number().nullable(),
+        ethPriceSource: z.string(),
+        providerFees: z
+          .record(z.string(), z.number())
+          .openapi({ description: "Per verification started, in `currency`" }),
+      })
+      .optional()
+      .openapi({ description: "cost: what the fiat figures were priced at" }),
+    verifyFlow: z
+      .object({
+        sessions: z.number().int(),
+        completed: z.number().int().openapi({ description: "Sessions that reached consent" }),
+        completionRate: z.number().nullable(),
+        stoppedAt: z
+          .record(z.string(), z.number().int())
+          .openapi({ description: "Sessions by the furthest step they reached" }),
+      })
+      .optional()
+      .openapi({ description: "performance: the verify flow's completion and drop-off (issuer sessions by start)" }),
+  })
+  .openapi("AnalyticsReport");

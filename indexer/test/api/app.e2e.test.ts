@@ -191,6 +191,7 @@ describeApiWorld("tenant API app", (w) => {
           "GET /v1/consents",
           "GET /v1/budget",
           "GET /v1/budget/operations",
+          "GET /v1/analytics/{family}",
           "POST /v1/webhooks/endpoints",
           "GET /v1/webhooks/endpoints",
           "GET /v1/webhooks/endpoints/{endpointId}",
