@@ -13,27 +13,26 @@
  * skipped (no scripts, nothing saved). Where npm already runs on Node >= 22 (macOS, Linux arm64,
  * any machine with a current Node) EDR loads and this does nothing.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 
+const root = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
 
 function installed(name: string): boolean {
   try {
-    require.resolve(`${name}/package.json`);
+    require.resolve(name); // its entry file, there even when the native binary is not
     return true;
   } catch {
     return false;
   }
 }
 
+/** In a fresh Node: this process keeps what it resolved before the install. */
 function loads(name: string): boolean {
-  try {
-    require(name);
-    return true;
-  } catch {
-    return false;
-  }
+  const check = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(name)})`], { cwd: root, stdio: "ignore" });
+  return check.status === 0;
 }
 
 const EDR = "@nomicfoundation/edr";
@@ -42,7 +41,10 @@ if (installed(EDR) && !loads(EDR)) {
   console.log(
     `${EDR} has no native binary for ${process.platform}-${process.arch}: npm skipped it; installing it on Node ${process.version}`,
   );
-  execFileSync("npm", ["install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund"], { stdio: "inherit" });
+  execFileSync("npm", ["install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (!loads(EDR)) {
     // Warn, not fail: everything but Hardhat still works, and Hardhat names the missing package.
     console.warn(
