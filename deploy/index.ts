@@ -13,6 +13,7 @@ export {
   describeContractError,
   messageForContractError,
 } from "./errors.js";
+export * from "./flags.js";
 export * from "./kyc-levels.js";
 export { isNetworkName, type NetworkName, networkOfHardhatName, networks } from "./networks.js";
 export * from "./sponsorship.js";

@@ -4,7 +4,7 @@
  * tenant API and the webhook worker all read them; the names follow the repository's scheme
  * (`ONEKEY_<SHARED>`, `ONEKEY_INDEXER_*`), listed in the root .env.example.
  */
-import { isNetworkName, type NetworkName, networks } from "@onekey/deploy";
+import { flagsFile, isNetworkName, type NetworkName, networks } from "@onekey/deploy";
 import { z } from "zod";
 
 const optionalUrl = (protocol: RegExp) => z.url({ protocol, error: `must be a ${protocol.source} URL` }).optional();
@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   ONEKEY_INDEXER_DATABASE_URL: optionalUrl(/^postgres(ql)?$/),
   ONEKEY_INDEXER_PGLITE_DIR: z.string().min(1).default(".ponder/pglite"),
   ONEKEY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** The feature-flag file (@onekey/deploy flags.ts); default: deploy/flags/<network>.json. */
+  ONEKEY_FLAGS_FILE: z.string().min(1).optional(),
 });
 
 /** An empty variable means unset (shells and process managers often export VAR=). */
@@ -39,6 +41,7 @@ export interface IndexerEnv {
   pgliteDir: string;
   /** The services' log level unless their own variable sets one. */
   logLevel: "debug" | "info" | "warn" | "error";
+  flagsFile: string;
 }
 
 /** Parses `source` (process.env by default); throws one error listing every bad variable. */
@@ -62,5 +65,6 @@ export function readIndexerEnv(source: Record<string, string | undefined> = proc
     databaseUrl: env.ONEKEY_INDEXER_DATABASE_URL,
     pgliteDir: env.ONEKEY_INDEXER_PGLITE_DIR,
     logLevel: env.ONEKEY_LOG_LEVEL,
+    flagsFile: env.ONEKEY_FLAGS_FILE ?? flagsFile(network),
   };
 }

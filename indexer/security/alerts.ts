@@ -6,6 +6,7 @@
  * (Standard Webhooks), retried on later scans until accepted. Operators acknowledge and resolve
  * incidents (`npm run security:alerts`); every step is written to the audit trail.
  */
+import { type FlagReader, FlagSet } from "@onekey/deploy";
 import type { Kysely } from "kysely";
 import { Webhook } from "standardwebhooks";
 import { writeAudit } from "../db/audit.js";
@@ -71,6 +72,7 @@ export async function raise(
   finding: Finding,
   now: Date,
   chainId: number,
+  flags: FlagReader = FlagSet.defaults(),
 ): Promise<Alert | undefined> {
   return db.transaction().execute(async (trx) => {
     const existing = await trx
@@ -121,7 +123,8 @@ export async function raise(
       detail: { alertId: alert.id, severity: finding.severity },
       at: now,
     });
-    if (finding.projectId !== undefined) {
+    // The operators always hear of it; the project, unless its securityAlertWebhooks flag is off.
+    if (finding.projectId !== undefined && flags.isOn("securityAlertWebhooks", finding.projectId)) {
       // To the project's endpoints that take `security.alert` (or every event), by the worker.
       const event = timeBasedEvent({
         sourceId: `security-alert:${alert.id}`,

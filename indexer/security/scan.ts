@@ -4,6 +4,7 @@
  * has not accepted. The webhook worker runs it every ONEKEY_SECURITY_SCAN_SECONDS;
  * `npm run security:scan -w @onekey/indexer` runs it once.
  */
+import type { FlagReader } from "@onekey/deploy";
 import type { Kysely } from "kysely";
 import type { ApiDatabase } from "../db/tables.js";
 import { type Alert, notifyOperators, raise } from "./alerts.js";
@@ -18,7 +19,14 @@ export interface ScanResult {
 
 export async function runSecurityScan(
   db: Kysely<ApiDatabase>,
-  options: { config: SecurityConfig; chainId: number; now?: Date; fetch?: typeof fetch },
+  options: {
+    config: SecurityConfig;
+    chainId: number;
+    now?: Date;
+    fetch?: typeof fetch;
+    /** Whose incidents become `security.alert` webhook events (the securityAlertWebhooks flag). */
+    flags?: FlagReader;
+  },
 ): Promise<ScanResult> {
   const now = options.now ?? new Date();
   const raised: Alert[] = [];
@@ -26,7 +34,7 @@ export async function runSecurityScan(
   for (const name of RULE_NAMES) {
     for (const finding of await RULES[name]({ db, now, config: options.config })) {
       findings++;
-      const alert = await raise(db, finding, now, options.chainId);
+      const alert = await raise(db, finding, now, options.chainId, options.flags);
       if (alert) raised.push(alert);
     }
   }

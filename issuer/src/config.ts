@@ -2,6 +2,7 @@ import {
   contractOf,
   type Deployment,
   deploymentsDir,
+  flagsFile,
   isNetworkName,
   type NetworkName,
   readDeployment,
@@ -81,6 +82,8 @@ const envSchema = z.object({
   /** JSON-RPC of the chain (may carry an API key: never logged). Defaults to 127.0.0.1:8545 on local. */
   ONEKEY_RPC_URL: secretUrl.optional(),
   ONEKEY_DEPLOY_BOOK_DIR: z.string().min(1).optional(),
+  /** The feature-flag file (deploy/flags.ts); default: deploy/flags/<network>.json. */
+  ONEKEY_FLAGS_FILE: z.string().min(1).optional(),
   ONEKEY_REDIS_URL: secretUrl.default("redis://127.0.0.1:6379"),
   ONEKEY_LOG_LEVEL: logLevel.default("info"),
 
@@ -263,6 +266,8 @@ export interface IssuerConfig {
   sponsorSigner: SignerConfig;
   /** Where the KYC attestation key is. */
   kycSigner: SignerConfig;
+  /** The feature flags this service watches. */
+  flagsFile: string;
   database: { url: string; schema: string; migrateOnStart: boolean };
   redis: { url: string; keyPrefix: string };
   sponsor: SponsorConfig;
@@ -414,6 +419,7 @@ export function loadConfig(
     },
     sponsorSigner,
     kycSigner,
+    flagsFile: e.ONEKEY_FLAGS_FILE ?? flagsFile(e.ONEKEY_NETWORK),
     database: {
       url: e.ONEKEY_ISSUER_DATABASE_URL,
       schema: e.ONEKEY_ISSUER_DATABASE_SCHEMA,

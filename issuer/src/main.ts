@@ -1,4 +1,5 @@
 import { serve } from "@hono/node-server";
+import { FlagSet, watchFlags } from "@onekey/deploy";
 import { exitAfterConfigCheck } from "@onekey/service-kit/config-check";
 import { loadConfig } from "./config.js";
 import { startBackgroundJobs } from "./kyc/jobs.js";
@@ -10,12 +11,18 @@ import { describeSigner } from "./signing/signer.js";
 // `--check-config`: validate the configuration (nothing is contacted), print the outcome, exit.
 exitAfterConfigCheck("onekey issuer", () => {
   const checked = loadConfig();
+  FlagSet.read(checked.flagsFile);
   return `network ${checked.network}, chain ${checked.chainId}, providers ${checked.kyc.providers.join(",")}, listen ${checked.host}:${checked.port}`;
 });
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 // One bad request must never stop the service: log (without secrets) and keep serving.
 process.on("unhandledRejection", (error) => logger.error({ err: loggableError(error) }, "unhandled rejection"));
+// Read now (a bad file stops the start) and again on every change (a bad change is ignored).
+const flags = watchFlags(config.flagsFile, {
+  onChange: () => logger.info({ flagsFile: config.flagsFile }, "feature flags reloaded"),
+  onError: (error) => logger.error({ err: error.message }, "feature flags unchanged: the changed file is invalid"),
+});
 const resources = await openIssuerResources(config);
 const { app, signer, kycSigner, kyc } = createIssuerApp(config, {
   logger,
@@ -23,6 +30,7 @@ const { app, signer, kycSigner, kyc } = createIssuerApp(config, {
   limits: resources.limits,
   kyc: { db: resources.db, limits: resources.kycLimits },
   health: { db: resources.db, redis: resources.redis },
+  flags,
 });
 const stopJobs =
   kyc && config.kyc.backgroundJobs

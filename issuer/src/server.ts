@@ -1,3 +1,4 @@
+import type { FlagReader } from "@onekey/deploy";
 import { type Check, CheckFailed, livenessResponse, readinessHandler } from "@onekey/service-kit/health";
 import { createSignatureVerifier, type SignatureVerifier } from "@onekey/service-kit/signatures";
 import { type Context, Hono } from "hono";
@@ -138,6 +139,8 @@ export function createIssuerApp(
     now?: () => number;
     /** The dependencies GET /readyz probes (the database defaults to `kyc.db`). */
     health?: HealthDependencies;
+    /** Feature flags (main.ts watches the network's flag file); default: every flag at its default. */
+    flags?: FlagReader;
   },
 ): IssuerApp {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -146,7 +149,14 @@ export function createIssuerApp(
   const kycSigner = createSigner(config.kycSigner, "kycSigner");
   const metrics = createIssuerMetrics();
   const kyc = options.kyc
-    ? buildKyc(config, options.kyc, { client, logger, metrics, kycSigner, ledger: options.ledger })
+    ? buildKyc(config, options.kyc, {
+        client,
+        logger,
+        metrics,
+        kycSigner,
+        ledger: options.ledger,
+        flags: options.flags,
+      })
     : undefined;
   const service: SponsorshipService = createSponsorshipService({
     config,
@@ -156,6 +166,7 @@ export function createIssuerApp(
     limits: options.limits,
     now: options.now,
     approvedSession: options.kyc ? approvedSessionQuery(options.kyc.db) : undefined,
+    flags: options.flags,
   });
   const methods: Record<string, (params: unknown) => Promise<unknown>> = {
     pm_getPaymasterStubData: (p) => service.getPaymasterStubData(p),
@@ -287,6 +298,7 @@ function buildKyc(
     metrics: IssuerMetrics;
     kycSigner: LocalAccount;
     ledger: AttestationLedger;
+    flags?: FlagReader;
   },
 ) {
   const { client, logger, metrics } = shared;
@@ -332,6 +344,7 @@ function buildKyc(
     metrics,
     logger,
     now,
+    flags: shared.flags,
   });
   const watcher = createChainWatcher({
     db: options.db,

@@ -6,6 +6,9 @@
  * provider fallback and recovery, rejection, resubmission, expiry and the cleanup job, resume
  * from another device, project settings, sign-in by EOAs and SimpleAccounts, metrics.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { kycRegistryAbi, projectRegistryAbi } from "@onekey/deploy";
 import { toSimpleAccountV07 } from "@onekey/web/simple-account";
 import {
@@ -541,6 +544,44 @@ describe("project settings", () => {
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({ error: { code: "project_suspended" } });
     expect((await start(await person(), 999_999n)).status).toBe(404);
+  });
+});
+
+describe("feature flags", () => {
+  it("pauses new verifications for one project from the flag file, creating nothing, until the file says otherwise", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "onekey-flags-"));
+    const file = join(dir, "flags.json");
+    const paused = (on: boolean) =>
+      writeFileSync(file, JSON.stringify({ flags: { kycSessions: { projects: { [projectId.toString()]: on } } } }));
+    paused(false);
+    try {
+      const replica = await kyc.replica({ ONEKEY_FLAGS_FILE: file });
+      const account = privateKeyToAccount(generatePrivateKey());
+      const client = new SessionClient(replica.url);
+      await client.signInAs(account);
+      const body = { project: projectId.toString(), returnUrl: RETURN_URL };
+
+      const refused = await client.post<{ code: string; detail: string }>("/v1/sessions", body);
+      expect(refused.status).toBe(503);
+      expect(refused.body.code).toBe("kyc_sessions_paused");
+      const created = await replica.resources.db
+        .selectFrom("kyc_sessions")
+        .select("id")
+        .where("subject", "=", account.address.toLowerCase())
+        .execute();
+      expect(created).toEqual([]);
+
+      // It resumes once the file changes, without a restart.
+      paused(true);
+      const resumed = await eventually(
+        "the flag file's change",
+        () => client.post<SessionBody>("/v1/sessions", body),
+        (r) => r.status !== 503,
+      );
+      expect(resumed.status, JSON.stringify(resumed.body)).toBe(201);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

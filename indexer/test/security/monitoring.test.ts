@@ -5,8 +5,10 @@
  * endpoints that take it), the operators' channel gets a signed POST and is retried until it
  * accepts, and operators acknowledge and resolve incidents into the audit trail.
  */
+
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { FlagSet } from "@onekey/deploy";
 import { parseWebhookEvent } from "@onekey/sdk";
 import { sql } from "kysely";
 import { Webhook } from "standardwebhooks";
@@ -38,7 +40,7 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
   let config: SecurityConfig;
   let clock: Date;
   const db = () => test.store.db;
-  const scan = () => runSecurityScan(db(), { config, chainId: 31337, now: clock });
+  const scan = (flags?: FlagSet) => runSecurityScan(db(), { config, chainId: 31337, now: clock, flags });
   const later = (ms: number) => {
     clock = new Date(clock.getTime() + ms);
   };
@@ -156,6 +158,23 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
       .where("action", "=", "security.alert")
       .execute();
     expect(trail).toEqual([{ actor: "security-monitor", action: "security.alert" }]);
+  });
+
+  it("keeps a project's incident from its webhooks while its securityAlertWebhooks flag is off, not from the operators", async () => {
+    await entries(config.adminRefusals, {
+      actor: ATTACKER,
+      projectId: PROJECT,
+      action: "api_key.create",
+      result: "denied",
+      detail: { reason: "not_project_admin" },
+    });
+    const flags = FlagSet.parse(
+      JSON.stringify({ flags: { securityAlertWebhooks: { projects: { [PROJECT.toString()]: false } } } }),
+    );
+    const { raised } = await scan(flags);
+    expect(raised.map((a) => [a.rule, a.projectId])).toEqual([["admin_refusals", "7"]]);
+    expect(await db().selectFrom("webhook_events").select("id").execute()).toEqual([]);
+    expect(received).toHaveLength(1);
   });
 
   it("judges a reader's record openings against the floor and its own norm", async () => {

@@ -40,6 +40,8 @@ const WorkerEnvSchema = z.object({
 
 export interface WorkerConfig {
   chainId: number;
+  /** Feature flags (securityAlertWebhooks per project), watched while the worker runs. */
+  flagsFile: string;
   databaseUrl: string;
   viewsSchema: string;
   apiSchema: string;
@@ -86,6 +88,7 @@ export function readWorkerConfig(source: Record<string, string | undefined> = pr
   }
   return {
     chainId: indexer.chainId,
+    flagsFile: indexer.flagsFile,
     databaseUrl: env.ONEKEY_INDEXER_DATABASE_URL,
     viewsSchema: env.ONEKEY_INDEXER_VIEWS_SCHEMA,
     apiSchema: env.ONEKEY_API_SCHEMA,

@@ -2,6 +2,7 @@
  * The webhook worker: `npm run worker -w @onekey/indexer` (or `tsx webhooks/worker/main.ts`). Run
  * as many as the load needs against one PostgreSQL; see indexer/WEBHOOKS.md.
  */
+import { watchFlags } from "@onekey/deploy";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { readRebuildConfig } from "../../analytics/config.js";
@@ -22,6 +23,12 @@ const config = readWorkerConfig();
 const security = readSecurityConfig(process.env);
 const analytics = readRebuildConfig(process.env);
 const logger = createLogger(config.logLevel, "onekey-webhooks");
+// Read now (a bad file stops the start) and on every change (a bad change keeps the last good set).
+const flags = watchFlags(config.flagsFile, {
+  onChange: () => logger.log("info", "feature flags reloaded", { flagsFile: config.flagsFile }),
+  onError: (error) =>
+    logger.log("error", "feature flags unchanged: the changed file is invalid", { error: error.message }),
+});
 // Every connection starts in the API's schema (set at connect time, before any query can run).
 const connection = { connectionString: config.databaseUrl, options: `-c search_path=${config.apiSchema}` };
 
@@ -110,7 +117,7 @@ async function securityScan(): Promise<void> {
   if (scanning || stopping) return;
   scanning = true;
   try {
-    const result = await runSecurityScan(db, { config: security, chainId: config.chainId });
+    const result = await runSecurityScan(db, { config: security, chainId: config.chainId, flags });
     for (const alert of result.raised) {
       logger.log("warn", "security alert", { alertId: alert.id, rule: alert.rule, severity: alert.severity });
     }

@@ -1,4 +1,11 @@
-import { oneKeyPaymasterAbi, projectRegistryAbi, signSponsorship, stubPaymasterData } from "@onekey/deploy";
+import {
+  type FlagReader,
+  FlagSet,
+  oneKeyPaymasterAbi,
+  projectRegistryAbi,
+  signSponsorship,
+  stubPaymasterData,
+} from "@onekey/deploy";
 import { type Address, getAddress, type Hex, isAddress, type LocalAccount, maxUint128, type PublicClient } from "viem";
 import { z } from "zod";
 import type { IssuerConfig } from "../config.js";
@@ -87,6 +94,8 @@ export interface SponsorshipDeps {
   now?: () => number;
   /** Whether a subject has an approved verification session of a project (sponsors setDecryptDelegate). */
   approvedSession?: (subject: Address, projectId: bigint) => Promise<boolean>;
+  /** Feature flags (`sponsorship` per project); default: every flag at its default. */
+  flags?: FlagReader;
 }
 
 /**
@@ -99,6 +108,7 @@ export interface SponsorshipDeps {
  */
 export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipService {
   const { config, client, signer, ledger, limits } = deps;
+  const flags = deps.flags ?? FlagSet.defaults();
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   // The paymaster's default per-operation limit is a constructor argument: read it once.
   let defaultMaxOpCost: Promise<bigint> | undefined;
@@ -139,6 +149,13 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
     }
     if (entryPoint !== config.entryPoint) {
       throw new SponsorshipRefused("wrong_entry_point", `This paymaster serves EntryPoint ${config.entryPoint}`);
+    }
+    // Before any chain read: an operator's pause costs nothing to enforce.
+    if (!flags.isOn("sponsorship", projectId)) {
+      throw new SponsorshipRefused(
+        "sponsorship_paused",
+        `Sponsorship is paused for project ${projectId}; try again later`,
+      );
     }
     const account = await identifyAccount(op, client, await accountsAllowed());
     const { calls, shape } = checkOperationCalls(op.callData, account.forms, config.contracts.kycRegistry);

@@ -12,6 +12,7 @@ import {
   oneKeyPaymasterAbi,
   projectRegistryAbi,
   signAttestation,
+  watchFlags,
 } from "@onekey/deploy";
 import { createTestDatabase, type TestDatabase } from "@onekey/indexer/harness/postgres";
 import {
@@ -282,11 +283,14 @@ export async function startIssuer(
 ): Promise<RunningIssuer> {
   const config = await issuerConfig(overrides);
   const resources = await openIssuerResources(config);
+  // As main.ts does: the network's flag file (ONEKEY_FLAGS_FILE to use another), watched.
+  const flags = watchFlags(config.flagsFile, { intervalMs: 50 });
   const { app, kyc } = createIssuerApp(config, {
     ledger: resources.ledger,
     limits: resources.limits,
     kyc: { db: resources.db, limits: resources.kycLimits, now: options.now },
     logger: options.logger ?? createLogger("silent"),
+    flags,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
@@ -298,6 +302,7 @@ export async function startIssuer(
     resources,
     kyc,
     stop: async () => {
+      flags.stop();
       await new Promise((resolve) => server.close(resolve));
       await resources.close();
     },

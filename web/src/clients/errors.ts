@@ -117,6 +117,12 @@ const table = {
     message: "The project behind this link is not accepting verifications right now. Nothing was changed.",
     actions: ["home"],
   },
+  feature_paused: {
+    title: "Paused for this project",
+    message:
+      "OneKey has paused this step for the project for a while (new verifications, or gas-free transactions). Nothing was changed: try again later.",
+    actions: ["retry", "home"],
+  },
 
   // Signing in and the wallet.
   sign_in_expired: {
@@ -327,6 +333,7 @@ const issuerCodes: Record<string, ErrorCode> = {
   level_insufficient: "level_insufficient",
   session_expiring: "session_expired",
   result_not_available: "result_already_delivered",
+  kyc_sessions_paused: "feature_paused",
 };
 
 /** The sponsorship service's refusal reasons (JSON-RPC -32099 `data.reason`, issuer/README.md). */
@@ -347,6 +354,7 @@ const sponsorshipReasons: Record<string, ErrorCode> = {
   factory_data_unsupported: "wallet_not_supported",
   factory_not_allowed: "wallet_not_supported",
   sender_not_deployed: "wallet_not_supported",
+  sponsorship_paused: "feature_paused",
 };
 
 /** Contract custom errors with a way forward of their own; the rest are `contract_reverted`. */

@@ -10,7 +10,7 @@
  * reason codes, hashes).
  */
 import { randomUUID } from "node:crypto";
-import { type AttestationRequest, kycRegistryAbi, signAttestation } from "@onekey/deploy";
+import { type AttestationRequest, type FlagReader, FlagSet, kycRegistryAbi, signAttestation } from "@onekey/deploy";
 import { type Kysely, sql } from "kysely";
 import { type Address, getAddress, type Hex, type LocalAccount, type PublicClient } from "viem";
 import type { IssuerConfig } from "../../config.js";
@@ -60,6 +60,8 @@ export interface SessionServiceDeps {
   metrics: IssuerMetrics;
   logger: Logger;
   now: () => Date;
+  /** Feature flags (`kycSessions` per project); default: every flag at its default. */
+  flags?: FlagReader;
 }
 
 export interface AttestationInput {
@@ -361,6 +363,13 @@ export function createSessionService(deps: SessionServiceDeps) {
       const project = await projects.resolve(projectRef);
       if (!project) throw notFound("project_not_found", "No such project");
       if (project.status !== "active") throw conflict("project_suspended", "The project is suspended");
+      if (!(deps.flags ?? FlagSet.defaults()).isOn("kycSessions", project.projectId)) {
+        throw new ApiError(
+          503,
+          "kyc_sessions_paused",
+          "New verifications are paused for this project for now; try again later",
+        );
+      }
 
       const open = await findOpenSession(db, subject, project.projectId);
       if (open) {
