@@ -10,7 +10,7 @@
  *
  * node:http for the listener and undici (the API's own HTTP client) for the upstream pools.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Pool } from "undici";
 
@@ -106,10 +106,16 @@ export async function startBalancer(options: {
     return undefined;
   };
 
-  const server: Server = createServer(async (req, res) => {
+  /** The request body, read whole; none (and no read) for a request that declares none. */
+  const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
+    if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) return undefined;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+    return chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
     const method = req.method ?? "GET";
     const repeatable = IDEMPOTENT.has(method) || req.headers["idempotency-key"] !== undefined;
     const headers = forwardHeaders(req.headers, req.socket.remoteAddress);
@@ -122,12 +128,24 @@ export async function startBalancer(options: {
         return;
       }
       tried.add(upstream);
-      let answer: Awaited<ReturnType<Pool["request"]>>;
+      let answered = false;
       upstream.inFlight++;
       try {
-        answer = await (pools.get(upstream) as Pool).request({ path: req.url ?? "/", method, headers, body });
+        // undici's stream(): the answer's body is written straight into ours (no Readable in between).
+        await (pools.get(upstream) as Pool).stream({ path: req.url ?? "/", method, headers, body }, (answer) => {
+          answered = true;
+          upstream.served++;
+          for (const name of HOP_BY_HOP) if (name !== "content-length") delete answer.headers[name];
+          res.writeHead(answer.statusCode, answer.headers as Record<string, string | string[]>);
+          return res;
+        });
+        return;
       } catch {
-        upstream.inFlight--;
+        if (answered) {
+          // The upstream died mid-answer: the client sees a cut connection, as behind any balancer.
+          res.destroy();
+          return;
+        }
         // No answer came: the upstream is gone or going. Out of rotation until its /readyz says otherwise.
         upstream.healthy = false;
         if (!repeatable) {
@@ -136,23 +154,9 @@ export async function startBalancer(options: {
           return;
         }
         stats.retried++;
-        continue;
+      } finally {
+        upstream.inFlight--;
       }
-      upstream.inFlight--;
-      upstream.served++;
-      const out: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(answer.headers)) {
-        if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-      }
-      res.writeHead(answer.statusCode, out);
-      try {
-        for await (const chunk of answer.body) res.write(chunk);
-        res.end();
-      } catch {
-        // The upstream died mid-answer: the client sees a cut connection, as behind any balancer.
-        res.destroy();
-      }
-      return;
     }
   });
   server.keepAliveTimeout = 60_000;
