@@ -22,7 +22,7 @@ export interface RollupRow {
   histogram: number[] | null;
 }
 
-const BATCH = 1_000;
+const BATCH = 10_000;
 
 /**
  * Adds rows into the rollups: a row already there gains the value and, bucket by bucket, the
@@ -46,31 +46,26 @@ export async function addRollups(db: Kysely<ApiDatabase>, rows: RollupRow[]): Pr
           : a.bucketStart - b.bucketStart ||
             (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : a.dimension < b.dimension ? -1 : 1),
     );
+    // One statement per batch with each column as an array (unnest): one parse and a few
+    // parameters, instead of eight parameters per row; about twice as fast as multi-row VALUES.
     for (let i = 0; i < sorted.length; i += BATCH) {
-      await trx
-        .insertInto("analytics_rollups")
-        .values(
-          sorted.slice(i, i + BATCH).map((r) => ({
-            project_id: r.projectId,
-            family: METRICS[r.metric].family,
-            metric: r.metric,
-            dimension: r.dimension,
-            granularity: r.granularity,
-            bucket_start: new Date(r.bucketStart),
-            value: r.value,
-            histogram: r.histogram ? r.histogram.map(String) : null,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.columns(["project_id", "family", "granularity", "bucket_start", "metric", "dimension"]).doUpdateSet({
-            value: sql`analytics_rollups.value + excluded.value`,
-            histogram: sql`CASE WHEN analytics_rollups.histogram IS NULL THEN excluded.histogram
+      const batch = sorted.slice(i, i + BATCH);
+      await sql`
+        INSERT INTO analytics_rollups (project_id, family, metric, dimension, granularity, bucket_start, value, histogram)
+        SELECT project_id, family, metric, dimension, granularity, to_timestamp(bucket_ms / 1000.0), value, histogram::bigint[]
+          FROM unnest(${batch.map((r) => r.projectId)}::bigint[], ${batch.map((r) => METRICS[r.metric].family)}::text[],
+                      ${batch.map((r) => r.metric)}::text[], ${batch.map((r) => r.dimension)}::text[],
+                      ${batch.map((r) => r.granularity)}::text[], ${batch.map((r) => r.bucketStart)}::float8[],
+                      ${batch.map((r) => r.value)}::numeric[],
+                      ${batch.map((r) => (r.histogram ? `{${r.histogram.join(",")}}` : null))}::text[])
+               WITH ORDINALITY AS r(project_id, family, metric, dimension, granularity, bucket_ms, value, histogram, ord)
+         ORDER BY ord
+        ON CONFLICT (project_id, family, granularity, bucket_start, metric, dimension) DO UPDATE SET
+          value = analytics_rollups.value + excluded.value,
+          histogram = CASE WHEN analytics_rollups.histogram IS NULL THEN excluded.histogram
             ELSE (SELECT array_agg(a + b ORDER BY i)
                     FROM unnest(analytics_rollups.histogram, excluded.histogram) WITH ORDINALITY AS h(a, b, i))
-            END`,
-          }),
-        )
-        .execute();
+            END`.execute(trx);
     }
   });
 }
