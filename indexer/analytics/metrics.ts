@@ -128,7 +128,8 @@ export const METRICS = {
     source: "issuer",
     dimension: "furthest step",
     unit: "count",
-    description: "Sessions by the furthest step they reached (completion rate and drop-off)",
+    description:
+      "Sessions by where they are or stopped: a status, or 'expired after <step>' / 'failed after <step>' (drop-off)",
   },
 } as const satisfies Record<string, MetricSpec>;
 

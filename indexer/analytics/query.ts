@@ -41,18 +41,6 @@ export interface AnalyticsQuery {
   to: Date;
 }
 
-/** The issuer's session statuses in flow order: where a session stopped. */
-export const FLOW_STEPS = [
-  "created",
-  "provider_started",
-  "submitted",
-  "decided",
-  "record_stored",
-  "attestation_signed",
-  "attested",
-  "consented",
-] as const;
-
 const round = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
 
 async function rows(db: Kysely<ApiDatabase>, q: AnalyticsQuery, family: Family, metrics?: MetricName[]) {

@@ -137,7 +137,11 @@ async function issuerRows(issuer: Kysely<unknown>, from: Date, to: Date): Promis
           ('verifications.started', coalesce(provider, 'none')),
           (CASE outcome WHEN 'approved' THEN 'verifications.approved'
                         WHEN 'rejected' THEN 'verifications.rejected' END, coalesce(provider, 'none')),
-          ('verify_flow.sessions', status)
+          ('verify_flow.sessions', CASE WHEN status IN ('expired', 'failed')
+             -- Where it dropped off: the last step before it expired or failed.
+             THEN status || ' after ' || coalesce((SELECT e.s->>'step' FROM jsonb_array_elements(steps) WITH ORDINALITY AS e(s, n)
+                                                  WHERE e.s->>'step' NOT IN ('expired', 'failed') ORDER BY e.n DESC LIMIT 1), 'created')
+             ELSE status END)
         ) AS v(metric, dimension)
        WHERE created_at >= ${from} AND created_at < ${to} AND v.metric IS NOT NULL
     ) s GROUP BY 1, 2, 3, 4`.execute(issuer);

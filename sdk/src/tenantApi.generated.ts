@@ -5301,7 +5301,7 @@ export interface components {
                 /** @description Sessions that reached consent */
                 completed: number;
                 completionRate: number | null;
-                /** @description Sessions by the furthest step they reached */
+                /** @description Sessions by their status, or where they dropped off: 'expired after submitted' */
                 stoppedAt: {
                     [key: string]: number;
                 };

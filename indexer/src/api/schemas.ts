@@ -717,7 +717,7 @@ export const AnalyticsReport = z
         completionRate: z.number().nullable(),
         stoppedAt: z
           .record(z.string(), z.number().int())
-          .openapi({ description: "Sessions by the furthest step they reached" }),
+          .openapi({ description: "Sessions by their status, or where they dropped off: 'expired after submitted'" }),
       })
       .optional()
       .openapi({ description: "performance: the verify flow's completion and drop-off (issuer sessions by start)" }),

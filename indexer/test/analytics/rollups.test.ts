@@ -247,19 +247,21 @@ describe("chain and issuer sources (PostgreSQL)", () => {
     await sql`CREATE TABLE kyc_sessions (id text PRIMARY KEY, project_id numeric(20,0) NOT NULL, status text NOT NULL,
       outcome text, provider text, steps jsonb NOT NULL, created_at timestamptz NOT NULL)`.execute(issuer.store.db);
     const at = (ms: number) => new Date(T0 + ms).toISOString();
-    const steps = (decidedAfterMs: number | null) =>
+    const steps = (decidedAfterMs: number | null, end?: string) =>
       JSON.stringify([
         { step: "created", at: at(0) },
         { step: "submitted", at: at(1_000) },
         ...(decidedAfterMs === null ? [] : [{ step: "decided", at: at(1_000 + decidedAfterMs) }]),
+        ...(end ? [{ step: end, at: at(3_600_000) }] : []),
       ]);
     for (const [id, status, outcome, decided] of [
       ["s1", "consented", "approved", 30_000],
       ["s2", "decided", "rejected", 90_000],
       ["s3", "submitted", null, null],
       ["s4", "consented", "approved", 40_000],
+      ["s5", "expired", null, null],
     ] as const) {
-      await sql`INSERT INTO kyc_sessions VALUES (${id}, 7, ${status}, ${outcome}, 'sandbox', ${steps(decided)}::jsonb, ${new Date(T0)})`.execute(
+      await sql`INSERT INTO kyc_sessions VALUES (${id}, 7, ${status}, ${outcome}, 'sandbox', ${steps(decided, status === "expired" ? "expired" : undefined)}::jsonb, ${new Date(T0)})`.execute(
         issuer.store.db,
       );
     }
@@ -285,20 +287,20 @@ describe("chain and issuer sources (PostgreSQL)", () => {
       "operations.sponsored/": "2",
       "verifications.approved/sandbox": "2",
       "verifications.rejected/sandbox": "1",
-      "verifications.started/sandbox": "4",
+      "verifications.started/sandbox": "5",
     });
     const cost = await readFamily(db, config, { ...q, family: "cost" });
     expect(cost.series.map((s) => [s.metric, s.dimension, s.total])).toEqual([
       ["gas.sponsored", "", "1500000000000000"],
       ["gas.sponsored.fiat", "USD", "3.000000"], // 0.0015 ETH at 2000
-      ["provider.fees", "sandbox", "2.00"], // 4 started at 0.5
+      ["provider.fees", "sandbox", "2.50"], // 5 started at 0.5
     ]);
     const perf = await readFamily(db, config, { ...q, family: "performance" });
     expect(perf.verifyFlow).toEqual({
-      sessions: 4,
+      sessions: 5,
       completed: 2,
-      completionRate: 0.5,
-      stoppedAt: { consented: 2, decided: 1, submitted: 1 },
+      completionRate: 0.4,
+      stoppedAt: { consented: 2, decided: 1, submitted: 1, "expired after submitted": 1 },
     });
     const decision = perf.series.find((s) => s.metric === "verifications.decision_time");
     expect(decision?.total).toBe("3");
@@ -313,5 +315,48 @@ describe("chain and issuer sources (PostgreSQL)", () => {
     await rebuildAnalytics(db, sources, range);
     const again = await readFamily(db, config, { ...q, family: "usage" });
     expect(again.series.find((s) => s.metric === "attestations")?.total).toBe("1");
+  });
+});
+
+describe("a failed flush", () => {
+  it("keeps its counts and adds them with the next flush, once", async () => {
+    const t = await openTestApiDb("pglite", "onekey_analytics_flush");
+    try {
+      const db = t.store.db;
+      await migrate(db, "latest");
+      // The first transaction fails (the database is away); later ones reach the real database.
+      let failures = 1;
+      const flaky = new Proxy(db, {
+        get(target, property) {
+          if (property === "transaction" && failures > 0) {
+            failures--;
+            return () => ({ execute: () => Promise.reject(new Error("connection refused")) });
+          }
+          const value = Reflect.get(target, property, target);
+          return typeof value === "function" ? value.bind(target) : value;
+        },
+      });
+      const errors: unknown[] = [];
+      const recorder = new RollupRecorder(flaky, { onError: (e) => errors.push(e) });
+      recorder.count(7n, "api.calls", "GET /v1/project 200", T0, 4);
+      await recorder.flush();
+      expect(errors).toHaveLength(1);
+      expect(recorder.bufferedKeys).toBe(1);
+      recorder.count(7n, "api.calls", "GET /v1/project 200", T0, 1);
+      await recorder.flush();
+      expect(errors).toHaveLength(1);
+      await recorder.flush(); // nothing left: adds nothing
+      const rows = await db
+        .selectFrom("analytics_rollups")
+        .select(["granularity", "value"])
+        .orderBy("granularity")
+        .execute();
+      expect(rows.map((r) => [r.granularity, String(r.value)])).toEqual([
+        ["day", "5"],
+        ["hour", "5"],
+      ]);
+    } finally {
+      await t.close();
+    }
   });
 });
