@@ -44,7 +44,7 @@ const steps: Step[] = [
   {
     name: "types",
     command:
-      "tsc -p . && tsc -p devnet && tsc -p service-kit && tsc -p keyservice && tsc -p lit-access && tsc -p issuer && tsc -p indexer && tsc -p sdk && npm run -s typecheck:web",
+      "tsc -p . && tsc -p devnet && tsc -p service-kit && tsc -p keyservice-protocol && tsc -p keyservice && tsc -p lit-access && tsc -p issuer && tsc -p indexer && tsc -p sdk && npm run -s typecheck:web",
   },
   { name: "deploy-book", command: "tsx scripts/deploy-book.ts --check" },
   { name: "sdk-types", command: "tsx scripts/sdk-types.ts --check" },
