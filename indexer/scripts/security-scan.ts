@@ -5,7 +5,9 @@
  *
  *   npm run security:scan -w @onekey/indexer
  */
+import { FlagSet } from "@onekey/deploy";
 import { openApiDb } from "../db/open.js";
+import { readIndexerEnv } from "../lib/env.js";
 import { readSecurityConfig } from "../security/config.js";
 import { runSecurityScan } from "../security/scan.js";
 import { readApiConfig } from "../src/api/config.js";
@@ -16,7 +18,13 @@ try {
   const config = readSecurityConfig(process.env);
   const store = openApiDb(api.store);
   try {
-    const result = await runSecurityScan(store.db, { config, chainId: api.chainId });
+    const result = await runSecurityScan(store.db, {
+      config,
+      chainId: api.chainId,
+      flags: FlagSet.read(readIndexerEnv().flagsFile),
+      // The chain rules read Ponder's views, which exist beside the API's schema on PostgreSQL.
+      chainSchema: api.store.kind === "postgres" ? (process.env.ONEKEY_INDEXER_VIEWS_SCHEMA ?? "onekey") : undefined,
+    });
     for (const alert of result.raised) {
       console.log(`NEW ${alert.severity} ${alert.rule} #${alert.id}: ${alert.summary}`);
     }

@@ -19,6 +19,17 @@ export const SecurityEnvSchema = z
     ONEKEY_SECURITY_RECORD_OPENINGS_PER_HOUR: count(30),
     /** ...or, when its history is busier, more than this many times its hourly average over 7 days. */
     ONEKEY_SECURITY_RECORD_OPENINGS_FACTOR: z.coerce.number().min(1).max(1000).default(5),
+    /** Wei a project's sponsored operations may cost in an hour before its drain alerts... */
+    ONEKEY_SECURITY_BUDGET_DRAIN_FLOOR_WEI: z
+      .string()
+      .regex(/^[0-9]{1,30}$/, "must be a decimal number of wei")
+      .default("50000000000000000"),
+    /** ...or, when its history is busier, more than this many times its hourly average over 7 days. */
+    ONEKEY_SECURITY_BUDGET_DRAIN_FACTOR: z.coerce.number().min(1).max(1000).default(5),
+    /** Sponsored operations (all projects) in an hour before the signer's volume alerts... */
+    ONEKEY_SECURITY_SIGNER_OPS_PER_HOUR: count(1000),
+    /** ...or this many times the hourly average over 7 days, when that is more. */
+    ONEKEY_SECURITY_SIGNER_OPS_FACTOR: z.coerce.number().min(1).max(1000).default(5),
     /** How often the webhook worker runs the rules. */
     ONEKEY_SECURITY_SCAN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     /** The operators' channel: a URL that receives every alert, signed like our webhooks. */
@@ -39,6 +50,10 @@ export interface SecurityConfig {
   adminRefusals: number;
   recordOpeningsPerHour: number;
   recordOpeningsFactor: number;
+  budgetDrainFloorWei: bigint;
+  budgetDrainFactor: number;
+  signerOpsPerHour: number;
+  signerOpsFactor: number;
   scanSeconds: number;
   operator?: { url: string; secret: string };
 }
@@ -56,6 +71,10 @@ export function readSecurityConfig(env: Record<string, string | undefined>): Sec
     adminRefusals: e.ONEKEY_SECURITY_ADMIN_REFUSALS,
     recordOpeningsPerHour: e.ONEKEY_SECURITY_RECORD_OPENINGS_PER_HOUR,
     recordOpeningsFactor: e.ONEKEY_SECURITY_RECORD_OPENINGS_FACTOR,
+    budgetDrainFloorWei: BigInt(e.ONEKEY_SECURITY_BUDGET_DRAIN_FLOOR_WEI),
+    budgetDrainFactor: e.ONEKEY_SECURITY_BUDGET_DRAIN_FACTOR,
+    signerOpsPerHour: e.ONEKEY_SECURITY_SIGNER_OPS_PER_HOUR,
+    signerOpsFactor: e.ONEKEY_SECURITY_SIGNER_OPS_FACTOR,
     scanSeconds: e.ONEKEY_SECURITY_SCAN_SECONDS,
     operator:
       e.ONEKEY_SECURITY_ALERT_URL && e.ONEKEY_SECURITY_ALERT_SECRET

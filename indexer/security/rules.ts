@@ -2,7 +2,9 @@
  * Detection rules over the audit trail (db/audit.ts): each reads the recent entries and returns
  * findings, one per subject that crossed the rule's threshold. The trail already holds what an
  * attack leaves behind: refused sign-ins, refused admin calls, records opened, endpoints the
- * worker disabled. Each rule has a section in docs/runbooks/security.md, named by the rule.
+ * worker disabled. The chain rules read the indexed tables (Ponder's schema, or its views schema)
+ * when the scan is given one: sponsorship spend per project and in all, governance revocations and
+ * paymaster signer rotations. Each rule has a section in docs/runbooks/security.md, named by the rule.
  */
 import { type Kysely, sql } from "kysely";
 import type { ApiDatabase } from "../db/tables.js";
@@ -27,6 +29,10 @@ export const RULE_NAMES = [
   "admin_refusals",
   "record_openings_above_norm",
   "webhook_endpoint_disabled",
+  "budget_drain",
+  "sponsor_signer_volume",
+  "attestation_revoked_by_governance",
+  "paymaster_signer_rotation",
 ] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 
@@ -34,6 +40,8 @@ export interface RuleContext {
   db: Kysely<ApiDatabase>;
   now: Date;
   config: SecurityConfig;
+  /** The schema of the indexed chain tables; absent, the chain rules find nothing. */
+  chainSchema?: string;
 }
 
 const HOUR_MS = 3_600_000;
@@ -165,9 +173,131 @@ async function webhookEndpointDisabled({ db, now }: RuleContext): Promise<Findin
   });
 }
 
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/**
+ * A project's sponsored operations cost more in the last hour than it ever spends: a leaked way
+ * to get sponsorship (an allowed call abused, a bot farm of "users") draining the budget. "More"
+ * is the larger of a floor and a multiple of its own hourly average over the last week.
+ */
+async function budgetDrain({ db, now, config, chainSchema }: RuleContext): Promise<Finding[]> {
+  if (!chainSchema) return [];
+  const hourAgo = seconds(ago(now, HOUR_MS));
+  const weekAgo = seconds(ago(now, NORM_LOOKBACK_HOURS * HOUR_MS));
+  const { rows } = await sql<{ project_id: string; recent: string; before: string; operations: string }>`
+    SELECT project_id::text,
+           coalesce(sum(actual_cost) FILTER (WHERE block_timestamp > ${hourAgo}), 0)::text AS recent,
+           coalesce(sum(actual_cost) FILTER (WHERE block_timestamp <= ${hourAgo}), 0)::text AS before,
+           count(*) FILTER (WHERE block_timestamp > ${hourAgo})::text AS operations
+      FROM ${sql.table(`${chainSchema}.sponsored_operations`)}
+     WHERE block_timestamp > ${weekAgo} AND block_timestamp <= ${seconds(now)}
+     GROUP BY project_id`.execute(db);
+  const findings: Finding[] = [];
+  for (const r of rows) {
+    const recent = BigInt(r.recent);
+    const hourlyNorm = BigInt(r.before) / BigInt(NORM_LOOKBACK_HOURS - 1);
+    const scaled = (hourlyNorm * BigInt(Math.round(config.budgetDrainFactor * 100))) / 100n;
+    const limit = scaled > config.budgetDrainFloorWei ? scaled : config.budgetDrainFloorWei;
+    if (recent < limit) continue;
+    findings.push({
+      rule: "budget_drain",
+      severity: "high",
+      projectId: BigInt(r.project_id),
+      dedupKey: r.project_id,
+      summary: `Project ${r.project_id} spent ${recent} wei on ${r.operations} sponsored operations in the last hour (its limit: ${limit})`,
+      evidence: {
+        spentLastHourWei: recent.toString(),
+        operationsLastHour: Number(r.operations),
+        hourlyAverageLastWeekWei: hourlyNorm.toString(),
+        limitWei: limit.toString(),
+      },
+    });
+  }
+  return findings;
+}
+
+/**
+ * The sponsorship signer signs far more than it does, across every project: a stolen signer key
+ * in use, or the issuer signing beyond its policy. Counted on the chain, where the signatures land.
+ */
+async function sponsorSignerVolume({ db, now, config, chainSchema }: RuleContext): Promise<Finding[]> {
+  if (!chainSchema) return [];
+  const hourAgo = seconds(ago(now, HOUR_MS));
+  const weekAgo = seconds(ago(now, NORM_LOOKBACK_HOURS * HOUR_MS));
+  const { rows } = await sql<{ recent: string; before: string }>`
+    SELECT count(*) FILTER (WHERE block_timestamp > ${hourAgo})::text AS recent,
+           count(*) FILTER (WHERE block_timestamp <= ${hourAgo})::text AS before
+      FROM ${sql.table(`${chainSchema}.sponsored_operations`)}
+     WHERE block_timestamp > ${weekAgo} AND block_timestamp <= ${seconds(now)}`.execute(db);
+  const recent = Number(rows[0]?.recent ?? 0);
+  const hourlyNorm = Number(rows[0]?.before ?? 0) / (NORM_LOOKBACK_HOURS - 1);
+  const limit = Math.max(config.signerOpsPerHour, Math.ceil(config.signerOpsFactor * hourlyNorm));
+  if (recent < limit) return [];
+  return [
+    {
+      rule: "sponsor_signer_volume",
+      severity: "critical",
+      dedupKey: "sponsor-signer",
+      summary: `${recent} sponsored operations in the last hour across all projects (the signer's limit: ${limit})`,
+      evidence: { operationsLastHour: recent, hourlyAverageLastWeek: Math.round(hourlyNorm * 100) / 100, limit },
+    },
+  ];
+}
+
+/** An attestation revoked by someone other than its issuer (governance) in the last day: once each. */
+async function attestationRevokedByGovernance({ db, now, chainSchema }: RuleContext): Promise<Finding[]> {
+  if (!chainSchema) return [];
+  const { rows } = await sql<{ uid: string; issuer: string; revoker: string; revoked_at: string }>`
+    SELECT uid, issuer, revoker, revoked_at::text
+      FROM ${sql.table(`${chainSchema}.attestations`)}
+     WHERE status = 'revoked' AND revoker IS NOT NULL AND lower(revoker) <> lower(issuer)
+       AND revoked_at > ${seconds(ago(now, 24 * HOUR_MS))}`.execute(db);
+  return rows.map((r) => ({
+    rule: "attestation_revoked_by_governance",
+    severity: "medium",
+    dedupKey: r.uid,
+    once: true,
+    summary: `Governance (${r.revoker}) revoked attestation ${r.uid} of issuer ${r.issuer}`,
+    evidence: { uid: r.uid, issuer: r.issuer, revoker: r.revoker, revokedAt: Number(r.revoked_at) },
+  }));
+}
+
+/** The paymaster's signer is being rotated (started, completed or cancelled) in the last day: once each. */
+async function paymasterSignerRotation({ db, now, chainSchema }: RuleContext): Promise<Finding[]> {
+  if (!chainSchema) return [];
+  const { rows } = await sql<{
+    id: string;
+    name: string;
+    args: unknown;
+    block_timestamp: string;
+    transaction_hash: string;
+  }>`
+    SELECT id, name, args, block_timestamp::text, transaction_hash
+      FROM ${sql.table(`${chainSchema}.paymaster_events`)}
+     WHERE name IN ('SignerRotationStarted', 'SignerRotationCompleted', 'SignerRotationCancelled')
+       AND block_timestamp > ${seconds(ago(now, 24 * HOUR_MS))}`.execute(db);
+  return rows.map((r) => ({
+    rule: "paymaster_signer_rotation",
+    severity: r.name === "SignerRotationStarted" ? "critical" : "high",
+    dedupKey: r.id,
+    once: true,
+    summary: `Paymaster ${r.name} (transaction ${r.transaction_hash}): confirm it was planned`,
+    evidence: {
+      event: r.name,
+      args: typeof r.args === "string" ? JSON.parse(r.args) : r.args,
+      transactionHash: r.transaction_hash,
+      at: Number(r.block_timestamp),
+    },
+  }));
+}
+
 export const RULES: Record<RuleName, (context: RuleContext) => Promise<Finding[]>> = {
   sign_in_failures: signInFailures,
   admin_refusals: adminRefusals,
   record_openings_above_norm: recordOpeningsAboveNorm,
   webhook_endpoint_disabled: webhookEndpointDisabled,
+  budget_drain: budgetDrain,
+  sponsor_signer_volume: sponsorSignerVolume,
+  attestation_revoked_by_governance: attestationRevokedByGovernance,
+  paymaster_signer_rotation: paymasterSignerRotation,
 };

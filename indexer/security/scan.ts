@@ -26,13 +26,15 @@ export async function runSecurityScan(
     fetch?: typeof fetch;
     /** Whose incidents become `security.alert` webhook events (the securityAlertWebhooks flag). */
     flags?: FlagReader;
+    /** Where the indexed chain tables are (the chain rules); absent: only the trail's rules run. */
+    chainSchema?: string;
   },
 ): Promise<ScanResult> {
   const now = options.now ?? new Date();
   const raised: Alert[] = [];
   let findings = 0;
   for (const name of RULE_NAMES) {
-    for (const finding of await RULES[name]({ db, now, config: options.config })) {
+    for (const finding of await RULES[name]({ db, now, config: options.config, chainSchema: options.chainSchema })) {
       findings++;
       const alert = await raise(db, finding, now, options.chainId, options.flags);
       if (alert) raised.push(alert);

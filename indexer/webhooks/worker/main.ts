@@ -117,7 +117,12 @@ async function securityScan(): Promise<void> {
   if (scanning || stopping) return;
   scanning = true;
   try {
-    const result = await runSecurityScan(db, { config: security, chainId: config.chainId, flags });
+    const result = await runSecurityScan(db, {
+      config: security,
+      chainId: config.chainId,
+      flags,
+      chainSchema: config.viewsSchema,
+    });
     for (const alert of result.raised) {
       logger.log("warn", "security alert", { alertId: alert.id, rule: alert.rule, severity: alert.severity });
     }
