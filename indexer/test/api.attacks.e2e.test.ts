@@ -28,6 +28,8 @@ let ponder: PonderProcess;
 let owner: Account;
 let project: bigint;
 let ownerSession: string;
+/** A protocol operator of this deployment (ONEKEY_API_OPERATORS). */
+const operator = privateKeyToAccount(generatePrivateKey());
 
 /** A client behind the load balancer, known by the address the balancer puts in X-Forwarded-For. */
 const behindBalancer = (clientAddress: string) => new ApiClient(ponder.url, { "x-forwarded-for": clientAddress });
@@ -59,6 +61,7 @@ beforeAll(async () => {
       ONEKEY_API_AUTH_RATE_LIMIT_POINTS: String(AUTH_LIMIT),
       ONEKEY_API_ADMIN_RATE_LIMIT_POINTS: String(ADMIN_LIMIT),
       ONEKEY_API_TRUSTED_PROXIES: "127.0.0.1",
+      ONEKEY_API_OPERATORS: operator.address,
     },
   });
   await ponder.waitForBlock(await stack.onekey.blockNumber());
@@ -134,6 +137,72 @@ describe("attacks on the tenant API", () => {
         .execute();
       expect(events.map((e) => e.project_ids.map(String))).toEqual([[project.toString()]]);
       expect((await scan()).raised).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("attack: a stranger's session on the operators' routes; the operator handles the incident there", async () => {
+    // The stranger signs in like any tenant, then tries the operators' routes: refused, each
+    // refusal in the trail, and limited per address like refused admin calls.
+    const stranger = throwawayWallet();
+    const strangerApi = behindBalancer("203.0.113.60");
+    const strangerSession = await strangerApi.login(stranger);
+    const listed = await strangerApi.get("/v1/operator/incidents", strangerSession);
+    expectError(listed, 403, "not_operator");
+    const resolved = await strangerApi.post("/v1/operator/incidents/1/resolve", undefined, strangerSession);
+    expectError(resolved, 403, "not_operator");
+    for (let i = 2; i < AUTH_LIMIT; i++) await strangerApi.get("/v1/operator/incidents", strangerSession);
+    expectError(await strangerApi.get("/v1/operator/incidents", strangerSession), 429, "rate_limited");
+
+    // The operator lists the incident the monitor raised (the test above) and closes it.
+    const operatorApi = behindBalancer("198.51.100.9");
+    const session = await operatorApi.login(operator);
+    const open = await operatorApi.get<{ data: { id: string; rule: string; projectId: string; state: string }[] }>(
+      "/v1/operator/incidents?state=open",
+      session,
+    );
+    expect(open.status).toBe(200);
+    const incident = open.body.data.find((a) => a.rule === "admin_refusals" && a.projectId === project.toString());
+    expect(incident).toBeDefined();
+    const id = incident?.id as string;
+    const acknowledged = await operatorApi.post<{ state: string }>(
+      `/v1/operator/incidents/${id}/acknowledge`,
+      undefined,
+      session,
+    );
+    expect([acknowledged.status, acknowledged.body.state]).toEqual([200, "acknowledged"]);
+    const closed = await operatorApi.post<{ state: string }>(
+      `/v1/operator/incidents/${id}/resolve`,
+      undefined,
+      session,
+    );
+    expect([closed.status, closed.body.state]).toEqual([200, "resolved"]);
+    expectError(
+      await operatorApi.post(`/v1/operator/incidents/${id}/resolve`, undefined, session),
+      409,
+      "incident_state_unchanged",
+    );
+    expectError(await operatorApi.post("/v1/operator/incidents/999999/resolve", undefined, session), 404, "not_found");
+
+    const store = openApiDb({ kind: "postgres", url: database.url, schema: "onekey_api" });
+    try {
+      const trail = await store.db
+        .selectFrom("audit_log")
+        .select(["actor", "action", "result"])
+        .where((eb) => eb.or([eb("action", "like", "operator.%"), eb("action", "like", "security.alert\\_%")]))
+        .orderBy("id")
+        .execute();
+      const by = (address: string) => trail.filter((e) => e.actor === address.toLowerCase());
+      expect(by(stranger.address).map((e) => [e.action, e.result])).toEqual([
+        ["operator.incidents.list", "denied"],
+        ["operator.incidents.resolve", "denied"],
+        ...Array.from({ length: AUTH_LIMIT - 2 }, () => ["operator.incidents.list", "denied"]),
+      ]);
+      expect(by(operator.address).map((e) => e.action)).toEqual([
+        "security.alert_acknowledged",
+        "security.alert_resolved",
+      ]);
     } finally {
       await store.close();
     }

@@ -29,6 +29,7 @@ import { registerAdminReadRoutes } from "./routes/adminReads.js";
 import { registerAnalyticsRoutes } from "./routes/analytics.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerDocsRoutes } from "./routes/docs.js";
+import { registerOperatorRoutes } from "./routes/operator.js";
 import { registerRecordOpeningRoutes } from "./routes/recordOpenings.js";
 import { registerTenantRoutes } from "./routes/tenant.js";
 import { registerWebhookDeliveryRoutes } from "./routes/webhookDeliveries.js";
@@ -288,6 +289,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   registerAdminRoutes(app, kit);
   registerAdminReadRoutes(app, kit);
   registerRecordOpeningRoutes(app, kit);
+  registerOperatorRoutes(app, kit);
   registerTenantRoutes(app, kit);
   registerAnalyticsRoutes(app, kit);
   registerWebhookEventTypeRoutes(app);

@@ -2,6 +2,7 @@
  * The tenant API's settings, read once from the environment at start and validated (a bad value
  * stops the start with the variable's name). See .env.example for every variable.
  */
+import { type Address, getAddress, isAddress } from "viem";
 import { z } from "zod";
 import type { ApiDbTarget } from "../../db/open.js";
 import { readIndexerEnv, withoutEmpty } from "../../lib/env.js";
@@ -38,6 +39,22 @@ const ApiEnvSchema = z.object({
         ctx.addIssue({ code: "custom", message: (error as Error).message });
         return z.NEVER;
       }
+    }),
+  /** Protocol operators (comma-separated addresses): they sign in like tenants and use /v1/operator/*. */
+  ONEKEY_API_OPERATORS: z
+    .string()
+    .default("")
+    .transform((list, ctx) => {
+      const items = list
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean);
+      const bad = items.find((item) => !isAddress(item));
+      if (bad) {
+        ctx.addIssue({ code: "custom", message: `"${bad}" is not an address` });
+        return z.NEVER;
+      }
+      return items.map((item) => getAddress(item));
     }),
   ONEKEY_API_SIWE_NONCE_TTL_SECONDS: seconds(300, 3600),
   ONEKEY_API_SESSION_TTL_SECONDS: seconds(3600, 7 * 24 * 3600),
@@ -88,6 +105,8 @@ export interface ApiConfig {
   siweDomain: string;
   /** The pages that may call the API from a browser (http/cors.ts). */
   dashboardOrigins: AllowedOrigins;
+  /** Who may use /v1/operator/* (routes/operator.ts); none by default. */
+  operators: Address[];
   nonceTtlSeconds: number;
   sessionTtlSeconds: number;
   /**
@@ -147,6 +166,7 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
       : indexer.network === "local"
         ? { kind: "loopback" }
         : { kind: "list", origins: [`https://${siweDomain}`] },
+    operators: env.ONEKEY_API_OPERATORS,
     nonceTtlSeconds: env.ONEKEY_API_SIWE_NONCE_TTL_SECONDS,
     sessionTtlSeconds: env.ONEKEY_API_SESSION_TTL_SECONDS,
     rateLimit: { points: env.ONEKEY_API_RATE_LIMIT_POINTS, windowSeconds: env.ONEKEY_API_RATE_LIMIT_WINDOW_SECONDS },
