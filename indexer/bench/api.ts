@@ -8,7 +8,9 @@
  *  1. one replica direct: subject lookups under autocannon -> api_rps, and the replica's CPU time
  *     per request (its process group's utime + stime from /proc);
  *  2. the same load through the balancer over both replicas -> api2_rps, api2_p99_ms, and the
- *     balancer's CPU per request (this process's CPU beyond what autocannon alone took in 1);
+ *     balancer's CPU per request (this process's CPU beyond what autocannon alone took in 1).
+ *     The same balancer over replica a alone (api_via_balancer_rps) tells its cost from the
+ *     second replica's.
  *  3. the same again, SIGKILLing one replica halfway -> api2_failed_on_kill, against the requests
  *     the balancer had in flight to that replica at the kill.
  *
@@ -16,7 +18,8 @@
  * api_rps, api2_p99_ms <= 25, api2_failed_on_kill <= the requests in flight at the kill.
  * Ends with one JSON line:
  * {"api_rps":N,"api_p99_ms":N,"api2_rps":N,"api2_p99_ms":N,"api2_failed_on_kill":N,"api2_in_flight_at_kill":N,
- *  "api_cpu_ms_per_request":N,"balancer_cpu_ms_per_request":N}
+ *  "api_cpu_ms_per_request":N,"api_via_balancer_rps":N,"api2_cpu_ms_per_request":N,
+ *  "replica_idle_cpu_ms_per_s":N,"replica_checked_cpu_ms_per_s":N,"balancer_cpu_ms_per_request":N}
  *
  * Runs 1 and 2 alternate, BENCH_ROUNDS (3) of each, BENCH_SECONDS (8) long, and report medians, so
  * that other work on the machine weighs on both alike. BENCH_CONNECTIONS (8), BENCH_SUBJECTS
@@ -95,8 +98,21 @@ try {
   const api = new ApiClient(indexer.url);
   const { key } = await api.createKey(await api.login(owner), projectId, { name: "bench" });
   const [a, b] = [await start("api-0", "start:api", "/readyz"), await start("api-1", "start:api", "/readyz")];
+  // What a replica spends with no requests at all, then with two balancers checking its /readyz 4 times a second each.
+  const idleCpu = async () => {
+    const before = a.service.cpuMs();
+    await new Promise((r) => setTimeout(r, 5_000));
+    return (a.service.cpuMs() - before) / 5;
+  };
+  const idleUnchecked = await idleCpu();
   balancer = await startBalancer({ upstreams: [a.url, b.url] });
+  // The same balancer code in front of replica a alone: tells the balancer's cost from the second replica's.
+  const single = await startBalancer({ upstreams: [a.url] });
   log(`indexer, 2 replicas and the balancer up; ${SUBJECTS} subjects indexed to block ${head}`);
+  const idleCpuPerSecond = await idleCpu();
+  log(
+    `an idle replica uses ${round(idleUnchecked, 1)} ms of CPU a second, ${round(idleCpuPerSecond, 1)} ms with 8 /readyz checks a second`,
+  );
 
   const run = (url: string, seconds: number) =>
     autocannon({
@@ -125,9 +141,11 @@ try {
   const cpuOf = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
   const directRounds: { rps: number; p99: number; cpuPerRequest: number; benchCpuPerRequest: number }[] = [];
   const balancedRounds: { rps: number; p99: number; cpuPerRequest: number; benchCpuPerRequest: number }[] = [];
+  const singleRounds: { rps: number; p99: number; cpuPerRequest: number; benchCpuPerRequest: number }[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const [target, rounds, replicasUsed] of [
       [a.url, directRounds, [a.service]],
+      [single.url, singleRounds, [a.service]],
       [balancer.url, balancedRounds, [a.service, b.service]],
     ] as const) {
       const cpuBefore = replicasUsed.reduce((sum, r) => sum + r.cpuMs(), 0);
@@ -159,10 +177,20 @@ try {
     cpuPerRequest: median(balancedRounds.map((r) => r.cpuPerRequest)),
     benchCpuPerRequest: median(balancedRounds.map((r) => r.benchCpuPerRequest)),
   };
+  const viaBalancer = {
+    rps: median(singleRounds.map((r) => r.rps)),
+    p99: median(singleRounds.map((r) => r.p99)),
+    cpuPerRequest: median(singleRounds.map((r) => r.cpuPerRequest)),
+  };
+  await single.close();
   const cpuPerRequest = direct.cpuPerRequest;
   log(
     `one replica direct (${ROUNDS} x ${SECONDS} s): ${directRounds.map((r) => Math.round(r.rps)).join(", ")} req/s, ` +
       `p99 ${directRounds.map((r) => r.p99).join(", ")} ms; replica CPU ${round(cpuPerRequest, 3)} ms per request`,
+  );
+  log(
+    `one replica via the balancer: ${singleRounds.map((r) => Math.round(r.rps)).join(", ")} req/s, ` +
+      `p99 ${singleRounds.map((r) => r.p99).join(", ")} ms; replica CPU ${round(viaBalancer.cpuPerRequest, 3)} ms per request`,
   );
   log(
     `two replicas via the balancer: ${balancedRounds.map((r) => Math.round(r.rps)).join(", ")} req/s, ` +
@@ -217,6 +245,10 @@ try {
       api2_failed_on_kill: failedOnKill,
       api2_in_flight_at_kill: inFlightAtKill,
       api_cpu_ms_per_request: round(cpuPerRequest, 3),
+      api_via_balancer_rps: Math.round(viaBalancer.rps),
+      api2_cpu_ms_per_request: round(balanced.cpuPerRequest, 3),
+      replica_idle_cpu_ms_per_s: round(idleUnchecked, 1),
+      replica_checked_cpu_ms_per_s: round(idleCpuPerSecond, 1),
       balancer_cpu_ms_per_request: round(balanced.benchCpuPerRequest - direct.benchCpuPerRequest, 3),
     }),
   );
