@@ -69,6 +69,11 @@ const Rebuild = z.object({
   ONEKEY_ANALYTICS_REBUILD_DAYS: z.coerce.number().int().min(1).max(366).default(2),
   /** The issuer's PostgreSQL (its kyc_sessions); unset, the issuer's figures are not derived. */
   ONEKEY_ANALYTICS_ISSUER_DATABASE_URL: z.string().url().optional(),
+  /** The issuer's schema there (its ONEKEY_ISSUER_DATABASE_SCHEMA). */
+  ONEKEY_ANALYTICS_ISSUER_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+    .default("onekey_issuer"),
   /** Ponder's views schema (as the webhook worker reads it): where the chain's figures come from. */
   ONEKEY_INDEXER_VIEWS_SCHEMA: z
     .string()
@@ -80,6 +85,7 @@ export interface RebuildConfig {
   everySeconds: number;
   days: number;
   issuerDatabaseUrl?: string;
+  issuerSchema: string;
   viewsSchema: string;
 }
 
@@ -94,6 +100,7 @@ export function readRebuildConfig(env: Record<string, string | undefined> = proc
     everySeconds: parsed.data.ONEKEY_ANALYTICS_REBUILD_SECONDS,
     days: parsed.data.ONEKEY_ANALYTICS_REBUILD_DAYS,
     issuerDatabaseUrl: parsed.data.ONEKEY_ANALYTICS_ISSUER_DATABASE_URL,
+    issuerSchema: parsed.data.ONEKEY_ANALYTICS_ISSUER_SCHEMA,
     viewsSchema: parsed.data.ONEKEY_INDEXER_VIEWS_SCHEMA,
   };
 }

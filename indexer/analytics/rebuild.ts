@@ -249,12 +249,15 @@ export async function rebuildAnalytics(
 }
 
 /** Opens the issuer's database for reading its sessions (read-only by intent: only SELECTs run). */
-export function openIssuerSource(url: string): Kysely<unknown> {
-  return new Kysely<unknown>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString: url, max: 1, application_name: "onekey_analytics" }),
-    }),
+export function openIssuerSource(url: string, schema: string): Kysely<unknown> {
+  // The schema is a checked identifier (config.ts); set at connect time, before any query.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    application_name: "onekey_analytics",
+    options: `-c search_path=${schema}`,
   });
+  return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 }
 
 /** The last `days` days, today included. */

@@ -26,7 +26,9 @@ try {
   }
   const api = readApiConfig();
   const store = openApiDb(api.store);
-  const issuer = rebuild.issuerDatabaseUrl ? openIssuerSource(rebuild.issuerDatabaseUrl) : undefined;
+  const issuer = rebuild.issuerDatabaseUrl
+    ? openIssuerSource(rebuild.issuerDatabaseUrl, rebuild.issuerSchema)
+    : undefined;
   try {
     // Ponder's views exist only on PostgreSQL; on PGlite the chain's figures are not derived.
     const views = api.store.kind === "postgres" ? rebuild.viewsSchema : undefined;

@@ -5,11 +5,11 @@
  * rows are untouched), and the family reads price costs and summarise the verify flow.
  */
 import { type Kysely, sql } from "kysely";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import { readAnalyticsConfig } from "../../analytics/config.js";
 import { bucketOf, HISTOGRAM_SIZE, quantile } from "../../analytics/histogram.js";
 import { readAcrossProjects, readFamily } from "../../analytics/query.js";
-import { rebuildAnalytics } from "../../analytics/rebuild.js";
+import { openIssuerSource, rebuildAnalytics } from "../../analytics/rebuild.js";
 import { RollupRecorder } from "../../analytics/recorder.js";
 import { writeAudit } from "../../db/audit.js";
 import { migrate } from "../../db/migrator.js";
@@ -272,7 +272,10 @@ describe("chain and issuer sources (PostgreSQL)", () => {
   });
 
   it("derives attestations, consents, gas and the issuer's figures; a re-run and a re-index change nothing", async () => {
-    const sources = { views: "test_views", issuer: issuer.store.db as unknown as Kysely<unknown> };
+    // Through the same opener the worker uses (its search_path names the issuer's schema).
+    const issuerSource = openIssuerSource(issuer.url as string, issuer.schema);
+    onTestFinished(() => issuerSource.destroy());
+    const sources = { views: "test_views", issuer: issuerSource };
     await rebuildAnalytics(db, sources, range);
     const first = await snapshot(db);
     await rebuildAnalytics(db, sources, range);

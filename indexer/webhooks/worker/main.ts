@@ -135,7 +135,9 @@ async function securityScan(): Promise<void> {
   }
 }
 
-const issuerSource = analytics.issuerDatabaseUrl ? openIssuerSource(analytics.issuerDatabaseUrl) : undefined;
+const issuerSource = analytics.issuerDatabaseUrl
+  ? openIssuerSource(analytics.issuerDatabaseUrl, analytics.issuerSchema)
+  : undefined;
 let rebuilding = false;
 /** The derived analytics of the recent days, replaced from their sources (analytics/rebuild.ts). */
 async function analyticsRebuild(): Promise<void> {
