@@ -6,7 +6,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from "vitest";
-import { readAnalyticsConfig } from "../../analytics/config.js";
+import { readAnalyticsConfig, readRebuildConfig } from "../../analytics/config.js";
 import { bucketOf, HISTOGRAM_SIZE, quantile } from "../../analytics/histogram.js";
 import { readAcrossProjects, readFamily } from "../../analytics/query.js";
 import { openIssuerSource, rebuildAnalytics } from "../../analytics/rebuild.js";
@@ -42,7 +42,7 @@ async function snapshot(db: Kysely<ApiDatabase>) {
   }));
 }
 
-describe("latency histogram", () => {
+describe("latency histogram and configuration", () => {
   it("buckets like width_bucket and interpolates quantiles inside a bucket", () => {
     expect([0, 0.9, 1, 4.9, 5, 3_600_000, 9e9].map(bucketOf)).toEqual([0, 0, 1, 2, 3, 20, 20]);
     const h = new Array(HISTOGRAM_SIZE).fill(0);
@@ -57,6 +57,16 @@ describe("latency histogram", () => {
       /ONEKEY_ANALYTICS_PROVIDER_FEES must be JSON/,
     );
     expect(() => readAnalyticsConfig({ ONEKEY_ANALYTICS_ETH_PRICE: "free" })).toThrow(/ONEKEY_ANALYTICS_ETH_PRICE/);
+    // A bad database URL is named, never echoed (it may hold a password).
+    const bad = () => readRebuildConfig({ ONEKEY_ANALYTICS_ISSUER_DATABASE_URL: "postgres//user:hunter2@db" });
+    expect(bad).toThrow(/ONEKEY_ANALYTICS_ISSUER_DATABASE_URL/);
+    expect(bad).not.toThrow(/hunter2/);
+    expect(readRebuildConfig({})).toEqual({
+      everySeconds: 300,
+      days: 2,
+      issuerSchema: "onekey_issuer",
+      viewsSchema: "onekey",
+    });
   });
 });
 
