@@ -10,24 +10,30 @@ import { deploymentsDir, isNetworkName, readDeployment } from "@onekey/deploy";
 import react from "@vitejs/plugin-react";
 import { defineConfig, loadEnv, type Plugin } from "vite";
 import { nodePolyfills } from "vite-plugin-node-polyfills";
+import { appConfigFromEnv, ConfigError } from "./src/clients/config.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** `.env` lives at the repository root, beside `.env.example` (Vite exposes only VITE_*). */
 const envDir = join(here, "..");
 const VIRTUAL_ID = "virtual:onekey-deployment";
 
+const bookDir = () => process.env.ONEKEY_DEPLOY_BOOK_DIR ?? deploymentsDir;
+
+/** The network's entry of the deployment book, or why there is none. */
+function deploymentSource(network: string) {
+  if (!isNetworkName(network)) return { deployment: null, problem: `unknown network "${network}"` };
+  try {
+    return { deployment: readDeployment(network, bookDir()) };
+  } catch (error) {
+    return { deployment: null, problem: (error as Error).message };
+  }
+}
+
 /** The network's entry of the deployment book, as a module; a missing book becomes a clear start-up error. */
 function deploymentBook(network: string): Plugin {
   const resolved = `\0${VIRTUAL_ID}`;
-  const dir = process.env.ONEKEY_DEPLOY_BOOK_DIR ?? deploymentsDir;
-  const source = () => {
-    if (!isNetworkName(network)) return { deployment: null, problem: `unknown network "${network}"` };
-    try {
-      return { deployment: readDeployment(network, dir) };
-    } catch (error) {
-      return { deployment: null, problem: (error as Error).message };
-    }
-  };
+  const dir = bookDir();
+  const source = () => deploymentSource(network);
   return {
     name: "onekey-deployment-book",
     resolveId: (id) => (id === VIRTUAL_ID ? resolved : undefined),
@@ -46,9 +52,19 @@ function deploymentBook(network: string): Plugin {
   };
 }
 
-export default defineConfig(({ mode }) => {
+export default defineConfig(({ command, mode }) => {
   const env = loadEnv(mode, envDir, "VITE_");
   const network = env.VITE_ONEKEY_NETWORK || "local";
+  if (command === "build") {
+    // The check the app runs at start (src/clients/config.ts), run before building: a bad or missing
+    // variable stops `npm run build:web` naming it, instead of shipping an app that says so in the browser.
+    try {
+      appConfigFromEnv({ ...env, PROD: mode === "production" }, deploymentSource(network));
+    } catch (error) {
+      const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
+      throw new Error(`onekey web build: configuration invalid\n  ${problems.join("\n  ")}`);
+    }
+  }
   return {
     envDir,
     plugins: [

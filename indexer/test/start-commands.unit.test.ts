@@ -130,6 +130,34 @@ describe("npm run start:<service> -- --check-config", () => {
   }
 });
 
+describe("npm run build:web", () => {
+  it("refuses to build with a bad or missing variable, naming each, before bundling anything", async () => {
+    const refused = await new Promise<{ code: number; output: string }>((resolve) => {
+      execFile(
+        "npm",
+        ["run", "-s", "build:web"],
+        {
+          cwd: repoRoot,
+          timeout: 60_000,
+          env: {
+            PATH: process.env.PATH ?? "",
+            HOME: process.env.HOME ?? "",
+            ONEKEY_DEPLOY_BOOK_DIR: bookDir,
+            VITE_ONEKEY_NETWORK: "local",
+            VITE_ONEKEY_RPC_URL: "not a url",
+          },
+        },
+        (error, stdout, stderr) => resolve({ code: error ? 1 : 0, output: `${stdout}${stderr}` }),
+      );
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain("onekey web build: configuration invalid");
+    expect(refused.output).toMatch(/VITE_ONEKEY_RPC_URL: Invalid URL/);
+    expect(refused.output).toMatch(/VITE_ONEKEY_ISSUER_URL: a production build must name it/);
+    expect(refused.output).not.toMatch(/built in|dist\/assets/);
+  });
+});
+
 describe("the indexer's plan", () => {
   const env = { ...base, ONEKEY_INDEXER_DATABASE_URL: database, ONEKEY_INDEXER_SCHEMA: "onekey_2026_12_06" };
 
