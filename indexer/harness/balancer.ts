@@ -79,8 +79,9 @@ export async function startBalancer(options: {
       const { statusCode, body } = await (pools.get(upstream) as Pool).request({
         path: "/readyz",
         method: "GET",
-        headersTimeout: 1_000,
-        bodyTimeout: 1_000,
+        // A replica's /readyz runs its checks with 1 s timeouts each: give it that and some.
+        headersTimeout: 2_000,
+        bodyTimeout: 2_000,
       });
       await body.dump();
       upstream.healthy = statusCode === 200;
