@@ -16,4 +16,5 @@ export {
 export * from "./flags.js";
 export * from "./kyc-levels.js";
 export { isNetworkName, type NetworkName, networkOfHardhatName, networks } from "./networks.js";
+export * from "./safe-batch.js";
 export * from "./sponsorship.js";

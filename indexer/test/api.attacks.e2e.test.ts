@@ -5,9 +5,11 @@
  * X-Forwarded-For header tells clients apart. Limits are small so that the scripts stay short.
  */
 
+import { type SafeBatchFile, safeBatchChecksum } from "@onekey/deploy";
 import { Agent, request } from "undici";
-import type { Account } from "viem";
+import { type Account, type Address, createWalletClient, type Hex, http } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDb } from "../db/open.js";
 import { ApiClient, type ApiResponse } from "../harness/api.js";
@@ -206,6 +208,57 @@ describe("attacks on the tenant API", () => {
     } finally {
       await store.close();
     }
+  });
+
+  it("the operator proposes a project's suspension as a Safe batch that governance executes; a stranger cannot", async () => {
+    const org = await stack.onekey.createOrganization(owner);
+    const governed = await stack.onekey.createProject(owner, org, "governed");
+    await ponder.waitForBlock(await stack.onekey.blockNumber());
+    const operatorApi = behindBalancer("198.51.100.10");
+    const session = await operatorApi.login(operator);
+    const propose = (body: unknown, token = session, api = operatorApi) =>
+      api.post<SafeBatchFile>("/v1/operator/governance", body, token);
+
+    const strangerApi = behindBalancer("203.0.113.61");
+    const strangerSession = await strangerApi.login(throwawayWallet());
+    expectError(
+      await propose({ action: "suspend_project", projectId: governed.toString() }, strangerSession, strangerApi),
+      403,
+      "not_operator",
+    );
+    expectError(await propose({ action: "suspend_project", projectId: "0" }), 400, "invalid_request", "projectId");
+    expectError(await propose({ action: "suspend_project", projectId: "999999" }), 404, "not_found");
+    expectError(await propose({ action: "mint_money" }), 400, "invalid_request");
+
+    const proposed = await propose({ action: "suspend_project", projectId: governed.toString() });
+    expect(proposed.status).toBe(200);
+    const batch = proposed.body;
+    expect(batch.chainId).toBe("31337");
+    expect(batch.meta.checksum).toBe(safeBatchChecksum(batch));
+    expect(batch.transactions).toHaveLength(1);
+    const [transaction] = batch.transactions;
+    expect(transaction?.to).toBe(stack.onekey.projectRegistry);
+    expect(transaction?.contractMethod.name).toBe("setProjectStatus");
+    expect(transaction?.contractInputsValues).toEqual({ projectId: governed.toString(), status: "2" });
+
+    // Governance (account 0 here; a Safe on Base) executes exactly the proposed bytes.
+    const governance = createWalletClient({
+      account: stack.onekey.account(0),
+      chain: hardhat,
+      transport: http(stack.chain.rpcUrl),
+    });
+    const hash = await governance.sendTransaction({ to: transaction?.to as Address, data: transaction?.data as Hex });
+    expect((await stack.onekey.client.waitForTransactionReceipt({ hash })).status).toBe("success");
+    await ponder.waitForBlock(await stack.onekey.blockNumber());
+    expectError(
+      await propose({ action: "suspend_project", projectId: governed.toString() }),
+      409,
+      "project_status_unchanged",
+    );
+
+    const rotation = await propose({ action: "begin_signer_rotation", signer: throwawayWallet().address });
+    expect(rotation.status).toBe(200);
+    expect(rotation.body.transactions[0]?.contractMethod.name).toBe("beginSignerRotation");
   });
 
   it("attack: forged API keys through the load balancer to lock every tenant out", async () => {

@@ -4,9 +4,11 @@
  * simulate first, so a call that would revert prints the contract's error and nothing is sent or
  * printed as a proposal.
  */
+
+import { safeBatch, safeTransaction } from "@onekey/deploy";
 import type { Abi, Address, ContractFunctionArgs, ContractFunctionName, TransactionReceipt } from "viem";
 import { formatEther, parseAbi } from "viem";
-import { appendSafeBatch, emitSafeBatch, safeBatch, safeTransaction } from "./safe.js";
+import { appendSafeBatch, emitSafeBatch } from "./safe.js";
 import { type AdminSession, confirm, signer, simulate } from "./session.js";
 
 type WriteName<abi extends Abi> = ContractFunctionName<abi, "nonpayable" | "payable">;

@@ -1569,6 +1569,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operator/governance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A governance action as a Safe Transaction Builder batch (nothing is sent; governance signs it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GovernanceAction"];
+                };
+            };
+            responses: {
+                /** @description The batch to import in the Safe app */
+                200: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SafeBatch"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found for this project */
+                404: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not available on this deployment, or not now; `Retry-After` when waiting helps */
+                503: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/project": {
         parameters: {
             query?: never;
@@ -5413,6 +5539,65 @@ export interface components {
             firstSeenAt: string;
             /** Format: date-time */
             lastSeenAt: string;
+        };
+        /** @description A Safe Transaction Builder batch: import it in the Safe app (Apps > Transaction Builder), sign, execute */
+        SafeBatch: {
+            /** @enum {string} */
+            version: "1.0";
+            chainId: string;
+            createdAt: number;
+            meta: {
+                name: string;
+                description: string;
+                txBuilderVersion: string;
+                createdFromSafeAddress: string;
+                createdFromOwnerAddress: string;
+                checksum?: string;
+            };
+            transactions: {
+                to: string;
+                value: string;
+                data: string;
+                contractMethod: {
+                    name: string;
+                    payable: boolean;
+                    inputs: {
+                        name: string;
+                        type: string;
+                        internalType?: string;
+                    }[];
+                };
+                contractInputsValues: {
+                    [key: string]: string;
+                };
+            }[];
+        };
+        GovernanceAction: {
+            /** @enum {string} */
+            action: "suspend_project";
+            projectId: string;
+        } | {
+            /** @enum {string} */
+            action: "reactivate_project";
+            projectId: string;
+        } | {
+            /** @enum {string} */
+            action: "register_issuer";
+            issuer: string;
+        } | {
+            /** @enum {string} */
+            action: "remove_issuer";
+            issuer: string;
+        } | {
+            /** @enum {string} */
+            action: "begin_signer_rotation";
+            signer: string;
+        } | {
+            /** @enum {string} */
+            action: "complete_signer_rotation";
+        } | {
+            /** @enum {string} */
+            action: "cancel_signer_rotation";
         };
         /**
          * @example {

@@ -34,8 +34,8 @@ import {
 import { entryPoint07Abi } from "viem/account-abstraction";
 import { kycRegistryAbi, oneKeyPaymasterAbi, projectRegistryAbi } from "../../deploy/abis.js";
 import { PROJECT_ROLES, STORAGE_NETWORKS } from "../../deploy/constants.js";
+import { type SafeBatchFile, safeBatchChecksum } from "../../deploy/safe-batch.js";
 import type { ContractCall } from "../../scripts/admin/calls.js";
-import { type SafeBatchFile, safeBatchChecksum } from "../../scripts/admin/safe.js";
 
 // hardhat node's well-known unlocked accounts; #0 deployed OneKey: governance and paymaster owner.
 const signerAccount = getAddress("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { decodeFunctionData, getAddress, parseEther } from "viem";
 import { kycRegistryAbi, oneKeyPaymasterAbi, projectRegistryAbi } from "../../deploy/abis.js";
-import { type SafeBatchFile, safeBatch, safeBatchChecksum, safeTransaction } from "../../scripts/admin/safe.js";
+import { type SafeBatchFile, safeBatch, safeBatchChecksum, safeTransaction } from "../../deploy/safe-batch.js";
 
 const registry = getAddress("0x5FbDB2315678afecb367f032d93F642f64180aa3");
 const safe = getAddress("0xA77DE01e157f9f57C7c4A326eeE9C4874D0598b6");

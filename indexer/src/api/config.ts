@@ -56,6 +56,12 @@ const ApiEnvSchema = z.object({
       }
       return items.map((item) => getAddress(item));
     }),
+  /** The governance Safe that signs the operators' governance batches (named in each batch). */
+  ONEKEY_API_GOVERNANCE_SAFE: z
+    .string()
+    .refine((v) => isAddress(v), "must be an address")
+    .transform((v) => getAddress(v))
+    .optional(),
   ONEKEY_API_SIWE_NONCE_TTL_SECONDS: seconds(300, 3600),
   ONEKEY_API_SESSION_TTL_SECONDS: seconds(3600, 7 * 24 * 3600),
   ONEKEY_API_RATE_LIMIT_POINTS: z.coerce.number().int().min(1).max(1_000_000).default(600),
@@ -107,6 +113,7 @@ export interface ApiConfig {
   dashboardOrigins: AllowedOrigins;
   /** Who may use /v1/operator/* (routes/operator.ts); none by default. */
   operators: Address[];
+  governanceSafe?: Address;
   nonceTtlSeconds: number;
   sessionTtlSeconds: number;
   /**
@@ -167,6 +174,7 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
         ? { kind: "loopback" }
         : { kind: "list", origins: [`https://${siweDomain}`] },
     operators: env.ONEKEY_API_OPERATORS,
+    governanceSafe: env.ONEKEY_API_GOVERNANCE_SAFE,
     nonceTtlSeconds: env.ONEKEY_API_SIWE_NONCE_TTL_SECONDS,
     sessionTtlSeconds: env.ONEKEY_API_SESSION_TTL_SECONDS,
     rateLimit: { points: env.ONEKEY_API_RATE_LIMIT_POINTS, windowSeconds: env.ONEKEY_API_RATE_LIMIT_WINDOW_SECONDS },

@@ -5,7 +5,7 @@
  */
 import { db, publicClients } from "ponder:api";
 import { issuers, organizations, projects } from "ponder:schema";
-import { SIMPLE_ACCOUNT_FACTORY_V07 } from "@onekey/deploy";
+import { contractOf, SIMPLE_ACCOUNT_FACTORY_V07 } from "@onekey/deploy";
 import { createSignatureVerifier } from "@onekey/service-kit/signatures";
 import { Redis } from "ioredis";
 import { graphql } from "ponder";
@@ -74,6 +74,13 @@ const app = createApi({
   analytics: readAnalyticsConfig(),
   recorder,
   attestationTime: chainClock.now,
+  governance: {
+    chainId: config.chainId,
+    projectRegistry: contractOf(deployment, "ProjectRegistry").address,
+    kycRegistry: contractOf(deployment, "KycRegistry").address,
+    paymaster: deployment.contracts.OneKeyPaymaster?.address,
+    safe: config.governanceSafe,
+  },
 });
 
 app.use("/graphql", graphql({ db, schema: { organizations, projects, issuers } }));

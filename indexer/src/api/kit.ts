@@ -7,6 +7,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import type { Redis } from "ioredis";
 import type { Kysely } from "kysely";
+import type { Address } from "viem";
 import type { AnalyticsConfig } from "../../analytics/config.js";
 import type { RollupRecorder } from "../../analytics/recorder.js";
 import type { ApiDatabase } from "../../db/tables.js";
@@ -18,6 +19,15 @@ import type { ApiConfig } from "./config.js";
 import type { ApiVersion } from "./http/apiVersion.js";
 import type { ApiMetrics } from "./http/metrics.js";
 import type { ReadModel } from "./readModel.js";
+
+export interface GovernanceTargets {
+  chainId: number;
+  projectRegistry: Address;
+  kycRegistry: Address;
+  paymaster?: Address;
+  /** The governance Safe, named in the batch so the Safe app opens it for the right Safe. */
+  safe?: Address;
+}
 
 export interface ApiEnv {
   Variables: {
@@ -44,6 +54,11 @@ export interface ApiDeps {
   recorder?: RollupRecorder;
   /** Where rate limits count when ONEKEY_REDIS_URL is set (shared by every replica). */
   redis?: Redis;
+  /**
+   * What the operators' governance routes propose calls to (the deployment book's contracts) and
+   * for which Safe; absent: those routes answer 503.
+   */
+  governance?: GovernanceTargets;
   /** Wall clock: sessions, nonces, API key expiry. */
   now?: () => Date;
   /**

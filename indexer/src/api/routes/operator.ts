@@ -1,13 +1,17 @@
 /**
  * The operators' API: protocol operators (the addresses in ONEKEY_API_OPERATORS) sign in with the
  * same SIWE session as tenants and handle security incidents (security/alerts.ts) here instead of
- * on the command line: list them, acknowledge, resolve. Every state change is written to the
- * audit trail under the operator's address; every refusal too, so a stranger probing these
- * routes shows up in the trail and its limits.
+ * on the command line: list them, acknowledge, resolve. Chain actions (suspend or reactivate a
+ * project, register or remove an issuer, rotate the paymaster's signer) are not sent from here:
+ * the answer is a Safe Transaction Builder batch for governance to sign, the same file the admin
+ * commands print with --safe. Every call is written to the audit trail under the operator's
+ * address; every refusal too, so a stranger probing these routes shows up in the trail and its
+ * limits.
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { kycRegistryAbi, oneKeyPaymasterAbi, projectRegistryAbi, safeBatch, safeTransaction } from "@onekey/deploy";
 import type { Context } from "hono";
-import { isAddressEqual } from "viem";
+import { getAddress, isAddress, isAddressEqual } from "viem";
 import { writeAudit } from "../../../db/audit.js";
 import { listAlerts, setAlertState } from "../../../security/alerts.js";
 import { ApiError, errorResponses, forbidden, notFound } from "../http/errors.js";
@@ -43,6 +47,62 @@ const IncidentParams = z.object({
     .regex(/^[1-9][0-9]{0,18}$/, "must be an incident id")
     .openapi({ param: { name: "id", in: "path" }, example: "12" }),
 });
+
+const UintString = (what: string) =>
+  z
+    .string()
+    .regex(/^[1-9][0-9]{0,19}$/, `must be a ${what}`)
+    .transform((v) => BigInt(v));
+const AddressField = z
+  .string()
+  .refine((v) => isAddress(v), "must be an address")
+  .transform((v) => getAddress(v));
+
+const GovernanceAction = z
+  .discriminatedUnion("action", [
+    z.strictObject({ action: z.literal("suspend_project"), projectId: UintString("project id") }),
+    z.strictObject({ action: z.literal("reactivate_project"), projectId: UintString("project id") }),
+    z.strictObject({ action: z.literal("register_issuer"), issuer: AddressField }),
+    z.strictObject({ action: z.literal("remove_issuer"), issuer: AddressField }),
+    z.strictObject({ action: z.literal("begin_signer_rotation"), signer: AddressField }),
+    z.strictObject({ action: z.literal("complete_signer_rotation") }),
+    z.strictObject({ action: z.literal("cancel_signer_rotation") }),
+  ])
+  .openapi("GovernanceAction");
+
+const SafeBatch = z
+  .object({
+    version: z.literal("1.0"),
+    chainId: z.string(),
+    createdAt: z.number().int(),
+    meta: z.object({
+      name: z.string(),
+      description: z.string(),
+      txBuilderVersion: z.string(),
+      createdFromSafeAddress: z.string(),
+      createdFromOwnerAddress: z.string(),
+      checksum: z.string().optional(),
+    }),
+    transactions: z.array(
+      z.object({
+        to: z.string(),
+        value: z.string(),
+        data: z.string(),
+        contractMethod: z.object({
+          name: z.string(),
+          payable: z.boolean(),
+          inputs: z.array(z.object({ name: z.string(), type: z.string(), internalType: z.string().optional() })),
+        }),
+        contractInputsValues: z.record(z.string(), z.string()),
+      }),
+    ),
+  })
+  .openapi("SafeBatch", {
+    description:
+      "A Safe Transaction Builder batch: import it in the Safe app (Apps > Transaction Builder), sign, execute",
+  });
+
+const PROJECT_STATUS = { active: 1, suspended: 2 } as const;
 
 export function registerOperatorRoutes(app: ApiApp, kit: ApiKit): void {
   const { deps } = kit;
@@ -127,4 +187,113 @@ export function registerOperatorRoutes(app: ApiApp, kit: ApiKit): void {
       },
     );
   }
+
+  /** The one call an action stands for, and how a person reading the batch describes it. */
+  const governanceCall = async (input: z.infer<typeof GovernanceAction>) => {
+    const targets = deps.governance;
+    if (!targets) throw new ApiError(503, "governance_not_configured", "This deployment has no contracts to govern");
+    switch (input.action) {
+      case "suspend_project":
+      case "reactivate_project": {
+        const project = await deps.readModel.project(input.projectId);
+        if (!project) throw notFound(`No project ${input.projectId}`);
+        const wanted = input.action === "suspend_project" ? "suspended" : "active";
+        if (project.status === wanted) {
+          throw new ApiError(409, "project_status_unchanged", `Project ${input.projectId} is already ${wanted}`);
+        }
+        return {
+          target: input.projectId.toString(),
+          description: `${input.action === "suspend_project" ? "Suspend" : "Reactivate"} OneKey project ${input.projectId} (${project.slug}).`,
+          transaction: safeTransaction({
+            address: targets.projectRegistry,
+            abi: projectRegistryAbi,
+            functionName: "setProjectStatus",
+            args: [input.projectId, PROJECT_STATUS[wanted]],
+          }),
+        };
+      }
+      case "register_issuer":
+      case "remove_issuer":
+        return {
+          target: input.issuer,
+          description: `${input.action === "register_issuer" ? "Register" : "Remove"} the KYC issuer ${input.issuer}.`,
+          transaction: safeTransaction({
+            address: targets.kycRegistry,
+            abi: kycRegistryAbi,
+            functionName: input.action === "register_issuer" ? "registerIssuer" : "removeIssuer",
+            args: [input.issuer],
+          }),
+        };
+      default: {
+        if (!targets.paymaster) {
+          throw new ApiError(503, "governance_not_configured", "This deployment has no paymaster");
+        }
+        const transaction =
+          input.action === "begin_signer_rotation"
+            ? safeTransaction({
+                address: targets.paymaster,
+                abi: oneKeyPaymasterAbi,
+                functionName: "beginSignerRotation",
+                args: [input.signer],
+              })
+            : safeTransaction({
+                address: targets.paymaster,
+                abi: oneKeyPaymasterAbi,
+                functionName:
+                  input.action === "complete_signer_rotation" ? "completeSignerRotation" : "cancelSignerRotation",
+                args: [],
+              });
+        return {
+          target: input.action === "begin_signer_rotation" ? input.signer : targets.paymaster,
+          description:
+            input.action === "begin_signer_rotation"
+              ? `Begin rotating the paymaster's sponsorship signer to ${input.signer}.`
+              : `${input.action === "complete_signer_rotation" ? "Complete" : "Cancel"} the paymaster's signer rotation.`,
+          transaction,
+        };
+      }
+    }
+  };
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/operator/governance",
+      tags: TAG,
+      summary: "A governance action as a Safe Transaction Builder batch (nothing is sent; governance signs it)",
+      security,
+      middleware: [kit.requireSession],
+      request: { body: { content: { "application/json": { schema: GovernanceAction } }, required: true } },
+      responses: {
+        200: {
+          description: "The batch to import in the Safe app",
+          content: { "application/json": { schema: SafeBatch } },
+        },
+        ...errorResponses(400, 401, 403, 404, 409, 429, 503),
+      },
+    }),
+    async (c) => {
+      const operator = await requireOperator(c, "operator.governance");
+      const input = c.req.valid("json");
+      const call = await governanceCall(input);
+      const batch = safeBatch({
+        chainId: deps.governance?.chainId ?? deps.config.chainId,
+        name: `OneKey: ${input.action.replaceAll("_", " ")}`,
+        description: call.description,
+        safe: deps.governance?.safe,
+        transactions: [call.transaction],
+        createdAt: deps.now().getTime(),
+      });
+      await writeAudit(deps.store, {
+        actor: operator,
+        projectId: "projectId" in input ? input.projectId : undefined,
+        action: `operator.governance.${input.action}`,
+        target: call.target,
+        result: "ok",
+        detail: { checksum: batch.meta.checksum },
+        requestId: c.get("requestId"),
+      });
+      return c.json(batch, 200);
+    },
+  );
 }
