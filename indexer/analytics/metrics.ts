@@ -43,6 +43,14 @@ export const METRICS = {
     unit: "count",
     description: "Sessions the provider rejected",
   },
+  "verifications.decided": {
+    family: "usage",
+    source: "issuer",
+    dimension: "provider level",
+    unit: "count",
+    description:
+      "Sessions the provider decided (approved or rejected), by provider and level ('*' unknown): what billing charges",
+  },
   attestations: {
     family: "usage",
     source: "chain",

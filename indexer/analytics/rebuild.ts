@@ -137,6 +137,8 @@ async function issuerRows(issuer: Kysely<unknown>, from: Date, to: Date): Promis
           ('verifications.started', coalesce(provider, 'none')),
           (CASE outcome WHEN 'approved' THEN 'verifications.approved'
                         WHEN 'rejected' THEN 'verifications.rejected' END, coalesce(provider, 'none')),
+          (CASE WHEN outcome IN ('approved', 'rejected') THEN 'verifications.decided' END,
+           coalesce(provider, 'none') || ' ' || coalesce(level::text, '*')),
           ('verify_flow.sessions', CASE WHEN status IN ('expired', 'failed')
              -- Where it dropped off: the last step before it expired or failed.
              THEN status || ' after ' || coalesce((SELECT e.s->>'step' FROM jsonb_array_elements(steps) WITH ORDINALITY AS e(s, n)

@@ -255,7 +255,9 @@ describe("chain and issuer sources (PostgreSQL)", () => {
     // The issuer's own database: its kyc_sessions, with the columns the rebuild reads.
     issuer = await openTestApiDb("postgres", "onekey_analytics_issuer");
     await sql`CREATE TABLE kyc_sessions (id text PRIMARY KEY, project_id numeric(20,0) NOT NULL, status text NOT NULL,
-      outcome text, provider text, steps jsonb NOT NULL, created_at timestamptz NOT NULL)`.execute(issuer.store.db);
+      outcome text, provider text, steps jsonb NOT NULL, created_at timestamptz NOT NULL, level smallint)`.execute(
+      issuer.store.db,
+    );
     const at = (ms: number) => new Date(T0 + ms).toISOString();
     const steps = (decidedAfterMs: number | null, end?: string) =>
       JSON.stringify([
@@ -264,14 +266,14 @@ describe("chain and issuer sources (PostgreSQL)", () => {
         ...(decidedAfterMs === null ? [] : [{ step: "decided", at: at(1_000 + decidedAfterMs) }]),
         ...(end ? [{ step: end, at: at(3_600_000) }] : []),
       ]);
-    for (const [id, status, outcome, decided] of [
-      ["s1", "consented", "approved", 30_000],
-      ["s2", "decided", "rejected", 90_000],
-      ["s3", "submitted", null, null],
-      ["s4", "consented", "approved", 40_000],
-      ["s5", "expired", null, null],
+    for (const [id, status, outcome, decided, level] of [
+      ["s1", "consented", "approved", 30_000, 2],
+      ["s2", "decided", "rejected", 90_000, 2],
+      ["s3", "submitted", null, null, 1],
+      ["s4", "consented", "approved", 40_000, null],
+      ["s5", "expired", null, null, null],
     ] as const) {
-      await sql`INSERT INTO kyc_sessions VALUES (${id}, 7, ${status}, ${outcome}, 'sandbox', ${steps(decided, status === "expired" ? "expired" : undefined)}::jsonb, ${new Date(T0)})`.execute(
+      await sql`INSERT INTO kyc_sessions VALUES (${id}, 7, ${status}, ${outcome}, 'sandbox', ${steps(decided, status === "expired" ? "expired" : undefined)}::jsonb, ${new Date(T0)}, ${level})`.execute(
         issuer.store.db,
       );
     }
@@ -299,6 +301,9 @@ describe("chain and issuer sources (PostgreSQL)", () => {
       "consents.revoked/": "1",
       "operations.sponsored/": "2",
       "verifications.approved/sandbox": "2",
+      // What billing charges: decided sessions by provider and level ('*' when the level is unknown).
+      "verifications.decided/sandbox 2": "2",
+      "verifications.decided/sandbox *": "1",
       "verifications.rejected/sandbox": "1",
       "verifications.started/sandbox": "5",
     });

@@ -1,0 +1,185 @@
+/**
+ * Monthly statements on PostgreSQL and PGlite, from seeded day rollups: line items priced by the
+ * list in force for the month, the free tier, the gas margin and the prepaid budget's credit;
+ * the same month twice gives the same bytes, and a list effective later leaves a past month alone.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Kysely, sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fixedPriceSource } from "../../analytics/config.js";
+import { loadPriceLists, type PriceList, priceListFor, validatePriceLists } from "../../billing/priceList.js";
+import { computeStatement, statementCsv, statementJson } from "../../billing/statement.js";
+import { migrate } from "../../db/migrator.js";
+import type { ApiDatabase } from "../../db/tables.js";
+import { type DbKind, openTestApiDb, type TestApiDb } from "../support/testApiDb.js";
+
+const NOVEMBER: PriceList = {
+  version: "test-2030-11",
+  effectiveFrom: "2030-11",
+  currency: "USD",
+  verifications: { "*": { "*": "1.50", "2": "2.50" }, sumsub: { "2": "3.00" } },
+  apiCalls: { freeTierPerMonth: 1000, per1000: "0.20" },
+  webhookDelivery: "0.001",
+  gas: { marginBasisPoints: 1000 },
+};
+/** A later list: doubles every price from January. */
+const JANUARY: PriceList = {
+  ...NOVEMBER,
+  version: "test-2031-01",
+  effectiveFrom: "2031-01",
+  verifications: { "*": { "*": "3.00" } },
+  webhookDelivery: "0.002",
+};
+const prices = fixedPriceSource("USD", 2000);
+const NOW = new Date(Date.UTC(2031, 1, 15)); // 2031-02-15: November and December are past
+
+async function seed(db: Kysely<ApiDatabase>) {
+  const row = (project: number, metric: string, dimension: string, day: string, value: string) =>
+    sql`(${project}, 'usage', ${metric}, ${dimension}, 'day', ${new Date(`${day}T00:00:00Z`)}, ${value})`;
+  const rows = [
+    // Organization 1: projects 7 and 8.
+    row(7, "verifications.decided", "sumsub 2", "2030-11-03", "10"),
+    row(8, "verifications.decided", "sumsub 2", "2030-11-20", "5"),
+    row(7, "verifications.decided", "sandbox 2", "2030-11-03", "4"),
+    row(7, "verifications.decided", "sandbox *", "2030-11-04", "2"),
+    row(7, "api.calls", "GET /v1/consents 200", "2030-11-05", "1800"),
+    row(8, "api.calls", "GET /v1/project 404", "2030-11-30", "701"),
+    row(7, "api.calls", "GET /v1/consents 429", "2030-11-05", "99999"), // refused: not billed
+    row(7, "webhook.deliveries", "delivered", "2030-11-05", "1234"),
+    row(7, "webhook.deliveries", "failed", "2030-11-05", "50"), // not billed
+    // 0.015 ETH at 2000 = 30.00 at cost
+    sql`(7, 'cost', 'gas.sponsored', '', 'day', ${new Date("2030-11-06T00:00:00Z")}, 15000000000000000)`,
+    // Outside the month, or another organization's project: not on the statement.
+    row(7, "verifications.decided", "sumsub 2", "2030-10-31", "100"),
+    row(7, "verifications.decided", "sumsub 2", "2030-12-01", "100"),
+    row(9, "verifications.decided", "sumsub 2", "2030-11-03", "100"),
+    // Hours are not read (the days hold them already).
+    sql`(7, 'usage', 'verifications.decided', 'sumsub 2', 'hour', ${new Date("2030-11-03T05:00:00Z")}, 10)`,
+  ];
+  await sql`INSERT INTO analytics_rollups (project_id, family, metric, dimension, granularity, bucket_start, value)
+            VALUES ${sql.join(rows)}`.execute(db);
+}
+
+describe("price lists", () => {
+  it("the shipped lists validate, and a month uses the latest list not after it", () => {
+    const shipped = loadPriceLists();
+    expect(shipped.length).toBeGreaterThan(0);
+    const lists = validatePriceLists([JANUARY, NOVEMBER]);
+    expect(priceListFor(lists, "2030-10")).toBeUndefined();
+    expect(priceListFor(lists, "2030-12")?.version).toBe("test-2030-11");
+    expect(priceListFor(lists, "2031-01")?.version).toBe("test-2031-01");
+  });
+
+  it("refuses a list that does not price every verification, a float-like price, or two lists for one month", () => {
+    expect(() => validatePriceLists([{ ...NOVEMBER, verifications: { sumsub: { "2": "1.00" } } }])).toThrow(
+      /must price every verification/,
+    );
+    expect(() => validatePriceLists([{ ...NOVEMBER, webhookDelivery: "1e-3" }])).toThrow(/decimal string/);
+    expect(() => validatePriceLists([NOVEMBER, { ...NOVEMBER, version: "other" }])).toThrow(/both start 2030-11/);
+    const dir = mkdtempSync(join(tmpdir(), "onekey-prices-"));
+    try {
+      writeFileSync(join(dir, "bad.json"), JSON.stringify({ ...NOVEMBER, effectiveFrom: "November" }));
+      expect(() => loadPriceLists(dir)).toThrow(/Invalid price list bad\.json: effectiveFrom/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.each(["pglite", "postgres"] as DbKind[])("statements on %s", (kind) => {
+  let t: TestApiDb;
+  let db: Kysely<ApiDatabase>;
+  beforeAll(async () => {
+    t = await openTestApiDb(kind, "onekey_billing");
+    db = t.store.db;
+    await migrate(db, "latest");
+    await seed(db);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const november = (priceLists: PriceList[]) =>
+    computeStatement(db, { orgId: 1n, projectIds: [8n, 7n], month: "2030-11", priceLists, prices, now: NOW });
+
+  it("prices the month's usage by the list in force, with the free tier, the gas margin and the budget's credit", async () => {
+    const s = await november([NOVEMBER]);
+    expect(s).toMatchObject({
+      organization: "1",
+      month: "2030-11",
+      period: { from: "2030-11-01T00:00:00.000Z", to: "2030-12-01T00:00:00.000Z" },
+      status: "closed",
+      currency: "USD",
+      priceList: { version: "test-2030-11", effectiveFrom: "2030-11" },
+      ethPrice: { price: "2000.00", source: "fixed (ONEKEY_ANALYTICS_ETH_PRICE)" },
+      projects: ["7", "8"],
+    });
+    expect(s.lines.map((l) => [l.item, l.detail, l.quantity, l.unitPrice, l.amount])).toEqual([
+      ["verification", "sandbox *", "2", "1.50", "3.00"],
+      ["verification", "sandbox 2", "4", "2.50", "10.00"], // "*" provider, level 2
+      ["verification", "sumsub 2", "15", "3.00", "45.00"], // 10 + 5 across both projects
+      ["api_calls", "2501 calls, 1000 free", "1501", "0.20", "0.30"], // 1501 / 1000 * 0.20 = 0.3002
+      ["webhook_deliveries", "", "1234", "0.001", "1.23"], // 1.234
+      ["gas", "15000000000000000 wei", "30.00", "1.10", "33.00"],
+    ]);
+    expect(s.subtotal).toBe("92.53");
+    expect(s.credit.amount).toBe("30.00");
+    expect(s.total).toBe("62.53");
+  });
+
+  it("gives the same bytes twice, and a list effective later does not change a past month", async () => {
+    const first = await november([NOVEMBER]);
+    const again = await november([NOVEMBER, JANUARY]);
+    expect(statementJson(again)).toBe(statementJson(first));
+    expect(statementCsv(again)).toBe(statementCsv(first));
+    // The later list does price its own month.
+    const january = await computeStatement(db, {
+      orgId: 1n,
+      projectIds: [7n],
+      month: "2031-01",
+      priceLists: [NOVEMBER, JANUARY],
+      prices,
+      now: NOW,
+    });
+    expect(january.priceList.version).toBe("test-2031-01");
+    expect(january.lines).toEqual([]);
+    expect(january.total).toBe("0.00");
+  });
+
+  it("writes CSV with RFC 4180 quoting, one shape for every row", async () => {
+    const csv = statementCsv(await november([NOVEMBER]));
+    const lines = csv.split("\r\n");
+    expect(lines[0]).toBe("organization,month,price_list,currency,item,detail,quantity,unit,unit_price,amount");
+    expect(lines[4]).toBe(
+      '1,2030-11,test-2030-11,USD,api_calls,"2501 calls, 1000 free",1501,"call above the free tier (priced per 1,000)",0.20,0.30',
+    );
+    expect(lines.slice(-4)).toEqual([
+      "1,2030-11,test-2030-11,USD,subtotal,,,,,92.53",
+      '1,2030-11,test-2030-11,USD,credit,"Gas paid from the prepaid on-chain budgets during the month, at cost",,,,-30.00',
+      "1,2030-11,test-2030-11,USD,total,,,,,62.53",
+      "",
+    ]);
+  });
+
+  it("marks the current month open, refuses a future month, a bad month and a month before every list", async () => {
+    const open = await computeStatement(db, {
+      orgId: 1n,
+      projectIds: [7n],
+      month: "2031-02",
+      priceLists: [NOVEMBER],
+      prices,
+      now: NOW,
+    });
+    expect(open.status).toBe("open");
+    const base = { orgId: 1n, projectIds: [7n], priceLists: [NOVEMBER], prices, now: NOW };
+    await expect(computeStatement(db, { ...base, month: "2031-03" })).rejects.toThrow(/future/);
+    await expect(computeStatement(db, { ...base, month: "2030-13" })).rejects.toThrow(/YYYY-MM/);
+    await expect(computeStatement(db, { ...base, month: "2030-10" })).rejects.toThrow(/no price list/);
+    // Gas without a configured ETH price cannot be priced: said, never billed as 0.
+    await expect(computeStatement(db, { ...base, month: "2030-11", prices: undefined })).rejects.toThrow(
+      /no ETH price is configured/,
+    );
+  });
+});
