@@ -8,6 +8,8 @@
  *  - rate limits are one limit across replicas: a project's tenant calls through the balancer, and
  *    an address's sign-ins at the issuer, are refused once their total reaches the configured
  *    number (with per-process counters each replica would have let it through again);
+ *  - an endpoint's delivery rate limit holds across the webhook workers (each takes its share of
+ *    it, counting the live workers: WEBHOOKS.md), not once per worker;
  *  - when a webhook worker and an API replica are SIGKILLed in the middle of a burst, no request
  *    through the balancer fails, and every webhook arrives (WEBHOOKS.md: at least once, never
  *    lost; a duplicate is the same message with the same webhook-id, and there are at most as
@@ -50,8 +52,10 @@ let apiBalancer: Balancer;
 let issuerBalancer: Balancer;
 let projectHooks: bigint;
 let projectLimited: bigint;
+let projectPaced: bigint;
 let keyHooks: string;
 let keyLimited: string;
+let keyPaced: string;
 
 /** What every process of the run shares: the chain, the book, PostgreSQL, Redis (a prefix of this run's own). */
 function sharedEnv(): Record<string, string> {
@@ -76,6 +80,7 @@ beforeAll(async () => {
   const org = await chain.createOrganization(owner);
   projectHooks = await chain.createProject(owner, org, "scale-hooks");
   projectLimited = await chain.createProject(owner, org, "scale-limited");
+  projectPaced = await chain.createProject(owner, org, "scale-paced");
 
   const run = randomBytes(6).toString("hex");
   apiEnv = {
@@ -185,6 +190,7 @@ beforeAll(async () => {
   const session = await api.login(owner);
   keyHooks = (await api.createKey(session, projectHooks, { scopes: ["read", "webhooks:manage"] })).key;
   keyLimited = (await api.createKey(session, projectLimited)).key;
+  keyPaced = (await api.createKey(session, projectPaced, { scopes: ["read", "webhooks:manage"] })).key;
   const settings = await api.request("PUT", "/v1/webhooks/settings", { token: keyHooks, body: { confirmations: 0 } });
   expect(settings.status).toBe(200);
   const endpoint = await api.post(
@@ -362,6 +368,34 @@ describe("production layout: 1 indexer, 2 API replicas, 3 webhook workers, 2 iss
     await expect(fetch(`${victimWorker.healthUrl}/readyz`)).rejects.toThrow();
     for (const { healthUrl } of workers.slice(1)) expect((await readiness(healthUrl)).status).toBe(200);
     expect((await readiness(replicas[0]?.url as string)).status).toBe(200);
+  });
+});
+
+describe("webhook workers share an endpoint's rate limit", () => {
+  // Runs after the kill above: the two live workers count each other and take half the rate each.
+  it("delivers to an endpoint at its rateLimitPerSecond in total across the workers", async () => {
+    const api = new ApiClient(apiBalancer.url);
+    const settings = await api.request("PUT", "/v1/webhooks/settings", { token: keyPaced, body: { confirmations: 0 } });
+    expect(settings.status).toBe(200);
+    const rate = 20;
+    const endpoint = await api.post(
+      "/v1/webhooks/endpoints",
+      { url: receiver.url("/paced"), rateLimitPerSecond: rate },
+      keyPaced,
+    );
+    expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
+    const count = 100;
+    await stack.onekey.grantRolesInBlocks(stack.onekey.account(2), projectPaced, 1, count);
+    await eventually(
+      `all ${count} at the paced endpoint`,
+      async () => new Set(receiver.on("/paced").map((r) => r.id)).size,
+      (n) => n === count,
+      60_000,
+    );
+    const arrivals = receiver.on("/paced").map((r) => r.at);
+    const spanSeconds = ((arrivals.at(-1) as number) - (arrivals[0] as number)) / 1000;
+    // Each worker alone at the full rate would deliver the lot in a third of the time.
+    expect(arrivals.length).toBeLessThanOrEqual(rate * (spanSeconds + 1));
   });
 });
 

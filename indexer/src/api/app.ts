@@ -10,6 +10,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import { readAnalyticsConfig } from "../../analytics/config.js";
+import { loadPriceLists } from "../../billing/priceList.js";
 import { writeAudit } from "../../db/audit.js";
 import { errorFields } from "../../lib/logger.js";
 import { ApiKeyService, type Scope } from "./auth/apiKeys.js";
@@ -28,6 +29,7 @@ import { registerAdminRoutes } from "./routes/admin.js";
 import { registerAdminReadRoutes } from "./routes/adminReads.js";
 import { registerAnalyticsRoutes } from "./routes/analytics.js";
 import { registerAuthRoutes } from "./routes/auth.js";
+import { registerBillingRoutes } from "./routes/billing.js";
 import { registerDocsRoutes } from "./routes/docs.js";
 import { registerOperatorRoutes } from "./routes/operator.js";
 import { registerRecordOpeningRoutes } from "./routes/recordOpenings.js";
@@ -276,7 +278,13 @@ export function createApi(deps: ApiDeps): ApiApp {
   };
 
   const kit: ApiKit = {
-    deps: { ...deps, now, attestationTime, analytics: deps.analytics ?? readAnalyticsConfig({}) },
+    deps: {
+      ...deps,
+      now,
+      attestationTime,
+      analytics: deps.analytics ?? readAnalyticsConfig({}),
+      priceLists: deps.priceLists ?? loadPriceLists(),
+    },
     keys,
     sessions,
     siwe,
@@ -292,6 +300,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   registerOperatorRoutes(app, kit);
   registerTenantRoutes(app, kit);
   registerAnalyticsRoutes(app, kit);
+  registerBillingRoutes(app, kit);
   registerWebhookEventTypeRoutes(app);
   registerWebhookEndpointRoutes(app, kit);
   registerWebhookSettingsRoutes(app, kit);

@@ -10,6 +10,7 @@ import type { Kysely } from "kysely";
 import type { Address } from "viem";
 import type { AnalyticsConfig } from "../../analytics/config.js";
 import type { RollupRecorder } from "../../analytics/recorder.js";
+import type { PriceList } from "../../billing/priceList.js";
 import type { ApiDatabase } from "../../db/tables.js";
 import type { Logger } from "../../lib/logger.js";
 import type { ApiKeyPrincipal, ApiKeyService, Scope } from "./auth/apiKeys.js";
@@ -50,6 +51,8 @@ export interface ApiDeps {
   metrics: ApiMetrics;
   /** Prices for the cost figures (analytics/config.ts); default: wei only, no provider fees. */
   analytics?: AnalyticsConfig;
+  /** Billing's price lists (billing/prices/); default: the shipped ones. */
+  priceLists?: PriceList[];
   /** Where each project's API calls and latency are counted (analytics/recorder.ts); none: not counted. */
   recorder?: RollupRecorder;
   /** Where rate limits count when ONEKEY_REDIS_URL is set (shared by every replica). */
@@ -70,7 +73,7 @@ export interface ApiDeps {
 
 /** What route modules get: dependencies, services, and the guards they compose. */
 export interface ApiKit {
-  deps: ApiDeps & { now: () => Date; attestationTime: () => Date; analytics: AnalyticsConfig };
+  deps: ApiDeps & { now: () => Date; attestationTime: () => Date; analytics: AnalyticsConfig; priceLists: PriceList[] };
   keys: ApiKeyService;
   sessions: SessionService;
   siwe: SiweService;

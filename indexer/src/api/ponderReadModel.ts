@@ -46,6 +46,28 @@ export function createPonderReadModel(db: ReadonlyDrizzle<typeof schema>): ReadM
       return row;
     },
 
+    async organization(orgId) {
+      const [[org], admins, owned] = await Promise.all([
+        db.select({ owner: organizations.owner }).from(organizations).where(eq(organizations.orgId, orgId)).limit(1),
+        db
+          .select({ account: organizationAdmins.account })
+          .from(organizationAdmins)
+          .where(and(eq(organizationAdmins.orgId, orgId), eq(organizationAdmins.enabled, true))),
+        db
+          .select({ projectId: projects.projectId })
+          .from(projects)
+          .where(eq(projects.orgId, orgId))
+          .orderBy(asc(projects.projectId)),
+      ]);
+      if (!org) return undefined;
+      return {
+        orgId,
+        owner: lower(org.owner),
+        admins: admins.map((a) => lower(a.account)),
+        projectIds: owned.map((p) => p.projectId),
+      };
+    },
+
     async isProjectAdmin(projectId, account) {
       const who = lower(account);
       const [project] = await db

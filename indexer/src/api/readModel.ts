@@ -120,8 +120,19 @@ export interface UsageDay {
   gasSponsoredWei: bigint;
 }
 
+/** An organization on the indexed chain: who runs it and its projects. */
+export interface OrganizationInfo {
+  orgId: bigint;
+  owner: Hex;
+  /** Enabled admins, lower case. */
+  admins: Hex[];
+  /** By id. */
+  projectIds: bigint[];
+}
+
 export interface ReadModel {
   project(projectId: bigint): Promise<ProjectInfo | undefined>;
+  organization(orgId: bigint): Promise<OrganizationInfo | undefined>;
   /** Project admin role, or owner / enabled admin of the project's organization. */
   isProjectAdmin(projectId: bigint, account: Hex): Promise<boolean>;
   projectsAdministeredBy(account: Hex): Promise<bigint[]>;

@@ -723,3 +723,48 @@ export const AnalyticsReport = z
       .openapi({ description: "performance: the verify flow's completion and drop-off (issuer sessions by start)" }),
   })
   .openapi("AnalyticsReport");
+
+// ---------------------------------------------------------------- billing (billing/statement.ts)
+
+export const StatementParams = z.object({
+  orgId: ProjectIdString.openapi({ param: { name: "orgId", in: "path" }, description: "The organization's id" }),
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month, YYYY-MM")
+    .openapi({ param: { name: "month", in: "path" }, example: "2026-11" }),
+});
+
+export const StatementQuery = z.strictObject({
+  format: z
+    .enum(["json", "csv"])
+    .optional()
+    .openapi({ description: "csv: the same statement as CSV (or send Accept: text/csv)" }),
+});
+
+const Money = z.string().openapi({ description: "Decimal amount in `currency`", example: "12.34" });
+
+export const Statement = z
+  .object({
+    organization: Uint,
+    month: z.string(),
+    period: z.object({ from: Time, to: Time }),
+    status: z.enum(["open", "closed"]).openapi({ description: "open: the month is not over; figures may still grow" }),
+    currency: z.string(),
+    priceList: z.object({ version: z.string(), effectiveFrom: z.string() }),
+    ethPrice: z.object({ price: z.string(), source: z.string() }).nullable(),
+    projects: z.array(Uint),
+    lines: z.array(
+      z.object({
+        item: z.enum(["verification", "api_calls", "webhook_deliveries", "gas"]),
+        detail: z.string(),
+        quantity: z.string(),
+        unit: z.string(),
+        unitPrice: z.string(),
+        amount: Money,
+      }),
+    ),
+    subtotal: Money,
+    credit: z.object({ description: z.string(), amount: Money }),
+    total: Money,
+  })
+  .openapi("Statement");
