@@ -136,3 +136,5 @@ export type RotatedApiKey = Schemas["RotatedApiKey"];
 export type AuditEntry = Schemas["AuditEntry"];
 /** An item of GET /v1/admin/projects: a project the signed-in address has a role in, or whose organization it runs. */
 export type ProjectMembership = Schemas["ProjectMembership"];
+/** GET /v1/admin/organizations/{orgId}/statements/{month}: an organization's monthly statement (amounts are decimal strings). */
+export type Statement = Schemas["Statement"];

@@ -37,6 +37,7 @@ export type {
   SentTestWebhook,
   SiweNonce,
   SponsoredOperation,
+  Statement,
   SubjectStatus,
   UpdateWebhookEndpointInput,
   WebhookDeliveriesQuery,

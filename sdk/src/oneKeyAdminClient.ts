@@ -29,6 +29,7 @@ import type {
   RotateWebhookSecretInput,
   SentTestWebhook,
   SiweNonce,
+  Statement,
   UpdateWebhookEndpointInput,
   WebhookDeliveriesQuery,
   WebhookDelivery,
@@ -367,6 +368,19 @@ export class OneKeyAdminClient {
 
   iterateAuditLog(projectId: ProjectIdInput, query: Omit<PageQuery, "cursor"> = {}): AsyncGenerator<AuditEntry> {
     return paginate((cursor) => this.listAuditLog(projectId, { ...query, cursor }));
+  }
+
+  // ---------------------------------------------------------------- billing (organization owner or admin)
+
+  /**
+   * The organization's statement for `month` (YYYY-MM, past or current): line items, credit and
+   * total, priced by the price list in force for that month. The same statement as CSV is at
+   * the same path with `?format=csv` (what the dashboard links for download).
+   */
+  getStatement(orgId: bigint | number | string, month: string): Promise<Statement> {
+    return this.#call("get", "/v1/admin/organizations/{orgId}/statements/{month}", {
+      params: { orgId: String(orgId), month },
+    });
   }
 
   #call<P extends ApiPath, M extends Method>(method: M, path: P, spec: Call<P, M> = {}): Promise<ApiResponse<P, M>> {

@@ -2417,6 +2417,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/organizations/{orgId}/statements/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's statement for a month (past or current): line items, credit, total */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description csv: the same statement as CSV (or send Accept: text/csv) */
+                    format?: "json" | "csv";
+                };
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path: {
+                    /** @description The organization's id */
+                    orgId: string;
+                    month: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The statement; the same month gives the same bytes once it is over */
+                200: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Statement"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/event-types": {
         parameters: {
             query?: never;
@@ -5870,6 +5968,66 @@ export interface components {
             p50?: number | null;
             p95?: number | null;
             p99?: number | null;
+        };
+        Statement: {
+            /**
+             * @description Decimal integer
+             * @example 1
+             */
+            organization: string;
+            month: string;
+            period: {
+                /** Format: date-time */
+                from: string;
+                /** Format: date-time */
+                to: string;
+            };
+            /**
+             * @description open: the month is not over; figures may still grow
+             * @enum {string}
+             */
+            status: "open" | "closed";
+            currency: string;
+            priceList: {
+                version: string;
+                effectiveFrom: string;
+            };
+            ethPrice: {
+                price: string;
+                source: string;
+            } | null;
+            projects: string[];
+            lines: {
+                /** @enum {string} */
+                item: "verification" | "api_calls" | "webhook_deliveries" | "gas";
+                detail: string;
+                quantity: string;
+                unit: string;
+                unitPrice: string;
+                /**
+                 * @description Decimal amount in `currency`
+                 * @example 12.34
+                 */
+                amount: string;
+            }[];
+            /**
+             * @description Decimal amount in `currency`
+             * @example 12.34
+             */
+            subtotal: string;
+            credit: {
+                description: string;
+                /**
+                 * @description Decimal amount in `currency`
+                 * @example 12.34
+                 */
+                amount: string;
+            };
+            /**
+             * @description Decimal amount in `currency`
+             * @example 12.34
+             */
+            total: string;
         };
         WebhookEventTypeList: {
             data: components["schemas"]["WebhookEventTypeInfo"][];

@@ -360,6 +360,14 @@ describe("OneKeyAdminClient requests", () => {
     expect(requests.map((r) => r.query)).toEqual([{ limit: "2" }, { limit: "2", cursor: "c1" }]);
   });
 
+  it("reads an organization's statement for a month with the session token", async () => {
+    replies.push({ status: 200, body: { organization: "3", month: "2026-11", total: "12.34" } });
+    const statement = await admin().getStatement(3n, "2026-11");
+    expect(statement.total).toBe("12.34");
+    expect(requests[0]).toMatchObject({ method: "GET", path: "/v1/admin/organizations/3/statements/2026-11" });
+    expect(requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
   it("hands out a tenant client for a project key on the same API", async () => {
     const project = admin().clientFor("okk_project");
     expect(project).toBeInstanceOf(OneKeyClient);
