@@ -1,5 +1,5 @@
 import { getAddress, isAddress, isHex, parseEther, zeroAddress } from "viem";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { type ProjectRoleName, projectRoleNames, projectRoles } from "./roles.js";
 
 /** A bad command-line argument; its message names the option and says what is expected. */

@@ -1,6 +1,6 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { errorResult, successfulResult } from "hardhat/utils/result";
-import type { z } from "zod/v4";
+import type { z } from "zod";
 import { describeContractError } from "../../deploy/errors.js";
 import { parseArguments } from "./args.js";
 

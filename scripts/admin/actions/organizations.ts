@@ -1,5 +1,5 @@
 import { parseEventLogs, zeroAddress } from "viem";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { projectRegistryAbi } from "../../../deploy/abis.js";
 import { account, id, metadataUri, requiredMetadataUri } from "../args.js";
 import { send } from "../calls.js";

@@ -1,5 +1,5 @@
 import { parseEventLogs } from "viem";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { oneKeyPaymasterAbi, projectRegistryAbi } from "../../../deploy/abis.js";
 import {
   addressList,

@@ -1,5 +1,5 @@
 import { parseEventLogs } from "viem";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { projectRegistryAbi } from "../../../deploy/abis.js";
 import { account, projectRef, role } from "../args.js";
 import { roleNamesOf } from "../roles.js";

@@ -3,7 +3,7 @@
  * its spending policy (the project's sponsor managers).
  */
 import { formatEther, parseEventLogs } from "viem";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { oneKeyPaymasterAbi } from "../../../deploy/abis.js";
 import { account, budgetAmount, cap, duration, projectRef, whenOptionsValid } from "../args.js";
 import { send } from "../calls.js";

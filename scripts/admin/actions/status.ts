@@ -1,5 +1,5 @@
 import { entryPoint07Abi } from "viem/account-abstraction";
-import { z } from "zod/v4";
+import { z } from "zod";
 import { kycRegistryAbi, oneKeyPaymasterAbi, projectRegistryAbi } from "../../../deploy/abis.js";
 import { PROJECT_STATUS_NAMES, RECORD_STATUS_NAMES } from "../../../deploy/constants.js";
 import { account, address, id, projectRef } from "../args.js";
