@@ -13,6 +13,7 @@
  * verify link. `npm run dev -- --empty` seeds nothing. Dev keys are Hardhat's public test accounts.
  * Runs until Ctrl-C.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ENTRY_POINT_V07, kycRegistryAbi } from "@onekey/deploy";
@@ -82,12 +83,17 @@ console.log("Starting the Alto bundler...");
 process.env.ALTO_ENABLE_CORS ??= "true";
 const alto = await startAlto({ rpcUrl: chain.rpcUrl, port: await portFor("ONEKEY_BUNDLER_PORT", 4337, "bundler") });
 
+// The key service reports each key release to the tenant API's audit trail, with a token made for this run.
+const indexerPort = await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer");
+const auditIngestToken = randomBytes(24).toString("base64url");
+
 console.log("Starting arlocal and the local key service...");
 const privacy = await startDevPrivacy({
   rpcUrl: chain.rpcUrl,
   deployBookDir: chain.deployBookDir,
   portFor,
   settlerFor: ArlocalStorage.settler,
+  audit: { url: `http://127.0.0.1:${indexerPort}`, token: auditIngestToken },
 });
 
 console.log("Starting the issuer service and the sandbox KYC provider...");
@@ -158,7 +164,8 @@ await waitFor(`issuer service on ${issuerUrl}`, async () => {
 console.log("Starting the indexer (Ponder), tenant API and webhook worker...");
 const indexer = await startDevIndexer({
   rpcUrl: chain.rpcUrl,
-  port: await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer"),
+  port: indexerPort,
+  env: { ONEKEY_API_AUDIT_INGEST_TOKEN: auditIngestToken },
 });
 
 console.log(

@@ -31,6 +31,8 @@ export async function startDevPrivacy(options: {
   portFor: PortFor;
   /** How the bundler node settles to arlocal (the privacy library's arlocal adapter). */
   settlerFor: (arlocalUrl: string) => SettlerFactory;
+  /** Where the key service reports each release (the tenant API's audit trail) and its service token. */
+  audit?: { url: string; token: string };
 }): Promise<DevPrivacy> {
   const dbPath = join(repoRoot, ".dev", "arlocal");
   rmSync(dbPath, { recursive: true, force: true });
@@ -59,6 +61,9 @@ export async function startDevPrivacy(options: {
       ONEKEY_KEYSERVICE_HOST: "127.0.0.1",
       ONEKEY_KEYSERVICE_PORT: String(keyservicePort),
       ONEKEY_KEYSERVICE_DATA_DIR: "",
+      ...(options.audit
+        ? { ONEKEY_KEYSERVICE_AUDIT_URL: options.audit.url, ONEKEY_KEYSERVICE_AUDIT_TOKEN: options.audit.token }
+        : {}),
     },
   });
   const stopStorage = async () => {

@@ -22,7 +22,12 @@ export interface DevIndexer {
 
 const DEV_POSTGRES_URL = process.env.ONEKEY_DEV_POSTGRES_URL || "postgres://postgres@127.0.0.1:5432/postgres";
 
-export async function startDevIndexer(options: { rpcUrl: string; port?: number }): Promise<DevIndexer> {
+export async function startDevIndexer(options: {
+  rpcUrl: string;
+  port?: number;
+  /** More environment for the API (e.g. the audit ingest token the key service presents). */
+  env?: Record<string, string>;
+}): Promise<DevIndexer> {
   const dir = join(repoRoot, ".dev", "indexer");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -42,7 +47,7 @@ export async function startDevIndexer(options: { rpcUrl: string; port?: number }
     viewsSchema: database ? "onekey" : undefined,
     port: options.port,
     pgliteDirs: database ? undefined : { ponder: join(dir, "pglite"), api: join(dir, "api-pglite") },
-    env: { ONEKEY_WEBHOOK_ENCRYPTION_KEY: encryptionKey, ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS: "0" },
+    env: { ONEKEY_WEBHOOK_ENCRYPTION_KEY: encryptionKey, ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS: "0", ...options.env },
   });
   const logFile = join(dir, "ponder.log");
   const log = createWriteStream(logFile);

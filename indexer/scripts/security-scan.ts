@@ -28,10 +28,12 @@ try {
     for (const alert of result.raised) {
       console.log(`NEW ${alert.severity} ${alert.rule} #${alert.id}: ${alert.summary}`);
     }
+    for (const { rule, errorCode } of result.failed)
+      console.error(`rule ${rule} could not run (${errorCode ?? "error"})`);
     console.log(
       `security scan: ${result.findings} finding(s), ${result.raised.length} new incident(s), ${result.operatorAccepted} sent to operators`,
     );
-    code = 0;
+    code = result.failed.length > 0 ? 1 : 0;
   } finally {
     await store.close();
   }

@@ -19,6 +19,8 @@ export const SecurityEnvSchema = z
     ONEKEY_SECURITY_RECORD_OPENINGS_PER_HOUR: count(30),
     /** ...or, when its history is busier, more than this many times its hourly average over 7 days. */
     ONEKEY_SECURITY_RECORD_OPENINGS_FACTOR: z.coerce.number().min(1).max(1000).default(5),
+    /** Data keys one reader takes from the key service in an hour before it alerts (or the factor above). */
+    ONEKEY_SECURITY_KEY_RELEASES_PER_HOUR: count(30),
     /** Wei a project's sponsored operations may cost in an hour before its drain alerts... */
     ONEKEY_SECURITY_BUDGET_DRAIN_FLOOR_WEI: z
       .string()
@@ -50,6 +52,7 @@ export interface SecurityConfig {
   adminRefusals: number;
   recordOpeningsPerHour: number;
   recordOpeningsFactor: number;
+  keyReleasesPerHour: number;
   budgetDrainFloorWei: bigint;
   budgetDrainFactor: number;
   signerOpsPerHour: number;
@@ -71,6 +74,7 @@ export function readSecurityConfig(env: Record<string, string | undefined>): Sec
     adminRefusals: e.ONEKEY_SECURITY_ADMIN_REFUSALS,
     recordOpeningsPerHour: e.ONEKEY_SECURITY_RECORD_OPENINGS_PER_HOUR,
     recordOpeningsFactor: e.ONEKEY_SECURITY_RECORD_OPENINGS_FACTOR,
+    keyReleasesPerHour: e.ONEKEY_SECURITY_KEY_RELEASES_PER_HOUR,
     budgetDrainFloorWei: BigInt(e.ONEKEY_SECURITY_BUDGET_DRAIN_FLOOR_WEI),
     budgetDrainFactor: e.ONEKEY_SECURITY_BUDGET_DRAIN_FACTOR,
     signerOpsPerHour: e.ONEKEY_SECURITY_SIGNER_OPS_PER_HOUR,

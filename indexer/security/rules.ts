@@ -29,6 +29,7 @@ export const RULE_NAMES = [
   "admin_refusals",
   "record_openings_above_norm",
   "webhook_endpoint_disabled",
+  "key_releases_above_norm",
   "budget_drain",
   "sponsor_signer_volume",
   "attestation_revoked_by_governance",
@@ -150,6 +151,45 @@ async function recordOpeningsAboveNorm({ db, now, config }: RuleContext): Promis
   return findings;
 }
 
+/**
+ * A reader taking far more data keys from the key service in the last hour than it does (the key
+ * service reports each release: routes/keyReleases.ts): harvesting with a leaked reader key even
+ * where no dashboard records the openings. Judged like record openings, per reader.
+ */
+async function keyReleasesAboveNorm({ db, now, config }: RuleContext): Promise<Finding[]> {
+  const hourAgo = ago(now, HOUR_MS);
+  const weekAgo = ago(now, NORM_LOOKBACK_HOURS * HOUR_MS);
+  const { rows } = await sql<{ actor: string; recent: string; before: string; last_id: string }>`
+    SELECT actor,
+           count(*) FILTER (WHERE at > ${hourAgo}) AS recent,
+           count(*) FILTER (WHERE at <= ${hourAgo}) AS before,
+           max(id) AS last_id
+      FROM audit_log
+     WHERE action = 'key.release' AND result = 'ok' AND at > ${weekAgo} AND at <= ${now}
+     GROUP BY actor`.execute(db);
+  const findings: Finding[] = [];
+  for (const r of rows) {
+    const recent = Number(r.recent);
+    const hourlyNorm = Number(r.before) / (NORM_LOOKBACK_HOURS - 1);
+    const limit = Math.max(config.keyReleasesPerHour, Math.ceil(config.recordOpeningsFactor * hourlyNorm));
+    if (recent < limit) continue;
+    findings.push({
+      rule: "key_releases_above_norm",
+      severity: "high",
+      dedupKey: r.actor,
+      summary: `${r.actor} took ${recent} data keys in the last hour (its limit: ${limit})`,
+      evidence: {
+        reader: r.actor,
+        releasedLastHour: recent,
+        hourlyAverageLastWeek: Math.round(hourlyNorm * 100) / 100,
+        limit,
+        lastAuditId: String(r.last_id),
+      },
+    });
+  }
+  return findings;
+}
+
 /** The worker disabled an endpoint (410 Gone, or every retry failed): the project misses events. */
 async function webhookEndpointDisabled({ db, now }: RuleContext): Promise<Finding[]> {
   const rows = await db
@@ -176,12 +216,24 @@ async function webhookEndpointDisabled({ db, now }: RuleContext): Promise<Findin
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
 /**
+ * Whether Ponder has made `table` in `schema` yet: a worker may start before the indexer's first
+ * run creates its views, and the trail's rules must not wait for them.
+ */
+async function chainTable(db: Kysely<ApiDatabase>, schema: string | undefined, table: string): Promise<boolean> {
+  if (!schema) return false;
+  const { rows } = await sql<{
+    found: string | null;
+  }>`SELECT to_regclass(${`${schema}.${table}`})::text AS found`.execute(db);
+  return rows[0]?.found != null;
+}
+
+/**
  * A project's sponsored operations cost more in the last hour than it ever spends: a leaked way
  * to get sponsorship (an allowed call abused, a bot farm of "users") draining the budget. "More"
  * is the larger of a floor and a multiple of its own hourly average over the last week.
  */
 async function budgetDrain({ db, now, config, chainSchema }: RuleContext): Promise<Finding[]> {
-  if (!chainSchema) return [];
+  if (!(await chainTable(db, chainSchema, "sponsored_operations"))) return [];
   const hourAgo = seconds(ago(now, HOUR_MS));
   const weekAgo = seconds(ago(now, NORM_LOOKBACK_HOURS * HOUR_MS));
   const { rows } = await sql<{ project_id: string; recent: string; before: string; operations: string }>`
@@ -221,7 +273,7 @@ async function budgetDrain({ db, now, config, chainSchema }: RuleContext): Promi
  * in use, or the issuer signing beyond its policy. Counted on the chain, where the signatures land.
  */
 async function sponsorSignerVolume({ db, now, config, chainSchema }: RuleContext): Promise<Finding[]> {
-  if (!chainSchema) return [];
+  if (!(await chainTable(db, chainSchema, "sponsored_operations"))) return [];
   const hourAgo = seconds(ago(now, HOUR_MS));
   const weekAgo = seconds(ago(now, NORM_LOOKBACK_HOURS * HOUR_MS));
   const { rows } = await sql<{ recent: string; before: string }>`
@@ -246,7 +298,7 @@ async function sponsorSignerVolume({ db, now, config, chainSchema }: RuleContext
 
 /** An attestation revoked by someone other than its issuer (governance) in the last day: once each. */
 async function attestationRevokedByGovernance({ db, now, chainSchema }: RuleContext): Promise<Finding[]> {
-  if (!chainSchema) return [];
+  if (!(await chainTable(db, chainSchema, "attestations"))) return [];
   const { rows } = await sql<{ uid: string; issuer: string; revoker: string; revoked_at: string }>`
     SELECT uid, issuer, revoker, revoked_at::text
       FROM ${sql.table(`${chainSchema}.attestations`)}
@@ -264,7 +316,7 @@ async function attestationRevokedByGovernance({ db, now, chainSchema }: RuleCont
 
 /** The paymaster's signer is being rotated (started, completed or cancelled) in the last day: once each. */
 async function paymasterSignerRotation({ db, now, chainSchema }: RuleContext): Promise<Finding[]> {
-  if (!chainSchema) return [];
+  if (!(await chainTable(db, chainSchema, "paymaster_events"))) return [];
   const { rows } = await sql<{
     id: string;
     name: string;
@@ -296,6 +348,7 @@ export const RULES: Record<RuleName, (context: RuleContext) => Promise<Finding[]
   admin_refusals: adminRefusals,
   record_openings_above_norm: recordOpeningsAboveNorm,
   webhook_endpoint_disabled: webhookEndpointDisabled,
+  key_releases_above_norm: keyReleasesAboveNorm,
   budget_drain: budgetDrain,
   sponsor_signer_volume: sponsorSignerVolume,
   attestation_revoked_by_governance: attestationRevokedByGovernance,

@@ -9,12 +9,14 @@ import type { Kysely } from "kysely";
 import type { ApiDatabase } from "../db/tables.js";
 import { type Alert, notifyOperators, raise } from "./alerts.js";
 import type { SecurityConfig } from "./config.js";
-import { RULE_NAMES, RULES } from "./rules.js";
+import { RULE_NAMES, RULES, type RuleName } from "./rules.js";
 
 export interface ScanResult {
   findings: number;
   raised: Alert[];
   operatorAccepted: number;
+  /** Rules that could not run this time (the others ran): their name and error code. */
+  failed: { rule: RuleName; errorCode?: string }[];
 }
 
 export async function runSecurityScan(
@@ -33,15 +35,21 @@ export async function runSecurityScan(
   const now = options.now ?? new Date();
   const raised: Alert[] = [];
   let findings = 0;
+  const failed: ScanResult["failed"] = [];
+  // One rule that cannot run (a view not there yet, a lost race to raise) must not silence the rest.
   for (const name of RULE_NAMES) {
-    for (const finding of await RULES[name]({ db, now, config: options.config, chainSchema: options.chainSchema })) {
-      findings++;
-      const alert = await raise(db, finding, now, options.chainId, options.flags);
-      if (alert) raised.push(alert);
+    try {
+      for (const finding of await RULES[name]({ db, now, config: options.config, chainSchema: options.chainSchema })) {
+        findings++;
+        const alert = await raise(db, finding, now, options.chainId, options.flags);
+        if (alert) raised.push(alert);
+      }
+    } catch (error) {
+      failed.push({ rule: name, errorCode: (error as { code?: string }).code });
     }
   }
   const operatorAccepted = options.config.operator
     ? await notifyOperators(db, options.config.operator, now, options.fetch)
     : 0;
-  return { findings, raised, operatorAccepted };
+  return { findings, raised, operatorAccepted, failed };
 }

@@ -41,6 +41,13 @@ const ConfigSchema = z.object({
   /** Wraps stored keys at rest; generated into dataDir when absent. */
   masterKey: hex32.optional(),
   challengeTtlSeconds: z.coerce.number().int().min(10).max(3600).default(300),
+  /** Where each release decision is reported (the tenant API's audit trail), with its service token. */
+  audit: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/ }),
+      token: z.string().min(32, "at least 32 characters"),
+    })
+    .optional(),
 });
 
 export type KeyServiceConfig = z.infer<typeof ConfigSchema>;
@@ -92,7 +99,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv): KeyServiceConfig {
     dataDir: value("ONEKEY_KEYSERVICE_DATA_DIR"),
     masterKey: value("ONEKEY_KEYSERVICE_MASTER_KEY"),
     challengeTtlSeconds: value("ONEKEY_KEYSERVICE_CHALLENGE_TTL_SECONDS"),
+    audit: auditOf(value("ONEKEY_KEYSERVICE_AUDIT_URL"), value("ONEKEY_KEYSERVICE_AUDIT_TOKEN")),
   });
+}
+
+/** Both variables or neither: a URL without its token (or the reverse) is a mistake to name. */
+function auditOf(url: string | undefined, token: string | undefined) {
+  if (url === undefined && token === undefined) return undefined;
+  if (url === undefined || token === undefined) {
+    throw new Error("ONEKEY_KEYSERVICE_AUDIT_URL and ONEKEY_KEYSERVICE_AUDIT_TOKEN go together: set both or neither");
+  }
+  return { url, token };
 }
 
 /**

@@ -33,6 +33,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { getAddress } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import { z } from "zod";
+import { AuditReporter } from "./audit-reporter.js";
 import { ChainGate, ChainUnavailableError } from "./chain-gate.js";
 import { type Challenge, ChallengeBook, ChallengeLimitError, type ChallengeLimits } from "./challenges.js";
 import type { KeyServiceConfig } from "./config.js";
@@ -144,6 +145,16 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
   const store: KeyStore = config.dataDir ? new FileKeyStore(config.dataDir) : new MemoryKeyStore();
   const wrapper = new KeyWrapper(loadMasterKey(config));
   const gate = new ChainGate(config.chains);
+  // Each release decision, to the audit trail (when configured); a release never waits for it.
+  const audit = config.audit
+    ? new AuditReporter({
+        ...config.audit,
+        onDropped: (report, why) =>
+          process.stderr.write(
+            `${JSON.stringify({ level: "warn", msg: "key release report dropped", why, keyId: report.keyId })}\n`,
+          ),
+      })
+    : undefined;
   const challenges = new ChallengeBook({
     ttlSeconds: config.challengeTtlSeconds,
     dappOrigin: config.dappOrigin,
@@ -346,16 +357,23 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
     );
     const record = await servedRecord(keyId);
     const { chainId, uid } = record.condition;
+    const decided = (outcome: "released" | "refused", reason?: KeyServiceErrorCode) =>
+      audit?.report({ reader: challenge.address, uid, chainId, keyId, outcome, reason, at: now().toISOString() });
     const signed = await gate.signatureValid(chainId, {
       address: challenge.address,
       message: body.message,
       signature: body.signature as `0x${string}`,
       now: now(),
     });
-    if (!signed) throw new HttpError("SignatureInvalid", "the signature is not the challenged account's");
+    if (!signed) {
+      decided("refused", "SignatureInvalid");
+      throw new HttpError("SignatureInvalid", "the signature is not the challenged account's");
+    }
     if (!(await gate.canDecrypt(chainId, challenge.address, uid))) {
+      decided("refused", "ConditionNotMet");
       throw new HttpError("ConditionNotMet", "canDecrypt is false for this account and attestation");
     }
+    decided("released");
     const dataKey = wrapper.unwrap(record);
     const response = { dataKey: bytesToBase64(dataKey) };
     dataKey.fill(0);
@@ -401,10 +419,14 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
-      }),
+      });
+      // Reports still queued get a moment to reach the trail, not forever.
+      if (audit) await Promise.race([audit.flushed(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      audit?.stop();
+    },
   };
 }

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bytesToBase64, subjectOfUid } from "@onekey/keyservice-protocol";
@@ -184,6 +186,73 @@ describe("key release against the registry", () => {
     await world.attest("subject");
     expect(await world.canDecrypt(world.accounts.subject.address, uid)).toBe(false);
     expect(await release(keyId, world.accounts.subject)).toMatchObject(denied);
+  });
+});
+
+describe("key release reports to the audit trail", () => {
+  it("reports each decision, who and which record, in order, and retries while the trail is away", async () => {
+    const token = "ingest-token-of-the-tenant-api-0123456789";
+    const received: { auth: string | undefined; body: Record<string, unknown> }[] = [];
+    let failFirst = true;
+    const receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        if (failFirst) {
+          failFirst = false;
+          response.writeHead(503).end();
+          return;
+        }
+        received.push({
+          auth: request.headers.authorization,
+          body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
+        });
+        response.writeHead(201, { "content-type": "application/json" }).end('{"recorded":true}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const reported = await startKeyService({
+      config: parseConfig({
+        chains: { [String(world.chainId)]: { rpcUrl: world.rpcUrl, registry: world.registry } },
+        dappOrigin: `http://${domain}`,
+        audit: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`, token },
+      }),
+      log: () => undefined,
+    });
+    try {
+      const uid = await world.attest("subject");
+      await world.grantConsent("subject");
+      const keyId = await storeKey(uid, canaryKey(9), world.chainId, reported.url);
+      expect((await release(keyId, world.accounts.reader, reported.url)).status).toBe(200);
+      expect(await release(keyId, world.accounts.stranger, reported.url)).toMatchObject(denied);
+
+      const deadline = Date.now() + 10_000;
+      while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(received.map((r) => r.auth)).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
+      expect(received.map((r) => r.body)).toEqual([
+        {
+          reader: world.accounts.reader.address,
+          uid: uid.toLowerCase(),
+          chainId: world.chainId,
+          keyId,
+          outcome: "released",
+          at: expect.any(String),
+        },
+        {
+          reader: world.accounts.stranger.address,
+          uid: uid.toLowerCase(),
+          chainId: world.chainId,
+          keyId,
+          outcome: "refused",
+          reason: "ConditionNotMet",
+          at: expect.any(String),
+        },
+      ]);
+      expect(failFirst).toBe(false);
+    } finally {
+      await reported.close();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });
 

@@ -52,6 +52,27 @@ describe("configuration", () => {
     });
   });
 
+  it("reports releases to the audit trail only with both the URL and the token", () => {
+    const token = "ingest-token-of-the-tenant-api-0123456789";
+    expect(
+      configFromEnv({
+        ONEKEY_DEPLOY_BOOK_DIR: localBook,
+        ONEKEY_KEYSERVICE_AUDIT_URL: "http://127.0.0.1:42069",
+        ONEKEY_KEYSERVICE_AUDIT_TOKEN: token,
+      }).audit,
+    ).toEqual({ url: "http://127.0.0.1:42069", token });
+    expect(() =>
+      configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: localBook, ONEKEY_KEYSERVICE_AUDIT_URL: "http://127.0.0.1:42069" }),
+    ).toThrow(/ONEKEY_KEYSERVICE_AUDIT_URL and ONEKEY_KEYSERVICE_AUDIT_TOKEN go together/);
+    expect(() =>
+      configFromEnv({
+        ONEKEY_DEPLOY_BOOK_DIR: localBook,
+        ONEKEY_KEYSERVICE_AUDIT_URL: "http://127.0.0.1:42069",
+        ONEKEY_KEYSERVICE_AUDIT_TOKEN: "short",
+      }),
+    ).toThrow(/audit\.token: at least 32 characters/);
+  });
+
   it("fails fast naming what is wrong", () => {
     expect(() => configFromEnv({ ONEKEY_DEPLOY_BOOK_DIR: join(scratch, "no-book") })).toThrow(
       /No OneKey deployment for local .*run `npm run dev` first/,

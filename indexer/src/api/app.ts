@@ -31,6 +31,7 @@ import { registerAnalyticsRoutes } from "./routes/analytics.js";
 import { registerAuthRoutes } from "./routes/auth.js";
 import { registerBillingRoutes } from "./routes/billing.js";
 import { registerDocsRoutes } from "./routes/docs.js";
+import { registerKeyReleaseRoutes } from "./routes/keyReleases.js";
 import { registerOperatorRoutes } from "./routes/operator.js";
 import { registerRecordOpeningRoutes } from "./routes/recordOpenings.js";
 import { registerTenantRoutes } from "./routes/tenant.js";
@@ -298,6 +299,7 @@ export function createApi(deps: ApiDeps): ApiApp {
   registerAdminReadRoutes(app, kit);
   registerRecordOpeningRoutes(app, kit);
   registerOperatorRoutes(app, kit);
+  registerKeyReleaseRoutes(app, kit);
   registerTenantRoutes(app, kit);
   registerAnalyticsRoutes(app, kit);
   registerBillingRoutes(app, kit);
@@ -315,6 +317,11 @@ export function createApi(deps: ApiDeps): ApiApp {
     type: "http",
     scheme: "bearer",
     description: "An admin session token (oks_...) from POST /v1/auth/login",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "ingestToken", {
+    type: "http",
+    scheme: "bearer",
+    description: "The service token of OneKey's own services (ONEKEY_API_AUDIT_INGEST_TOKEN)",
   });
   documentIdempotencyKey(app);
   documentApiVersion(app);

@@ -56,6 +56,8 @@ const ApiEnvSchema = z.object({
       }
       return items.map((item) => getAddress(item));
     }),
+  /** The service token the key service presents to record key releases (routes/keyReleases.ts). */
+  ONEKEY_API_AUDIT_INGEST_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   /** The governance Safe that signs the operators' governance batches (named in each batch). */
   ONEKEY_API_GOVERNANCE_SAFE: z
     .string()
@@ -114,6 +116,8 @@ export interface ApiConfig {
   /** Who may use /v1/operator/* (routes/operator.ts); none by default. */
   operators: Address[];
   governanceSafe?: Address;
+  /** Absent: POST /v1/internal/key-releases answers 503. */
+  auditIngestToken?: string;
   nonceTtlSeconds: number;
   sessionTtlSeconds: number;
   /**
@@ -175,6 +179,7 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
         : { kind: "list", origins: [`https://${siweDomain}`] },
     operators: env.ONEKEY_API_OPERATORS,
     governanceSafe: env.ONEKEY_API_GOVERNANCE_SAFE,
+    auditIngestToken: env.ONEKEY_API_AUDIT_INGEST_TOKEN,
     nonceTtlSeconds: env.ONEKEY_API_SIWE_NONCE_TTL_SECONDS,
     sessionTtlSeconds: env.ONEKEY_API_SESSION_TTL_SECONDS,
     rateLimit: { points: env.ONEKEY_API_RATE_LIMIT_POINTS, windowSeconds: env.ONEKEY_API_RATE_LIMIT_WINDOW_SECONDS },

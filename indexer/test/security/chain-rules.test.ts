@@ -128,6 +128,32 @@ describe.each(["pglite", "postgres"] as const)("chain rules on %s", (kind) => {
     expect((await scan()).raised).toEqual([]);
   });
 
+  it("runs the trail's rules while Ponder's views are not there yet, and the chain rules find nothing", async () => {
+    await sponsored(3n, ETH, 60, 3);
+    const early = await scan("views_not_created_yet");
+    expect(early.failed).toEqual([]);
+    expect(early.findings).toBe(0);
+  });
+
+  it("keeps running the other rules when one cannot, and says which failed", async () => {
+    await sql`CREATE SCHEMA IF NOT EXISTS broken_views`.execute(db());
+    await sql`CREATE TABLE IF NOT EXISTS broken_views.sponsored_operations (project_id numeric(78))`.execute(db());
+    await sql`CREATE TABLE IF NOT EXISTS broken_views.attestations (uid text)`.execute(db());
+    await sql`CREATE TABLE IF NOT EXISTS broken_views.paymaster_events (id text)`.execute(db());
+    await sql`INSERT INTO ${sql.table(`${CHAIN}.attestations`)} (uid, issuer, status, revoker, revoked_at)
+              VALUES ('0xee', ${ISSUER}, 'revoked', ${GOVERNANCE}, ${at(60)})`.execute(db());
+    const broken = await scan("broken_views");
+    expect(broken.failed.map((f) => f.rule).sort()).toEqual([
+      "attestation_revoked_by_governance",
+      "budget_drain",
+      "paymaster_signer_rotation",
+      "sponsor_signer_volume",
+    ]);
+    expect(broken.failed.every((f) => f.errorCode === "42703")).toBe(true);
+    // The same scan over working views raises what they hold.
+    expect((await scan()).raised.map((a) => a.rule)).toEqual(["attestation_revoked_by_governance"]);
+  });
+
   it("finds nothing on the chain without a chain schema (the trail's rules still run)", async () => {
     await sponsored(3n, ETH, 60, 3);
     const { findings } = await scan(null);

@@ -177,6 +177,18 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
     expect(received).toHaveLength(1);
   });
 
+  it("alerts on a reader taking data keys from the key service past its floor, not below it", async () => {
+    const release = { actor: READER, action: "key.release", target: `0x${"ab".repeat(32)}`, result: "ok" as const };
+    await entries(config.keyReleasesPerHour - 1, release);
+    // Refused releases are not keys taken.
+    await entries(3, { ...release, result: "denied" as const });
+    expect((await scan()).raised).toEqual([]);
+    await entries(1, release);
+    const { raised } = await scan();
+    expect(raised.map((a) => [a.rule, a.severity, a.projectId])).toEqual([["key_releases_above_norm", "high", null]]);
+    expect(raised[0]?.evidence).toMatchObject({ reader: READER, releasedLastHour: config.keyReleasesPerHour });
+  });
+
   it("judges a reader's record openings against the floor and its own norm", async () => {
     // A busy reader: 12 openings an hour all week (hourly norm 12, so its limit is 5 x 12 = 60).
     await sql`

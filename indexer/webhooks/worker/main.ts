@@ -126,6 +126,7 @@ async function securityScan(): Promise<void> {
     for (const alert of result.raised) {
       logger.log("warn", "security alert", { alertId: alert.id, rule: alert.rule, severity: alert.severity });
     }
+    for (const { rule, errorCode } of result.failed) logger.log("error", "security rule failed", { rule, errorCode });
     if (result.raised.length > 0) void claimLoop();
   } catch (error) {
     // Two workers raising the same incident at once: one wins, the other's finding joins it next scan.

@@ -1,0 +1,112 @@
+/**
+ * Key releases into the audit trail (src/api/routes/keyReleases.ts), on the app with a real API
+ * database (PGlite): the key service's report becomes a `key.release` entry of the trail; a wrong
+ * or missing service token, a malformed report, or an API without a token writes nothing, and
+ * wrong tokens are limited per client.
+ */
+import type { Kysely } from "kysely";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { migrate } from "../../db/migrator.js";
+import type { ApiDatabase } from "../../db/tables.js";
+import { createLogger } from "../../lib/logger.js";
+import { createApi } from "../../src/api/app.js";
+import { readApiConfig } from "../../src/api/config.js";
+import { createMetrics } from "../../src/api/http/metrics.js";
+import type { ReadModel } from "../../src/api/readModel.js";
+import { openTestApiDb, type TestApiDb } from "../support/testApiDb.js";
+
+const TOKEN = "ingest-token-of-the-tenant-api-0123456789";
+const READER = "0x000000000000000000000000000000000000bEaD";
+const UID = `0x${"ab".repeat(32)}`;
+
+const report = (overrides: Record<string, unknown> = {}) => ({
+  reader: READER,
+  uid: UID,
+  chainId: 31337,
+  keyId: "k_123",
+  outcome: "released",
+  at: "2026-12-06T10:00:00.000Z",
+  ...overrides,
+});
+
+let test: TestApiDb;
+const db = () => test.store.db as Kysely<ApiDatabase>;
+
+function api(env: Record<string, string>) {
+  return createApi({
+    config: readApiConfig({ ONEKEY_API_AUTH_RATE_LIMIT_POINTS: "3", ...env }),
+    store: db(),
+    readModel: {} as ReadModel,
+    verifySignature: () => Promise.reject(new Error("no signatures here")),
+    logger: createLogger("error", "onekey-api", () => undefined),
+    metrics: createMetrics(),
+  });
+}
+
+const post = (app: ReturnType<typeof api>, body: unknown, token?: string) =>
+  app.request("/v1/internal/key-releases", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+
+const releases = () =>
+  db()
+    .selectFrom("audit_log")
+    .select(["actor", "action", "target", "result", "detail", "project_id"])
+    .where("action", "=", "key.release")
+    .orderBy("id")
+    .execute();
+
+beforeAll(async () => {
+  test = await openTestApiDb("pglite", "onekey_key_releases");
+  await migrate(db(), "latest");
+});
+afterAll(async () => {
+  await test?.close();
+});
+beforeEach(async () => {
+  await db().deleteFrom("audit_log").execute();
+});
+
+describe("POST /v1/internal/key-releases", () => {
+  it("writes each decision to the trail: who, which record, released or refused and why", async () => {
+    const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
+    expect((await post(app, report(), TOKEN)).status).toBe(201);
+    expect(
+      (await post(app, report({ outcome: "refused", reason: "ConditionNotMet", reader: UID.slice(0, 42) }), TOKEN))
+        .status,
+    ).toBe(201);
+    const rows = await releases();
+    expect(rows.map((r) => [r.actor, r.target, r.result, r.project_id])).toEqual([
+      [READER.toLowerCase(), UID, "ok", null],
+      [UID.slice(0, 42), UID, "denied", null],
+    ]);
+    const detail = (r: (typeof rows)[number]) => (typeof r.detail === "string" ? JSON.parse(r.detail) : r.detail);
+    expect(detail(rows[0] as (typeof rows)[number])).toEqual({ keyId: "k_123", chainId: 31337, source: "keyservice" });
+    expect(detail(rows[1] as (typeof rows)[number])).toMatchObject({ reason: "ConditionNotMet" });
+  });
+
+  it("refuses a wrong or missing token, limited per client, and writes nothing", async () => {
+    const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
+    const wrong = await post(app, report(), `${TOKEN}x`);
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { code: string }).code).toBe("ingest_token_invalid");
+    expect((await post(app, report())).status).toBe(401);
+    expect((await post(app, report(), "short")).status).toBe(401);
+    const limited = await post(app, report(), "again");
+    expect(limited.status).toBe(429);
+    expect(await releases()).toEqual([]);
+  });
+
+  it("answers a malformed report 400 naming the field, and an API without a token 503", async () => {
+    const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
+    const bad = await post(app, report({ uid: "0x1234" }), TOKEN);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { field: string }).field).toBe("uid");
+    const unconfigured = await post(api({}), report(), TOKEN);
+    expect(unconfigured.status).toBe(503);
+    expect(((await unconfigured.json()) as { code: string }).code).toBe("audit_ingest_not_configured");
+    expect(await releases()).toEqual([]);
+  });
+});
