@@ -28,6 +28,8 @@ let stack: ChainStack;
 let database: TestDatabase;
 let ponder: PonderProcess;
 let owner: Account;
+/** The owner's organization, which holds `project`. */
+let ownOrg: bigint;
 let project: bigint;
 let ownerSession: string;
 /** A protocol operator of this deployment (ONEKEY_API_OPERATORS). */
@@ -51,8 +53,8 @@ const forgedKey = () => `okk_${Buffer.from(generatePrivateKey().slice(2), "hex")
 beforeAll(async () => {
   stack = await startChainStack();
   owner = stack.onekey.account(2);
-  const org = await stack.onekey.createOrganization(owner);
-  project = await stack.onekey.createProject(owner, org, "attacked");
+  ownOrg = await stack.onekey.createOrganization(owner);
+  project = await stack.onekey.createProject(owner, ownOrg, "attacked");
   database = await createTestDatabase("onekey_attacks");
   ponder = await startPonder({
     rpcUrl: stack.chain.rpcUrl,
@@ -358,6 +360,46 @@ describe("attacks on the tenant API", () => {
     }
     const last = Buffer.from("9223372036854775807").toString("base64url");
     expect((await api.get(`/v1/admin/projects/${project}/audit-log?cursor=${last}`, ownerSession)).status).toBe(200);
+  });
+
+  it("attack: a stranger's session and another organization's owner read an organization's statement", async () => {
+    const month = new Date().toISOString().slice(0, 7);
+    const path = `/v1/admin/organizations/${ownOrg}/statements/${month}`;
+    const api = behindBalancer("198.51.100.1");
+    const own = await api.get(path, ownerSession);
+    expect(own.status).toBe(200);
+    expect(own.body).toMatchObject({ organization: String(ownOrg), projects: [String(project)], status: "open" });
+
+    // Another organization's owner (a tenant of the same deployment) and a throwaway wallet.
+    const rival = stack.onekey.account(3);
+    const rivalOrg = await stack.onekey.createOrganization(rival);
+    const admin = stack.onekey.account(4);
+    await stack.onekey.setOrganizationAdmin(owner, ownOrg, admin.address, true);
+    await ponder.waitForBlock(await stack.onekey.blockNumber());
+    const rivalSession = await behindBalancer("203.0.113.70").login(rival);
+    const strangerSession = await behindBalancer("203.0.113.71").login(throwawayWallet());
+    const adminSession = await behindBalancer("198.51.100.72").login(admin);
+    for (const session of [rivalSession, strangerSession]) {
+      expectError(await api.get(path, session), 403, "not_organization_admin");
+      expectError(await api.get(`${path}?format=csv`, session), 403, "not_organization_admin");
+    }
+    // The rival reads its own organization's, which holds none of our projects.
+    const theirs = await api.get(`/v1/admin/organizations/${rivalOrg}/statements/${month}`, rivalSession);
+    expect(theirs.body).toMatchObject({ organization: String(rivalOrg), projects: [] });
+    // The organization's admin reads it, until the owner disables the admin on chain.
+    expect((await api.get(path, adminSession)).status).toBe(200);
+    await stack.onekey.setOrganizationAdmin(owner, ownOrg, admin.address, false);
+    await ponder.waitForBlock(await stack.onekey.blockNumber());
+    expectError(await api.get(path, adminSession), 403, "not_organization_admin");
+    // A malformed or future month is a 400 naming month, for the owner too.
+    for (const bad of ["2026-13", "2999-01"]) {
+      expectError(
+        await api.get(`/v1/admin/organizations/${ownOrg}/statements/${bad}`, ownerSession),
+        400,
+        "invalid_request",
+        "month",
+      );
+    }
   });
 
   it("logs no 5xx for any of it", () => {
