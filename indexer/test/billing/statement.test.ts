@@ -1,11 +1,14 @@
 /**
  * Monthly statements on PostgreSQL and PGlite, from seeded day rollups: line items priced by the
  * list in force for the month, the free tier, the gas margin and the prepaid budget's credit;
- * the same month twice gives the same bytes, and a list effective later leaves a past month alone.
+ * the same month twice gives the same bytes, and a list effective later leaves a past month alone;
+ * `npm run billing:statement` (run as its own process) prints the same statement.
  */
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fixedPriceSource } from "../../analytics/config.js";
@@ -181,5 +184,75 @@ describe.each(["pglite", "postgres"] as DbKind[])("statements on %s", (kind) => 
     await expect(computeStatement(db, { ...base, month: "2030-11", prices: undefined })).rejects.toThrow(
       /no ETH price is configured/,
     );
+  });
+});
+
+describe("billing:statement command (PostgreSQL)", () => {
+  let t: TestApiDb;
+  const indexerRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ["--conditions=@onekey/source", "--import", "tsx", join("scripts", "billing-statement.ts"), ...args],
+        {
+          cwd: indexerRoot,
+          timeout: 60_000,
+          env: {
+            ...process.env,
+            ONEKEY_NETWORK: "local",
+            ONEKEY_INDEXER_DATABASE_URL: t.url as string,
+            ONEKEY_API_SCHEMA: t.schema,
+            ONEKEY_INDEXER_VIEWS_SCHEMA: "test_billing_views",
+            ONEKEY_ANALYTICS_ETH_PRICE: "2000",
+          },
+        },
+        (error, stdout, stderr) =>
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
+      );
+    });
+
+  beforeAll(async () => {
+    t = await openTestApiDb("postgres", "onekey_billing_command");
+    await migrate(t.store.db, "latest");
+    // A past month by the wall clock (the command prices with the real time and the shipped lists).
+    await sql`INSERT INTO analytics_rollups (project_id, family, metric, dimension, granularity, bucket_start, value) VALUES
+      (7, 'usage', 'verifications.decided', 'sumsub 2', 'day', ${new Date("2026-10-03T00:00:00Z")}, 3),
+      (8, 'usage', 'webhook.deliveries', 'delivered', 'day', ${new Date("2026-10-04T00:00:00Z")}, 40),
+      (7, 'cost', 'gas.sponsored', '', 'day', ${new Date("2026-10-05T00:00:00Z")}, 1000000000000000),
+      (9, 'usage', 'verifications.decided', 'sumsub 2', 'day', ${new Date("2026-10-03T00:00:00Z")}, 500)`.execute(
+      t.store.db,
+    );
+    // Ponder's projects as the views schema shows them (the columns the command reads).
+    await sql`CREATE SCHEMA test_billing_views`.execute(t.store.db);
+    await sql`CREATE TABLE test_billing_views.projects (project_id numeric(78,0) PRIMARY KEY, org_id numeric(78,0) NOT NULL)`.execute(
+      t.store.db,
+    );
+    await sql`INSERT INTO test_billing_views.projects VALUES (7, 1), (8, 1), (9, 2)`.execute(t.store.db);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("prints the organization's statement with the shipped price list, the same bytes each run, JSON or CSV", async () => {
+    const expected = await computeStatement(t.store.db, {
+      orgId: 1n,
+      projectIds: [7n, 8n],
+      month: "2026-10",
+      priceLists: loadPriceLists(),
+      prices,
+      now: new Date(),
+    });
+    expect(expected.projects).toEqual(["7", "8"]);
+    expect(expected.lines.map((l) => l.item)).toEqual(["verification", "webhook_deliveries", "gas"]);
+    const first = await run(["--org", "1", "--month", "2026-10"]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(statementJson(expected));
+    expect((await run(["--org", "1", "--month", "2026-10"])).stdout).toBe(first.stdout);
+    const csv = await run(["--org", "1", "--month", "2026-10", "--csv"]);
+    expect(csv.stdout).toBe(statementCsv(expected));
+    const bad = await run(["--org", "1", "--month", "November"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("month must be YYYY-MM");
   });
 });
