@@ -14,7 +14,7 @@ import { loadPriceLists } from "../../billing/priceList.js";
 import { writeAudit } from "../../db/audit.js";
 import { errorFields } from "../../lib/logger.js";
 import { ApiKeyService, type Scope } from "./auth/apiKeys.js";
-import { SessionService } from "./auth/sessions.js";
+import { type SessionPrincipal, SessionService } from "./auth/sessions.js";
 import { SiweService } from "./auth/siwe.js";
 import type { ApiConfig } from "./config.js";
 import { API_VERSION_HEADER, API_VERSIONS, apiVersion, DEFAULT_API_VERSION } from "./http/apiVersion.js";
@@ -235,6 +235,47 @@ export function createApi(deps: ApiDeps): ApiApp {
     await next();
   };
 
+  /** A refused admin call spends the caller's refusal budget (per address and session), never a project's. */
+  const limitRefused = async (session: SessionPrincipal) => {
+    try {
+      await strangerLimiter.consume(`stranger:address:${session.address.toLowerCase()}`, "refused admin requests");
+      await strangerLimiter.consume(`stranger:session:${session.tokenHash}`, "refused admin requests");
+    } catch (error) {
+      metrics.rateLimited.inc({ project_id: "none", scope: "admin_refused" });
+      throw error;
+    }
+  };
+
+  const requireOrganizationAdmin = async (c: Context<ApiEnv>, orgId: bigint, action: string, target: string) => {
+    const session = c.get("session");
+    if (!session) throw unauthorized("session_invalid", "Session required");
+    const organization = await deps.readModel.organization(orgId);
+    const who = session.address.toLowerCase();
+    if (organization && (organization.owner === who || organization.admins.some((a) => a === who))) {
+      try {
+        await adminLimiter.consume(`admin:org:${orgId}`, "admin requests for this organization");
+      } catch (error) {
+        metrics.rateLimited.inc({ project_id: "none", scope: "admin" });
+        throw error;
+      }
+      return { session, organization };
+    }
+    await limitRefused(session);
+    await writeAudit(deps.store, {
+      actor: session.address,
+      action,
+      target,
+      result: "denied",
+      detail: { reason: "not_organization_admin" },
+      requestId: c.get("requestId"),
+    });
+    // An unknown organization is refused like another's: ids are not probed this way.
+    throw forbidden(
+      "not_organization_admin",
+      "This address neither owns nor administers the organization (on the indexed chain)",
+    );
+  };
+
   const requireProjectAdmin = async (c: Context<ApiEnv>, projectId: bigint, action: string, alsoRoles = 0) => {
     const session = c.get("session");
     if (!session) throw unauthorized("session_invalid", "Session required");
@@ -254,13 +295,7 @@ export function createApi(deps: ApiDeps): ApiApp {
       }
       return session;
     }
-    try {
-      await strangerLimiter.consume(`stranger:address:${session.address.toLowerCase()}`, "refused admin requests");
-      await strangerLimiter.consume(`stranger:session:${session.tokenHash}`, "refused admin requests");
-    } catch (error) {
-      metrics.rateLimited.inc({ project_id: "none", scope: "admin_refused" });
-      throw error;
-    }
+    await limitRefused(session);
     await writeAudit(deps.store, {
       actor: session.address,
       projectId,
@@ -293,6 +328,7 @@ export function createApi(deps: ApiDeps): ApiApp {
     requireSession,
     limitClient,
     requireProjectAdmin,
+    requireOrganizationAdmin,
   };
   registerAuthRoutes(app, kit);
   registerAdminRoutes(app, kit);

@@ -19,7 +19,7 @@ import type { SignatureVerifier, SiweService } from "./auth/siwe.js";
 import type { ApiConfig } from "./config.js";
 import type { ApiVersion } from "./http/apiVersion.js";
 import type { ApiMetrics } from "./http/metrics.js";
-import type { ReadModel } from "./readModel.js";
+import type { OrganizationInfo, ReadModel } from "./readModel.js";
 
 export interface GovernanceTargets {
   chainId: number;
@@ -80,6 +80,8 @@ export interface ApiKit {
   requireApiKey: (scope: Scope) => MiddlewareHandler<ApiEnv>;
   requireSession: MiddlewareHandler<ApiEnv>;
   limitClient: MiddlewareHandler<ApiEnv>;
+  /** Which client sent the request (the peer, or what trusted proxies say): the key of per-client limits. */
+  clientKey: (c: Context) => string;
   /**
    * Authorises an admin call on `projectId`, then spends the project's admin budget. A refusal is
    * audited and limited per session and per address, never from the project's budget (403
@@ -92,6 +94,17 @@ export interface ApiKit {
     /** ProjectRoles bits that are also accepted (reads a reader may make); 0: admins only. */
     alsoRoles?: number,
   ) => Promise<SessionPrincipal>;
+  /**
+   * Authorises a call on an organization: its owner or an enabled admin, on the indexed chain now;
+   * then spends the organization's admin budget. A refusal (an unknown organization too) is
+   * audited as `action` on `target` and limited like a project's (403 `not_organization_admin`).
+   */
+  requireOrganizationAdmin: (
+    c: Context<ApiEnv>,
+    orgId: bigint,
+    action: string,
+    target: string,
+  ) => Promise<{ session: SessionPrincipal; organization: OrganizationInfo }>;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;

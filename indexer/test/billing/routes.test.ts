@@ -2,7 +2,8 @@
  * GET /v1/admin/organizations/{orgId}/statements/{month} in process, on PostgreSQL and PGlite:
  * the owner and an enabled admin read the statement (JSON and CSV, the same as the command's);
  * a stranger, another organization's admin, a disabled admin and an unknown organization get 403
- * and see nothing; a bad or future month is a 400; every read and refusal is audited.
+ * and see nothing (and spend their own refusal budget); a bad or future month is a 400; every read
+ * and refusal is audited.
  */
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
@@ -74,7 +75,7 @@ describe.each(["pglite", "postgres"] as DbKind[])("statement route on %s", (kind
       (8, 'usage', 'webhook.deliveries', 'delivered', 'day', ${new Date("2030-11-03T00:00:00Z")}, 100),
       (9, 'usage', 'verifications.decided', 'sandbox 1', 'day', ${new Date("2030-11-02T00:00:00Z")}, 1000)`.execute(db);
     api = createApi({
-      config: readApiConfig({ ONEKEY_API_RATE_LIMIT_POINTS: "1000" }),
+      config: readApiConfig({ ONEKEY_API_RATE_LIMIT_POINTS: "1000", ONEKEY_API_AUTH_RATE_LIMIT_POINTS: "3" }),
       store: db,
       readModel: { organization: async (orgId: bigint) => ORGS[orgId.toString()] } as ReadModel,
       verifySignature: () => Promise.reject(new Error("no signatures here")),
@@ -139,6 +140,12 @@ describe.each(["pglite", "postgres"] as DbKind[])("statement route on %s", (kind
       [OTHER_ORG_ADMIN, "denied"],
       [OWNER, "denied"],
     ]);
+    // Refusals spend the caller's refusal budget (3 here), never the organization's: then 429.
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++)
+      statuses.push((await get("/v1/admin/organizations/1/statements/2030-11", STRANGER)).status);
+    expect(statuses).toEqual([403, 403, 429]);
+    expect((await get("/v1/admin/organizations/1/statements/2030-11", OWNER)).status).toBe(200);
     // Without a session: 401, nothing read.
     expect((await api.request("/v1/admin/organizations/1/statements/2030-11")).status).toBe(401);
   });

@@ -6,7 +6,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { computeStatement, StatementError, statementCsv } from "../../../billing/statement.js";
 import { writeAudit } from "../../../db/audit.js";
-import { ApiError, errorResponses, forbidden } from "../http/errors.js";
+import { ApiError, errorResponses } from "../http/errors.js";
 import type { ApiApp, ApiKit } from "../kit.js";
 import { Statement, StatementParams, StatementQuery } from "../schemas.js";
 
@@ -33,33 +33,16 @@ export function registerBillingRoutes(app: ApiApp, kit: ApiKit): void {
       },
     }),
     async (c) => {
-      const session = c.get("session");
-      if (!session) throw new ApiError(401, "session_invalid", "Session required");
       const { orgId: orgIdText, month } = c.req.valid("param");
       const orgId = BigInt(orgIdText);
+      const target = `organization:${orgId}/${month}`;
+      const { session, organization } = await kit.requireOrganizationAdmin(c, orgId, "billing.statement.read", target);
       const csv = c.req.valid("query").format === "csv" || /\btext\/csv\b/.test(c.req.header("Accept") ?? "");
-      const who = session.address.toLowerCase();
-      const org = await deps.readModel.organization(orgId);
-      // An unknown organization is refused like another's: ids are not probed this way.
-      if (!org || (org.owner !== who && !org.admins.includes(who as `0x${string}`))) {
-        await writeAudit(deps.store, {
-          actor: session.address,
-          action: "billing.statement.read",
-          target: `organization:${orgId}/${month}`,
-          result: "denied",
-          detail: { reason: "not_organization_admin" },
-          requestId: c.get("requestId"),
-        });
-        throw forbidden(
-          "not_organization_admin",
-          "This address neither owns nor administers the organization (on the indexed chain)",
-        );
-      }
       let statement: Awaited<ReturnType<typeof computeStatement>>;
       try {
         statement = await computeStatement(deps.store, {
           orgId,
-          projectIds: org.projectIds,
+          projectIds: organization.projectIds,
           month,
           priceLists: deps.priceLists,
           prices: deps.analytics.prices,
@@ -73,7 +56,7 @@ export function registerBillingRoutes(app: ApiApp, kit: ApiKit): void {
       await writeAudit(deps.store, {
         actor: session.address,
         action: "billing.statement.read",
-        target: `organization:${orgId}/${month}`,
+        target,
         result: "ok",
         detail: { format: csv ? "csv" : "json", total: statement.total, priceList: statement.priceList.version },
         requestId: c.get("requestId"),
