@@ -10,6 +10,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import { readAnalyticsConfig } from "../../analytics/config.js";
+import { loadPlans, planOf } from "../../billing/plans.js";
 import { loadPriceLists } from "../../billing/priceList.js";
 import { writeAudit } from "../../db/audit.js";
 import { errorFields } from "../../lib/logger.js";
@@ -95,7 +96,35 @@ export function createApi(deps: ApiDeps): ApiApp {
     deps.verifySignature,
   );
   const store = deps.redis && config.redis ? { redis: deps.redis, keyPrefix: config.redis.keyPrefix } : undefined;
-  const tenantLimiter = new Limiter(config.rateLimit.points, config.rateLimit.windowSeconds, "tenant", store);
+  // The API rate tier: one limiter per plan (billing/plans.ts); the default plan keeps the name
+  // "tenant", so its counts in a shared store carry over.
+  const plans = deps.plans ?? loadPlans();
+  const planLimiters = new Map(
+    Object.entries(plans.plans).map(([name, plan]) => [
+      name,
+      new Limiter(
+        plan.apiRequestsPerWindow ?? config.rateLimit.points,
+        config.rateLimit.windowSeconds,
+        name === plans.defaultPlan ? "tenant" : `tenant:${name}`,
+        store,
+      ),
+    ]),
+  );
+  // A project's plan, by its organization on the indexed chain; cached a minute per project. With
+  // no organization assigned a plan, every project is on the default and nothing is read.
+  const projectPlans = new Map<string, { at: number; plan: Promise<string> }>();
+  const planOfProject = (projectId: bigint): Promise<string> => {
+    if (Object.keys(plans.organizations).length === 0) return Promise.resolve(plans.defaultPlan);
+    const key = projectId.toString();
+    const cached = projectPlans.get(key);
+    if (cached && Date.now() - cached.at < 60_000) return cached.plan;
+    const plan = deps.readModel
+      .project(projectId)
+      .then((project) => (project ? planOf(plans, project.orgId) : plans.defaultPlan));
+    plan.catch(() => projectPlans.delete(key));
+    projectPlans.set(key, { at: Date.now(), plan });
+    return plan;
+  };
   const adminLimiter = new Limiter(config.adminRateLimitPoints, config.rateLimit.windowSeconds, "admin", store);
   const clientLimiter = new Limiter(config.authRateLimitPoints, 60, "sign-in", store);
   // Refused credentials, per client address: slows guessing. Only refusals are counted and only
@@ -199,8 +228,13 @@ export function createApi(deps: ApiDeps): ApiApp {
         throw forbidden("scope_missing", `This key lacks the "${scope}" scope`);
       }
       try {
-        const { remaining } = await tenantLimiter.consume(`project:${result.projectId}`);
-        c.header("RateLimit-Limit", String(tenantLimiter.points));
+        const plan = await planOfProject(result.projectId);
+        const limiter = planLimiters.get(plan) as Limiter;
+        const { remaining } = await limiter.consume(
+          `project:${result.projectId}`,
+          `requests for this project on the ${plan} plan (${limiter.points} per ${limiter.windowSeconds} s)`,
+        );
+        c.header("RateLimit-Limit", String(limiter.points));
         c.header("RateLimit-Remaining", String(remaining));
       } catch (error) {
         metrics.rateLimited.inc({ project_id: result.projectId.toString(), scope: "tenant" });
@@ -327,6 +361,7 @@ export function createApi(deps: ApiDeps): ApiApp {
     requireApiKey,
     requireSession,
     limitClient,
+    clientKey,
     requireProjectAdmin,
     requireOrganizationAdmin,
   };

@@ -10,6 +10,7 @@ import type { Kysely } from "kysely";
 import type { Address } from "viem";
 import type { AnalyticsConfig } from "../../analytics/config.js";
 import type { RollupRecorder } from "../../analytics/recorder.js";
+import type { Plans } from "../../billing/plans.js";
 import type { PriceList } from "../../billing/priceList.js";
 import type { ApiDatabase } from "../../db/tables.js";
 import type { Logger } from "../../lib/logger.js";
@@ -53,6 +54,8 @@ export interface ApiDeps {
   analytics?: AnalyticsConfig;
   /** Billing's price lists (billing/prices/); default: the shipped ones. */
   priceLists?: PriceList[];
+  /** Organizations' plans, for the API rate tier (billing/plans.ts); default: billing/plans.json. */
+  plans?: Plans;
   /** Where each project's API calls and latency are counted (analytics/recorder.ts); none: not counted. */
   recorder?: RollupRecorder;
   /** Where rate limits count when ONEKEY_REDIS_URL is set (shared by every replica). */

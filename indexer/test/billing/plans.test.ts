@@ -1,0 +1,102 @@
+/**
+ * Plan limits, the API rate tier: each project's tenant API calls are limited by its organization's
+ * plan (billing/plans.json), and the 429 says which plan and what it allows. PGlite (the limits
+ * are in memory here; the keys are in the API's store).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadPlans, type Plans, planOf, validatePlans } from "../../billing/plans.js";
+import { migrate } from "../../db/migrator.js";
+import { openApiDb } from "../../db/open.js";
+import { createLogger } from "../../lib/logger.js";
+import { createApi } from "../../src/api/app.js";
+import { ApiKeyService } from "../../src/api/auth/apiKeys.js";
+import { readApiConfig } from "../../src/api/config.js";
+import { createMetrics } from "../../src/api/http/metrics.js";
+import type { ProjectInfo, ReadModel } from "../../src/api/readModel.js";
+
+const PLANS: Plans = {
+  version: "test",
+  defaultPlan: "standard",
+  plans: {
+    standard: { apiRequestsPerWindow: 3 },
+    growth: { apiRequestsPerWindow: 5 },
+    env: { apiRequestsPerWindow: null },
+  },
+  organizations: { "2": "growth", "3": "env" },
+};
+
+describe("plans", () => {
+  it("the shipped file validates; an organization without a plan is on the default", () => {
+    const shipped = loadPlans();
+    expect(shipped.plans[shipped.defaultPlan]).toBeDefined();
+    expect(planOf(PLANS, 2n)).toBe("growth");
+    expect(planOf(PLANS, 1n)).toBe("standard");
+  });
+
+  it("refuses a plan name that names no plan, and a bad organization id, naming the field", () => {
+    expect(() => validatePlans({ ...PLANS, defaultPlan: "gold" })).toThrow(/defaultPlan names no plan: gold/);
+    expect(() => validatePlans({ ...PLANS, organizations: { "2": "gold" } })).toThrow(/organizations\.2 names no plan/);
+    expect(() => validatePlans({ ...PLANS, organizations: { abc: "growth" } })).toThrow(/Invalid plans: organizations\.abc/);
+  });
+});
+
+describe("the API rate tier", () => {
+  const dir = mkdtempSync(join(tmpdir(), "onekey-plans-"));
+  const store = openApiDb({ kind: "pglite", directory: dir });
+  const keys: Record<string, string> = {};
+  const orgOf: Record<string, bigint> = { "7": 1n, "8": 2n, "9": 3n };
+  let api: ReturnType<typeof createApi>;
+
+  beforeAll(async () => {
+    await migrate(store.db, "latest");
+    const service = new ApiKeyService(store.db, 0);
+    for (const project of ["7", "8", "9"]) {
+      keys[project] = (
+        await service.create(BigInt(project), { name: "k", scopes: ["read"] }, { address: "0xadmin" })
+      ).key;
+    }
+    api = createApi({
+      config: readApiConfig({ ONEKEY_API_RATE_LIMIT_POINTS: "4" }),
+      store: store.db,
+      readModel: {
+        project: async (projectId: bigint) =>
+          ({ projectId, orgId: orgOf[projectId.toString()] }) as unknown as ProjectInfo,
+      } as ReadModel,
+      verifySignature: () => Promise.reject(new Error("no signatures here")),
+      logger: createLogger("error", "onekey-api", () => undefined),
+      metrics: createMetrics(),
+      plans: PLANS,
+    });
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const calls = async (project: string, n: number) => {
+    const out: { status: number; limit: string | null; detail?: string }[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await api.request("/v1/analytics/usage", { headers: { Authorization: `Bearer ${keys[project]}` } });
+      const body = (await res.json()) as { detail?: string };
+      out.push({ status: res.status, limit: res.headers.get("RateLimit-Limit"), detail: body.detail });
+    }
+    return out;
+  };
+
+  it("limits each project by its organization's plan, and the 429 names the plan", async () => {
+    const standard = await calls("7", 4);
+    expect(standard.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(standard[0]?.limit).toBe("3");
+    expect(standard[3]?.detail).toContain("on the standard plan (3 per 60 s)");
+
+    const growth = await calls("8", 6);
+    expect(growth.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(growth[5]?.detail).toContain("on the growth plan (5 per 60 s)");
+
+    // A plan without its own figure keeps the deployment's ONEKEY_API_RATE_LIMIT_POINTS (4).
+    expect((await calls("9", 5)).map((r) => r.status)).toEqual([200, 200, 200, 200, 429]);
+  });
+});
