@@ -142,11 +142,6 @@ export interface WatchedFlags extends FlagReader {
   stop(): void;
 }
 
-/**
- * The flags of `path`, read now (a bad file stops the start) and again whenever the file changes
- * (its size, mtime or inode, polled every `intervalMs`). A changed
- * file that does not parse changes nothing: the last good set stays, and `onError` says why.
- */
 function statOf(path: string): Stats | undefined {
   try {
     return statSync(path);
@@ -155,6 +150,13 @@ function statOf(path: string): Stats | undefined {
   }
 }
 
+/**
+ * The flags of `path`, read now (a bad file stops the start) and again whenever the file changes
+ * (its size, mtime or inode, polled every `intervalMs`). A changed file that does not parse, or a
+ * file that is gone, changes nothing: the last good set stays, and `onError` says why, once per
+ * change. Replace the file atomically (write another, then rename it over this one), so a poll
+ * never reads it half written.
+ */
 export function watchFlags(
   path: string,
   hooks: { onChange?: (flags: FlagSet) => void; onError?: (error: FlagFileError) => void; intervalMs?: number } = {},
@@ -176,7 +178,11 @@ export function watchFlags(
   // made just after the read would be missed): cheap, and it sees a ConfigMap's symlink swap.
   const timer = setInterval(() => {
     const now = statOf(path);
-    if (now && seen && now.mtimeMs === seen.mtimeMs && now.size === seen.size && now.ino === seen.ino) return;
+    const same =
+      now === undefined
+        ? seen === undefined
+        : seen !== undefined && now.mtimeMs === seen.mtimeMs && now.size === seen.size && now.ino === seen.ino;
+    if (same) return;
     seen = now;
     reload();
   }, hooks.intervalMs ?? 2_000);

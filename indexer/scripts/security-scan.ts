@@ -6,6 +6,7 @@
  *   npm run security:scan -w @onekey/indexer
  */
 import { FlagSet } from "@onekey/deploy";
+import { readRebuildConfig } from "../analytics/config.js";
 import { openApiDb } from "../db/open.js";
 import { readIndexerEnv } from "../lib/env.js";
 import { readSecurityConfig } from "../security/config.js";
@@ -23,7 +24,7 @@ try {
       chainId: api.chainId,
       flags: FlagSet.read(readIndexerEnv().flagsFile),
       // The chain rules read Ponder's views, which exist beside the API's schema on PostgreSQL.
-      chainSchema: api.store.kind === "postgres" ? (process.env.ONEKEY_INDEXER_VIEWS_SCHEMA ?? "onekey") : undefined,
+      chainSchema: api.store.kind === "postgres" ? readRebuildConfig().viewsSchema : undefined,
     });
     for (const alert of result.raised) {
       console.log(`NEW ${alert.severity} ${alert.rule} #${alert.id}: ${alert.summary}`);

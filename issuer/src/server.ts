@@ -24,7 +24,8 @@ import type { AttestationLedger } from "./ledger/attestation-ledger.js";
 import type { IssuerDatabase } from "./ledger/types.js";
 import { createLogger, type Logger, loggableError } from "./logger.js";
 import { createIssuerMetrics, type IssuerMetrics, RPC_METHOD_LABELS } from "./metrics.js";
-import { createSigner } from "./signing/signer.js";
+import { createSigner, type SignerConfig } from "./signing/signer.js";
+import { remoteSignerHolds } from "./signing/web3signer.js";
 import { createSponsorshipService, InvalidParams, type SponsorshipService } from "./sponsorship/erc7677.js";
 import { SponsorshipRefused } from "./sponsorship/policy.js";
 import type { SponsorshipLimits } from "./sponsorship/rate-limits.js";
@@ -95,6 +96,18 @@ async function canSign(account: LocalAccount): Promise<void> {
   }
 }
 
+/** A local key signs a fixed message; a remote signer is asked whether it still holds the key. */
+async function keyReady(signer: SignerConfig, account: LocalAccount): Promise<void> {
+  if (signer.kind === "local") return canSign(account);
+  try {
+    if (await remoteSignerHolds(signer)) return;
+  } catch (error) {
+    // viem's message names the signer's URL: say only what kind of failure it was.
+    throw new CheckFailed(`the remote signer did not answer (${(error as Error).name})`);
+  }
+  throw new CheckFailed(`the remote signer no longer holds ${signer.address}`);
+}
+
 /** The checks behind GET /readyz: database, RPC (the configured chain), Redis, both signing keys. */
 function readinessChecks(
   config: IssuerConfig,
@@ -117,8 +130,8 @@ function readinessChecks(
           },
         }
       : {}),
-    sponsorSigner: () => canSign(deps.signer),
-    kycSigner: () => canSign(deps.kycSigner),
+    sponsorSigner: () => keyReady(config.sponsorSigner, deps.signer),
+    kycSigner: () => keyReady(config.kycSigner, deps.kycSigner),
   };
 }
 

@@ -192,6 +192,28 @@ describe("the issuer with its keys in a remote signer", () => {
     expect(text).not.toContain(new URL(down.url).port);
   });
 
+  it("is not ready when the signer no longer holds a key, and never signs to find out", async () => {
+    const partial = await startLocalWeb3Signer([SPONSOR_KEY]);
+    try {
+      const { app } = createIssuerApp(
+        loadConfig({ ...remoteEnv(), ONEKEY_ISSUER_REMOTE_SIGNER_URL: partial.url }, { deployment }),
+        { ledger: {} as AttestationLedger, limits: {} as SponsorshipLimits, logger: createLogger("error"), health: {} },
+      );
+      const ready = await app.request("/readyz");
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({
+        checks: {
+          sponsorSigner: { ok: true },
+          kycSigner: { ok: false, error: `the remote signer no longer holds ${kyc.address}` },
+        },
+      });
+      // A public probe costs the KMS no signature.
+      expect(partial.requests.map((r) => r.method)).toEqual(["eth_accounts", "eth_accounts"]);
+    } finally {
+      await partial.stop();
+    }
+  });
+
   it("takes each key locally or by address in the remote signer, never both, and names what is missing", () => {
     const problems = (env: Record<string, string>) => {
       try {

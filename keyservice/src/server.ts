@@ -357,6 +357,7 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
     );
     const record = await servedRecord(keyId);
     const { chainId, uid } = record.condition;
+    // Reported once the signature proves who asked: the trail names only readers that signed.
     const decided = (outcome: "released" | "refused", reason?: KeyServiceErrorCode) =>
       audit?.report({ reader: challenge.address, uid, chainId, keyId, outcome, reason, at: now().toISOString() });
     const signed = await gate.signatureValid(chainId, {
@@ -365,18 +366,16 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
       signature: body.signature as `0x${string}`,
       now: now(),
     });
-    if (!signed) {
-      decided("refused", "SignatureInvalid");
-      throw new HttpError("SignatureInvalid", "the signature is not the challenged account's");
-    }
+    // Not reported: without a valid signature the challenged address is only what the caller claimed.
+    if (!signed) throw new HttpError("SignatureInvalid", "the signature is not the challenged account's");
     if (!(await gate.canDecrypt(chainId, challenge.address, uid))) {
       decided("refused", "ConditionNotMet");
       throw new HttpError("ConditionNotMet", "canDecrypt is false for this account and attestation");
     }
-    decided("released");
     const dataKey = wrapper.unwrap(record);
     const response = { dataKey: bytesToBase64(dataKey) };
     dataKey.fill(0);
+    decided("released");
     return c.json<ReleaseResponse>(response);
   });
 

@@ -5,7 +5,7 @@
  * when the change is invalid.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -88,8 +88,14 @@ describe("feature flags", () => {
     const file = join(dir, "flags.json");
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it("is read at start, re-read on change, and a bad change keeps the last good set", async () => {
-      writeFileSync(file, JSON.stringify({ flags: { sponsorship: { projects: { "7": false } } } }));
+    /** As an operator should: a whole new file renamed over the old one, never half written. */
+    const replace = (body: unknown) => {
+      writeFileSync(`${file}.next`, typeof body === "string" ? body : JSON.stringify(body));
+      renameSync(`${file}.next`, file);
+    };
+
+    it("is read at start, re-read on change, and a bad change or a deleted file keeps the last good set", async () => {
+      replace({ flags: { sponsorship: { projects: { "7": false } } } });
       const errors: string[] = [];
       let reloads = 0;
       const watched = watchFlags(file, {
@@ -100,23 +106,32 @@ describe("feature flags", () => {
       try {
         assert.equal(watched.isOn("sponsorship", 7n), false);
 
-        writeFileSync(file, JSON.stringify({ flags: { sponsorship: { projects: { "7": true, "8": false } } } }));
+        replace({ flags: { sponsorship: { projects: { "7": true, "8": false } } } });
         await until("the change", () => watched.isOn("sponsorship", 8n) === false);
         assert.equal(watched.isOn("sponsorship", 7n), true);
         assert.equal(reloads, 1);
 
-        writeFileSync(file, JSON.stringify({ flags: { sponsorship: { enabled: "off" } } }));
+        replace({ flags: { sponsorship: { enabled: "off" } } });
         await until("the bad change to be reported", () => errors.length === 1);
         assert.match(errors[0] as string, /flags\.sponsorship\.enabled must be true or false/);
         assert.equal(watched.isOn("sponsorship", 8n), false);
         assert.equal(watched.isOn("sponsorship", 7n), true);
+
+        // Gone: said once, not on every poll, and the last good set stays.
+        rmSync(file);
+        await until("the deletion to be reported", () => errors.length === 2);
+        assert.match(errors[1] as string, /cannot be read \(ENOENT\)/);
+        replace({ flags: { sponsorship: { projects: { "8": true } } } });
+        await until("the file's return", () => watched.isOn("sponsorship", 8n));
+        assert.equal(errors.length, 2);
+        assert.equal(reloads, 2);
       } finally {
         watched.stop();
       }
     });
 
     it("stops a bad start with the file's problem", () => {
-      writeFileSync(file, "not json");
+      replace("not json");
       assert.throws(() => watchFlags(file), /flags\.json: not JSON/);
       assert.throws(() => watchFlags(join(dir, "missing.json")), /missing\.json: cannot be read \(ENOENT\)/);
     });

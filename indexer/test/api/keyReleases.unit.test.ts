@@ -83,7 +83,12 @@ describe("POST /v1/internal/key-releases", () => {
       [UID.slice(0, 42), UID, "denied", null],
     ]);
     const detail = (r: (typeof rows)[number]) => (typeof r.detail === "string" ? JSON.parse(r.detail) : r.detail);
-    expect(detail(rows[0] as (typeof rows)[number])).toEqual({ keyId: "k_123", chainId: 31337, source: "keyservice" });
+    expect(detail(rows[0] as (typeof rows)[number])).toEqual({
+      keyId: "k_123",
+      chainId: 31337,
+      source: "keyservice",
+      decidedAt: "2026-12-06T10:00:00.000Z",
+    });
     expect(detail(rows[1] as (typeof rows)[number])).toMatchObject({ reason: "ConditionNotMet" });
   });
 
@@ -99,11 +104,13 @@ describe("POST /v1/internal/key-releases", () => {
     expect(await releases()).toEqual([]);
   });
 
-  it("answers a malformed report 400 naming the field, and an API without a token 503", async () => {
+  it("answers a malformed report 400 naming the field (to the token's holder only), and an API without a token 503", async () => {
     const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
     const bad = await post(app, report({ uid: "0x1234" }), TOKEN);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { field: string }).field).toBe("uid");
+    // Without the token, the same body is a 401: the schema is not told to strangers.
+    expect((await post(app, report({ uid: "0x1234" }))).status).toBe(401);
     const unconfigured = await post(api({}), report(), TOKEN);
     expect(unconfigured.status).toBe(503);
     expect(((await unconfigured.json()) as { code: string }).code).toBe("audit_ingest_not_configured");

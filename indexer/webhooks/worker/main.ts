@@ -126,10 +126,14 @@ async function securityScan(): Promise<void> {
     for (const alert of result.raised) {
       logger.log("warn", "security alert", { alertId: alert.id, rule: alert.rule, severity: alert.severity });
     }
-    for (const { rule, errorCode } of result.failed) logger.log("error", "security rule failed", { rule, errorCode });
+    // A unique violation is two workers raising the same incident at once: the other's finding
+    // joins it next scan. Anything else is a rule that cannot run.
+    for (const { rule, errorCode } of result.failed) {
+      logger.log(errorCode === "23505" ? "info" : "error", "security rule failed", { rule, errorCode });
+    }
     if (result.raised.length > 0) void claimLoop();
   } catch (error) {
-    // Two workers raising the same incident at once: one wins, the other's finding joins it next scan.
+    // The rules run one by one (a failing rule is in result.failed); this is the store itself failing.
     logger.log("error", "security scan failed", { errorCode: (error as { code?: string }).code });
   } finally {
     scanning = false;

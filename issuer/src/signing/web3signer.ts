@@ -106,3 +106,17 @@ export function web3SignerAccount(options: Web3SignerOptions): LocalAccount {
   });
   return account;
 }
+
+/**
+ * Whether the remote signer still holds `address` (eth_accounts): what readiness asks, so a public
+ * probe never spends a KMS signing quota (the signature check runs on every real signature).
+ */
+export async function remoteSignerHolds(options: {
+  url: string;
+  address: Address;
+  timeoutMs: number;
+}): Promise<boolean> {
+  const client = createClient({ transport: http(options.url, { timeout: options.timeoutMs, retryCount: 0 }) });
+  const held = (await client.request({ method: "eth_accounts" } as never)) as Address[];
+  return held.some((account) => isAddressEqual(account, options.address));
+}

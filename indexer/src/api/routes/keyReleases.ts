@@ -7,13 +7,12 @@
  * refused credential.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage } from "node:http";
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { writeAudit } from "../../../db/audit.js";
-import { clientAddress, clientLimitKey } from "../http/clientAddress.js";
 import { ApiError, errorResponses, unauthorized } from "../http/errors.js";
 import { Limiter } from "../http/rateLimit.js";
-import type { ApiApp, ApiKit } from "../kit.js";
+import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
 import { AddressString } from "../schemas.js";
 
 const KeyRelease = z
@@ -31,7 +30,7 @@ const KeyRelease = z
       .string()
       .regex(/^[A-Za-z]{1,40}$/)
       .optional(),
-    at: z.iso.datetime().openapi({ description: "When the key service decided" }),
+    at: z.iso.datetime().openapi({ description: "When the key service decided (kept in the entry's detail)" }),
   })
   .openapi("KeyRelease");
 
@@ -48,6 +47,19 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
     deps.redis && config.redis ? { redis: deps.redis, keyPrefix: config.redis.keyPrefix } : undefined,
   );
 
+  const requireIngestToken: MiddlewareHandler<ApiEnv> = async (c, next) => {
+    if (!expected) {
+      throw new ApiError(503, "audit_ingest_not_configured", "This API takes no key releases (no ingest token)");
+    }
+    const presented = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
+    // Compared as digests: constant time whatever the presented length.
+    if (!timingSafeEqual(digest(presented), expected)) {
+      await refusals.consume(`ingest:${kit.clientKey(c)}`, "refused ingest requests");
+      throw unauthorized("ingest_token_invalid", "Send the audit ingest token: Authorization: Bearer <token>");
+    }
+    await next();
+  };
+
   app.openapi(
     createRoute({
       method: "post",
@@ -55,6 +67,8 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
       tags: ["Internal"],
       summary: "Record a key release decision in the audit trail (the key service; service token)",
       security: [{ ingestToken: [] }],
+      // Before the body is read: a caller without the token learns nothing about the schema.
+      middleware: [requireIngestToken],
       request: { body: { content: { "application/json": { schema: KeyRelease } }, required: true } },
       responses: {
         201: {
@@ -65,21 +79,6 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
       },
     }),
     async (c) => {
-      if (!expected) {
-        throw new ApiError(503, "audit_ingest_not_configured", "This API takes no key releases (no ingest token)");
-      }
-      const presented = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
-      // Compared as digests: constant time whatever the presented length.
-      if (!timingSafeEqual(digest(presented), expected)) {
-        const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-        const client = clientAddress(
-          incoming?.socket?.remoteAddress,
-          c.req.header("x-forwarded-for"),
-          config.trustedProxies,
-        );
-        await refusals.consume(`ingest:${clientLimitKey(client)}`, "refused ingest requests");
-        throw unauthorized("ingest_token_invalid", "Send the audit ingest token: Authorization: Bearer <token>");
-      }
       const release = c.req.valid("json");
       await writeAudit(deps.store, {
         actor: release.reader.toLowerCase(),
@@ -91,9 +90,11 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
           chainId: release.chainId,
           ...(release.reason ? { reason: release.reason } : {}),
           source: "keyservice",
+          decidedAt: release.at,
         },
         requestId: c.get("requestId"),
-        at: new Date(release.at),
+        // The trail's time is ours: a report's own time cannot move an entry out of its retention
+        // window or a rule's; it stays in the detail.
       });
       return c.json({ recorded: true as const }, 201);
     },

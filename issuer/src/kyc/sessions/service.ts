@@ -363,13 +363,6 @@ export function createSessionService(deps: SessionServiceDeps) {
       const project = await projects.resolve(projectRef);
       if (!project) throw notFound("project_not_found", "No such project");
       if (project.status !== "active") throw conflict("project_suspended", "The project is suspended");
-      if (!(deps.flags ?? FlagSet.defaults()).isOn("kycSessions", project.projectId)) {
-        throw new ApiError(
-          503,
-          "kyc_sessions_paused",
-          "New verifications are paused for this project for now; try again later",
-        );
-      }
 
       const open = await findOpenSession(db, subject, project.projectId);
       if (open) {
@@ -379,6 +372,14 @@ export function createSessionService(deps: SessionServiceDeps) {
         }
       }
 
+      // After the resume above: a pause stops new sessions, never one a person is part-way through.
+      if (!(deps.flags ?? FlagSet.defaults()).isOn("kycSessions", project.projectId)) {
+        throw new ApiError(
+          503,
+          "kyc_sessions_paused",
+          "New verifications are paused for this project for now; try again later",
+        );
+      }
       const chosen = await settings.get(project.projectId, project.requiredLevel, registry.names);
       const candidates = registry.candidates(chosen.providers, chosen.checks);
       if (candidates.length === 0) {
