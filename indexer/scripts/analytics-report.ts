@@ -1,7 +1,7 @@
 /**
  * The operators' view across projects: each project's totals per metric over whole UTC days,
- * as one JSON line per project (analytics/query.ts). The HTTP operator route waits for the
- * operators' admin API (issue 16), which has no authentication yet; this command needs database access.
+ * as one JSON line per project (analytics/query.ts), on the host with database access; operators
+ * signed in to the API get the same from GET /v1/operator/analytics.
  *
  *   npm run analytics:report -w @onekey/indexer -- [--from 2026-11-01] [--to 2026-12-01]   (default: the last 30 days)
  */

@@ -1,5 +1,6 @@
 /**
- * The operators' handle on incidents (security/alerts.ts), until the operators' admin API:
+ * The operators' handle on incidents (security/alerts.ts) on the host; the API has the same under
+ * /v1/operator/incidents:
  *
  *   npm run security:alerts -w @onekey/indexer                                   # open and acknowledged
  *   npm run security:alerts -w @onekey/indexer -- ack 12 --by 0xOperator...      # acknowledge #12

@@ -258,6 +258,21 @@ describe("attacks on the tenant API", () => {
       "project_status_unchanged",
     );
 
+    // Analytics across projects, for operators only.
+    const across = await operatorApi.get<{ data: { projectId: string; totals: Record<string, string> }[] }>(
+      "/v1/operator/analytics",
+      session,
+    );
+    expect(across.status).toBe(200);
+    expect(Array.isArray(across.body.data)).toBe(true);
+    expectError(
+      await operatorApi.get("/v1/operator/analytics?from=2026-01-02&to=2026-01-01", session),
+      400,
+      "invalid_request",
+      "from",
+    );
+    expectError(await strangerApi.get("/v1/operator/analytics", strangerSession), 403, "not_operator");
+
     const rotation = await propose({ action: "begin_signer_rotation", signer: throwawayWallet().address });
     expect(rotation.status).toBe(200);
     expect(rotation.body.transactions[0]?.contractMethod.name).toBe("beginSignerRotation");

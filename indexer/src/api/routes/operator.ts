@@ -11,12 +11,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { kycRegistryAbi, oneKeyPaymasterAbi, projectRegistryAbi, safeBatch, safeTransaction } from "@onekey/deploy";
 import type { Context } from "hono";
-import { getAddress, isAddress, isAddressEqual } from "viem";
+import { isAddressEqual } from "viem";
+import { readAcrossProjects } from "../../../analytics/query.js";
 import { writeAudit } from "../../../db/audit.js";
 import { listAlerts, setAlertState } from "../../../security/alerts.js";
 import { ApiError, errorResponses, forbidden, notFound } from "../http/errors.js";
 import { Limiter } from "../http/rateLimit.js";
 import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
+import { AddressString, ProjectIdString } from "../schemas.js";
 
 const TAG = ["Operators"];
 const security = [{ session: [] }];
@@ -48,23 +50,13 @@ const IncidentParams = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "12" }),
 });
 
-const UintString = (what: string) =>
-  z
-    .string()
-    .regex(/^[1-9][0-9]{0,19}$/, `must be a ${what}`)
-    .transform((v) => BigInt(v));
-const AddressField = z
-  .string()
-  .refine((v) => isAddress(v), "must be an address")
-  .transform((v) => getAddress(v));
-
 const GovernanceAction = z
   .discriminatedUnion("action", [
-    z.strictObject({ action: z.literal("suspend_project"), projectId: UintString("project id") }),
-    z.strictObject({ action: z.literal("reactivate_project"), projectId: UintString("project id") }),
-    z.strictObject({ action: z.literal("register_issuer"), issuer: AddressField }),
-    z.strictObject({ action: z.literal("remove_issuer"), issuer: AddressField }),
-    z.strictObject({ action: z.literal("begin_signer_rotation"), signer: AddressField }),
+    z.strictObject({ action: z.literal("suspend_project"), projectId: ProjectIdString }),
+    z.strictObject({ action: z.literal("reactivate_project"), projectId: ProjectIdString }),
+    z.strictObject({ action: z.literal("register_issuer"), issuer: AddressString }),
+    z.strictObject({ action: z.literal("remove_issuer"), issuer: AddressString }),
+    z.strictObject({ action: z.literal("begin_signer_rotation"), signer: AddressString }),
     z.strictObject({ action: z.literal("complete_signer_rotation") }),
     z.strictObject({ action: z.literal("cancel_signer_rotation") }),
   ])
@@ -103,6 +95,19 @@ const SafeBatch = z
   });
 
 const PROJECT_STATUS = { active: 1, suspended: 2 } as const;
+
+const DAY_MS = 86_400_000;
+const Day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day (YYYY-MM-DD)")
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), "is not a calendar day");
+const AcrossProjectsQuery = z.strictObject({
+  from: Day.optional().openapi({ description: "First UTC day (default: 30 days before `to`)" }),
+  to: Day.optional().openapi({ description: "The UTC day after the last one (default: tomorrow)" }),
+});
+const ProjectTotals = z
+  .object({ projectId: z.string(), totals: z.record(z.string(), z.string()) })
+  .openapi("ProjectTotals", { description: "A project's totals per metric over the range (analytics rollups)" });
 
 export function registerOperatorRoutes(app: ApiApp, kit: ApiKit): void {
   const { deps } = kit;
@@ -187,6 +192,44 @@ export function registerOperatorRoutes(app: ApiApp, kit: ApiKit): void {
       },
     );
   }
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/operator/analytics",
+      tags: TAG,
+      summary: "Every project's analytics totals per metric over whole UTC days (operators only)",
+      security,
+      middleware: [kit.requireSession],
+      request: { query: AcrossProjectsQuery },
+      responses: {
+        200: {
+          description: "Projects with any activity in the range",
+          content: {
+            "application/json": {
+              schema: z
+                .object({ from: z.string(), to: z.string(), data: z.array(ProjectTotals) })
+                .openapi("AcrossProjects"),
+            },
+          },
+        },
+        ...errorResponses(400, 401, 403, 429),
+      },
+    }),
+    async (c) => {
+      await requireOperator(c, "operator.analytics.read");
+      const query = c.req.valid("query");
+      const to = query.to
+        ? new Date(`${query.to}T00:00:00Z`)
+        : new Date(Math.ceil(deps.now().getTime() / DAY_MS) * DAY_MS);
+      const from = query.from ? new Date(`${query.from}T00:00:00Z`) : new Date(to.getTime() - 30 * DAY_MS);
+      if (from >= to || to.getTime() - from.getTime() > 366 * DAY_MS) {
+        throw new ApiError(400, "invalid_request", "from: must be before to, at most 366 days", "from");
+      }
+      const data = await readAcrossProjects(deps.store, { from, to });
+      return c.json({ from: from.toISOString(), to: to.toISOString(), data }, 200);
+    },
+  );
 
   /** The one call an action stands for, and how a person reading the batch describes it. */
   const governanceCall = async (input: z.infer<typeof GovernanceAction>) => {
