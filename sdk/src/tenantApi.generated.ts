@@ -1569,6 +1569,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operator/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every project's analytics totals per metric over whole UTC days (operators only) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First UTC day (default: 30 days before `to`) */
+                    from?: string;
+                    /** @description The UTC day after the last one (default: tomorrow) */
+                    to?: string;
+                };
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Projects with any activity in the range */
+                200: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AcrossProjects"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operator/governance": {
         parameters: {
             query?: never;
@@ -5747,6 +5842,18 @@ export interface components {
             /** Format: date-time */
             lastSeenAt: string;
         };
+        AcrossProjects: {
+            from: string;
+            to: string;
+            data: components["schemas"]["ProjectTotals"][];
+        };
+        /** @description A project's totals per metric over the range (analytics rollups) */
+        ProjectTotals: {
+            projectId: string;
+            totals: {
+                [key: string]: string;
+            };
+        };
         /** @description A Safe Transaction Builder batch: import it in the Safe app (Apps > Transaction Builder), sign, execute */
         SafeBatch: {
             /** @enum {string} */
@@ -5782,22 +5889,27 @@ export interface components {
         GovernanceAction: {
             /** @enum {string} */
             action: "suspend_project";
+            /** @example 1 */
             projectId: string;
         } | {
             /** @enum {string} */
             action: "reactivate_project";
+            /** @example 1 */
             projectId: string;
         } | {
             /** @enum {string} */
             action: "register_issuer";
+            /** @example 0x70997970c51812dc3a010c7d01b50e0d17dc79c8 */
             issuer: string;
         } | {
             /** @enum {string} */
             action: "remove_issuer";
+            /** @example 0x70997970c51812dc3a010c7d01b50e0d17dc79c8 */
             issuer: string;
         } | {
             /** @enum {string} */
             action: "begin_signer_rotation";
+            /** @example 0x70997970c51812dc3a010c7d01b50e0d17dc79c8 */
             signer: string;
         } | {
             /** @enum {string} */
@@ -5821,7 +5933,7 @@ export interface components {
             reason?: string;
             /**
              * Format: date-time
-             * @description When the key service decided
+             * @description When the key service decided (kept in the entry's detail)
              */
             at: string;
         };
