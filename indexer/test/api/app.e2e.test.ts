@@ -210,6 +210,7 @@ describeApiWorld("tenant API app", (w) => {
           "GET /v1/admin/projects/{projectId}/consents",
           "GET /v1/admin/projects/{projectId}/usage",
           "POST /v1/admin/projects/{projectId}/records/{address}/openings",
+          "GET /v1/admin/organizations/{orgId}/statements/{month}",
           // The webhook routes again, for an admin session on the project of the path (the dashboard).
           ...[
             "POST /endpoints",
