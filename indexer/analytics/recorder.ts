@@ -38,6 +38,9 @@ export class RollupRecorder {
   #buffer = new Map<string, Entry>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  /** A flush the full buffer asked for is queued or running: a full buffer asks once, not per key. */
+  #fullFlushQueued = false;
+  #droppedKeys = 0;
 
   constructor(db: Kysely<ApiDatabase>, options: RecorderOptions = {}) {
     this.#db = db;
@@ -64,6 +67,11 @@ export class RollupRecorder {
     return this.#buffer.size;
   }
 
+  /** New keys refused while the database stayed away and the buffer held four times `maxKeys`. */
+  get droppedKeys(): number {
+    return this.#droppedKeys;
+  }
+
   count(projectId: string | bigint, metric: MetricName, dimension: string, at: number, n = 1): void {
     this.#entry(String(projectId), metric, dimension, at).value += n;
   }
@@ -84,8 +92,19 @@ export class RollupRecorder {
     let entry = this.#buffer.get(key);
     if (!entry) {
       entry = { projectId, metric, dimension, hour, value: 0, histogram: null };
+      // Bounded while the database is away: past four batches' worth, new keys are counted as
+      // dropped (existing keys keep counting), so memory cannot grow with an outage.
+      if (flushWhenFull && this.#buffer.size >= 4 * this.#maxKeys) {
+        this.#droppedKeys++;
+        return entry;
+      }
       this.#buffer.set(key, entry);
-      if (flushWhenFull && this.#buffer.size >= this.#maxKeys) void this.flush();
+      if (flushWhenFull && this.#buffer.size >= this.#maxKeys && !this.#fullFlushQueued) {
+        this.#fullFlushQueued = true;
+        void this.flush().finally(() => {
+          this.#fullFlushQueued = false;
+        });
+      }
     }
     return entry;
   }

@@ -337,6 +337,29 @@ describe("chain and issuer sources (PostgreSQL)", () => {
 });
 
 describe("a failed flush", () => {
+  it("while the database is away, a full buffer asks for one flush at a time and stops growing", async () => {
+    let attempts = 0;
+    const away = new Proxy({} as ConstructorParameters<typeof RollupRecorder>[0], {
+      get(_, property) {
+        if (property === "isTransaction") return false;
+        if (property === "transaction") {
+          attempts++;
+          return () => ({ execute: () => Promise.reject(new Error("connection refused")) });
+        }
+        throw new Error(`${String(property)} is not available while the database is away`);
+      },
+    });
+    const errors: unknown[] = [];
+    const recorder = new RollupRecorder(away, { maxKeys: 10, onError: (e) => errors.push(e) });
+    for (let i = 0; i < 1_000; i++) recorder.count(7n, "api.calls", `GET /r${i} 200`, T0);
+    await recorder.flush();
+    // One flush for the full buffer (not one per key beyond it), and the one asked for here.
+    expect(attempts).toBe(2);
+    expect(recorder.bufferedKeys).toBe(40);
+    expect(recorder.droppedKeys).toBe(960);
+    expect(errors).toHaveLength(2);
+  });
+
   it("keeps its counts and adds them with the next flush, once", async () => {
     const t = await openTestApiDb("pglite", "onekey_analytics_flush");
     try {
