@@ -13,31 +13,9 @@ import type { AttestationLedger } from "../src/ledger/attestation-ledger.js";
 import { createLogger } from "../src/logger.js";
 import { createIssuerApp, SPONSORSHIP_REFUSED } from "../src/server.js";
 import type { SponsorshipLimits } from "../src/sponsorship/rate-limits.js";
+import { offlineDeployment, offlineEnv } from "./support/offline.js";
 
-const deployment = {
-  network: "local" as const,
-  chainId: 31337,
-  contracts: {
-    OneKeyPaymaster: { address: getAddress("0x00000000000000000000000000000000000000a1"), startBlock: 1 },
-    KycRegistry: { address: getAddress("0x00000000000000000000000000000000000000a2"), startBlock: 1 },
-    ProjectRegistry: { address: getAddress("0x00000000000000000000000000000000000000a3"), startBlock: 1 },
-  },
-};
-
-const config = loadConfig(
-  {
-    ONEKEY_NETWORK: "local",
-    ONEKEY_ISSUER_SPONSOR_SIGNER_KEY: `0x${"59".repeat(32)}`,
-    ONEKEY_ISSUER_KYC_SIGNER_KEY: `0x${"5a".repeat(32)}`,
-    ONEKEY_ISSUER_DATABASE_URL: "postgres://127.0.0.1:1/unused",
-    ONEKEY_ISSUER_SANDBOX_URL: "http://127.0.0.1:9",
-    ONEKEY_ISSUER_SANDBOX_APP_TOKEN: "sbx_app_token",
-    ONEKEY_ISSUER_SANDBOX_SECRET_KEY: "x".repeat(32),
-    ONEKEY_ISSUER_SANDBOX_WEBHOOK_SECRET: "y".repeat(32),
-    ONEKEY_LOG_LEVEL: "error",
-  },
-  { deployment },
-);
+const config = loadConfig(offlineEnv, { deployment: offlineDeployment });
 
 /** A chain that records every request and answers none (the requests here need no answer). */
 function recordingChain() {

@@ -11,7 +11,6 @@ import { createTestDatabase, type TestDatabase } from "@onekey/indexer/harness/p
 import type { Readiness } from "@onekey/service-kit/health";
 import { readinessHandler } from "@onekey/service-kit/health";
 import { Redis } from "ioredis";
-import { getAddress } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import type { AttestationLedger } from "../src/ledger/attestation-ledger.js";
@@ -19,36 +18,15 @@ import { type IssuerDb, openIssuerDb } from "../src/ledger/db.js";
 import { createLogger } from "../src/logger.js";
 import { createIssuerApp, type HealthDependencies } from "../src/server.js";
 import type { SponsorshipLimits } from "../src/sponsorship/rate-limits.js";
+import { offlineDeployment, offlineEnv } from "./support/offline.js";
 
 const SECRET = "SECRET-API-KEY-5678";
 const METRICS_TOKEN = "metrics-token-0123456789";
 
-const deployment = {
-  network: "local" as const,
-  chainId: 31337,
-  contracts: {
-    OneKeyPaymaster: { address: getAddress("0x00000000000000000000000000000000000000a1"), startBlock: 1 },
-    KycRegistry: { address: getAddress("0x00000000000000000000000000000000000000a2"), startBlock: 1 },
-    ProjectRegistry: { address: getAddress("0x00000000000000000000000000000000000000a3"), startBlock: 1 },
-  },
-};
-
 function configWith(rpcUrl: string) {
   return loadConfig(
-    {
-      ONEKEY_NETWORK: "local",
-      ONEKEY_RPC_URL: rpcUrl,
-      ONEKEY_ISSUER_SPONSOR_SIGNER_KEY: `0x${"59".repeat(32)}`,
-      ONEKEY_ISSUER_KYC_SIGNER_KEY: `0x${"5a".repeat(32)}`,
-      ONEKEY_ISSUER_DATABASE_URL: "postgres://127.0.0.1:1/unused",
-      ONEKEY_ISSUER_SANDBOX_URL: "http://127.0.0.1:9",
-      ONEKEY_ISSUER_SANDBOX_APP_TOKEN: "sbx_app_token",
-      ONEKEY_ISSUER_SANDBOX_SECRET_KEY: "x".repeat(32),
-      ONEKEY_ISSUER_SANDBOX_WEBHOOK_SECRET: "y".repeat(32),
-      ONEKEY_ISSUER_METRICS_TOKEN: METRICS_TOKEN,
-      ONEKEY_LOG_LEVEL: "error",
-    },
-    { deployment },
+    { ...offlineEnv, ONEKEY_RPC_URL: rpcUrl, ONEKEY_ISSUER_METRICS_TOKEN: METRICS_TOKEN },
+    { deployment: offlineDeployment },
   );
 }
 

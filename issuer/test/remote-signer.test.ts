@@ -19,32 +19,16 @@ import { createIssuerApp } from "../src/server.js";
 import { createSigner } from "../src/signing/signer.js";
 import { RemoteSignerError } from "../src/signing/web3signer.js";
 import type { SponsorshipLimits } from "../src/sponsorship/rate-limits.js";
+import { OFFLINE_KYC_KEY, OFFLINE_SPONSOR_KEY, offlineDeployment, offlineEnvWithoutKeys } from "./support/offline.js";
 
-const SPONSOR_KEY: Hex = `0x${"59".repeat(32)}`;
-const KYC_KEY: Hex = `0x${"5a".repeat(32)}`;
+const SPONSOR_KEY: Hex = OFFLINE_SPONSOR_KEY;
+const KYC_KEY: Hex = OFFLINE_KYC_KEY;
 const STRANGER_KEY: Hex = `0x${"7b".repeat(32)}`;
 const sponsor = privateKeyToAccount(SPONSOR_KEY);
 const kyc = privateKeyToAccount(KYC_KEY);
 
-const deployment = {
-  network: "local" as const,
-  chainId: 31337,
-  contracts: {
-    OneKeyPaymaster: { address: getAddress("0x00000000000000000000000000000000000000a1"), startBlock: 1 },
-    KycRegistry: { address: getAddress("0x00000000000000000000000000000000000000a2"), startBlock: 1 },
-    ProjectRegistry: { address: getAddress("0x00000000000000000000000000000000000000a3"), startBlock: 1 },
-  },
-};
-
-const base = {
-  ONEKEY_NETWORK: "local",
-  ONEKEY_ISSUER_DATABASE_URL: "postgres://127.0.0.1:1/unused",
-  ONEKEY_ISSUER_SANDBOX_URL: "http://127.0.0.1:9",
-  ONEKEY_ISSUER_SANDBOX_APP_TOKEN: "sbx_app_token",
-  ONEKEY_ISSUER_SANDBOX_SECRET_KEY: "x".repeat(32),
-  ONEKEY_ISSUER_SANDBOX_WEBHOOK_SECRET: "y".repeat(32),
-  ONEKEY_LOG_LEVEL: "error",
-};
+const deployment = offlineDeployment;
+const base = offlineEnvWithoutKeys;
 
 const sponsorship = sponsorshipTypedData({
   chainId: 31337,

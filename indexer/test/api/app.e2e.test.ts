@@ -211,6 +211,12 @@ describeApiWorld("tenant API app", (w) => {
           "GET /v1/admin/projects/{projectId}/usage",
           "POST /v1/admin/projects/{projectId}/records/{address}/openings",
           "GET /v1/admin/organizations/{orgId}/statements/{month}",
+          "GET /v1/operator/incidents",
+          "POST /v1/operator/incidents/{id}/acknowledge",
+          "POST /v1/operator/incidents/{id}/resolve",
+          "POST /v1/operator/governance",
+          "GET /v1/operator/analytics",
+          "POST /v1/internal/key-releases",
           // The webhook routes again, for an admin session on the project of the path (the dashboard).
           ...[
             "POST /endpoints",
