@@ -90,7 +90,7 @@ function toSeries(list: Awaited<ReturnType<typeof rows>>): Series[] {
   }));
 }
 
-const WEI_PER_ETH = 10n ** 18n;
+export const WEI_PER_ETH = 10n ** 18n;
 /** wei times a price, to 6 decimals, without going through a float for the wei. */
 function fiat(wei: bigint, price: number): string {
   const micro = (wei * BigInt(Math.round(price * 1e6))) / WEI_PER_ETH;

@@ -15,6 +15,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import type { PriceSource } from "../analytics/config.js";
+import { WEI_PER_ETH } from "../analytics/query.js";
 import type { ApiDatabase } from "../db/tables.js";
 import {
   formatCents,
@@ -58,7 +59,6 @@ export interface Statement {
 export class StatementError extends Error {}
 
 const BILLED_METRICS = ["verifications.decided", "api.calls", "webhook.deliveries", "gas.sponsored"] as const;
-const WEI_PER_ETH = 10n ** 18n;
 
 export function monthRange(month: string): { from: Date; to: Date } {
   if (!MONTH.test(month)) throw new StatementError("month must be YYYY-MM");

@@ -39,7 +39,9 @@ describe("plans", () => {
   it("refuses a plan name that names no plan, and a bad organization id, naming the field", () => {
     expect(() => validatePlans({ ...PLANS, defaultPlan: "gold" })).toThrow(/defaultPlan names no plan: gold/);
     expect(() => validatePlans({ ...PLANS, organizations: { "2": "gold" } })).toThrow(/organizations\.2 names no plan/);
-    expect(() => validatePlans({ ...PLANS, organizations: { abc: "growth" } })).toThrow(/Invalid plans: organizations\.abc/);
+    expect(() => validatePlans({ ...PLANS, organizations: { abc: "growth" } })).toThrow(
+      /Invalid plans: organizations\.abc/,
+    );
   });
 });
 
