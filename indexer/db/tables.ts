@@ -37,6 +37,13 @@ export interface ApiDatabase {
     /** Last accepted, to the minute (written at most once a minute per key and process). */
     last_used_at: Timestamp | null;
   };
+  /** The networks (IPv4 /24, IPv6 /48) each key was used from: the api_key_new_network rule's history. */
+  api_key_networks: {
+    key_id: string;
+    network: string;
+    first_seen: Timestamp;
+    last_seen: Timestamp;
+  };
   /** Incidents raised by the detection rules (security/). */
   security_alerts: {
     id: Serial8;

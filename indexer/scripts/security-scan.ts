@@ -7,6 +7,7 @@
  */
 import { FlagSet } from "@onekey/deploy";
 import { readRebuildConfig } from "../analytics/config.js";
+import { openIssuerSource } from "../analytics/rebuild.js";
 import { openApiDb } from "../db/open.js";
 import { readIndexerEnv } from "../lib/env.js";
 import { readSecurityConfig } from "../security/config.js";
@@ -17,15 +18,22 @@ let code = 2;
 try {
   const api = readApiConfig();
   const config = readSecurityConfig(process.env);
+  const rebuild = readRebuildConfig();
   const store = openApiDb(api.store);
+  // The issuer's refusals (the sponsorship_refusal_spike rule), where the analytics rebuild reads the issuer.
+  const issuerDb = rebuild.issuerDatabaseUrl
+    ? openIssuerSource(rebuild.issuerDatabaseUrl, rebuild.issuerSchema)
+    : undefined;
   try {
     const result = await runSecurityScan(store.db, {
       config,
       chainId: api.chainId,
       flags: FlagSet.read(readIndexerEnv().flagsFile),
       // The chain rules read Ponder's views, which exist beside the API's schema on PostgreSQL.
-      chainSchema: api.store.kind === "postgres" ? readRebuildConfig().viewsSchema : undefined,
+      chainSchema: api.store.kind === "postgres" ? rebuild.viewsSchema : undefined,
+      issuerDb,
     });
+    for (const { rule, reason } of result.skipped) console.log(`rule ${rule} skipped: ${reason}`);
     for (const alert of result.raised) {
       console.log(`NEW ${alert.severity} ${alert.rule} #${alert.id}: ${alert.summary}`);
     }
@@ -36,6 +44,7 @@ try {
     );
     code = result.failed.length > 0 ? 1 : 0;
   } finally {
+    await issuerDb?.destroy();
     await store.close();
   }
 } catch (error) {

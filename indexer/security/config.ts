@@ -32,6 +32,12 @@ export const SecurityEnvSchema = z
     ONEKEY_SECURITY_SIGNER_OPS_PER_HOUR: count(1000),
     /** ...or this many times the hourly average over 7 days, when that is more. */
     ONEKEY_SECURITY_SIGNER_OPS_FACTOR: z.coerce.number().min(1).max(1000).default(5),
+    /** An API key used from a network (IPv4 /24, IPv6 /48) not seen in this many days alerts. */
+    ONEKEY_SECURITY_KEY_NETWORK_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /** A project's sponsorship refusals in the current hour that always alert... */
+    ONEKEY_SECURITY_SPONSORSHIP_REFUSALS_PER_HOUR: count(100),
+    /** ...or, when its history is busier, more than this many times its hourly average over 7 days. */
+    ONEKEY_SECURITY_SPONSORSHIP_REFUSALS_FACTOR: z.coerce.number().min(1).max(1000).default(5),
     /** How often the webhook worker runs the rules. */
     ONEKEY_SECURITY_SCAN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
     /** The operators' channel: a URL that receives every alert, signed like our webhooks. */
@@ -57,6 +63,9 @@ export interface SecurityConfig {
   budgetDrainFactor: number;
   signerOpsPerHour: number;
   signerOpsFactor: number;
+  keyNetworkDays: number;
+  sponsorshipRefusalsPerHour: number;
+  sponsorshipRefusalsFactor: number;
   scanSeconds: number;
   operator?: { url: string; secret: string };
 }
@@ -79,6 +88,9 @@ export function readSecurityConfig(env: Record<string, string | undefined>): Sec
     budgetDrainFactor: e.ONEKEY_SECURITY_BUDGET_DRAIN_FACTOR,
     signerOpsPerHour: e.ONEKEY_SECURITY_SIGNER_OPS_PER_HOUR,
     signerOpsFactor: e.ONEKEY_SECURITY_SIGNER_OPS_FACTOR,
+    keyNetworkDays: e.ONEKEY_SECURITY_KEY_NETWORK_DAYS,
+    sponsorshipRefusalsPerHour: e.ONEKEY_SECURITY_SPONSORSHIP_REFUSALS_PER_HOUR,
+    sponsorshipRefusalsFactor: e.ONEKEY_SECURITY_SPONSORSHIP_REFUSALS_FACTOR,
     scanSeconds: e.ONEKEY_SECURITY_SCAN_SECONDS,
     operator:
       e.ONEKEY_SECURITY_ALERT_URL && e.ONEKEY_SECURITY_ALERT_SECRET

@@ -4,7 +4,9 @@
  * attack leaves behind: refused sign-ins, refused admin calls, records opened, endpoints the
  * worker disabled. The chain rules read the indexed tables (Ponder's schema, or its views schema)
  * when the scan is given one: sponsorship spend per project and in all, governance revocations and
- * paymaster signer rotations. Each rule has a section in docs/runbooks/security.md, named by the rule.
+ * paymaster signer rotations. Two more read their own sources: the networks API keys are used
+ * from (api_key_networks) and, given the issuer's database, its sponsorship refusals per hour.
+ * Each rule has a section in docs/runbooks/security.md, named by the rule.
  */
 import { type Kysely, sql } from "kysely";
 import type { ApiDatabase } from "../db/tables.js";
@@ -34,6 +36,8 @@ export const RULE_NAMES = [
   "sponsor_signer_volume",
   "attestation_revoked_by_governance",
   "paymaster_signer_rotation",
+  "api_key_new_network",
+  "sponsorship_refusal_spike",
 ] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 
@@ -43,6 +47,13 @@ export interface RuleContext {
   config: SecurityConfig;
   /** The schema of the indexed chain tables; absent, the chain rules find nothing. */
   chainSchema?: string;
+  /** The issuer's database, in its schema (analytics/rebuild.ts `openIssuerSource`); absent, its rule is skipped. */
+  issuerDb?: Kysely<unknown>;
+}
+
+/** A rule that cannot look this time for a reason the operator should read (not an error): the scan lists it. */
+export class RuleSkipped extends Error {
+  override name = "RuleSkipped";
 }
 
 const HOUR_MS = 3_600_000;
@@ -343,6 +354,111 @@ async function paymasterSignerRotation({ db, now, chainSchema }: RuleContext): P
   }));
 }
 
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * An API key used from a network (IPv4 /24, IPv6 /48) it was not used from in the last
+ * ONEKEY_SECURITY_KEY_NETWORK_DAYS: a leaked key in someone else's hands, or a deployment that
+ * moved. The API records each key's networks (api_key_networks); this rule forgets a network that
+ * many days after its last use, so a return after that is new again and no older history is kept.
+ * A key's first network is its history starting, not an alert: a brand-new key (or one unused for
+ * the whole period) has nothing to compare with. Once per key, network and first sighting.
+ */
+async function apiKeyNewNetwork({ db, now, config }: RuleContext): Promise<Finding[]> {
+  await db
+    .deleteFrom("api_key_networks")
+    .where("last_seen", "<", ago(now, config.keyNetworkDays * DAY_MS))
+    .execute();
+  const { rows } = await sql<{
+    key_id: string;
+    network: string;
+    first_seen: string;
+    project_id: string;
+    prefix: string;
+    scopes: string[];
+    known: number;
+  }>`
+    SELECT n.key_id, n.network, n.first_seen, k.project_id::text AS project_id, k.prefix, k.scopes,
+           (SELECT count(*) FROM api_key_networks o WHERE o.key_id = n.key_id AND o.first_seen < n.first_seen)::int AS known
+      FROM api_key_networks n JOIN api_keys k ON k.id = n.key_id
+     WHERE n.first_seen > ${ago(now, DAY_MS)} AND n.first_seen <= ${now}`.execute(db);
+  return rows
+    .filter((r) => Number(r.known) > 0)
+    .map((r) => {
+      // A key that can change where events go matters more than a read-only one.
+      const manages = r.scopes.includes("webhooks:manage");
+      return {
+        rule: "api_key_new_network",
+        severity: manages ? "medium" : "low",
+        projectId: BigInt(r.project_id),
+        dedupKey: `${r.key_id}:${r.network}:${iso(r.first_seen)}`,
+        once: true,
+        summary: `API key ${r.prefix}… of project ${r.project_id} was used from network ${r.network}, new in the last ${config.keyNetworkDays} days`,
+        evidence: {
+          keyId: r.key_id,
+          keyPrefix: r.prefix,
+          scopes: r.scopes,
+          network: r.network,
+          firstSeen: iso(r.first_seen),
+          knownNetworks: Number(r.known),
+          lookbackDays: config.keyNetworkDays,
+        },
+      };
+    });
+}
+
+/**
+ * A project's sponsorship requests refused far more this hour than they are (the issuer records
+ * refusals per project, hour and reason in its sponsorship_refusals): someone probing the
+ * paymaster service with operations it will not pay for, or an app broken after a release.
+ * "Far more" is the larger of a floor and a multiple of the project's hourly average over the
+ * week before this hour. Counted per clock hour (the issuer's buckets), so a burst that straddles
+ * the hour is judged in two halves.
+ */
+async function sponsorshipRefusalSpike({ now, config, issuerDb }: RuleContext): Promise<Finding[]> {
+  if (!issuerDb) {
+    throw new RuleSkipped("ONEKEY_ANALYTICS_ISSUER_DATABASE_URL is unset, so the issuer's refusals cannot be read");
+  }
+  const { rows: found } = await sql<{ found: string | null }>`
+    SELECT to_regclass('sponsorship_refusals')::text AS found`.execute(issuerDb);
+  if (found[0]?.found == null) {
+    throw new RuleSkipped("the issuer's database has no sponsorship_refusals table yet (issuer migration 0004)");
+  }
+  const hour = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
+  const weekBefore = new Date(hour.getTime() - NORM_LOOKBACK_HOURS * HOUR_MS);
+  const { rows } = await sql<{ project_id: string; recent: string; before: string; reasons: unknown }>`
+    SELECT project_id::text AS project_id,
+           coalesce(sum(count) FILTER (WHERE hour = ${hour}), 0)::text AS recent,
+           coalesce(sum(count) FILTER (WHERE hour < ${hour}), 0)::text AS before,
+           jsonb_object_agg(reason, count) FILTER (WHERE hour = ${hour}) AS reasons
+      FROM sponsorship_refusals
+     WHERE hour >= ${weekBefore} AND hour <= ${hour}
+     GROUP BY project_id`.execute(issuerDb);
+  const findings: Finding[] = [];
+  for (const r of rows) {
+    const recent = Number(r.recent);
+    const hourlyNorm = Number(r.before) / NORM_LOOKBACK_HOURS;
+    const limit = Math.max(config.sponsorshipRefusalsPerHour, Math.ceil(config.sponsorshipRefusalsFactor * hourlyNorm));
+    if (recent < limit) continue;
+    const reasons = (typeof r.reasons === "string" ? JSON.parse(r.reasons) : r.reasons) as Record<string, string>;
+    findings.push({
+      rule: "sponsorship_refusal_spike",
+      severity: "medium",
+      projectId: BigInt(r.project_id),
+      dedupKey: r.project_id,
+      summary: `The issuer refused ${recent} sponsorship requests for project ${r.project_id} this hour (its limit: ${limit})`,
+      evidence: {
+        refusedThisHour: recent,
+        byReason: Object.fromEntries(Object.entries(reasons ?? {}).map(([k, v]) => [k, Number(v)])),
+        hourlyAverageLastWeek: Math.round(hourlyNorm * 100) / 100,
+        limit,
+        hour: hour.toISOString(),
+      },
+    });
+  }
+  return findings;
+}
+
 export const RULES: Record<RuleName, (context: RuleContext) => Promise<Finding[]>> = {
   sign_in_failures: signInFailures,
   admin_refusals: adminRefusals,
@@ -353,4 +469,6 @@ export const RULES: Record<RuleName, (context: RuleContext) => Promise<Finding[]
   sponsor_signer_volume: sponsorSignerVolume,
   attestation_revoked_by_governance: attestationRevokedByGovernance,
   paymaster_signer_rotation: paymasterSignerRotation,
+  api_key_new_network: apiKeyNewNetwork,
+  sponsorship_refusal_spike: sponsorshipRefusalSpike,
 };

@@ -9,7 +9,7 @@ import type { Kysely } from "kysely";
 import type { ApiDatabase } from "../db/tables.js";
 import { type Alert, notifyOperators, raise } from "./alerts.js";
 import type { SecurityConfig } from "./config.js";
-import { RULE_NAMES, RULES, type RuleName } from "./rules.js";
+import { RULE_NAMES, RULES, type RuleName, RuleSkipped } from "./rules.js";
 
 export interface ScanResult {
   findings: number;
@@ -17,6 +17,8 @@ export interface ScanResult {
   operatorAccepted: number;
   /** Rules that could not run this time (the others ran): their name and error code. */
   failed: { rule: RuleName; errorCode?: string }[];
+  /** Rules that did not look this time, and why (a source not configured or not there yet). */
+  skipped: { rule: RuleName; reason: string }[];
 }
 
 export async function runSecurityScan(
@@ -30,26 +32,40 @@ export async function runSecurityScan(
     flags?: FlagReader;
     /** Where the indexed chain tables are (the chain rules); absent: only the trail's rules run. */
     chainSchema?: string;
+    /** The issuer's database (ONEKEY_ANALYTICS_ISSUER_DATABASE_URL); absent, the issuer's rule is skipped. */
+    issuerDb?: Kysely<unknown>;
   },
 ): Promise<ScanResult> {
   const now = options.now ?? new Date();
   const raised: Alert[] = [];
   let findings = 0;
   const failed: ScanResult["failed"] = [];
+  const skipped: ScanResult["skipped"] = [];
   // One rule that cannot run (a view not there yet, a lost race to raise) must not silence the rest.
   for (const name of RULE_NAMES) {
     try {
-      for (const finding of await RULES[name]({ db, now, config: options.config, chainSchema: options.chainSchema })) {
+      const context = {
+        db,
+        now,
+        config: options.config,
+        chainSchema: options.chainSchema,
+        issuerDb: options.issuerDb,
+      };
+      for (const finding of await RULES[name](context)) {
         findings++;
         const alert = await raise(db, finding, now, options.chainId, options.flags);
         if (alert) raised.push(alert);
       }
     } catch (error) {
+      if (error instanceof RuleSkipped) {
+        skipped.push({ rule: name, reason: error.message });
+        continue;
+      }
       failed.push({ rule: name, errorCode: (error as { code?: string }).code });
     }
   }
   const operatorAccepted = options.config.operator
     ? await notifyOperators(db, options.config.operator, now, options.fetch)
     : 0;
-  return { findings, raised, operatorAccepted, failed };
+  return { findings, raised, operatorAccepted, failed, skipped };
 }

@@ -12,6 +12,7 @@ import * as auditChain from "./0006_audit_chain.js";
 import * as idempotencyKeys from "./0007_idempotency_keys.js";
 import * as securityAlerts from "./0008_security_alerts.js";
 import * as analytics from "./0009_analytics.js";
+import * as apiKeyNetworks from "./0010_api_key_networks.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_auth": auth,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "0007_idempotency_keys": idempotencyKeys,
   "0008_security_alerts": securityAlerts,
   "0009_analytics": analytics,
+  "0010_api_key_networks": apiKeyNetworks,
 };

@@ -19,7 +19,7 @@ import { type SessionPrincipal, SessionService } from "./auth/sessions.js";
 import { SiweService } from "./auth/siwe.js";
 import type { ApiConfig } from "./config.js";
 import { API_VERSION_HEADER, API_VERSIONS, apiVersion, DEFAULT_API_VERSION } from "./http/apiVersion.js";
-import { clientAddress, clientLimitKey } from "./http/clientAddress.js";
+import { clientAddress, clientLimitKey, clientNetwork } from "./http/clientAddress.js";
 import { dashboardCors } from "./http/cors.js";
 import { ApiError, errorResponse, forbidden, unauthorized } from "./http/errors.js";
 import { idempotent } from "./http/idempotency.js";
@@ -135,15 +135,11 @@ export function createApi(deps: ApiDeps): ApiApp {
   const strangerLimiter = new Limiter(config.authRateLimitPoints, 60, "stranger", store);
 
   /** Which client sent the request: the peer, or what trusted proxies say it is. */
-  const clientKey = (c: Context): string => {
+  const clientAddressOf = (c: Context): string => {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const address = clientAddress(
-      incoming?.socket?.remoteAddress,
-      c.req.header("x-forwarded-for"),
-      config.trustedProxies,
-    );
-    return clientLimitKey(address);
+    return clientAddress(incoming?.socket?.remoteAddress, c.req.header("x-forwarded-for"), config.trustedProxies);
   };
+  const clientKey = (c: Context): string => clientLimitKey(clientAddressOf(c));
 
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook: (result, c) => {
@@ -218,7 +214,8 @@ export function createApi(deps: ApiDeps): ApiApp {
           unauthorized("credentials_missing", "Send an API key: Authorization: Bearer okk_..."),
         );
       }
-      const result = await keys.authenticate(presented, now());
+      // The same trusted-proxy reading as the limits: a stranger's X-Forwarded-For is ignored.
+      const result = await keys.authenticate(presented, now(), clientNetwork(clientAddressOf(c)));
       if (typeof result === "string") {
         return refuse(c, `api_key_${result}`, unauthorized(`api_key_${result}`, `API key ${result}`));
       }

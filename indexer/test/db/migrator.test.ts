@@ -27,6 +27,7 @@ const APPLIED = [
   "0007_idempotency_keys",
   "0008_security_alerts",
   "0009_analytics",
+  "0010_api_key_networks",
 ];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {

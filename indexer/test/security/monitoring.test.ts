@@ -49,6 +49,16 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
     for (let i = n - 1; i >= 0; i--) await writeAudit(db(), { ...entry, at: new Date(clock.getTime() - i * 1000) });
   };
 
+  /** The attacker's refused admin calls on the project, as many as the rule's threshold. */
+  const adminProbe = () =>
+    entries(config.adminRefusals, {
+      actor: ATTACKER,
+      projectId: PROJECT,
+      action: "api_key.create",
+      result: "denied",
+      detail: { reason: "not_project_admin" },
+    });
+
   beforeAll(async () => {
     test = await openTestApiDb(kind, "onekey_security");
     await migrate(db(), "latest");
@@ -86,7 +96,7 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
     await test?.close();
   });
   beforeEach(async () => {
-    await sql`TRUNCATE security_alerts, audit_heads, audit_log, webhook_deliveries, webhook_events CASCADE`.execute(
+    await sql`TRUNCATE security_alerts, audit_heads, audit_log, webhook_deliveries, webhook_events, api_key_networks, api_keys CASCADE`.execute(
       db(),
     );
     received = [];
@@ -130,13 +140,7 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
   });
 
   it("sends an admin-route probe to the project as security.alert, only to endpoints that take it", async () => {
-    await entries(config.adminRefusals, {
-      actor: ATTACKER,
-      projectId: PROJECT,
-      action: "api_key.create",
-      result: "denied",
-      detail: { reason: "not_project_admin" },
-    });
+    await adminProbe();
     // Someone else's single refusal stays below any threshold.
     await entries(1, { actor: READER, projectId: PROJECT, action: "api_key.list", result: "denied" });
     const { raised } = await scan();
@@ -161,13 +165,7 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
   });
 
   it("keeps a project's incident from its webhooks while its securityAlertWebhooks flag is off, not from the operators", async () => {
-    await entries(config.adminRefusals, {
-      actor: ATTACKER,
-      projectId: PROJECT,
-      action: "api_key.create",
-      result: "denied",
-      detail: { reason: "not_project_admin" },
-    });
+    await adminProbe();
     const flags = FlagSet.parse(
       JSON.stringify({ flags: { securityAlertWebhooks: { projects: { [PROJECT.toString()]: false } } } }),
     );
@@ -252,6 +250,79 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
     expect(again?.id).not.toBe(burst?.id);
   });
 
+  it("alerts once when a key is used from a network new in the last N days; a key's first network is not an alert", async () => {
+    const DAY = 86_400_000;
+    const key = async (id: string, scopes: string[]) =>
+      db()
+        .insertInto("api_keys")
+        .values({
+          id,
+          project_id: PROJECT.toString(),
+          name: id,
+          prefix: `okk_${id}`,
+          key_hash: id.padEnd(64, "0"),
+          scopes,
+          created_by: READER,
+        })
+        .execute();
+    /** A key seen from a network from `firstDaysAgo` until `lastDaysAgo` days ago. */
+    const seen = (keyId: string, network: string, firstDaysAgo: number, lastDaysAgo = firstDaysAgo) =>
+      db()
+        .insertInto("api_key_networks")
+        .values({
+          key_id: keyId,
+          network,
+          first_seen: new Date(clock.getTime() - firstDaysAgo * DAY),
+          last_seen: new Date(clock.getTime() - lastDaysAgo * DAY),
+        })
+        .execute();
+    await key("key_reader", ["read"]);
+    await key("key_manager", ["read", "webhooks:manage"]);
+    await key("key_brand_new", ["read"]);
+    // A week of use from the office; a brand-new key's first use, from anywhere, is its history starting.
+    await seen("key_reader", "198.51.100.0/24", 7, 0);
+    await seen("key_manager", "198.51.100.0/24", 7, 0);
+    await seen("key_brand_new", "203.0.113.0/24", 0);
+    expect((await scan()).raised).toEqual([]);
+
+    // The reader key from a second network: low; the manager key (it can move webhooks): medium.
+    later(60_000);
+    await seen("key_reader", "192.0.2.0/24", 0);
+    await seen("key_manager", "2001:db8:1::/48", 0);
+    const { raised } = await scan();
+    expect(raised.map((a) => [a.rule, a.severity, a.projectId, a.evidence.keyId, a.evidence.network]).sort()).toEqual([
+      ["api_key_new_network", "low", "7", "key_reader", "192.0.2.0/24"],
+      ["api_key_new_network", "medium", "7", "key_manager", "2001:db8:1::/48"],
+    ]);
+    // Once per key and network: later scans, while it stays in use, raise nothing.
+    later(60_000);
+    expect((await scan()).raised).toEqual([]);
+
+    // A network unused for more than N days is forgotten; when the key comes back from it, it is new again.
+    await seen("key_reader", "10.20.30.0/24", config.keyNetworkDays + 5, config.keyNetworkDays + 1);
+    expect((await scan()).raised).toEqual([]);
+    expect(
+      await db().selectFrom("api_key_networks").select("network").where("network", "=", "10.20.30.0/24").execute(),
+    ).toEqual([]);
+    later(60_000);
+    await seen("key_reader", "10.20.30.0/24", 0);
+    expect((await scan()).raised.map((a) => a.evidence.network)).toEqual(["10.20.30.0/24"]);
+  });
+
+  it("skips the issuer's refusal rule, saying why, while the issuer's database is not given or not migrated", async () => {
+    await adminProbe();
+    const unset = await scan();
+    expect(unset.skipped).toEqual([
+      { rule: "sponsorship_refusal_spike", reason: expect.stringContaining("ONEKEY_ANALYTICS_ISSUER_DATABASE_URL") },
+    ]);
+    // The other rules ran.
+    expect(unset.raised.map((a) => a.rule)).toEqual(["admin_refusals"]);
+    // A database without the issuer's table (here the API's own): skipped too, naming the migration.
+    const bare = await runSecurityScan(db(), { config, chainId: 31337, now: clock, issuerDb: db() });
+    expect(bare.skipped).toEqual([{ rule: "sponsorship_refusal_spike", reason: expect.stringContaining("0004") }]);
+    expect(bare.failed).toEqual([]);
+  });
+
   it("retries the operators' channel until it accepts", async () => {
     operatorUp = false;
     await entries(config.signInFailures, { actor: ATTACKER, action: "session.login", result: "denied" });
@@ -277,6 +348,16 @@ describe("security configuration", () => {
     expect(() =>
       readSecurityConfig({ ONEKEY_SECURITY_ALERT_URL: "ftp://x", ONEKEY_SECURITY_ALERT_SECRET: SECRET }),
     ).toThrow(/ONEKEY_SECURITY_ALERT_URL/);
-    expect(readSecurityConfig({})).toMatchObject({ signInFailures: 20, adminRefusals: 10, operator: undefined });
+    expect(() => readSecurityConfig({ ONEKEY_SECURITY_KEY_NETWORK_DAYS: "0" })).toThrow(
+      /ONEKEY_SECURITY_KEY_NETWORK_DAYS/,
+    );
+    expect(readSecurityConfig({})).toMatchObject({
+      signInFailures: 20,
+      adminRefusals: 10,
+      keyNetworkDays: 30,
+      sponsorshipRefusalsPerHour: 100,
+      sponsorshipRefusalsFactor: 5,
+      operator: undefined,
+    });
   });
 });

@@ -1,6 +1,7 @@
 /** The API's own tables once every migration is applied (without Kysely's bookkeeping tables). */
 export const API_TABLES = [
   "analytics_rollups",
+  "api_key_networks",
   "api_keys",
   "audit_checkpoints",
   "audit_heads",

@@ -112,6 +112,8 @@ async function pipelinePass(): Promise<void> {
 }
 
 let scanning = false;
+/** Rules already reported as skipped: said once, not every scan. */
+const skippedRules = new Set<string>();
 /** The security rules over the audit trail; new incidents' events are claimed at once. */
 async function securityScan(): Promise<void> {
   if (scanning || stopping) return;
@@ -122,7 +124,14 @@ async function securityScan(): Promise<void> {
       chainId: config.chainId,
       flags,
       chainSchema: config.viewsSchema,
+      // The analytics rebuild's connection to the issuer's database (declared below, opened at start).
+      issuerDb: issuerSource,
     });
+    for (const { rule, reason } of result.skipped) {
+      if (skippedRules.has(rule)) continue;
+      skippedRules.add(rule);
+      logger.log("warn", "security rule skipped", { rule, reason });
+    }
     for (const alert of result.raised) {
       logger.log("warn", "security alert", { alertId: alert.id, rule: alert.rule, severity: alert.severity });
     }

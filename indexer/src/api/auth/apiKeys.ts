@@ -2,7 +2,7 @@
  * Per-project API keys. The key is shown once, at creation or rotation; the database keeps its
  * sha256. Each change and its audit entry commit in one transaction.
  */
-import type { Kysely, Selectable } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import { type AuditEntry, writeAudit } from "../../../db/audit.js";
 import type { ApiDatabase } from "../../../db/tables.js";
 import { API_KEY_PREFIX, looksLike, newId, newSecret, sha256Hex } from "./tokens.js";
@@ -85,8 +85,39 @@ export class ApiKeyService {
       .catch(() => this.#lastUseWritten.delete(keyId));
   }
 
-  /** Checks a presented key; never throws on malformed input. */
-  async authenticate(presented: string, now = new Date()): Promise<ApiKeyPrincipal | KeyRejection> {
+  /** When this process last wrote each key's use from each network ("<key id> <network>"). */
+  readonly #networkWritten = new Map<string, number>();
+
+  /**
+   * Records that `keyId` was accepted from `network` (a prefix, never an address), for the
+   * api_key_new_network rule: at most once a minute per key and network, in the background; a
+   * failed write never fails or delays the request.
+   */
+  #noteNetwork(keyId: string, network: string, now: Date): void {
+    const entry = `${keyId} ${network}`;
+    const written = this.#networkWritten.get(entry);
+    if (written !== undefined && now.getTime() - written < LAST_USED_EVERY_MS) return;
+    this.#networkWritten.set(entry, now.getTime());
+    if (this.#networkWritten.size > 10_000) this.#networkWritten.clear();
+    void this.db
+      .insertInto("api_key_networks")
+      .values({ key_id: keyId, network, first_seen: now, last_seen: now })
+      .onConflict((oc) =>
+        oc
+          .columns(["key_id", "network"])
+          .doUpdateSet((eb) => ({
+            last_seen: sql<Date>`greatest(${eb.ref("api_key_networks.last_seen")}, ${eb.ref("excluded.last_seen")})`,
+          })),
+      )
+      .execute()
+      .catch(() => this.#networkWritten.delete(entry));
+  }
+
+  /**
+   * Checks a presented key; never throws on malformed input. `network` is the client's network
+   * prefix (http/clientAddress.ts `clientNetwork`), recorded for an accepted key.
+   */
+  async authenticate(presented: string, now = new Date(), network?: string): Promise<ApiKeyPrincipal | KeyRejection> {
     if (!looksLike(API_KEY_PREFIX, presented)) return "malformed";
     const hash = sha256Hex(presented);
     const cached = this.#cache.get(hash);
@@ -101,6 +132,7 @@ export class ApiKeyService {
     if (row.revoked_at && new Date(row.revoked_at) <= now) return "revoked";
     if (row.expires_at && new Date(row.expires_at) <= now) return "expired";
     this.#noteUse(row.id, now);
+    if (network) this.#noteNetwork(row.id, network, now);
     return { keyId: row.id, projectId: BigInt(row.project_id), scopes: row.scopes as Scope[] };
   }
 

@@ -74,3 +74,19 @@ export function clientLimitKey(address: string): string {
   const network = ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toString()}/64`);
   return `${network.toString()}/64`;
 }
+
+/**
+ * The network a client address belongs to, as the API keeps it (the api_key_new_network rule):
+ * IPv4 /24 and IPv6 /48, the blocks an ISP or a cloud typically gives one customer, so a key
+ * moving between addresses of one office or one cloud subnet is not "new", while another provider
+ * or country is. Only the prefix is stored, never the address (personal data minimisation).
+ * Undefined when the address is unknown.
+ */
+export function clientNetwork(address: string): string | undefined {
+  if (!ipaddr.isValid(address)) return undefined;
+  const parsed = ipaddr.process(address);
+  const cidr = parsed.kind() === "ipv4" ? `${parsed.toString()}/24` : `${parsed.toString()}/48`;
+  const network =
+    parsed.kind() === "ipv4" ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+  return `${network.toString()}/${cidr.slice(cidr.lastIndexOf("/") + 1)}`;
+}
