@@ -7,6 +7,7 @@ import { createLogger, loggableError } from "./logger.js";
 import { openIssuerResources } from "./resources.js";
 import { createIssuerApp } from "./server.js";
 import { describeSigner } from "./signing/signer.js";
+import { createRefusalCounts } from "./sponsorship/refusal-counts.js";
 
 // `--check-config`: validate the configuration (nothing is contacted), print the outcome, exit.
 exitAfterConfigCheck("onekey issuer", () => {
@@ -24,6 +25,10 @@ const flags = watchFlags(config.flagsFile, {
   onError: (error) => logger.error({ err: error.message }, "feature flags unchanged: the changed file is invalid"),
 });
 const resources = await openIssuerResources(config);
+// Refusals per project and hour, for the security monitor's sponsorship_refusal_spike rule.
+const refusals = createRefusalCounts(resources.db, {
+  onError: (errorCode) => logger.warn({ errorCode }, "sponsorship refusal counts not written; kept for the next try"),
+});
 const { app, signer, kycSigner, kyc } = createIssuerApp(config, {
   logger,
   ledger: resources.ledger,
@@ -31,6 +36,7 @@ const { app, signer, kycSigner, kyc } = createIssuerApp(config, {
   kyc: { db: resources.db, limits: resources.kycLimits },
   health: { db: resources.db, redis: resources.redis },
   flags,
+  refusals,
 });
 const stopJobs =
   kyc && config.kyc.backgroundJobs
@@ -63,6 +69,7 @@ const stop = () =>
   server.close(
     () =>
       void stopJobs()
+        .then(() => refusals.stop())
         .then(() => resources.close())
         .finally(() => process.exit(0)),
   );

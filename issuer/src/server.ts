@@ -29,6 +29,7 @@ import { remoteSignerHolds } from "./signing/web3signer.js";
 import { createSponsorshipService, InvalidParams, type SponsorshipService } from "./sponsorship/erc7677.js";
 import { SponsorshipRefused } from "./sponsorship/policy.js";
 import type { SponsorshipLimits } from "./sponsorship/rate-limits.js";
+import type { RefusalCounts } from "./sponsorship/refusal-counts.js";
 
 /** JSON-RPC 2.0 error codes: the standard ones, and one for a policy refusal. */
 const PARSE_ERROR = -32700;
@@ -154,6 +155,8 @@ export function createIssuerApp(
     health?: HealthDependencies;
     /** Feature flags (main.ts watches the network's flag file); default: every flag at its default. */
     flags?: FlagReader;
+    /** Where refusals are counted per project and hour (the security monitor reads them); absent, only metrics. */
+    refusals?: RefusalCounts;
   },
 ): IssuerApp {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -260,6 +263,8 @@ export function createIssuerApp(
       }
       if (error instanceof SponsorshipRefused) {
         count("refused");
+        // In memory, written in the background: the database never delays or changes this answer.
+        if (error.projectId !== undefined) options.refusals?.count(error.projectId, error.reason);
         logger.info({ method: request.method, reason: error.reason }, "sponsorship refused");
         // HTTP 200: a refusal is an answer, and clients retry 4xx/5xx statuses such as 429.
         return c.json(

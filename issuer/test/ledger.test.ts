@@ -65,19 +65,27 @@ describe("issuer migrations", () => {
       "provider_deletions",
       "provider_webhook_events",
     ];
+    const latestTables = [...sessionTables, "signed_attestations", "sponsorship_refusals"].sort();
     await migrate(store.db, "latest");
-    expect(await appliedMigrations(store.db)).toEqual(["0001_attestation_ledger", "0002_kyc_sessions"]);
-    expect(await tables()).toEqual([...sessionTables, "signed_attestations"].sort());
+    expect(await appliedMigrations(store.db)).toEqual([
+      "0001_attestation_ledger",
+      "0002_kyc_sessions",
+      "0004_sponsorship_refusals",
+    ]);
+    expect(await tables()).toEqual(latestTables);
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
     expect(rows[0]?.schema).toBe("onekey_issuer_test");
     expect((await migrate(store.db, "latest")).results).toEqual([]);
-    // Down one step removes the sessions and keeps the ledger; down again leaves nothing.
+    // Back to the sessions' migration keeps them and the ledger; down one step removes the
+    // sessions and keeps the ledger; down again leaves nothing.
+    await migrate(store.db, { to: "0002_kyc_sessions" });
+    expect(await tables()).toEqual([...sessionTables, "signed_attestations"].sort());
     await migrate(store.db, "down");
     expect(await tables()).toEqual(["signed_attestations"]);
     await migrate(store.db, "down");
     expect(await tables()).toEqual([]);
     await migrate(store.db, "latest");
-    expect(await tables()).toEqual([...sessionTables, "signed_attestations"].sort());
+    expect(await tables()).toEqual(latestTables);
   });
 });
 

@@ -126,6 +126,17 @@ export interface ChainCursorTable {
   next_block: string;
 }
 
+/** Sponsorship refusals per project, clock hour and reason (sponsorship/refusal-counts.ts). */
+export interface SponsorshipRefusalsTable {
+  /** uint64, as a decimal string. */
+  project_id: string;
+  /** The start of the clock hour. */
+  hour: Date;
+  /** The refusal's code (SponsorshipRefused.reason). */
+  reason: string;
+  count: ColumnType<string, number, number>;
+}
+
 export interface IssuerDatabase {
   signed_attestations: SignedAttestationsTable;
   auth_nonces: AuthNoncesTable;
@@ -135,4 +146,5 @@ export interface IssuerDatabase {
   provider_webhook_events: ProviderWebhookEventsTable;
   provider_deletions: ProviderDeletionsTable;
   chain_cursor: ChainCursorTable;
+  sponsorship_refusals: SponsorshipRefusalsTable;
 }

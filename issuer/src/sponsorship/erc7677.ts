@@ -141,8 +141,7 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
     checkFees(op, block.baseFeePerGas ?? 0n, feePolicy);
   }
 
-  async function checkCommon(params: unknown) {
-    const [op, entryPoint, chainId, context] = parseParams(params);
+  async function checkCommon([op, entryPoint, chainId, context]: ReturnType<typeof parseParams>) {
     const { projectId } = context;
     if (chainId !== BigInt(config.chainId)) {
       throw new SponsorshipRefused("wrong_chain", `This paymaster serves chain ${config.chainId}, not ${chainId}`);
@@ -213,70 +212,86 @@ export function createSponsorshipService(deps: SponsorshipDeps): SponsorshipServ
 
   return {
     async getPaymasterStubData(params) {
-      const { projectId, caps } = await checkCommon(params);
-      return {
-        sponsor: { name: config.sponsor.name },
-        paymaster: config.contracts.paymaster,
-        paymasterData: stubPaymasterData({ projectId, ...window() }),
-        paymasterVerificationGasLimit: hex(caps.paymasterVerificationGasLimit),
-        paymasterPostOpGasLimit: hex(caps.paymasterPostOpGasLimit),
-        isFinal: false,
-      };
+      const parsed = parseParams(params);
+      return forProject(parsed[3].projectId, async () => {
+        const { projectId, caps } = await checkCommon(parsed);
+        return {
+          sponsor: { name: config.sponsor.name },
+          paymaster: config.contracts.paymaster,
+          paymasterData: stubPaymasterData({ projectId, ...window() }),
+          paymasterVerificationGasLimit: hex(caps.paymasterVerificationGasLimit),
+          paymasterPostOpGasLimit: hex(caps.paymasterPostOpGasLimit),
+          isFinal: false,
+        };
+      });
     },
 
     async getPaymasterData(params) {
-      const { op, projectId, balance, maxOpCost: opCostLimit, caps } = await checkCommon(params);
-      const signed: GasCaps = {
-        verificationGasLimit: op.verificationGasLimit,
-        callGasLimit: op.callGasLimit,
-        preVerificationGas: op.preVerificationGas,
-        paymasterVerificationGasLimit: op.paymasterVerificationGasLimit ?? caps.paymasterVerificationGasLimit,
-        paymasterPostOpGasLimit: op.paymasterPostOpGasLimit ?? caps.paymasterPostOpGasLimit,
-      };
-      checkGasLimits(signed, caps);
-      const maxCost =
-        (signed.verificationGasLimit +
-          signed.callGasLimit +
-          signed.preVerificationGas +
-          signed.paymasterVerificationGasLimit +
-          signed.paymasterPostOpGasLimit) *
-        op.maxFeePerGas;
-      if (balance < maxCost) {
-        throw new SponsorshipRefused(
-          "budget_insufficient",
-          `Project ${projectId} budget ${balance} wei cannot cover the operation's maximum cost ${maxCost} wei`,
-        );
-      }
-      // The paymaster would refuse it too (OperationCostTooHigh); say so before signing.
-      if (maxCost > opCostLimit) {
-        throw new SponsorshipRefused(
-          "op_cost_too_high",
-          `The operation's maximum cost ${maxCost} wei exceeds project ${projectId}'s per-operation limit ${opCostLimit} wei`,
-        );
-      }
-      // Last: only an operation we are about to sign spends the project's and the subject's points.
-      await limits.consume(projectId, op.sender);
-      const paymasterData = await signSponsorship(signer, {
-        chainId: config.chainId,
-        paymaster: config.contracts.paymaster,
-        projectId,
-        ...window(),
-        userOperation: {
-          sender: op.sender,
-          nonce: op.nonce,
-          factory: op.factory ?? undefined,
-          factoryData: op.factoryData ?? undefined,
-          callData: op.callData,
-          verificationGasLimit: signed.verificationGasLimit,
-          callGasLimit: signed.callGasLimit,
-          preVerificationGas: signed.preVerificationGas,
-          maxFeePerGas: op.maxFeePerGas,
-          maxPriorityFeePerGas: op.maxPriorityFeePerGas,
-          paymasterVerificationGasLimit: signed.paymasterVerificationGasLimit,
-          paymasterPostOpGasLimit: signed.paymasterPostOpGasLimit,
-        },
+      const parsed = parseParams(params);
+      return forProject(parsed[3].projectId, async () => {
+        const { op, projectId, balance, maxOpCost: opCostLimit, caps } = await checkCommon(parsed);
+        const signed: GasCaps = {
+          verificationGasLimit: op.verificationGasLimit,
+          callGasLimit: op.callGasLimit,
+          preVerificationGas: op.preVerificationGas,
+          paymasterVerificationGasLimit: op.paymasterVerificationGasLimit ?? caps.paymasterVerificationGasLimit,
+          paymasterPostOpGasLimit: op.paymasterPostOpGasLimit ?? caps.paymasterPostOpGasLimit,
+        };
+        checkGasLimits(signed, caps);
+        const maxCost =
+          (signed.verificationGasLimit +
+            signed.callGasLimit +
+            signed.preVerificationGas +
+            signed.paymasterVerificationGasLimit +
+            signed.paymasterPostOpGasLimit) *
+          op.maxFeePerGas;
+        if (balance < maxCost) {
+          throw new SponsorshipRefused(
+            "budget_insufficient",
+            `Project ${projectId} budget ${balance} wei cannot cover the operation's maximum cost ${maxCost} wei`,
+          );
+        }
+        // The paymaster would refuse it too (OperationCostTooHigh); say so before signing.
+        if (maxCost > opCostLimit) {
+          throw new SponsorshipRefused(
+            "op_cost_too_high",
+            `The operation's maximum cost ${maxCost} wei exceeds project ${projectId}'s per-operation limit ${opCostLimit} wei`,
+          );
+        }
+        // Last: only an operation we are about to sign spends the project's and the subject's points.
+        await limits.consume(projectId, op.sender);
+        const paymasterData = await signSponsorship(signer, {
+          chainId: config.chainId,
+          paymaster: config.contracts.paymaster,
+          projectId,
+          ...window(),
+          userOperation: {
+            sender: op.sender,
+            nonce: op.nonce,
+            factory: op.factory ?? undefined,
+            factoryData: op.factoryData ?? undefined,
+            callData: op.callData,
+            verificationGasLimit: signed.verificationGasLimit,
+            callGasLimit: signed.callGasLimit,
+            preVerificationGas: signed.preVerificationGas,
+            maxFeePerGas: op.maxFeePerGas,
+            maxPriorityFeePerGas: op.maxPriorityFeePerGas,
+            paymasterVerificationGasLimit: signed.paymasterVerificationGasLimit,
+            paymasterPostOpGasLimit: signed.paymasterPostOpGasLimit,
+          },
+        });
+        return { paymaster: config.contracts.paymaster, paymasterData };
       });
-      return { paymaster: config.contracts.paymaster, paymasterData };
     },
   };
+}
+
+/** Names the project on a refusal, so the issuer counts refusals per project (server.ts). */
+async function forProject<T>(projectId: bigint, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SponsorshipRefused) error.projectId ??= projectId;
+    throw error;
+  }
 }

@@ -40,6 +40,8 @@ export type RegistryCall = Extract<RegistryCallData, { functionName: SponsoredFu
 /** A refusal the wallet sees as a JSON-RPC error: `reason` is machine-readable, `message` is for people. */
 export class SponsorshipRefused extends Error {
   override name = "SponsorshipRefused";
+  /** The project the refused operation asked to be paid by, once the request named one (counted per project). */
+  projectId?: bigint;
   constructor(
     readonly reason: string,
     message: string,
