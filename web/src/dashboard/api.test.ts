@@ -58,6 +58,28 @@ describe("the dashboard's API client", () => {
     });
   });
 
+  it("fetches a statement file with the token in the header and the format in Accept, and refuses like the rest", async () => {
+    const { calls, fetcher } = recordingFetch(
+      () => new Response("organization,month\n1,2026-11\n", { headers: { "content-type": "text/csv" } }),
+    );
+    const api = new DashboardApi("http://api.test", "oks_secret", fetcher);
+    const file = await api.statementFile("1", "2026-11", "csv");
+    expect(await file.text()).toBe("organization,month\n1,2026-11\n");
+    const [call] = calls as [{ url: string; init: RequestInit }];
+    expect(call.url).toBe("http://api.test/v1/admin/organizations/1/statements/2026-11");
+    expect(call.url).not.toContain("oks_secret");
+    expect(call.init.headers).toMatchObject({ authorization: "Bearer oks_secret", accept: "text/csv" });
+
+    const refused = recordingFetch(() =>
+      Response.json({ error: { code: "not_organization_admin", message: "not an admin" } }, { status: 403 }),
+    );
+    const failure = await new DashboardApi("http://api.test", "oks_x", refused.fetcher)
+      .statementFile("1", "2026-11", "json")
+      .catch((e) => e);
+    expect(failure).toMatchObject({ status: 403, code: "not_organization_admin" });
+    expect(dashboardError(failure)).toMatchObject({ code: "not_organization_admin", actions: ["retry"] });
+  });
+
   it("reports an unreachable API as such, not as a refusal", async () => {
     const fetcher = (async () => {
       throw new TypeError("fetch failed");

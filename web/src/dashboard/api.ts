@@ -125,6 +125,67 @@ export interface UsageDay {
   gasSponsoredWei: string;
 }
 
+export type AnalyticsFamily = "usage" | "cost" | "performance";
+export type Granularity = "hour" | "day";
+
+export interface AnalyticsPoint {
+  start: string;
+  /** Decimal: a count, wei, an amount of the currency, or (latency) the observations. */
+  value: string;
+  p50?: number | null;
+  p95?: number | null;
+  p99?: number | null;
+}
+
+export interface AnalyticsSeries {
+  metric: string;
+  dimension: string;
+  unit: string;
+  total: string;
+  p50?: number | null;
+  p95?: number | null;
+  p99?: number | null;
+  points: AnalyticsPoint[];
+}
+
+export interface AnalyticsReport {
+  projectId: string;
+  family: AnalyticsFamily;
+  granularity: Granularity;
+  from: string;
+  to: string;
+  series: AnalyticsSeries[];
+  pricing?: { currency: string; ethPrice: number | null; ethPriceSource: string; providerFees: Record<string, number> };
+  verifyFlow?: {
+    sessions: number;
+    completed: number;
+    completionRate: number | null;
+    stoppedAt: Record<string, number>;
+  };
+}
+
+export interface Statement {
+  organization: string;
+  month: string;
+  period: { from: string; to: string };
+  status: "open" | "closed";
+  currency: string;
+  priceList: { version: string; effectiveFrom: string };
+  ethPrice: { price: string; source: string } | null;
+  projects: string[];
+  lines: {
+    item: "verification" | "api_calls" | "webhook_deliveries" | "gas";
+    detail: string;
+    quantity: string;
+    unit: string;
+    unitPrice: string;
+    amount: string;
+  }[];
+  subtotal: string;
+  credit: { description: string; amount: string };
+  total: string;
+}
+
 /** The API said no: its status, code, sentence and (for a bad request) the field. */
 export class DashboardApiError extends Error {
   override readonly name = "DashboardApiError";
@@ -152,12 +213,39 @@ export class DashboardApi {
     return new DashboardApi(this.baseUrl, token, this.fetcher);
   }
 
-  async request<T>(method: string, path: string, options: { body?: unknown; query?: Query } = {}): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Query; accept?: string } = {},
+  ): Promise<T> {
+    const response = await this.send(method, path, options);
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return parsed as T;
+  }
+
+  /** A GET whose answer is a file (a statement as JSON or CSV): the bytes, as the API sent them. */
+  async file(path: string, accept: string): Promise<Blob> {
+    return (await this.send("GET", path, { accept })).blob();
+  }
+
+  /** Sends the request; an unreachable API or a refusal throws (the error table's input). */
+  private async send(
+    method: string,
+    path: string,
+    options: { body?: unknown; query?: Query; accept?: string },
+  ): Promise<Response> {
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [name, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined && value !== "") url.searchParams.set(name, String(value));
     }
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: options.accept ?? "application/json" };
     if (options.body !== undefined) headers["content-type"] = "application/json";
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     // A signed-in write carries an Idempotency-Key, so resending it after a dropped connection
@@ -174,15 +262,14 @@ export class DashboardApi {
     } catch (cause) {
       throw new NetworkError("api", "the tenant API cannot be reached", { cause });
     }
-    if (response.status === 204) return undefined as T;
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
     if (!response.ok) {
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
       const error = (parsed as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error;
       throw new DashboardApiError(
         response.status,
@@ -191,7 +278,7 @@ export class DashboardApi {
         error?.field,
       );
     }
-    return parsed as T;
+    return response;
   }
 
   // Sign-in.
@@ -228,6 +315,19 @@ export class DashboardApi {
     this.request<{ projectId: string; days: UsageDay[] }>("GET", `/v1/admin/projects/${projectId}/usage`, {
       query: { days },
     });
+
+  analytics = (projectId: string, family: AnalyticsFamily, query: { granularity: Granularity; from: string }) =>
+    this.request<AnalyticsReport>("GET", `/v1/admin/projects/${projectId}/analytics/${family}`, { query });
+
+  // Billing: an organization's statements, for its owner and admins.
+  statement = (orgId: string, month: string) =>
+    this.request<Statement>("GET", `/v1/admin/organizations/${orgId}/statements/${month}`);
+  /** The statement as a file; the session token goes in the Authorization header, never in a URL. */
+  statementFile = (orgId: string, month: string, format: "json" | "csv") =>
+    this.file(
+      `/v1/admin/organizations/${orgId}/statements/${month}`,
+      format === "csv" ? "text/csv" : "application/json",
+    );
 
   // Webhooks, through the admin session on the project's own routes.
   private hooks = (projectId: string) => `/v1/admin/projects/${projectId}/webhooks`;

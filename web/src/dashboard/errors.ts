@@ -47,6 +47,12 @@ const table: Record<string, Entry> = {
       "The chain says this account is not an admin of the project (nor owner or admin of its organization). Ask an admin to grant you the role, or pick another project.",
     actions: ["retry"],
   },
+  not_organization_admin: {
+    title: "Only the organization's owner and admins can see this",
+    message:
+      "The chain says this account neither owns the project's organization nor is one of its admins. Ask the organization's owner for the statement, or to make you an admin.",
+    actions: ["retry"],
+  },
   reader_role_required: {
     title: "Only readers can open records",
     message:
@@ -150,7 +156,7 @@ export interface DashboardError extends Omit<UserError, "code"> {
 
 /** Which entry an API refusal is. */
 export function classifyApiError(error: DashboardApiError): string {
-  if (error.code === "not_project_admin") return "not_project_admin";
+  if (error.code === "not_project_admin" || error.code === "not_organization_admin") return error.code;
   if (error.code === "reader_role_required" || error.code === "role_missing" || error.code === "no_consent")
     return error.code;
   if (error.code.startsWith("siwe_")) {
