@@ -10,7 +10,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FlagSet } from "@onekey/deploy";
 import { parseWebhookEvent } from "@onekey/sdk";
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { writeAudit } from "../../db/audit.js";
@@ -318,7 +318,8 @@ describe.each(["pglite", "postgres"] as const)("security monitoring on %s", (kin
     // The other rules ran.
     expect(unset.raised.map((a) => a.rule)).toEqual(["admin_refusals"]);
     // A database without the issuer's table (here the API's own): skipped too, naming the migration.
-    const bare = await runSecurityScan(db(), { config, chainId: 31337, now: clock, issuerDb: db() });
+    const issuerDb = db() as unknown as Kysely<unknown>;
+    const bare = await runSecurityScan(db(), { config, chainId: 31337, now: clock, issuerDb });
     expect(bare.skipped).toEqual([{ rule: "sponsorship_refusal_spike", reason: expect.stringContaining("0004") }]);
     expect(bare.failed).toEqual([]);
   });
