@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { readApiConfig } from "../../../src/api/config.js";
-import { clientAddress, clientLimitKey, parseTrustedProxies } from "../../../src/api/http/clientAddress.js";
+import {
+  clientAddress,
+  clientLimitKey,
+  clientNetwork,
+  parseTrustedProxies,
+} from "../../../src/api/http/clientAddress.js";
 
 describe("client address behind trusted proxies", () => {
   const proxies = parseTrustedProxies("10.0.0.0/8, 127.0.0.1, fd00::/8");
@@ -37,6 +42,13 @@ describe("client address behind trusted proxies", () => {
     expect(clientLimitKey("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1:2::/64");
     expect(clientLimitKey("2001:db8:1:2:ffff::9")).toBe("2001:db8:1:2::/64");
     expect(clientLimitKey("203.0.113.7")).toBe("203.0.113.7");
+  });
+
+  it("keeps a key's client as its IPv4 /24 or IPv6 /48, never the address; an unknown client as none", () => {
+    expect(clientNetwork("203.0.113.7")).toBe("203.0.113.0/24");
+    expect(clientNetwork("::ffff:203.0.113.7")).toBe("203.0.113.0/24");
+    expect(clientNetwork("2001:db8:1:2:aaaa::1")).toBe("2001:db8:1::/48");
+    expect(clientNetwork("unknown")).toBeUndefined();
   });
 
   it("is configured by ONEKEY_API_TRUSTED_PROXIES, validated at start", () => {
