@@ -191,6 +191,8 @@ const envSchema = z.object({
   /** Whether this replica runs the chain watcher and the cleanup job (safe on every replica). */
   ONEKEY_ISSUER_BACKGROUND_JOBS: flag("true"),
   ONEKEY_ISSUER_METRICS_TOKEN: z.string().min(16).optional(),
+  /** The token the tenant API's operator routes present (kyc/operator-routes.ts); unset: those routes answer 503. */
+  ONEKEY_ISSUER_OPERATOR_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
 });
 
 export interface SponsorConfig {
@@ -245,6 +247,7 @@ export interface KycConfig {
   cleanupIntervalMs: number;
   backgroundJobs: boolean;
   metricsToken?: string;
+  operatorToken?: string;
 }
 
 export interface IssuerConfig {
@@ -475,6 +478,7 @@ export function loadConfig(
       cleanupIntervalMs: e.ONEKEY_ISSUER_CLEANUP_INTERVAL_MS,
       backgroundJobs: e.ONEKEY_ISSUER_BACKGROUND_JOBS,
       metricsToken: e.ONEKEY_ISSUER_METRICS_TOKEN,
+      operatorToken: e.ONEKEY_ISSUER_OPERATOR_TOKEN,
     },
   };
 }

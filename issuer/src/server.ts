@@ -11,6 +11,7 @@ import { SubjectAuth } from "./auth/subject-auth.js";
 import type { IssuerConfig } from "./config.js";
 import { type ChainWatcher, createChainWatcher } from "./kyc/chain-watcher.js";
 import { type CleanupJob, createCleanupJob } from "./kyc/cleanup.js";
+import { createOperatorRoutes } from "./kyc/operator-routes.js";
 import { createProjectDirectory, type ProjectDirectory } from "./kyc/projects.js";
 import { createProvider } from "./kyc/providers/factories.js";
 import type { KycProvider } from "./kyc/providers/provider.js";
@@ -209,6 +210,14 @@ export function createIssuerApp(
     return c.text(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType });
   });
   if (kyc) app.route("/", kyc.app);
+  // After the session API, so its /v1/* request log and body limit cover the operators' route too.
+  if (options.kyc) {
+    const { db, now } = options.kyc;
+    app.route(
+      "/",
+      createOperatorRoutes({ db, token: config.kyc.operatorToken, logger, now: now ?? (() => new Date()) }),
+    );
+  }
 
   // The dApp's browser wallet asks for sponsorship from the page (ERC-7677 through viem's
   // paymaster client): the dApp's origin may call the JSON-RPC endpoint, no other.

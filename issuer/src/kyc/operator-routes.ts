@@ -1,0 +1,119 @@
+/**
+ * The operators' internal route: the tenant API's operator routes (indexer/src/api/routes/
+ * operatorSubjects.ts) ask the issuer, which holds the provider credentials, to delete a subject's
+ * applicants at the KYC providers now (a data-subject request received out of band).
+ *
+ * Nothing is deleted here: each applicant the subject's sessions still reference is queued in
+ * provider_deletions and its reference removed from the session, exactly as an on-chain erasure
+ * does (chain-watcher.ts), so the cleanup job (cleanup.ts) sends the deletions with its retries
+ * and lease. Open sessions end as expired (they cannot go on without their applicant). A repeat
+ * finds no reference left and schedules nothing.
+ *
+ * Service to service: the caller presents ONEKEY_ISSUER_OPERATOR_TOKEN, compared as digests in
+ * constant time; a wrong token is refused and refusals are limited per client (only refusals are
+ * counted, so a caller with the right token is never refused for others' attempts).
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Hono } from "hono";
+import { type Kysely, sql } from "kysely";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { ApiError, errorResponse } from "../http/errors.js";
+import type { IssuerDatabase } from "../ledger/types.js";
+import type { Logger } from "../logger.js";
+import { EXPIRABLE } from "./sessions/model.js";
+import { queueApplicantDeletion, stepJson } from "./sessions/store.js";
+
+/** Why these deletions were queued (provider_deletions.reason) and the step an open session ends with. */
+export const SUBJECT_REQUEST = "subject_request";
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+export interface OperatorRouteDeps {
+  db: Kysely<IssuerDatabase>;
+  /** Absent: the route answers 503 operator_token_not_configured. */
+  token?: string;
+  logger: Logger;
+  now: () => Date;
+  /** Refused attempts per client a minute (default 10). */
+  refusalsPerMinute?: number;
+}
+
+export function createOperatorRoutes(deps: OperatorRouteDeps): Hono {
+  const expected = deps.token ? digest(deps.token) : undefined;
+  // Per process: a refused token is a misconfiguration or a probe, and neither needs a shared count.
+  const refusals = new RateLimiterMemory({ points: deps.refusalsPerMinute ?? 10, duration: 60 });
+  const app = new Hono();
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return errorResponse(c, error);
+    throw error;
+  });
+
+  app.post("/v1/internal/operator/subjects/:address/provider-deletion", async (c) => {
+    if (!expected) {
+      throw new ApiError(503, "operator_token_not_configured", "This issuer takes no operator requests (no token)");
+    }
+    const presented = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
+    if (!timingSafeEqual(digest(presented), expected)) {
+      const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+      try {
+        await refusals.consume(incoming?.socket?.remoteAddress ?? "unknown");
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+        throw new ApiError(
+          429,
+          "rate_limited",
+          `Too many refused operator requests; retry in ${retryAfter} s`,
+          undefined,
+          {
+            "Retry-After": String(retryAfter),
+          },
+        );
+      }
+      throw new ApiError(401, "operator_token_invalid", "Send the operator token: Authorization: Bearer <token>");
+    }
+    const address = c.req.param("address");
+    if (!/^0x[0-9a-fA-F]{40}$/.test(address)) {
+      throw new ApiError(400, "invalid_request", "address: must be an address (0x and 40 hex digits)", "address");
+    }
+    const subject = address.toLowerCase();
+    const now = deps.now();
+    const scheduled = await deps.db.transaction().execute(async (trx) => {
+      const rows = await trx
+        .selectFrom("kyc_sessions")
+        .select(["id", "provider", "provider_applicant_id", "status"])
+        .where("subject", "=", subject)
+        .where("provider_applicant_id", "is not", null)
+        .forUpdate()
+        .execute();
+      let count = 0;
+      for (const row of rows) {
+        if (row.provider && row.provider_applicant_id) {
+          await queueApplicantDeletion(trx, row.provider, row.provider_applicant_id, SUBJECT_REQUEST, now);
+          count++;
+        }
+        const open = (EXPIRABLE as readonly string[]).includes(row.status);
+        await trx
+          .updateTable("kyc_sessions")
+          .set({
+            provider_applicant_id: null,
+            launch: null,
+            updated_at: now,
+            ...(open
+              ? {
+                  status: "expired" as const,
+                  steps: sql`steps || ${stepJson({ step: "expired", reason: SUBJECT_REQUEST }, now)}::jsonb`,
+                }
+              : {}),
+          })
+          .where("id", "=", row.id)
+          .execute();
+      }
+      return count;
+    });
+    // Counts only: the subject's address is personal data and stays out of the log.
+    deps.logger.info({ scheduled }, "operator request: provider applicants queued for deletion");
+    return c.json({ scheduled }, 200);
+  });
+  return app;
+}
