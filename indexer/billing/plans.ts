@@ -1,52 +1,5 @@
 /**
- * Plans: each organization's API rate tier, in billing/plans.json (one schema, validated at start;
- * a bad file stops the API and is named). `organizations` assigns plans by organization id; every
- * other organization is on `defaultPlan`. A plan's `apiRequestsPerWindow` is how many tenant API
- * calls each of its projects may make per ONEKEY_API_RATE_LIMIT_WINDOW_SECONDS; null keeps the
- * deployment's ONEKEY_API_RATE_LIMIT_POINTS.
+ * Plans (each organization's API rate tier and monthly verification quota) are shared with the
+ * issuer: the file and its schema live in @onekey/service-kit/plans (service-kit/src/plans.json).
  */
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { z } from "zod";
-
-const PlansFile = z
-  .object({
-    version: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/),
-    defaultPlan: z.string().min(1),
-    plans: z.record(
-      z.string().regex(/^[a-z0-9_-]{1,40}$/),
-      z.object({ apiRequestsPerWindow: z.number().int().min(1).max(1_000_000).nullable() }).strict(),
-    ),
-    organizations: z.record(z.string().regex(/^[1-9][0-9]{0,19}$/, "must be an organization id"), z.string()),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
-    const named: [string[], string][] = [
-      [["defaultPlan"], p.defaultPlan],
-      ...Object.entries(p.organizations).map(([org, name]): [string[], string] => [["organizations", org], name]),
-    ];
-    for (const [path, name] of named) {
-      if (!(name in p.plans)) ctx.addIssue({ code: "custom", path, message: `names no plan: ${name}` });
-    }
-  });
-
-export type Plans = z.infer<typeof PlansFile>;
-
-export const PLANS_FILE = fileURLToPath(new URL("./plans.json", import.meta.url));
-
-export function validatePlans(plans: unknown, file = "plans"): Plans {
-  const parsed = PlansFile.safeParse(plans);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
-    throw new Error(`Invalid ${file}: ${issues}`);
-  }
-  return parsed.data;
-}
-
-export function loadPlans(file: string = PLANS_FILE): Plans {
-  return validatePlans(JSON.parse(readFileSync(file, "utf8")), file);
-}
-
-/** The organization's plan name. */
-export const planOf = (plans: Plans, orgId: bigint): string =>
-  plans.organizations[orgId.toString()] ?? plans.defaultPlan;
+export { loadPlans, PLANS_FILE, type Plan, type Plans, planOf, validatePlans } from "@onekey/service-kit/plans";

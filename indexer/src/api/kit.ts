@@ -54,7 +54,7 @@ export interface ApiDeps {
   analytics?: AnalyticsConfig;
   /** Billing's price lists (billing/prices/); default: the shipped ones. */
   priceLists?: PriceList[];
-  /** Organizations' plans, for the API rate tier (billing/plans.ts); default: billing/plans.json. */
+  /** Organizations' plans, for the API rate tier (billing/plans.ts); default: service-kit/src/plans.json. */
   plans?: Plans;
   /** Where each project's API calls and latency are counted (analytics/recorder.ts); none: not counted. */
   recorder?: RollupRecorder;

@@ -1,6 +1,6 @@
 /**
  * Plan limits, the API rate tier: each project's tenant API calls are limited by its organization's
- * plan (billing/plans.json), and the 429 says which plan and what it allows. PGlite (the limits
+ * plan (service-kit/src/plans.json), and the 429 says which plan and what it allows. PGlite (the limits
  * are in memory here; the keys are in the API's store).
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,9 +21,9 @@ const PLANS: Plans = {
   version: "test",
   defaultPlan: "standard",
   plans: {
-    standard: { apiRequestsPerWindow: 3 },
-    growth: { apiRequestsPerWindow: 5 },
-    env: { apiRequestsPerWindow: null },
+    standard: { apiRequestsPerWindow: 3, monthlyVerifications: 10 },
+    growth: { apiRequestsPerWindow: 5, monthlyVerifications: null },
+    env: { apiRequestsPerWindow: null, monthlyVerifications: null },
   },
   organizations: { "2": "growth", "3": "env" },
 };
