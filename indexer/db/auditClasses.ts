@@ -29,14 +29,20 @@ export const DEFAULT_RETENTION_DAYS: Record<RetentionClass, number> = {
 
 /**
  * The class of an action: by its prefix (session.*, api_key.*, webhook_*.*), else default. Access
- * to a person's record (record.open from the dashboard, key.release from the key service) is one
- * class, kept as long.
+ * to a person's record (record.open from the dashboard, key.release from the key service, an
+ * operator's data-subject lookup or deletion request, operator.subject.*) is one class, kept as long.
  */
 export function retentionClassOf(action: string): RetentionClass {
   if (action.startsWith("session.")) return "session";
   if (action.startsWith("api_key.")) return "api_key";
   if (action.startsWith("webhook_")) return "webhook";
-  if (action === "record.open" || action.startsWith("record.open.") || action === "key.release") return "record_open";
+  if (
+    action === "record.open" ||
+    action.startsWith("record.open.") ||
+    action === "key.release" ||
+    action.startsWith("operator.subject.")
+  )
+    return "record_open";
   return "default";
 }
 

@@ -359,6 +359,7 @@ export function createApi(deps: ApiDeps): ApiApp {
     requireSession,
     limitClient,
     clientKey,
+    limitRefused,
     requireProjectAdmin,
     requireOrganizationAdmin,
   };

@@ -58,6 +58,21 @@ const ApiEnvSchema = z.object({
     }),
   /** The service token the key service presents to record key releases (routes/keyReleases.ts). */
   ONEKEY_API_AUDIT_INGEST_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /**
+   * The issuer's PostgreSQL and schema (read-only: its kyc_sessions), the same the analytics
+   * rebuild reads: operators' subject lookups show the subject's sessions; unset, they say so.
+   */
+  ONEKEY_ANALYTICS_ISSUER_DATABASE_URL: z.string().url().optional(),
+  ONEKEY_ANALYTICS_ISSUER_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a lower-case SQL identifier")
+    .default("onekey_issuer"),
+  /** The issuer's base URL and its ONEKEY_ISSUER_OPERATOR_TOKEN: operators' provider deletions go there. */
+  ONEKEY_API_ISSUER_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .transform((url) => url.replace(/\/+$/, ""))
+    .optional(),
+  ONEKEY_API_ISSUER_OPERATOR_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   /** The governance Safe that signs the operators' governance batches (named in each batch). */
   ONEKEY_API_GOVERNANCE_SAFE: z
     .string()
@@ -118,6 +133,10 @@ export interface ApiConfig {
   governanceSafe?: Address;
   /** Absent: POST /v1/internal/key-releases answers 503. */
   auditIngestToken?: string;
+  /** The issuer's sessions, read-only (operators' subject lookups); absent: not shown. The URL may hold a password: never logged. */
+  issuerDatabase?: { url: string; schema: string };
+  /** Where operators' provider deletions are sent; absent: those answer 503. */
+  issuerOperator?: { url: string; token: string };
   nonceTtlSeconds: number;
   sessionTtlSeconds: number;
   /**
@@ -157,6 +176,11 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
   const siweDomain = env.ONEKEY_API_SIWE_DOMAIN ?? (indexer.network === "local" ? "localhost" : undefined);
   if (!siweDomain)
     throw new Error(`Invalid API environment: ONEKEY_API_SIWE_DOMAIN is required for ${indexer.network}`);
+  if (Boolean(env.ONEKEY_API_ISSUER_URL) !== Boolean(env.ONEKEY_API_ISSUER_OPERATOR_TOKEN)) {
+    throw new Error(
+      "Invalid API environment: ONEKEY_API_ISSUER_URL and ONEKEY_API_ISSUER_OPERATOR_TOKEN are set together or not at all",
+    );
+  }
   let encryptionKey: Buffer | undefined;
   try {
     encryptionKey = env.ONEKEY_WEBHOOK_ENCRYPTION_KEY
@@ -180,6 +204,13 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
     operators: env.ONEKEY_API_OPERATORS,
     governanceSafe: env.ONEKEY_API_GOVERNANCE_SAFE,
     auditIngestToken: env.ONEKEY_API_AUDIT_INGEST_TOKEN,
+    issuerDatabase: env.ONEKEY_ANALYTICS_ISSUER_DATABASE_URL
+      ? { url: env.ONEKEY_ANALYTICS_ISSUER_DATABASE_URL, schema: env.ONEKEY_ANALYTICS_ISSUER_SCHEMA }
+      : undefined,
+    issuerOperator:
+      env.ONEKEY_API_ISSUER_URL && env.ONEKEY_API_ISSUER_OPERATOR_TOKEN
+        ? { url: env.ONEKEY_API_ISSUER_URL, token: env.ONEKEY_API_ISSUER_OPERATOR_TOKEN }
+        : undefined,
     nonceTtlSeconds: env.ONEKEY_API_SIWE_NONCE_TTL_SECONDS,
     sessionTtlSeconds: env.ONEKEY_API_SESSION_TTL_SECONDS,
     rateLimit: { points: env.ONEKEY_API_RATE_LIMIT_POINTS, windowSeconds: env.ONEKEY_API_RATE_LIMIT_WINDOW_SECONDS },

@@ -11,6 +11,7 @@ import { Redis } from "ioredis";
 import { graphql } from "ponder";
 import { createPublicClient, http, type PublicClient } from "viem";
 import { readAnalyticsConfig } from "../../analytics/config.js";
+import { openIssuerSource } from "../../analytics/rebuild.js";
 import { RollupRecorder } from "../../analytics/recorder.js";
 import { migrate } from "../../db/migrator.js";
 import { openApiDb } from "../../db/open.js";
@@ -74,6 +75,9 @@ const app = createApi({
   analytics: readAnalyticsConfig(),
   recorder,
   attestationTime: chainClock.now,
+  issuerSessions: config.issuerDatabase
+    ? openIssuerSource(config.issuerDatabase.url, config.issuerDatabase.schema)
+    : undefined,
   governance: {
     chainId: config.chainId,
     projectRegistry: contractOf(deployment, "ProjectRegistry").address,

@@ -65,6 +65,11 @@ export interface ApiDeps {
    * for which Safe; absent: those routes answer 503.
    */
   governance?: GovernanceTargets;
+  /**
+   * The issuer's database (its kyc_sessions; only SELECTs run), for operators' subject lookups;
+   * absent: the lookup says the sessions are not available.
+   */
+  issuerSessions?: Kysely<unknown>;
   /** Wall clock: sessions, nonces, API key expiry. */
   now?: () => Date;
   /**
@@ -85,6 +90,11 @@ export interface ApiKit {
   limitClient: MiddlewareHandler<ApiEnv>;
   /** Which client sent the request (the peer, or what trusted proxies say): the key of per-client limits. */
   clientKey: (c: Context) => string;
+  /**
+   * Spends a refused caller's budget (per address and per session; 429 once spent), never a
+   * project's: call it before auditing a refusal, so refusals cannot write the trail without bound.
+   */
+  limitRefused: (session: SessionPrincipal) => Promise<void>;
   /**
    * Authorises an admin call on `projectId`, then spends the project's admin budget. A refusal is
    * audited and limited per session and per address, never from the project's budget (403

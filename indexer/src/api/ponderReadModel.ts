@@ -260,6 +260,35 @@ export function createPonderReadModel(db: ReadonlyDrizzle<typeof schema>): ReadM
         .limit(limit);
     },
 
+    async subjectConsents(subject, limit, afterProjectId) {
+      const conditions: Condition[] = [eq(consents.subject, lower(subject))];
+      if (afterProjectId !== undefined) conditions.push(gt(consents.projectId, afterProjectId));
+      return db
+        .select()
+        .from(consents)
+        .where(and(...conditions))
+        .orderBy(asc(consents.projectId))
+        .limit(limit);
+    },
+
+    async organizations(limit, afterOrgId) {
+      const rows = await db
+        .select({
+          orgId: organizations.orgId,
+          owner: organizations.owner,
+          metadataUri: organizations.metadataUri,
+          createdAt: organizations.createdAt,
+          projectCount: count(projects.projectId),
+        })
+        .from(organizations)
+        .leftJoin(projects, eq(projects.orgId, organizations.orgId))
+        .where(afterOrgId === undefined ? undefined : gt(organizations.orgId, afterOrgId))
+        .groupBy(organizations.orgId)
+        .orderBy(asc(organizations.orgId))
+        .limit(limit);
+      return rows.map((r) => ({ ...r, owner: lower(r.owner), projectCount: Number(r.projectCount) }));
+    },
+
     async consents(query: ConsentPageQuery) {
       const conditions: Condition[] = [eq(consents.projectId, query.projectId)];
       if (query.status !== "all") conditions.push(eq(consents.active, query.status === "active"));

@@ -130,6 +130,15 @@ export interface OrganizationInfo {
   projectIds: bigint[];
 }
 
+/** A row of the operators' organization list. */
+export interface OrganizationSummary {
+  orgId: bigint;
+  owner: Hex;
+  metadataUri: string;
+  createdAt: bigint;
+  projectCount: number;
+}
+
 export interface ReadModel {
   project(projectId: bigint): Promise<ProjectInfo | undefined>;
   organization(orgId: bigint): Promise<OrganizationInfo | undefined>;
@@ -148,6 +157,10 @@ export interface ReadModel {
   subjectStatus(projectId: bigint, subject: Hex): Promise<{ subject?: SubjectState; consent?: ConsentState }>;
   attestations(subject: Hex, limit: number, before?: { issuedAt: bigint; uid: Hex }): Promise<AttestationRecord[]>;
   consents(query: ConsentPageQuery): Promise<ConsentState[]>;
+  /** One subject's consents on every project, by project id (operators' data-subject requests). */
+  subjectConsents(subject: Hex, limit: number, afterProjectId?: bigint): Promise<ConsentState[]>;
+  /** Organizations by id with their project counts (operators' oversight). */
+  organizations(limit: number, afterOrgId?: bigint): Promise<OrganizationSummary[]>;
   activeConsentCount(projectId: bigint): Promise<number>;
   /** Undefined when the paymaster is not indexed on this chain. */
   budget?(projectId: bigint): Promise<BudgetState | undefined>;

@@ -216,6 +216,9 @@ describeApiWorld("tenant API app", (w) => {
           "POST /v1/operator/incidents/{id}/resolve",
           "POST /v1/operator/governance",
           "GET /v1/operator/analytics",
+          "GET /v1/operator/subjects/{address}",
+          "POST /v1/operator/subjects/{address}/provider-deletion",
+          "GET /v1/operator/organizations",
           "POST /v1/internal/key-releases",
           // The webhook routes again, for an admin session on the project of the path (the dashboard).
           ...[

@@ -33,4 +33,29 @@ describe("tenant API configuration", () => {
       directory: ".ponder/api-pglite",
     });
   });
+
+  it("reads the issuer's database and operator route; the issuer's URL and token come together or not at all", () => {
+    const token = "t".repeat(32);
+    expect(
+      readApiConfig({
+        ONEKEY_ANALYTICS_ISSUER_DATABASE_URL: "postgres://reader@127.0.0.1/issuer",
+        ONEKEY_API_ISSUER_URL: "http://127.0.0.1:8787/",
+        ONEKEY_API_ISSUER_OPERATOR_TOKEN: token,
+      }),
+    ).toMatchObject({
+      issuerDatabase: { url: "postgres://reader@127.0.0.1/issuer", schema: "onekey_issuer" },
+      issuerOperator: { url: "http://127.0.0.1:8787", token },
+    });
+    const unset = readApiConfig({});
+    expect([unset.issuerDatabase, unset.issuerOperator]).toEqual([undefined, undefined]);
+    expect(() => readApiConfig({ ONEKEY_API_ISSUER_URL: "http://127.0.0.1:8787" })).toThrow(
+      /ONEKEY_API_ISSUER_URL and ONEKEY_API_ISSUER_OPERATOR_TOKEN/,
+    );
+    expect(() => readApiConfig({ ONEKEY_API_ISSUER_URL: "ftp://x", ONEKEY_API_ISSUER_OPERATOR_TOKEN: token })).toThrow(
+      /ONEKEY_API_ISSUER_URL/,
+    );
+    expect(() =>
+      readApiConfig({ ONEKEY_API_ISSUER_URL: "http://127.0.0.1:8787", ONEKEY_API_ISSUER_OPERATOR_TOKEN: "short" }),
+    ).toThrow(/ONEKEY_API_ISSUER_OPERATOR_TOKEN/);
+  });
 });

@@ -42,6 +42,12 @@ describe("retention classes and their configuration", () => {
       "default",
       "default",
     ]);
+    // An operator's data-subject lookup is an access to personal data; the other operator calls are not.
+    expect(
+      ["operator.subject.read", "operator.subject.provider_deletion", "operator.organizations.read"].map(
+        retentionClassOf,
+      ),
+    ).toEqual(["record_open", "record_open", "default"]);
   });
 
   it("reads the days from the environment, defaults where unset or empty", () => {

@@ -15,10 +15,11 @@ import { isAddressEqual } from "viem";
 import { readAcrossProjects } from "../../../analytics/query.js";
 import { writeAudit } from "../../../db/audit.js";
 import { listAlerts, setAlertState } from "../../../security/alerts.js";
-import { ApiError, errorResponses, forbidden, notFound } from "../http/errors.js";
-import { Limiter } from "../http/rateLimit.js";
+import { ApiError, errorResponses, forbidden, notFound, unauthorized } from "../http/errors.js";
 import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
 import { AddressString, ProjectIdString } from "../schemas.js";
+import { registerOperatorOrganizationRoutes } from "./operatorOrganizations.js";
+import { registerOperatorSubjectRoutes } from "./operatorSubjects.js";
 
 const TAG = ["Operators"];
 const security = [{ session: [] }];
@@ -109,33 +110,35 @@ const ProjectTotals = z
   .object({ projectId: z.string(), totals: z.record(z.string(), z.string()) })
   .openapi("ProjectTotals", { description: "A project's totals per metric over the range (analytics rollups)" });
 
-export function registerOperatorRoutes(app: ApiApp, kit: ApiKit): void {
+/**
+ * The guard of every operator route: the session's address if it is an operator's; otherwise the
+ * refusal spends the caller's refusal budget (kit.limitRefused, shared with refused admin calls,
+ * so a stranger's session cannot write the trail without bound), is audited and thrown.
+ */
+export function operatorGuard(kit: ApiKit) {
   const { deps } = kit;
-  const { config } = deps;
-  const operators = config.operators;
-  // Refusals are audited, so they are limited per address first: a stranger's session cannot
-  // write the trail without bound (as for refused admin calls).
-  const refusals = new Limiter(
-    config.authRateLimitPoints,
-    60,
-    "operator-refused",
-    deps.redis && config.redis ? { redis: deps.redis, keyPrefix: config.redis.keyPrefix } : undefined,
-  );
-
-  /** The session's address, if it is an operator's; otherwise the refusal is audited and thrown. */
-  const requireOperator = async (c: Context<ApiEnv>, action: string): Promise<string> => {
+  const operators = deps.config.operators;
+  return async (c: Context<ApiEnv>, action: string, target?: string): Promise<string> => {
     const session = c.get("session");
-    if (session && operators.some((operator) => isAddressEqual(operator, session.address))) return session.address;
-    await refusals.consume(`operator:${session?.address.toLowerCase() ?? "none"}`, "refused operator requests");
+    if (!session) throw unauthorized("session_invalid", "Session required");
+    if (operators.some((operator) => isAddressEqual(operator, session.address))) return session.address;
+    await kit.limitRefused(session);
     await writeAudit(deps.store, {
-      actor: session?.address ?? "unknown",
+      actor: session.address,
       action,
+      target,
       result: "denied",
       detail: { reason: "not_operator" },
       requestId: c.get("requestId"),
     });
     throw forbidden("not_operator", "This address is not one of this deployment's operators");
   };
+}
+
+export function registerOperatorRoutes(app: ApiApp, kit: ApiKit): void {
+  const { deps } = kit;
+
+  const requireOperator = operatorGuard(kit);
 
   app.openapi(
     createRoute({
@@ -339,4 +342,7 @@ export function registerOperatorRoutes(app: ApiApp, kit: ApiKit): void {
       return c.json(batch, 200);
     },
   );
+
+  registerOperatorSubjectRoutes(app, kit, requireOperator);
+  registerOperatorOrganizationRoutes(app, kit, requireOperator);
 }

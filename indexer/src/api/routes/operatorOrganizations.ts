@@ -1,0 +1,134 @@
+/**
+ * Organization and plan oversight, for protocol operators: every organization on the indexed
+ * chain with its plan (billing/plans.ts), its project count, and this month's verifications so far
+ * (the analytics rollups' `verifications.started`, which the monthly quota counts) against the
+ * plan's quota. Read-only: a plan is changed in the plans file, which is versioned and reviewed,
+ * never through the API.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { loadPlans, planOf } from "../../../billing/plans.js";
+import { writeAudit } from "../../../db/audit.js";
+import { decodeCursor, encodeCursor, UINT } from "../http/cursor.js";
+import { errorResponses } from "../http/errors.js";
+import type { ApiApp, ApiKit } from "../kit.js";
+import { CursorString } from "../schemas.js";
+import type { RequireOperator } from "./operatorSubjects.js";
+
+const OrganizationsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: CursorString.optional(),
+});
+
+const OperatorOrganization = z
+  .object({
+    orgId: z.string(),
+    owner: z.string(),
+    projects: z.number().int(),
+    plan: z.object({
+      name: z.string(),
+      apiRequestsPerWindow: z.number().int().nullable().openapi({ description: "null: the deployment's default" }),
+      monthlyVerifications: z.number().int().nullable().openapi({ description: "The monthly quota; null: unlimited" }),
+    }),
+    month: z.string().openapi({ example: "2026-12" }),
+    verifications: z.object({
+      used: z.number().int().openapi({ description: "Verification sessions started this month (UTC) so far" }),
+      quota: z.number().int().nullable(),
+    }),
+    statement: z.string().openapi({ description: "The organization's statement for this month (its admins' route)" }),
+  })
+  .openapi("OperatorOrganization");
+
+type Plan = { apiRequestsPerWindow: number | null; monthlyVerifications?: number | null };
+
+export function registerOperatorOrganizationRoutes(app: ApiApp, kit: ApiKit, requireOperator: RequireOperator): void {
+  const { deps } = kit;
+  const plans = deps.plans ?? loadPlans();
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/v1/operator/organizations",
+      tags: ["Operators"],
+      summary: "Organizations with their plan and this month's verifications against its quota (operators only)",
+      description:
+        "Read-only. Plans are changed in the plans file (billing/plans.json, versioned and reviewed) and take effect when the services restart; there is no route that changes a plan.",
+      security: [{ session: [] }],
+      middleware: [kit.requireSession],
+      request: { query: OrganizationsQuery },
+      responses: {
+        200: {
+          description: "Organizations by id",
+          content: {
+            "application/json": {
+              schema: z
+                .object({ data: z.array(OperatorOrganization), nextCursor: z.string().nullable() })
+                .openapi("OperatorOrganizationPage"),
+            },
+          },
+        },
+        ...errorResponses(400, 401, 403, 429),
+      },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const operator = await requireOperator(c, "operator.organizations.read");
+      const after = cursor ? BigInt(decodeCursor(cursor, [UINT])[0] as string) : undefined;
+      const rows = await deps.readModel.organizations(limit + 1, after);
+      const page = rows.slice(0, limit);
+
+      const now = deps.now();
+      const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+      const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+      const month = monthStart.toISOString().slice(0, 7);
+      const owned = await Promise.all(page.map((o) => deps.readModel.organization(o.orgId)));
+      const projectOrg = new Map<string, string>();
+      owned.forEach((org, i) => {
+        for (const id of org?.projectIds ?? [])
+          projectOrg.set(id.toString(), (page[i] as { orgId: bigint }).orgId.toString());
+      });
+      const used = new Map<string, number>();
+      if (projectOrg.size > 0) {
+        const sums = await deps.store
+          .selectFrom("analytics_rollups")
+          .select(["project_id", (eb) => eb.fn.sum<string>("value").as("total")])
+          .where("granularity", "=", "day")
+          .where("metric", "=", "verifications.started")
+          .where("bucket_start", ">=", monthStart)
+          .where("bucket_start", "<", nextMonth)
+          .where("project_id", "in", [...projectOrg.keys()])
+          .groupBy("project_id")
+          .execute();
+        for (const s of sums) {
+          const org = projectOrg.get(String(s.project_id));
+          if (org) used.set(org, (used.get(org) ?? 0) + Number(String(s.total).split(".")[0]));
+        }
+      }
+
+      const data = page.map((o) => {
+        const name = planOf(plans, o.orgId);
+        // monthlyVerifications may be absent from an older plans file: no quota then.
+        const plan = plans.plans[name] as Plan;
+        const quota = plan.monthlyVerifications ?? null;
+        const orgId = o.orgId.toString();
+        return {
+          orgId,
+          owner: o.owner,
+          projects: o.projectCount,
+          plan: { name, apiRequestsPerWindow: plan.apiRequestsPerWindow, monthlyVerifications: quota },
+          month,
+          verifications: { used: used.get(orgId) ?? 0, quota },
+          statement: `/v1/admin/organizations/${orgId}/statements/${month}`,
+        };
+      });
+      const last = page.at(-1);
+      await writeAudit(deps.store, {
+        actor: operator,
+        action: "operator.organizations.read",
+        result: "ok",
+        detail: { count: data.length },
+        requestId: c.get("requestId"),
+      });
+      return c.json({ data, nextCursor: rows.length > limit && last ? encodeCursor([last.orgId]) : null }, 200);
+    },
+  );
+}
