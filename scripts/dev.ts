@@ -86,6 +86,8 @@ const alto = await startAlto({ rpcUrl: chain.rpcUrl, port: await portFor("ONEKEY
 // The key service reports each key release to the tenant API's audit trail, with a token made for this run.
 const indexerPort = await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer");
 const auditIngestToken = randomBytes(24).toString("base64url");
+// Operators' provider deletions go from the tenant API to the issuer, with a token made for this run.
+const issuerOperatorToken = randomBytes(24).toString("base64url");
 
 console.log("Starting arlocal and the local key service...");
 const privacy = await startDevPrivacy({
@@ -154,6 +156,7 @@ const issuer = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"]
     ONEKEY_ISSUER_SANDBOX_B_SECRET_KEY: kycSandboxB.credentials.secretKey,
     ONEKEY_ISSUER_SANDBOX_B_WEBHOOK_SECRET: kycSandboxB.credentials.webhookSecret,
     ONEKEY_ISSUER_CHAIN_POLL_MS: "200",
+    ONEKEY_ISSUER_OPERATOR_TOKEN: issuerOperatorToken,
   },
 });
 await waitFor(`issuer service on ${issuerUrl}`, async () => {
@@ -165,7 +168,13 @@ console.log("Starting the indexer (Ponder), tenant API and webhook worker...");
 const indexer = await startDevIndexer({
   rpcUrl: chain.rpcUrl,
   port: indexerPort,
-  env: { ONEKEY_API_AUDIT_INGEST_TOKEN: auditIngestToken },
+  env: {
+    ONEKEY_API_AUDIT_INGEST_TOKEN: auditIngestToken,
+    // Operators (ONEKEY_API_OPERATORS) see subjects' sessions and send provider deletions to the issuer.
+    ONEKEY_ANALYTICS_ISSUER_DATABASE_URL: issuerDatabase.url,
+    ONEKEY_API_ISSUER_URL: issuerUrl,
+    ONEKEY_API_ISSUER_OPERATOR_TOKEN: issuerOperatorToken,
+  },
 });
 
 console.log(
