@@ -7,6 +7,7 @@ import {
   type NetworkName,
   readDeployment,
 } from "@onekey/deploy";
+import { PLANS_FILE } from "@onekey/service-kit/plans";
 import { type Address, getAddress, type Hex, isAddress, parseGwei } from "viem";
 import { entryPoint07Address } from "viem/account-abstraction";
 import { z } from "zod";
@@ -84,6 +85,8 @@ const envSchema = z.object({
   ONEKEY_DEPLOY_BOOK_DIR: z.string().min(1).optional(),
   /** The feature-flag file (deploy/flags.ts); default: deploy/flags/<network>.json. */
   ONEKEY_FLAGS_FILE: z.string().min(1).optional(),
+  /** Organizations' plans (@onekey/service-kit/plans: the monthly verification quota); default: the shipped file. */
+  ONEKEY_PLANS_FILE: z.string().min(1).optional(),
   ONEKEY_REDIS_URL: secretUrl.default("redis://127.0.0.1:6379"),
   ONEKEY_LOG_LEVEL: logLevel.default("info"),
 
@@ -271,6 +274,8 @@ export interface IssuerConfig {
   kycSigner: SignerConfig;
   /** The feature flags this service watches. */
   flagsFile: string;
+  /** Organizations' plans, read at start (the monthly verification quota). */
+  plansFile: string;
   database: { url: string; schema: string; migrateOnStart: boolean };
   redis: { url: string; keyPrefix: string };
   sponsor: SponsorConfig;
@@ -423,6 +428,7 @@ export function loadConfig(
     sponsorSigner,
     kycSigner,
     flagsFile: e.ONEKEY_FLAGS_FILE ?? flagsFile(e.ONEKEY_NETWORK),
+    plansFile: e.ONEKEY_PLANS_FILE ?? PLANS_FILE,
     database: {
       url: e.ONEKEY_ISSUER_DATABASE_URL,
       schema: e.ONEKEY_ISSUER_DATABASE_SCHEMA,

@@ -1,6 +1,7 @@
 import { serve } from "@hono/node-server";
 import { FlagSet, watchFlags } from "@onekey/deploy";
 import { exitAfterConfigCheck } from "@onekey/service-kit/config-check";
+import { loadPlans } from "@onekey/service-kit/plans";
 import { loadConfig } from "./config.js";
 import { startBackgroundJobs } from "./kyc/jobs.js";
 import { createLogger, loggableError } from "./logger.js";
@@ -13,6 +14,7 @@ import { createRefusalCounts } from "./sponsorship/refusal-counts.js";
 exitAfterConfigCheck("onekey issuer", () => {
   const checked = loadConfig();
   FlagSet.read(checked.flagsFile);
+  loadPlans(checked.plansFile);
   return `network ${checked.network}, chain ${checked.chainId}, providers ${checked.kyc.providers.join(",")}, listen ${checked.host}:${checked.port}`;
 });
 const config = loadConfig();

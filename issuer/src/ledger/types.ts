@@ -101,6 +101,8 @@ export interface KycSessionsTable {
   expires_at: Date;
   created_at: Date;
   updated_at: Date;
+  /** The project's organization when the session started (migration 0003; null before it). */
+  org_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface ProviderWebhookEventsTable {

@@ -155,6 +155,12 @@ const table = {
       "This project pays your network fees, and its budget cannot cover this one now. Nothing was sent; try again later.",
     actions: ["retry", "home"],
   },
+  verification_quota_exceeded: {
+    title: "This app's verifications are used up for the month",
+    message:
+      "The app you are verifying for has used all the verifications its plan allows this month. Nothing was started. Tell the app's operator, or come back next month.",
+    actions: ["home"],
+  },
   rate_limited: {
     title: "Too many attempts in a short time",
     message: "Wait a minute, then try again. Nothing was lost.",
@@ -334,6 +340,7 @@ const issuerCodes: Record<string, ErrorCode> = {
   session_expiring: "session_expired",
   result_not_available: "result_already_delivered",
   kyc_sessions_paused: "feature_paused",
+  verification_quota_exceeded: "verification_quota_exceeded",
 };
 
 /** The sponsorship service's refusal reasons (JSON-RPC -32099 `data.reason`, issuer/README.md). */

@@ -11,6 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type AttestationRequest, type FlagReader, FlagSet, kycRegistryAbi, signAttestation } from "@onekey/deploy";
+import { loadPlans, type Plans } from "@onekey/service-kit/plans";
 import { type Kysely, sql } from "kysely";
 import { type Address, getAddress, type Hex, type LocalAccount, type PublicClient } from "viem";
 import type { IssuerConfig } from "../../config.js";
@@ -35,6 +36,7 @@ import type { KycLimits } from "../rate-limits.js";
 import type { SettingsStore } from "../settings.js";
 import { type RecordStorage, STORAGE_NETWORKS, type StorageNetworkId, StorageUnavailable } from "../storage.js";
 import { EXPIRABLE, type SessionStatus, STEP_REASONS, TERMINAL } from "./model.js";
+import { checkMonthlyQuota } from "./quota.js";
 import {
   findByApplicant,
   findOpenSession,
@@ -62,6 +64,8 @@ export interface SessionServiceDeps {
   now: () => Date;
   /** Feature flags (`kycSessions` per project); default: every flag at its default. */
   flags?: FlagReader;
+  /** Organizations' plans (the monthly verification quota); default: read from config.plansFile. */
+  plans?: Plans;
 }
 
 export interface AttestationInput {
@@ -93,6 +97,7 @@ const unavailable = (error: ProviderError) =>
 export function createSessionService(deps: SessionServiceDeps) {
   const { db, config, registry, projects, settings, storage, client, kycSigner, ledger, metrics, logger } = deps;
   const kyc = config.kyc;
+  const plans = deps.plans ?? loadPlans(config.plansFile);
 
   const step = (row: SessionRow | undefined, name: string) => {
     if (row) metrics.sessionSteps.inc({ step: name, provider: row.provider ?? "none" });
@@ -392,28 +397,36 @@ export function createSessionService(deps: SessionServiceDeps) {
 
       const now = deps.now();
       const id = randomUUID();
-      const inserted = await db
-        .insertInto("kyc_sessions")
-        .values({
-          id,
-          project_id: project.projectId.toString(),
-          subject: subject.toLowerCase(),
-          chain_id: config.chainId,
-          registry: config.contracts.kycRegistry.toLowerCase(),
-          status: "created",
-          required_checks: chosen.checks,
-          return_url: returnUrl ?? null,
-          steps: JSON.stringify([{ step: "created", at: now.toISOString() }]),
-          launch: null,
-          attestation: null,
-          expires_at: new Date(now.getTime() + kyc.sessionTtlSeconds * 1000),
-          created_at: now,
-          updated_at: now,
-        })
-        // A concurrent start won the one open session of this subject and project: answer with it.
-        .onConflict((oc) => oc.doNothing())
-        .returningAll()
-        .executeTakeFirst();
+      // The quota's count and this insert in one transaction (sessions/quota.ts); a resumed
+      // session (above) never reaches here, so it is never counted again.
+      const inserted = await db.transaction().execute(async (trx) => {
+        await checkMonthlyQuota(trx, plans, project.orgId, now);
+        return (
+          trx
+            .insertInto("kyc_sessions")
+            .values({
+              id,
+              project_id: project.projectId.toString(),
+              org_id: project.orgId.toString(),
+              subject: subject.toLowerCase(),
+              chain_id: config.chainId,
+              registry: config.contracts.kycRegistry.toLowerCase(),
+              status: "created",
+              required_checks: chosen.checks,
+              return_url: returnUrl ?? null,
+              steps: JSON.stringify([{ step: "created", at: now.toISOString() }]),
+              launch: null,
+              attestation: null,
+              expires_at: new Date(now.getTime() + kyc.sessionTtlSeconds * 1000),
+              created_at: now,
+              updated_at: now,
+            })
+            // A concurrent start won the one open session of this subject and project: answer with it.
+            .onConflict((oc) => oc.doNothing())
+            .returningAll()
+            .executeTakeFirst()
+        );
+      });
       if (!inserted) {
         const winner = await findOpenSession(db, subject, project.projectId);
         if (!winner) throw conflict("session_conflict", "A session was being created concurrently; try again");
