@@ -209,6 +209,7 @@ describeApiWorld("tenant API app", (w) => {
           "GET /v1/admin/projects",
           "GET /v1/admin/projects/{projectId}/consents",
           "GET /v1/admin/projects/{projectId}/usage",
+          "GET /v1/admin/projects/{projectId}/analytics/{family}",
           "POST /v1/admin/projects/{projectId}/records/{address}/openings",
           "GET /v1/admin/organizations/{orgId}/statements/{month}",
           "GET /v1/operator/incidents",

@@ -303,6 +303,42 @@ describeApiWorld("project admin routes", (w) => {
       expectError(await w.api.get(`/v1/admin/projects/${w.projectD}/consents`, outsider), 403, "role_missing");
       expectError(await w.api.get(`/v1/admin/projects/${w.projectD}/usage`, outsider), 403, "role_missing");
     });
+
+    it("gives a reader's session the project's analytics (the dashboard's charts), and an outsider none", async () => {
+      const chain = w.onekey;
+      const reader = await chain.newAccount();
+      await chain.grantRole(w.ownerA, w.projectD, reader.address, ROLE.READER);
+      await w.indexed(await chain.acceptRole(reader, w.projectD, ROLE.READER));
+      const token = await w.api.login(reader);
+      w.secrets.push(token);
+      const base = `/v1/admin/projects/${w.projectD}/analytics`;
+
+      const report = await w.api.get<{ projectId: string; family: string; granularity: string; series: unknown[] }>(
+        `${base}/performance?granularity=hour`,
+        token,
+      );
+      expect(report.status).toBe(200);
+      expect(report.body).toMatchObject({
+        projectId: w.projectD.toString(),
+        family: "performance",
+        granularity: "hour",
+      });
+      expect(report.body).toHaveProperty("verifyFlow");
+      // The same checks as the key's route: a bad family or range is a 400 naming the field.
+      expectError(await w.api.get(`${base}/secrets`, token), 400, "invalid_request", "family");
+      expectError(
+        await w.api.get(`${base}/usage?granularity=hour&from=2026-01-01&to=2026-03-01`, token),
+        400,
+        "invalid_request",
+        "from",
+      );
+      // A role on project D reads nothing of project A; nor does an account without a role, nor an API key.
+      expectError(await w.api.get(`/v1/admin/projects/${w.projectA}/analytics/usage`, token), 403, "role_missing");
+      const outsider = await w.api.login(await chain.newAccount());
+      w.secrets.push(outsider);
+      expectError(await w.api.get(`${base}/usage`, outsider), 403, "role_missing");
+      expectError(await w.api.get(`${base}/usage`, w.keyA), 401, "session_invalid");
+    });
   });
 
   describe("webhooks through the admin session (/v1/admin/projects/{projectId}/webhooks/...)", () => {
