@@ -221,6 +221,7 @@ describeApiWorld("tenant API app", (w) => {
           "POST /v1/operator/subjects/{address}/provider-deletion",
           "GET /v1/operator/organizations",
           "POST /v1/internal/key-releases",
+          "POST /v1/internal/audit-entries",
           // The webhook routes again, for an admin session on the project of the path (the dashboard).
           ...[
             "POST /endpoints",

@@ -117,3 +117,81 @@ describe("POST /v1/internal/key-releases", () => {
     expect(await releases()).toEqual([]);
   });
 });
+
+describe("POST /v1/internal/audit-entries", () => {
+  const ADMIN = "0x00000000000000000000000000000000000a11CE";
+  const entry = (overrides: Record<string, unknown> = {}) => ({
+    actor: ADMIN,
+    action: "issuer.kyc_settings.update",
+    target: "project:7",
+    projectId: "7",
+    outcome: "ok",
+    requestId: "req-issuer-42",
+    detail: { providers: ["sandbox"], checks: ["document", "liveness"] },
+    at: "2026-12-06T10:00:00.000Z",
+    ...overrides,
+  });
+  const postEntry = (app: ReturnType<typeof api>, body: unknown, token?: string) =>
+    app.request("/v1/internal/audit-entries", {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+  const issuerEntries = () =>
+    db()
+      .selectFrom("audit_log")
+      .select(["actor", "action", "target", "result", "detail", "project_id", "request_id"])
+      .where("action", "like", "issuer.%")
+      .orderBy("id")
+      .execute();
+
+  it("writes the issuer's admin action to the project's trail with the issuer's request id", async () => {
+    const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
+    expect((await postEntry(app, entry(), TOKEN)).status).toBe(201);
+    expect(
+      (await postEntry(app, entry({ outcome: "denied", detail: { reason: "not_project_admin" } }), TOKEN)).status,
+    ).toBe(201);
+    const rows = await issuerEntries();
+    expect(rows.map((r) => [r.actor, r.action, r.target, r.result, String(r.project_id), r.request_id])).toEqual([
+      [ADMIN.toLowerCase(), "issuer.kyc_settings.update", "project:7", "ok", "7", "req-issuer-42"],
+      [ADMIN.toLowerCase(), "issuer.kyc_settings.update", "project:7", "denied", "7", "req-issuer-42"],
+    ]);
+    const detail = typeof rows[0]?.detail === "string" ? JSON.parse(rows[0].detail) : rows[0]?.detail;
+    expect(detail).toEqual({
+      providers: ["sandbox"],
+      checks: ["document", "liveness"],
+      source: "issuer",
+      actedAt: "2026-12-06T10:00:00.000Z",
+    });
+  });
+
+  it("refuses a wrong token (sharing the key releases' refusal budget) and writes nothing", async () => {
+    const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
+    const wrong = await postEntry(app, entry(), `${TOKEN}x`);
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as { code: string }).code).toBe("ingest_token_invalid");
+    expect((await post(app, report(), "guess")).status).toBe(401);
+    expect((await postEntry(app, entry())).status).toBe(401);
+    expect((await postEntry(app, entry(), "again")).status).toBe(429);
+    expect(await issuerEntries()).toEqual([]);
+  });
+
+  it("answers 400 naming the field for an action off the allow-list, personal-looking detail or a bad actor, and writes nothing", async () => {
+    const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
+    const cases: [Record<string, unknown>, string][] = [
+      [{ action: "api_key.create" }, "action"],
+      [{ action: "record.open" }, "action"],
+      [{ detail: { name: "Ada Lovelace, born 1815" } }, "detail.name"],
+      [{ actor: "alice" }, "actor"],
+      [{ outcome: "maybe" }, "outcome"],
+      [{ requestId: "a b" }, "requestId"],
+      [{ extra: 1 }, ""],
+    ];
+    for (const [overrides, field] of cases) {
+      const answer = await postEntry(app, entry(overrides), TOKEN);
+      expect(answer.status, JSON.stringify(overrides)).toBe(400);
+      if (field) expect(((await answer.json()) as { field: string }).field).toBe(field);
+    }
+    expect(await issuerEntries()).toEqual([]);
+  });
+});

@@ -5,6 +5,11 @@
  * dashboard's record openings. Service to service: the caller presents
  * ONEKEY_API_AUDIT_INGEST_TOKEN; a wrong token is refused and limited per client like any
  * refused credential.
+ *
+ * Other services' admin actions take the same door, POST /v1/internal/audit-entries: the issuer
+ * reports its project admins' changes (and refusals) there, so the trail has every admin action
+ * whichever service took it. Only actions of the allow-list below are taken: a service cannot
+ * write entries that pass for the tenant API's own.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
@@ -13,7 +18,7 @@ import { writeAudit } from "../../../db/audit.js";
 import { ApiError, errorResponses, unauthorized } from "../http/errors.js";
 import { Limiter } from "../http/rateLimit.js";
 import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
-import { AddressString } from "../schemas.js";
+import { AddressString, ProjectIdString } from "../schemas.js";
 
 const KeyRelease = z
   .strictObject({
@@ -34,12 +39,48 @@ const KeyRelease = z
   })
   .openapi("KeyRelease");
 
+/** The actions another service may report; a new one is added here and in docs/audit.md's list. */
+export const INGESTED_ACTIONS = ["issuer.kyc_settings.update"] as const;
+
+const AuditEntryReport = z
+  .strictObject({
+    actor: AddressString.openapi({ description: "The account that acted (signed in at the reporting service)" }),
+    action: z.enum(INGESTED_ACTIONS),
+    target: z
+      .string()
+      .regex(/^[A-Za-z0-9:._/-]{1,120}$/, "must be an identifier (letters, digits, :._/-)")
+      .optional()
+      .openapi({ description: "What was acted on, by id (never personal data)" }),
+    projectId: ProjectIdString.optional(),
+    outcome: z.enum(["ok", "denied", "error"]),
+    requestId: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+      .openapi({ description: "The reporting service's request id, to find its log lines" }),
+    /** Ids, codes and settings only: small flat values, checked here, never free text. */
+    detail: z
+      .record(
+        z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,40}$/),
+        z.union([
+          z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/, "must be an id or code"),
+          z.number(),
+          z.boolean(),
+          z.array(z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/)).max(20),
+        ]),
+      )
+      .refine((d) => Object.keys(d).length <= 20, "at most 20 members")
+      .optional(),
+    at: z.iso.datetime().openapi({ description: "When the service acted (kept in the entry's detail)" }),
+  })
+  .openapi("AuditEntryReport");
+
 const digest = (text: string) => createHash("sha256").update(text).digest();
 
 export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
   const { deps } = kit;
   const { config } = deps;
   const expected = config.auditIngestToken ? digest(config.auditIngestToken) : undefined;
+  // One refusal budget for both ingest routes: a token guesser cannot double it by switching.
   const refusals = new Limiter(
     config.authRateLimitPoints,
     60,
@@ -49,7 +90,7 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
 
   const requireIngestToken: MiddlewareHandler<ApiEnv> = async (c, next) => {
     if (!expected) {
-      throw new ApiError(503, "audit_ingest_not_configured", "This API takes no key releases (no ingest token)");
+      throw new ApiError(503, "audit_ingest_not_configured", "This API takes no audit reports (no ingest token)");
     }
     const presented = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
     // Compared as digests: constant time whatever the presented length.
@@ -95,6 +136,39 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
         requestId: c.get("requestId"),
         // The trail's time is ours: a report's own time cannot move an entry out of its retention
         // window or a rule's; it stays in the detail.
+      });
+      return c.json({ recorded: true as const }, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/v1/internal/audit-entries",
+      tags: ["Internal"],
+      summary: "Record another service's admin action in the audit trail (the issuer; service token)",
+      security: [{ ingestToken: [] }],
+      middleware: [requireIngestToken],
+      request: { body: { content: { "application/json": { schema: AuditEntryReport } }, required: true } },
+      responses: {
+        201: {
+          description: "Recorded",
+          content: { "application/json": { schema: z.object({ recorded: z.literal(true) }) } },
+        },
+        ...errorResponses(400, 401, 429, 503),
+      },
+    }),
+    async (c) => {
+      const entry = c.req.valid("json");
+      await writeAudit(deps.store, {
+        actor: entry.actor,
+        action: entry.action,
+        projectId: entry.projectId,
+        target: entry.target,
+        result: entry.outcome === "error" ? "failed" : entry.outcome,
+        detail: { ...entry.detail, source: entry.action.split(".")[0], actedAt: entry.at },
+        // The reporting service's request id: the one id that finds the action in both services' logs.
+        requestId: entry.requestId,
       });
       return c.json({ recorded: true as const }, 201);
     },
