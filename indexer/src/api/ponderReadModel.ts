@@ -13,7 +13,7 @@ import {
   sponsoredOperations,
   subjects,
 } from "ponder:schema";
-import { and, asc, count, desc, eq, gt, gte, lt, or, type ReadonlyDrizzle, sql } from "ponder";
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, or, type ReadonlyDrizzle, sql } from "ponder";
 import type { Hex } from "viem";
 import { ROLE_ADMIN } from "../lib/projectRoles.js";
 import { paymasterSources } from "../lib/sources.js";
@@ -272,21 +272,35 @@ export function createPonderReadModel(db: ReadonlyDrizzle<typeof schema>): ReadM
     },
 
     async organizations(limit, afterOrgId) {
-      const rows = await db
+      const orgs = await db
         .select({
           orgId: organizations.orgId,
           owner: organizations.owner,
           metadataUri: organizations.metadataUri,
           createdAt: organizations.createdAt,
-          projectCount: count(projects.projectId),
         })
         .from(organizations)
-        .leftJoin(projects, eq(projects.orgId, organizations.orgId))
         .where(afterOrgId === undefined ? undefined : gt(organizations.orgId, afterOrgId))
-        .groupBy(organizations.orgId)
         .orderBy(asc(organizations.orgId))
         .limit(limit);
-      return rows.map((r) => ({ ...r, owner: lower(r.owner), projectCount: Number(r.projectCount) }));
+      // The page's projects in one query, not one per organization.
+      const owned = orgs.length
+        ? await db
+            .select({ orgId: projects.orgId, projectId: projects.projectId })
+            .from(projects)
+            .where(
+              inArray(
+                projects.orgId,
+                orgs.map((o) => o.orgId),
+              ),
+            )
+            .orderBy(asc(projects.projectId))
+        : [];
+      return orgs.map((o) => ({
+        ...o,
+        owner: lower(o.owner),
+        projectIds: owned.filter((p) => p.orgId === o.orgId).map((p) => p.projectId),
+      }));
     },
 
     async consents(query: ConsentPageQuery) {

@@ -136,7 +136,8 @@ export interface OrganizationSummary {
   owner: Hex;
   metadataUri: string;
   createdAt: bigint;
-  projectCount: number;
+  /** By id. */
+  projectIds: bigint[];
 }
 
 export interface ReadModel {
@@ -159,7 +160,7 @@ export interface ReadModel {
   consents(query: ConsentPageQuery): Promise<ConsentState[]>;
   /** One subject's consents on every project, by project id (operators' data-subject requests). */
   subjectConsents(subject: Hex, limit: number, afterProjectId?: bigint): Promise<ConsentState[]>;
-  /** Organizations by id with their project counts (operators' oversight). */
+  /** Organizations by id with their projects (operators' oversight). */
   organizations(limit: number, afterOrgId?: bigint): Promise<OrganizationSummary[]>;
   activeConsentCount(projectId: bigint): Promise<number>;
   /** Undefined when the paymaster is not indexed on this chain. */

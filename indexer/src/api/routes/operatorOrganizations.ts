@@ -80,12 +80,8 @@ export function registerOperatorOrganizationRoutes(app: ApiApp, kit: ApiKit, req
       const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
       const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
       const month = monthStart.toISOString().slice(0, 7);
-      const owned = await Promise.all(page.map((o) => deps.readModel.organization(o.orgId)));
       const projectOrg = new Map<string, string>();
-      owned.forEach((org, i) => {
-        for (const id of org?.projectIds ?? [])
-          projectOrg.set(id.toString(), (page[i] as { orgId: bigint }).orgId.toString());
-      });
+      for (const o of page) for (const id of o.projectIds) projectOrg.set(id.toString(), o.orgId.toString());
       const used = new Map<string, number>();
       if (projectOrg.size > 0) {
         const sums = await deps.store
@@ -113,7 +109,7 @@ export function registerOperatorOrganizationRoutes(app: ApiApp, kit: ApiKit, req
         return {
           orgId,
           owner: o.owner,
-          projects: o.projectCount,
+          projects: o.projectIds.length,
           plan: { name, apiRequestsPerWindow: plan.apiRequestsPerWindow, monthlyVerifications: quota },
           month,
           verifications: { used: used.get(orgId) ?? 0, quota },

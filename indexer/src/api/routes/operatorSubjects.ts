@@ -142,14 +142,16 @@ interface SessionRow {
 /** Never the applicant id itself: its last 4 characters, and nothing of a short one. */
 const maskApplicant = (id: string | null) => (id === null ? null : id.length >= 12 ? `…${id.slice(-4)}` : "…");
 
-async function readSessions(
+/** The sessions section: the subject's sessions at the issuer, or why they are not available. */
+export async function readSessions(
   issuer: Kysely<unknown> | undefined,
   subject: Hex,
   limit: number,
   cursor: string | undefined,
 ): Promise<z.infer<typeof Sessions>> {
-  if (!issuer) return { available: false, reason: "issuer_database_not_configured" };
+  // Checked first: a bad cursor is a 400 whether or not the issuer's database is there.
   const after = cursor ? decodeCursor(cursor, [/^[0-9]{1,15}$/, UUID]) : undefined;
+  if (!issuer) return { available: false, reason: "issuer_database_not_configured" };
   let rows: SessionRow[];
   try {
     const keyset = after ? sql`and (created_at, id) < (${new Date(Number(after[0]))}, ${after[1]}::uuid)` : sql``;
