@@ -83,7 +83,8 @@ console.log("Starting the Alto bundler...");
 process.env.ALTO_ENABLE_CORS ??= "true";
 const alto = await startAlto({ rpcUrl: chain.rpcUrl, port: await portFor("ONEKEY_BUNDLER_PORT", 4337, "bundler") });
 
-// The key service reports each key release to the tenant API's audit trail, with a token made for this run.
+// The key service reports each key release (and the issuer each admin action) to the tenant API's audit
+// trail, with a token made for this run.
 const indexerPort = await portFor("ONEKEY_INDEXER_PORT", 42069, "indexer");
 const auditIngestToken = randomBytes(24).toString("base64url");
 // Operators' provider deletions go from the tenant API to the issuer, with a token made for this run.
@@ -157,6 +158,9 @@ const issuer = startProcess(process.execPath, ["--import", "tsx", "src/main.ts"]
     ONEKEY_ISSUER_SANDBOX_B_WEBHOOK_SECRET: kycSandboxB.credentials.webhookSecret,
     ONEKEY_ISSUER_CHAIN_POLL_MS: "200",
     ONEKEY_ISSUER_OPERATOR_TOKEN: issuerOperatorToken,
+    // Project admins' KYC settings changes go to the same audit trail, with the same token.
+    ONEKEY_ISSUER_AUDIT_URL: `http://127.0.0.1:${indexerPort}`,
+    ONEKEY_ISSUER_AUDIT_TOKEN: auditIngestToken,
   },
 });
 await waitFor(`issuer service on ${issuerUrl}`, async () => {

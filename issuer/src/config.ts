@@ -87,6 +87,10 @@ const envSchema = z.object({
   ONEKEY_FLAGS_FILE: z.string().min(1).optional(),
   /** Organizations' plans (@onekey/service-kit/plans: the monthly verification quota); default: the shipped file. */
   ONEKEY_PLANS_FILE: z.string().min(1).optional(),
+  /** The tenant API the issuer reports its admin actions to (its audit trail); unset: not reported. */
+  ONEKEY_ISSUER_AUDIT_URL: secretUrl.optional(),
+  /** That API's ONEKEY_API_AUDIT_INGEST_TOKEN (never logged); set with ONEKEY_ISSUER_AUDIT_URL. */
+  ONEKEY_ISSUER_AUDIT_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   ONEKEY_REDIS_URL: secretUrl.default("redis://127.0.0.1:6379"),
   ONEKEY_LOG_LEVEL: logLevel.default("info"),
 
@@ -276,6 +280,8 @@ export interface IssuerConfig {
   flagsFile: string;
   /** Organizations' plans, read at start (the monthly verification quota). */
   plansFile: string;
+  /** Where admin actions are reported (the tenant API's audit ingest); absent: not reported. */
+  audit?: { url: string; token: string };
   database: { url: string; schema: string; migrateOnStart: boolean };
   redis: { url: string; keyPrefix: string };
   sponsor: SponsorConfig;
@@ -356,6 +362,10 @@ export function loadConfig(
   }
 
   const dappOrigin = e.ONEKEY_ISSUER_DAPP_ORIGIN ?? (local ? "http://localhost:5173" : undefined);
+  // Both or neither: a URL without its token (or the reverse) is a mistake to name, not to ignore.
+  if ((e.ONEKEY_ISSUER_AUDIT_URL === undefined) !== (e.ONEKEY_ISSUER_AUDIT_TOKEN === undefined)) {
+    problems.push("  ONEKEY_ISSUER_AUDIT_URL and ONEKEY_ISSUER_AUDIT_TOKEN go together: set both or neither");
+  }
   if (!dappOrigin) problems.push(`  ONEKEY_ISSUER_DAPP_ORIGIN: is required on ${e.ONEKEY_NETWORK}`);
   const arweaveGateway = e.ONEKEY_ISSUER_ARWEAVE_GATEWAY_URL ?? (local ? "http://127.0.0.1:1985" : undefined);
   if (!arweaveGateway && !e.ONEKEY_ISSUER_IRYS_GATEWAY_URL) {
@@ -429,6 +439,10 @@ export function loadConfig(
     kycSigner,
     flagsFile: e.ONEKEY_FLAGS_FILE ?? flagsFile(e.ONEKEY_NETWORK),
     plansFile: e.ONEKEY_PLANS_FILE ?? PLANS_FILE,
+    audit:
+      e.ONEKEY_ISSUER_AUDIT_URL && e.ONEKEY_ISSUER_AUDIT_TOKEN
+        ? { url: e.ONEKEY_ISSUER_AUDIT_URL, token: e.ONEKEY_ISSUER_AUDIT_TOKEN }
+        : undefined,
     database: {
       url: e.ONEKEY_ISSUER_DATABASE_URL,
       schema: e.ONEKEY_ISSUER_DATABASE_SCHEMA,

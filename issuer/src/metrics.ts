@@ -20,6 +20,7 @@ export interface IssuerMetrics {
   rpcRequests: Counter<"method" | "outcome">;
   rpcDuration: Histogram<"method" | "outcome">;
   sponsorshipsSigned: Counter;
+  auditReports: Counter<"outcome">;
 }
 
 /** The JSON-RPC methods served; any other name is counted as "unknown" (callers choose names). */
@@ -104,6 +105,12 @@ export function createIssuerMetrics(): IssuerMetrics {
     sponsorshipsSigned: new Counter({
       name: "onekey_issuer_sponsorships_signed_total",
       help: "Sponsorships signed by the paymaster signer (pm_getPaymasterData answered with data)",
+      registers,
+    }),
+    auditReports: new Counter({
+      name: "onekey_issuer_audit_reports_total",
+      help: "Admin actions reported to the audit trail by outcome (sent, retried, dropped: lost from the trail)",
+      labelNames: ["outcome"],
       registers,
     }),
   };

@@ -7,6 +7,7 @@ import { cors } from "hono/cors";
 import type { Redis } from "ioredis";
 import { type Kysely, sql } from "kysely";
 import { createPublicClient, hexToNumber, http, type LocalAccount, type PublicClient, verifyMessage } from "viem";
+import { AuditReporter } from "./audit/reporter.js";
 import { SubjectAuth } from "./auth/subject-auth.js";
 import type { IssuerConfig } from "./config.js";
 import { type ChainWatcher, createChainWatcher } from "./kyc/chain-watcher.js";
@@ -60,6 +61,8 @@ export interface KycParts {
   watcher: ChainWatcher;
   cleanup: CleanupJob;
   auth: SubjectAuth;
+  /** Where admin actions are reported (config.audit); absent: not reported. */
+  audit?: AuditReporter;
 }
 
 export interface IssuerApp {
@@ -393,6 +396,20 @@ function buildKyc(
     logger,
     now,
   });
+  // Admin actions into the tenant API's audit trail; a lost report is logged and counted, and
+  // never fails the admin's request.
+  const audit = config.audit
+    ? new AuditReporter({
+        ...config.audit,
+        onOutcome: (outcome, entry, why) => {
+          metrics.auditReports.inc({ outcome });
+          if (outcome !== "sent") {
+            const log = outcome === "dropped" ? logger.error.bind(logger) : logger.warn.bind(logger);
+            log({ action: entry.action, requestId: entry.requestId, why }, `audit report ${outcome}`);
+          }
+        },
+      })
+    : undefined;
   const app = createKycApp({
     auth,
     sessions,
@@ -404,8 +421,9 @@ function buildKyc(
     logger,
     dappOrigin: kyc.dappOrigin,
     now,
+    audit,
   });
-  return { app, registry, projects, sessions, watcher, cleanup, auth };
+  return { app, registry, projects, sessions, watcher, cleanup, auth, audit };
 }
 
 export type { AttestationLedger, SignedAttestation } from "./ledger/attestation-ledger.js";

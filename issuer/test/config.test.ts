@@ -140,6 +140,19 @@ describe("loadConfig", () => {
     expect(problems({ ...valid, ONEKEY_ISSUER_PROVIDERS: "sandbox,acme" })).toMatch(/"acme" is not a provider/);
   });
 
+  it("reads the audit trail's URL and token together, and never prints the token", () => {
+    const token = "audit-ingest-token-0123456789abcdef";
+    expect(loadConfig(valid).audit).toBeUndefined();
+    expect(
+      loadConfig({ ...valid, ONEKEY_ISSUER_AUDIT_URL: "http://127.0.0.1:42069", ONEKEY_ISSUER_AUDIT_TOKEN: token })
+        .audit,
+    ).toEqual({ url: "http://127.0.0.1:42069", token });
+    const message = problems({ ...valid, ONEKEY_ISSUER_AUDIT_TOKEN: token });
+    expect(message).toMatch(/ONEKEY_ISSUER_AUDIT_URL and ONEKEY_ISSUER_AUDIT_TOKEN go together/);
+    expect(message).not.toContain(token);
+    expect(problems({ ...valid, ONEKEY_ISSUER_AUDIT_URL: "http://127.0.0.1:42069" })).toMatch(/go together/);
+  });
+
   it("reads the level validity table", () => {
     expect(loadConfig({ ...valid, ONEKEY_ISSUER_LEVEL_EXPIRY_DAYS: "30,60,90" }).kyc.levelExpiryDays).toEqual([
       30, 60, 90,

@@ -12,6 +12,7 @@ import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import type { Address } from "viem";
 import { parseSiweMessage } from "viem/siwe";
+import type { AuditSink, IssuerAuditEntry } from "../audit/reporter.js";
 import { SIGN_IN_REJECTIONS, type SubjectAuth } from "../auth/subject-auth.js";
 import { ApiError, badRequest, errorResponse, errorResponses, notFound } from "../http/errors.js";
 import { type Logger, loggableError } from "../logger.js";
@@ -63,6 +64,8 @@ export interface KycRouteDeps {
   logger: Logger;
   dappOrigin: string;
   now: () => Date;
+  /** The audit trail admin actions are reported to (audit/reporter.ts); absent: only logged. */
+  audit?: AuditSink;
 }
 
 function issueField(issue: z.core.$ZodIssue, target: string): string {
@@ -239,7 +242,19 @@ export function createKycApp(deps: KycRouteDeps): OpenAPIHono<KycEnv> {
       const subject = subjectOf(c);
       const project = await projects.resolve(id.toString());
       if (!project) throw notFound("project_not_found", "No such project");
+      const audited = (outcome: IssuerAuditEntry["outcome"], detail: IssuerAuditEntry["detail"]) =>
+        deps.audit?.report({
+          actor: subject.toLowerCase(),
+          action: "issuer.kyc_settings.update",
+          target: `project:${id}`,
+          projectId: id.toString(),
+          outcome,
+          requestId: c.get("requestId"),
+          detail,
+          at: deps.now().toISOString(),
+        });
       if (!(await projects.isAdmin(id, subject))) {
+        audited("denied", { reason: "not_project_admin" });
         throw new ApiError(403, "not_project_admin", "This address does not administer the project (on chain)");
       }
       const providers = [...new Set(body.providers)];
@@ -261,7 +276,13 @@ export function createKycApp(deps: KycRouteDeps): OpenAPIHono<KycEnv> {
       if (!providers.some((p) => registry.supports(p as ProviderName, checks))) {
         throw badRequest("providers", "none of these providers performs all of the checks");
       }
-      await settings.put(id, { providers: providers as ProviderName[], checks }, subject, deps.now());
+      try {
+        await settings.put(id, { providers: providers as ProviderName[], checks }, subject, deps.now());
+      } catch (error) {
+        audited("error", { reason: "settings_not_saved" });
+        throw error;
+      }
+      audited("ok", { providers, checks });
       logger.info({ project: id.toString(), providers, checks }, "project KYC settings changed");
       const saved = await settings.get(id, project.requiredLevel, registry.names);
       return c.json(
