@@ -267,10 +267,15 @@ export function createApi(deps: ApiDeps): ApiApp {
   };
 
   /** A refused admin call spends the caller's refusal budget (per address and session), never a project's. */
-  const limitRefused = async (session: SessionPrincipal) => {
+  const limitRefused = async (who: SessionPrincipal | { client: string }) => {
     try {
-      await strangerLimiter.consume(`stranger:address:${session.address.toLowerCase()}`, "refused admin requests");
-      await strangerLimiter.consume(`stranger:session:${session.tokenHash}`, "refused admin requests");
+      if ("client" in who) {
+        // A refused service token (no session): the calling client's budget.
+        await strangerLimiter.consume(`stranger:client:${who.client}`, "refused requests");
+        return;
+      }
+      await strangerLimiter.consume(`stranger:address:${who.address.toLowerCase()}`, "refused admin requests");
+      await strangerLimiter.consume(`stranger:session:${who.tokenHash}`, "refused admin requests");
     } catch (error) {
       metrics.rateLimited.inc({ project_id: "none", scope: "admin_refused" });
       throw error;

@@ -93,8 +93,9 @@ export interface ApiKit {
   /**
    * Spends a refused caller's budget (per address and per session; 429 once spent), never a
    * project's: call it before auditing a refusal, so refusals cannot write the trail without bound.
+   * A refused service token has no session: pass `{ client: kit.clientKey(c) }`.
    */
-  limitRefused: (session: SessionPrincipal) => Promise<void>;
+  limitRefused: (who: SessionPrincipal | { client: string }) => Promise<void>;
   /**
    * Authorises an admin call on `projectId`, then spends the project's admin budget. A refusal is
    * audited and limited per session and per address, never from the project's budget (403

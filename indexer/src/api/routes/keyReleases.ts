@@ -16,7 +16,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { writeAudit } from "../../../db/audit.js";
 import { ApiError, errorResponses, unauthorized } from "../http/errors.js";
-import { Limiter } from "../http/rateLimit.js";
 import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
 import { AddressString, ProjectIdString } from "../schemas.js";
 
@@ -80,14 +79,6 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
   const { deps } = kit;
   const { config } = deps;
   const expected = config.auditIngestToken ? digest(config.auditIngestToken) : undefined;
-  // One refusal budget for both ingest routes: a token guesser cannot double it by switching.
-  const refusals = new Limiter(
-    config.authRateLimitPoints,
-    60,
-    "ingest-refused",
-    deps.redis && config.redis ? { redis: deps.redis, keyPrefix: config.redis.keyPrefix } : undefined,
-  );
-
   const requireIngestToken: MiddlewareHandler<ApiEnv> = async (c, next) => {
     if (!expected) {
       throw new ApiError(503, "audit_ingest_not_configured", "This API takes no audit reports (no ingest token)");
@@ -95,7 +86,8 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
     const presented = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
     // Compared as digests: constant time whatever the presented length.
     if (!timingSafeEqual(digest(presented), expected)) {
-      await refusals.consume(`ingest:${kit.clientKey(c)}`, "refused ingest requests");
+      // The API's refusal budget per client (kit.limitRefused), one for both ingest routes.
+      await kit.limitRefused({ client: kit.clientKey(c) });
       throw unauthorized("ingest_token_invalid", "Send the audit ingest token: Authorization: Bearer <token>");
     }
     await next();
