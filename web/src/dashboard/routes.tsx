@@ -40,6 +40,14 @@ export const dashboardNav: DashboardNavEntry[] = [
   { path: "users", label: "Users", requires: "reader", lazy: () => import("./screens/UsersScreen.js") },
   { path: "audit-log", label: "Audit log", requires: "admin", lazy: () => import("./screens/AuditLogScreen.js") },
   { path: "usage", label: "Usage", requires: "anyRole", lazy: () => import("./screens/UsageScreen.js") },
+  {
+    path: "analytics",
+    label: "Analytics",
+    requires: "anyRole",
+    lazy: () => import("./screens/AnalyticsScreen.js"),
+  },
+  // Any project member may open it: the screen tells a non-admin who can read the organization's statements.
+  { path: "billing", label: "Billing", requires: "project", lazy: () => import("./screens/BillingScreen.js") },
   // Chain screens (organizations, projects, roles, sponsorship) are appended below.
   {
     path: "organizations",

@@ -12,6 +12,7 @@ import {
   granularityAllowed,
   percent,
   rangeStart,
+  shortLabel,
 } from "./analytics.js";
 
 const report = (series: AnalyticsReport["series"]): AnalyticsReport => ({
@@ -97,6 +98,10 @@ describe("the Analytics screen's arithmetic", () => {
     expect(formatTotal({ unit: "count", total: "1234" }, "en-US")).toBe("1,234");
     expect(percent(0.5)).toBe("50.0%");
     expect(percent(null)).toBe("–");
+    expect(shortLabel("GET /v1/project")).toBe("GET /v1/project");
+    const long = shortLabel("GET /v1/admin/projects/:projectId/analytics/:family");
+    expect(long).toHaveLength(30);
+    expect(long).toBe("…/:projectId/analytics/:family");
   });
 
   it("orders the verify flow's drop-off by sessions, with each step's share", () => {

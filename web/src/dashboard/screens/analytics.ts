@@ -111,6 +111,11 @@ export function dropOff(flow: NonNullable<AnalyticsReport["verifyFlow"]>) {
     .sort((a, b) => b.sessions - a.sessions || a.step.localeCompare(b.step));
 }
 
+/** A chart axis label of at most `max` characters: a long route keeps its end ("…/analytics/:family 200"). */
+export function shortLabel(label: string, max = 30): string {
+  return label.length <= max ? label : `…${label.slice(-(max - 1))}`;
+}
+
 export function percent(share: number | null): string {
   return share === null ? "–" : `${(share * 100).toFixed(1)}%`;
 }
