@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { organizationPlan } from "@onekey/service-kit/plans";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPlans, type Plans, planOf, validatePlans } from "../../billing/plans.js";
 import { migrate } from "../../db/migrator.js";
@@ -32,12 +33,19 @@ describe("plans", () => {
   it("the shipped file validates; an organization without a plan is on the default", () => {
     const shipped = loadPlans();
     expect(shipped.plans[shipped.defaultPlan]).toBeDefined();
+    // Every shipped plan says its monthly verification quota (the issuer enforces it); scale is unlimited.
+    expect(Object.values(shipped.plans).every((p) => p.monthlyVerifications !== undefined)).toBe(true);
+    expect(organizationPlan(shipped, 1n)).toMatchObject({ name: shipped.defaultPlan });
+    expect(shipped.plans.scale?.monthlyVerifications).toBeNull();
     expect(planOf(PLANS, 2n)).toBe("growth");
     expect(planOf(PLANS, 1n)).toBe("standard");
   });
 
   it("refuses a plan name that names no plan, and a bad organization id, naming the field", () => {
     expect(() => validatePlans({ ...PLANS, defaultPlan: "gold" })).toThrow(/defaultPlan names no plan: gold/);
+    expect(() => validatePlans({ ...PLANS, plans: { standard: { apiRequestsPerWindow: 3 } } })).toThrow(
+      /plans\.standard\.monthlyVerifications/,
+    );
     expect(() => validatePlans({ ...PLANS, organizations: { "2": "gold" } })).toThrow(/organizations\.2 names no plan/);
     expect(() => validatePlans({ ...PLANS, organizations: { abc: "growth" } })).toThrow(
       /Invalid plans: organizations\.abc/,

@@ -38,7 +38,7 @@ const KeyRelease = z
   })
   .openapi("KeyRelease");
 
-/** The actions another service may report; a new one is added here and in docs/audit.md's list. */
+/** The actions another service may report; a new one is added here and to the reporter's type (issuer/src/audit/reporter.ts). */
 export const INGESTED_ACTIONS = ["issuer.kyc_settings.update"] as const;
 
 const AuditEntryReport = z
