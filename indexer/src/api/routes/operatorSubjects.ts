@@ -370,9 +370,11 @@ export function registerOperatorSubjectRoutes(app: ApiApp, kit: ApiKit, requireO
         });
         const body = (await res.json().catch(() => undefined)) as { scheduled?: unknown; code?: unknown } | undefined;
         if (res.status === 200 && typeof body?.scheduled === "number") scheduled = body.scheduled;
-        else
-          reason =
-            typeof body?.code === "string" ? `issuer_${res.status}_${body.code}`.slice(0, 80) : `issuer_${res.status}`;
+        else {
+          // The issuer's code only when it looks like one: the trail keeps what we can vouch for.
+          const code = typeof body?.code === "string" && /^[a-z_]{1,60}$/.test(body.code) ? `_${body.code}` : "";
+          reason = `issuer_${res.status}${code}`;
+        }
       } catch {
         // The error may name the issuer's URL: the reason says only that it did not answer.
       }
