@@ -12,6 +12,7 @@ import { waitFor } from "@onekey/devnet/processes";
 import { ApiClient } from "@onekey/indexer/harness/api";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { type DemoProject, seedProject } from "../harness/dev-app.js";
 import { launchBrowser, newPerson, type Person } from "./support/browser.js";
 import { injectWallet, signInToDashboard } from "./support/injected-wallet.js";
 import { Tenant } from "./support/tenant.js";
@@ -25,18 +26,28 @@ const CALLS = 5;
 const KEY_CALLS = "GET /v1/project 200";
 let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let owner: Person;
-let project: { projectId: bigint; slug: string };
+let project: DemoProject;
 let ownerSession: string;
 
 /** This month in UTC, as statements name months. */
 const thisMonth = () => new Date().toISOString().slice(0, 7);
 
 beforeAll(async () => {
-  [browser, project] = await Promise.all([launchBrowser(), tenant.createProject(`ops-${Date.now().toString(36)}`)]);
+  // A new organization of its own, so its statement holds this file's activity only (other files
+  // sponsor gas on the demo organization).
+  [browser, project] = await Promise.all([
+    launchBrowser(),
+    seedProject({ rpcUrl: stack.rpcUrl, deployment: tenant.book(), slug: `ops-${Date.now().toString(36)}` }),
+  ]);
   ownerSession = await api.login(tenant.owner);
   // Activity for the charts: the project's backend calls the API with its key. The API adds each
-  // call (route, status, latency) to the rollups within its 5 s flush.
-  const { key } = await api.createKey(ownerSession, project.projectId, { name: "e2e ops", scopes: ["read"] });
+  // call (route, status, latency) to the rollups within its 5 s flush. The key is refused until
+  // the indexer has the new organization.
+  const { key } = await waitFor(
+    "an API key for the new project",
+    () => api.createKey(ownerSession, project.projectId, { name: "e2e ops", scopes: ["read"] }),
+    TIMEOUT,
+  );
   for (let i = 0; i < CALLS; i++) {
     const res = await fetch(`${stack.indexerUrl}/v1/project`, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
@@ -130,7 +141,7 @@ describe("the dashboard's analytics and billing", () => {
       page.waitForEvent("download", { timeout: TIMEOUT }),
       page.getByRole("button", { name: "Download CSV" }).click(),
     ]);
-    const orgId = stack.demo.orgId;
+    const orgId = project.orgId.toString();
     expect(download.suggestedFilename()).toBe(`onekey-statement-${orgId}-${thisMonth()}.csv`);
     expect(download.url()).toMatch(/^blob:/);
     const csv = await readFile((await download.path()) as string, "utf8");
@@ -160,12 +171,12 @@ describe("the dashboard's analytics and billing", () => {
       await page.getByLabel("Project").selectOption(project.projectId.toString());
       await open(person, "Billing", "billing");
       const notice = page.getByTestId("billing-not-admin");
-      expect(await notice.innerText()).toContain(`organization #${stack.demo.orgId} are for its owner and admins`);
+      expect(await notice.innerText()).toContain(`organization #${project.orgId} are for its owner and admins`);
       await person.screen("billing-not-admin");
       // The attacker's path: the reader's own session asks the API directly.
       const session = await api.login(reader);
       const refused = await api.get<{ code?: string }>(
-        `/v1/admin/organizations/${stack.demo.orgId}/statements/${thisMonth()}?format=csv`,
+        `/v1/admin/organizations/${project.orgId}/statements/${thisMonth()}?format=csv`,
         session,
       );
       expect(refused.status).toBe(403);
