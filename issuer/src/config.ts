@@ -278,7 +278,7 @@ export interface IssuerConfig {
   kycSigner: SignerConfig;
   /** The feature flags this service watches. */
   flagsFile: string;
-  /** Organizations' plans, read at start (the monthly verification quota). */
+  /** Organizations' plans (the monthly verification quota), watched by main.ts. */
   plansFile: string;
   /** Where admin actions are reported (the tenant API's audit ingest); absent: not reported. */
   audit?: { url: string; token: string };

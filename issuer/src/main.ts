@@ -1,7 +1,7 @@
 import { serve } from "@hono/node-server";
 import { FlagSet, watchFlags } from "@onekey/deploy";
 import { exitAfterConfigCheck } from "@onekey/service-kit/config-check";
-import { loadPlans } from "@onekey/service-kit/plans";
+import { loadPlans, watchPlans } from "@onekey/service-kit/plans";
 import { loadConfig } from "./config.js";
 import { startBackgroundJobs } from "./kyc/jobs.js";
 import { createLogger, loggableError } from "./logger.js";
@@ -26,6 +26,11 @@ const flags = watchFlags(config.flagsFile, {
   onChange: () => logger.info({ flagsFile: config.flagsFile }, "feature flags reloaded"),
   onError: (error) => logger.error({ err: error.message }, "feature flags unchanged: the changed file is invalid"),
 });
+// The plans (monthly verification quota), the same way: read now, again on every change.
+const plans = watchPlans(config.plansFile, {
+  onChange: (p) => logger.info({ plansFile: config.plansFile, version: p.version }, "plans reloaded"),
+  onError: (error) => logger.error({ err: error.message }, "plans unchanged: the changed file is invalid"),
+});
 const resources = await openIssuerResources(config);
 // Refusals per project and hour, for the security monitor's sponsorship_refusal_spike rule.
 const refusals = createRefusalCounts(resources.db, {
@@ -38,6 +43,7 @@ const { app, signer, kycSigner, kyc } = createIssuerApp(config, {
   kyc: { db: resources.db, limits: resources.kycLimits },
   health: { db: resources.db, redis: resources.redis },
   flags,
+  plans,
   refusals,
 });
 const stopJobs =

@@ -1,5 +1,6 @@
 import type { FlagReader } from "@onekey/deploy";
 import { type Check, CheckFailed, livenessResponse, readinessHandler } from "@onekey/service-kit/health";
+import type { PlanReader } from "@onekey/service-kit/plans";
 import { createSignatureVerifier, type SignatureVerifier } from "@onekey/service-kit/signatures";
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -159,6 +160,8 @@ export function createIssuerApp(
     health?: HealthDependencies;
     /** Feature flags (main.ts watches the network's flag file); default: every flag at its default. */
     flags?: FlagReader;
+    /** Organizations' plans (main.ts watches the plans file); default: config.plansFile read at start. */
+    plans?: PlanReader;
     /** Where refusals are counted per project and hour (the security monitor reads them); absent, only metrics. */
     refusals?: RefusalCounts;
   },
@@ -176,6 +179,7 @@ export function createIssuerApp(
         kycSigner,
         ledger: options.ledger,
         flags: options.flags,
+        plans: options.plans,
       })
     : undefined;
   const service: SponsorshipService = createSponsorshipService({
@@ -329,6 +333,7 @@ function buildKyc(
     kycSigner: LocalAccount;
     ledger: AttestationLedger;
     flags?: FlagReader;
+    plans?: PlanReader;
   },
 ) {
   const { client, logger, metrics } = shared;
@@ -375,6 +380,7 @@ function buildKyc(
     logger,
     now,
     flags: shared.flags,
+    plans: shared.plans,
   });
   const watcher = createChainWatcher({
     db: options.db,

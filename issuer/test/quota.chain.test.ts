@@ -12,7 +12,7 @@ import { projectRegistryAbi } from "@onekey/deploy";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monthOf } from "../src/kyc/sessions/quota.js";
-import { type ApiAnswer, type SessionBody, SessionClient } from "./support/kyc.js";
+import { type ApiAnswer, eventually, type SessionBody, SessionClient } from "./support/kyc.js";
 import { type KycStack, startKycStack } from "./support/kyc-stack.js";
 import { createProject, dropTestDatabase, ensureKycIssuer, LEVEL, send, stack } from "./support/stack.js";
 
@@ -20,6 +20,7 @@ const LIMIT = 3;
 const RETURN_URL = "http://localhost:5173/verify/acme";
 let kyc: KycStack;
 let dir: string;
+let plansFile: string;
 let orgId: bigint;
 let projectA: bigint;
 let projectB: bigint;
@@ -82,6 +83,21 @@ async function startedThisMonth(org: bigint): Promise<number> {
   return rows.length;
 }
 
+function writePlans(limit: number) {
+  writeFileSync(
+    plansFile,
+    JSON.stringify({
+      version: `test-${limit}`,
+      defaultPlan: "open",
+      plans: {
+        open: { apiRequestsPerWindow: null, monthlyVerifications: null },
+        tiny: { apiRequestsPerWindow: null, monthlyVerifications: limit },
+      },
+      organizations: { [orgId.toString()]: "tiny" },
+    }),
+  );
+}
+
 beforeAll(async () => {
   await ensureKycIssuer();
   projectA = await createProject("quota-a");
@@ -89,19 +105,8 @@ beforeAll(async () => {
   projectB = await projectIn(orgId, "quota-b");
   otherOrgProject = await createProject("quota-other");
   dir = mkdtempSync(join(tmpdir(), "onekey-plans-"));
-  const plansFile = join(dir, "plans.json");
-  writeFileSync(
-    plansFile,
-    JSON.stringify({
-      version: "test",
-      defaultPlan: "open",
-      plans: {
-        open: { apiRequestsPerWindow: null, monthlyVerifications: null },
-        tiny: { apiRequestsPerWindow: null, monthlyVerifications: LIMIT },
-      },
-      organizations: { [orgId.toString()]: "tiny" },
-    }),
-  );
+  plansFile = join(dir, "plans.json");
+  writePlans(LIMIT);
   kyc = await startKycStack({ ONEKEY_PLANS_FILE: plansFile, ONEKEY_ISSUER_SESSION_PROJECT_RATE_PER_MINUTE: "1000" });
 });
 afterAll(async () => {
@@ -150,6 +155,23 @@ describe("the monthly verification quota", () => {
       Array.from({ length: LIMIT + 2 }, async () => start(await signedIn(kyc.issuer.url), otherOrgProject)),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(LIMIT + 2).fill(201));
+  });
+
+  it("takes a raised limit from the plans file without a restart, and keeps it through a broken change", async () => {
+    writePlans(LIMIT + 1);
+    const client = await signedIn(kyc.issuer.url);
+    const accepted = await eventually(
+      "the plans file's change",
+      () => start(client, projectA),
+      (r) => r.status !== 429,
+    );
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
+    expect(await startedThisMonth(orgId)).toBe(LIMIT + 1);
+    writeFileSync(plansFile, "{ not json");
+    const refused = await start(await signedIn(kyc.issuer.url), projectB);
+    expect(refused.status).toBe(429);
+    expect(refused.body.detail).toContain(`allows ${LIMIT + 1} verifications`);
+    writePlans(LIMIT + 1);
   });
 
   it("opens again in the next calendar month (UTC)", async () => {

@@ -10,7 +10,7 @@
  * - `monthlyVerifications`: verification sessions the organization (all its projects together) may
  *   start per calendar month (UTC); null is unlimited.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, type Stats, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
@@ -66,4 +66,51 @@ export const planOf = (plans: Plans, orgId: bigint): string =>
 export function organizationPlan(plans: Plans, orgId: bigint): { name: string } & Plan {
   const name = planOf(plans, orgId);
   return { name, ...(plans.plans[name] as Plan) };
+}
+
+/** The plans in force: the file as last read correctly. */
+export interface PlanReader {
+  current(): Plans;
+}
+
+export interface WatchedPlans extends PlanReader {
+  stop(): void;
+}
+
+const statOf = (file: string): Stats | undefined => {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Reads the plans now (a bad file throws: the service does not start) and again whenever the file
+ * changes, as deploy/flags.ts watchFlags does (a poll of its stat: cheap, and it sees a ConfigMap's
+ * symlink swap). A bad change is reported to `onError` and the plans in force stay.
+ */
+export function watchPlans(
+  file: string = PLANS_FILE,
+  hooks: { onChange?: (plans: Plans) => void; onError?: (error: Error) => void; intervalMs?: number } = {},
+): WatchedPlans {
+  let seen = statOf(file);
+  let current = loadPlans(file);
+  const timer = setInterval(() => {
+    const now = statOf(file);
+    const same =
+      now === undefined
+        ? seen === undefined
+        : seen !== undefined && now.mtimeMs === seen.mtimeMs && now.size === seen.size && now.ino === seen.ino;
+    if (same) return;
+    seen = now;
+    try {
+      current = loadPlans(file);
+      hooks.onChange?.(current);
+    } catch (error) {
+      hooks.onError?.(error instanceof Error ? error : new Error(String(error)));
+    }
+  }, hooks.intervalMs ?? 2_000);
+  timer.unref();
+  return { current: () => current, stop: () => clearInterval(timer) };
 }

@@ -3,10 +3,10 @@
  * plan (service-kit/src/plans.json), and the 429 says which plan and what it allows. PGlite (the limits
  * are in memory here; the keys are in the API's store).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { organizationPlan } from "@onekey/service-kit/plans";
+import { organizationPlan, watchPlans } from "@onekey/service-kit/plans";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadPlans, type Plans, planOf, validatePlans } from "../../billing/plans.js";
 import { migrate } from "../../db/migrator.js";
@@ -50,6 +50,45 @@ describe("plans", () => {
     expect(() => validatePlans({ ...PLANS, organizations: { abc: "growth" } })).toThrow(
       /Invalid plans: organizations\.abc/,
     );
+  });
+});
+
+describe("watchPlans", () => {
+  it("reads the file again when it changes, and keeps the plans in force through a broken change", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "onekey-watch-plans-"));
+    const file = join(dir, "plans.json");
+    writeFileSync(file, JSON.stringify(PLANS));
+    const changes: Plans[] = [];
+    const errors: Error[] = [];
+    let wake: () => void = () => {};
+    const next = () => new Promise<void>((resolve) => (wake = resolve));
+    const watched = watchPlans(file, {
+      intervalMs: 20,
+      onChange: (p) => {
+        changes.push(p);
+        wake();
+      },
+      onError: (e) => {
+        errors.push(e);
+        wake();
+      },
+    });
+    try {
+      expect(watched.current().version).toBe("test");
+      let seen = next();
+      writeFileSync(file, JSON.stringify({ ...PLANS, version: "raised", organizations: { "1": "growth" } }));
+      await seen;
+      expect(organizationPlan(watched.current(), 1n)).toMatchObject({ name: "growth", monthlyVerifications: null });
+      seen = next();
+      writeFileSync(file, JSON.stringify({ ...PLANS, defaultPlan: "gold", version: "broken" }));
+      await seen;
+      expect(errors[0]?.message).toMatch(/defaultPlan names no plan: gold/);
+      expect(watched.current().version).toBe("raised");
+      expect(changes.map((p) => p.version)).toEqual(["raised"]);
+    } finally {
+      watched.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

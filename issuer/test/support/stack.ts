@@ -15,6 +15,7 @@ import {
   watchFlags,
 } from "@onekey/deploy";
 import { createTestDatabase, type TestDatabase } from "@onekey/indexer/harness/postgres";
+import { watchPlans } from "@onekey/service-kit/plans";
 import {
   type Address,
   createPublicClient,
@@ -285,12 +286,15 @@ export async function startIssuer(
   const resources = await openIssuerResources(config);
   // As main.ts does: the network's flag file (ONEKEY_FLAGS_FILE to use another), watched.
   const flags = watchFlags(config.flagsFile, { intervalMs: 50 });
+  // And the plans file (ONEKEY_PLANS_FILE to use another), watched.
+  const plans = watchPlans(config.plansFile, { intervalMs: 50 });
   const { app, kyc } = createIssuerApp(config, {
     ledger: resources.ledger,
     limits: resources.limits,
     kyc: { db: resources.db, limits: resources.kycLimits, now: options.now },
     logger: options.logger ?? createLogger("silent"),
     flags,
+    plans,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s));
@@ -303,6 +307,7 @@ export async function startIssuer(
     kyc,
     stop: async () => {
       flags.stop();
+      plans.stop();
       await new Promise((resolve) => server.close(resolve));
       await resources.close();
     },

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type AttestationRequest, type FlagReader, FlagSet, kycRegistryAbi, signAttestation } from "@onekey/deploy";
-import { loadPlans, type Plans } from "@onekey/service-kit/plans";
+import { loadPlans, type PlanReader, type Plans } from "@onekey/service-kit/plans";
 import { type Kysely, sql } from "kysely";
 import { type Address, getAddress, type Hex, type LocalAccount, type PublicClient } from "viem";
 import type { IssuerConfig } from "../../config.js";
@@ -64,8 +64,8 @@ export interface SessionServiceDeps {
   now: () => Date;
   /** Feature flags (`kycSessions` per project); default: every flag at its default. */
   flags?: FlagReader;
-  /** Organizations' plans (the monthly verification quota); default: read from config.plansFile. */
-  plans?: Plans;
+  /** Organizations' plans (the monthly verification quota; main.ts watches the file); default: config.plansFile read once. */
+  plans?: PlanReader;
 }
 
 export interface AttestationInput {
@@ -97,7 +97,7 @@ const unavailable = (error: ProviderError) =>
 export function createSessionService(deps: SessionServiceDeps) {
   const { db, config, registry, projects, settings, storage, client, kycSigner, ledger, metrics, logger } = deps;
   const kyc = config.kyc;
-  const plans = deps.plans ?? loadPlans(config.plansFile);
+  const plans: PlanReader = deps.plans ?? fixedPlans(loadPlans(config.plansFile));
 
   const step = (row: SessionRow | undefined, name: string) => {
     if (row) metrics.sessionSteps.inc({ step: name, provider: row.provider ?? "none" });
@@ -400,7 +400,7 @@ export function createSessionService(deps: SessionServiceDeps) {
       // The quota's count and this insert in one transaction (sessions/quota.ts); a resumed
       // session (above) never reaches here, so it is never counted again.
       const inserted = await db.transaction().execute(async (trx) => {
-        await checkMonthlyQuota(trx, plans, project.orgId, now);
+        await checkMonthlyQuota(trx, plans.current(), project.orgId, now);
         return (
           trx
             .insertInto("kyc_sessions")
@@ -703,6 +703,8 @@ export function createSessionService(deps: SessionServiceDeps) {
 }
 
 export type SessionService = ReturnType<typeof createSessionService>;
+
+const fixedPlans = (plans: Plans): PlanReader => ({ current: () => plans });
 
 /** Parses the storage network of an attestation body: its id (1, 2) or its name. */
 export function storageNetworkOf(value: number | string): StorageNetworkId | undefined {
