@@ -70,6 +70,7 @@ describe("issuer migrations", () => {
     expect(await appliedMigrations(store.db)).toEqual([
       "0001_attestation_ledger",
       "0002_kyc_sessions",
+      "0003_session_org",
       "0004_sponsorship_refusals",
     ]);
     expect(await tables()).toEqual(latestTables);
@@ -80,6 +81,12 @@ describe("issuer migrations", () => {
     // sessions and keeps the ledger; down again leaves nothing.
     await migrate(store.db, { to: "0002_kyc_sessions" });
     expect(await tables()).toEqual([...sessionTables, "signed_attestations"].sort());
+    // 0003's down took the sessions' organization column (and its index) with it.
+    const orgColumn = await sql<{ n: number }>`select count(*)::int as n from information_schema.columns
+      where table_schema = current_schema() and table_name = 'kyc_sessions' and column_name = 'org_id'`.execute(
+      store.db,
+    );
+    expect(orgColumn.rows[0]?.n).toBe(0);
     await migrate(store.db, "down");
     expect(await tables()).toEqual(["signed_attestations"]);
     await migrate(store.db, "down");
