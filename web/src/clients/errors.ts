@@ -211,6 +211,23 @@ const table = {
     message: "It was included but did not succeed; nothing changed. Try again.",
     actions: ["retry"],
   },
+  account_unfunded: {
+    title: "Your account cannot pay for this",
+    message:
+      "The account you signed in as pays for its own dashboard transactions and holds too little ETH for this one. Nothing was sent. Send it some ETH, then try again.",
+    actions: ["retry"],
+  },
+  wallet_wrong_chain: {
+    title: "Your wallet is on another network",
+    message: "Nothing was sent. Switch the wallet to the network named below, then try again.",
+    actions: ["retry"],
+  },
+  wallet_method_unsupported: {
+    title: "Your wallet cannot send this",
+    message:
+      "The wallet answered that it does not support this request, so nothing was sent. Use a wallet that sends ordinary transactions, or sign in with its smart account.",
+    actions: ["retry", "reconnect"],
+  },
   confirmation_timeout: {
     title: "Still waiting for the chain",
     message: "The transaction was sent but not confirmed yet. Checking again is safe: it is never sent twice.",

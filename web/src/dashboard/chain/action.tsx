@@ -33,11 +33,15 @@ export function useChainAction() {
         });
         return;
       }
+      let sentHash: `0x${string}` | undefined;
       try {
         const sent = await sendChainCall(
           call,
           { reader: env.reader, sender: env.sender, account: env.account },
-          (phase, hash) => setState({ phase, label, ...(hash ? { hash } : {}) }),
+          (phase, hash) => {
+            if (hash) sentHash = hash;
+            setState({ phase, label, ...(hash ? { hash } : {}) });
+          },
         );
         onDone?.(sent);
         // "Done" once the screen reads the chain after the transaction, never beside stale facts.
@@ -46,7 +50,11 @@ export function useChainAction() {
         // The shell's project list comes from the indexer, which follows a moment later.
         void env.session.refresh().catch(() => undefined);
       } catch (error) {
-        setState({ phase: "failed", label, error: chainUserError(error) });
+        setState({
+          phase: "failed",
+          label,
+          error: chainUserError(error, "send", { account: env.account, ...(sentHash ? { sentHash } : {}) }),
+        });
         // A refusal usually means the page's facts are stale: read the chain again.
         void queryClient.invalidateQueries({ queryKey: [CHAIN_QUERY] });
       }

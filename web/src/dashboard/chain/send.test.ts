@@ -4,13 +4,25 @@ import {
   BaseError,
   ContractFunctionExecutionError,
   ContractFunctionRevertedError,
+  createWalletClient,
+  custom,
   encodeErrorResult,
   type PublicClient,
   parseEther,
+  WaitForTransactionReceiptTimeoutError,
 } from "viem";
+import { InsufficientPrefundError } from "viem/account-abstraction";
+import { hardhat, mainnet } from "viem/chains";
 import { describe, expect, it, vi } from "vitest";
 import { chainUserError, TransactionRevertedError } from "./chain-errors.js";
-import { type ChainCall, type Sender, SimulationFailedError, sendChainCall } from "./send.js";
+import {
+  type ChainCall,
+  type Sender,
+  SimulationFailedError,
+  sendChainCall,
+  transactionSender,
+  type WalletClient,
+} from "./send.js";
 
 const account = "0x1111111111111111111111111111111111111111";
 const call: ChainCall = {
@@ -79,5 +91,96 @@ describe("sendChainCall", () => {
     const reverted = chainUserError(new TransactionRevertedError(`0x${"cd".repeat(32)}`));
     expect(reverted.title).toBe("The transaction reverted");
     expect(reverted.detail).toContain("0xcdcd");
+  });
+});
+
+/**
+ * A plain injected wallet (no EIP-5792) as wagmi hands it out: its client's chain is the wallet's
+ * current one. `answer` decides each request; every method asked is recorded.
+ */
+function plainWallet(chainId: number, answer: (method: string) => unknown) {
+  const asked: string[] = [];
+  const wallet = createWalletClient({
+    account,
+    chain: chainId === mainnet.id ? mainnet : hardhat,
+    transport: custom({
+      async request({ method }: { method: string }) {
+        asked.push(method);
+        if (method === "eth_chainId") return `0x${chainId.toString(16)}`;
+        return answer(method);
+      },
+    }),
+  }) as WalletClient;
+  return { wallet, asked };
+}
+
+const simulates = () => ({ simulateContract: vi.fn(async () => ({ request: {} })), chain: hardhat });
+
+describe("the chain screens with a plain wallet", () => {
+  it("a wallet on another network sends nothing and is told which network to switch to", async () => {
+    const { wallet, asked } = plainWallet(mainnet.id, () => `0x${"ef".repeat(32)}`);
+    const reader = simulates() as unknown as PublicClient;
+    const phases: string[] = [];
+    const sent = sendChainCall(call, { reader, sender: transactionSender(wallet, reader), account }, (p) =>
+      phases.push(p),
+    );
+    const failure = await sent.catch((e) => e);
+    expect(failure).toBeInstanceOf(BaseError);
+    expect(asked).not.toContain("eth_sendTransaction");
+    expect(phases).toEqual(["simulating", "wallet"]);
+    const shown = chainUserError(failure, "send", { account });
+    expect(shown.code).toBe("wallet_wrong_chain");
+    expect(shown.message).toMatch(/Nothing was sent/);
+    expect(shown.detail).toMatch(/id: 1\b.*id: 31337/);
+  });
+
+  it.each([
+    [4200, "The requested method is not supported"],
+    [-32601, "Method not found"],
+  ])("a wallet that answers %i (%s) is told it cannot send this, and nothing is retried", async (code, message) => {
+    const { wallet, asked } = plainWallet(hardhat.id, (method) => {
+      throw Object.assign(new Error(`${method}: ${message}`), { code });
+    });
+    const reader = simulates() as unknown as PublicClient;
+    const failure = await sendChainCall(call, { reader, sender: transactionSender(wallet, reader), account }).catch(
+      (e) => e,
+    );
+    // One request to send, refused: viem does not ask again.
+    expect(asked.filter((m) => m === "eth_sendTransaction")).toHaveLength(1);
+    const shown = chainUserError(failure, "send", { account });
+    expect(shown.code).toBe("wallet_method_unsupported");
+    expect(shown.message).toMatch(/nothing was sent/);
+  });
+
+  it("a smart account without ETH for its gas is told where to send some", () => {
+    const aa21 = new BaseError("sendUserOperation failed", {
+      cause: new InsufficientPrefundError({ cause: new BaseError("AA21 didn't pay prefund") }),
+    });
+    const shown = chainUserError(aa21, "send", { account });
+    expect(shown.code).toBe("account_unfunded");
+    expect(shown.message).toMatch(/Nothing was sent/);
+    expect(shown.detail).toBe(`Send ETH to ${account}, the account you signed in as.`);
+  });
+
+  it("sent but not seen included: the person is told not to send it again, with what was sent", async () => {
+    const hash = `0x${"ab".repeat(32)}` as const;
+    const sender: Sender = {
+      kind: "transaction",
+      submit: async () => ({
+        hash,
+        wait: async () => Promise.reject(new WaitForTransactionReceiptTimeoutError({ hash })),
+      }),
+    };
+    const reader = simulates() as unknown as PublicClient;
+    let sentHash: `0x${string}` | undefined;
+    const failure = await sendChainCall(call, { reader, sender, account }, (_, h) => {
+      if (h) sentHash = h;
+    }).catch((e) => e);
+    expect(sentHash).toBe(hash);
+    const shown = chainUserError(failure, "send", { account, ...(sentHash ? { sentHash } : {}) });
+    expect(shown.message).toMatch(/Do not send it again yet/);
+    expect(shown.detail).toBe(`Sent as ${hash}`);
+    // The same failure before anything was sent does not claim it was.
+    expect(chainUserError(failure, "send", { account }).detail).toBeUndefined();
   });
 });

@@ -57,7 +57,9 @@ export function transactionSender(wallet: WalletClient, reader: PublicClient): S
         functionName: call.functionName,
         args: call.args,
         account: wallet.account,
-        chain: wallet.chain,
+        // The chain the screens read, not the wallet's current one: viem then refuses to send
+        // from a wallet on another network (ChainMismatchError) instead of sending it there.
+        chain: reader.chain ?? wallet.chain,
         ...(call.value ? { value: call.value } : {}),
       } as Parameters<typeof writeContract>[1]);
       return {
