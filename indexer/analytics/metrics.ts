@@ -15,7 +15,7 @@ export interface MetricSpec {
   source: Source;
   /** What `dimension` holds ('' when the metric is not split). */
   dimension: string;
-  unit: "count" | "wei" | "ms";
+  unit: "count" | "wei" | "bytes" | "ms";
   /** Latency metrics keep a histogram (histogram.ts) and answer p50/p95/p99. */
   histogram?: true;
   description: string;
@@ -106,6 +106,14 @@ export const METRICS = {
     dimension: "",
     unit: "wei",
     description: "What sponsored operations cost the project's budget, in wei",
+  },
+  "storage.bytes": {
+    family: "cost",
+    source: "issuer",
+    dimension: "",
+    unit: "bytes",
+    description:
+      "Bytes of the encrypted records uploaded for the project's verifications (as the issuer measured each before signing its attestation), by the hour the session started",
   },
   "api.latency": {
     family: "performance",

@@ -154,7 +154,16 @@ async function issuerRows(issuer: Kysely<unknown>, from: Date, to: Date): Promis
                ${stepAt("provider_started", "max")})) * 1000 AS ms
         FROM kyc_sessions WHERE created_at >= ${from} AND created_at < ${to}
     ) s WHERE ms IS NOT NULL GROUP BY 1, 2, 3, 4`.execute(issuer);
-  const rows: RollupRow[] = counts.map((r) => ({
+  // A record is counted once, with its session: a renewed signature re-measures the same record.
+  const { rows: storage } = await sql<{ project_id: string; hour: Date; value: string }>`
+    SELECT project_id::text, ${hour} AS hour, sum(attestation_record_bytes)::text AS value
+      FROM kyc_sessions
+     WHERE created_at >= ${from} AND created_at < ${to} AND attestation_record_bytes IS NOT NULL
+     GROUP BY 1, 2`.execute(issuer);
+  const rows: RollupRow[] = [
+    ...counts,
+    ...storage.map((r) => ({ ...r, metric: "storage.bytes" as const, dimension: "" })),
+  ].map((r) => ({
     projectId: r.project_id,
     metric: r.metric,
     dimension: r.dimension,

@@ -72,6 +72,7 @@ describe("issuer migrations", () => {
       "0002_kyc_sessions",
       "0003_session_org",
       "0004_sponsorship_refusals",
+      "0005_record_bytes",
     ]);
     expect(await tables()).toEqual(latestTables);
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);

@@ -175,9 +175,17 @@ describe("an approved session, step by step", () => {
     expect(second.status).toBe(410);
     expect(second.body).toMatchObject({ error: { code: "result_already_delivered" } });
 
-    const record = await storeRecord(kyc.bundler.url, new TextEncoder().encode(`sealed ${started.body.id}`));
+    const sealed = new TextEncoder().encode(`sealed ${started.body.id}`);
+    const record = await storeRecord(kyc.bundler.url, sealed);
     const signed = await report(who, started.body.id, reportOf(record));
     expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+    // The size it measured is kept for the analytics' storage figure.
+    const measured = await kyc.issuer.resources.db
+      .selectFrom("kyc_sessions")
+      .select("attestation_record_bytes")
+      .where("id", "=", started.body.id)
+      .executeTakeFirstOrThrow();
+    expect(Number(measured.attestation_record_bytes)).toBe(sealed.byteLength);
     const { request, nonce, deadline, signature } = signed.body;
     expect(request).toMatchObject({
       subject: who.account.address,

@@ -255,9 +255,8 @@ describe("chain and issuer sources (PostgreSQL)", () => {
     // The issuer's own database: its kyc_sessions, with the columns the rebuild reads.
     issuer = await openTestApiDb("postgres", "onekey_analytics_issuer");
     await sql`CREATE TABLE kyc_sessions (id text PRIMARY KEY, project_id numeric(20,0) NOT NULL, status text NOT NULL,
-      outcome text, provider text, steps jsonb NOT NULL, created_at timestamptz NOT NULL, level smallint)`.execute(
-      issuer.store.db,
-    );
+      outcome text, provider text, steps jsonb NOT NULL, created_at timestamptz NOT NULL, level smallint,
+      attestation_record_bytes bigint)`.execute(issuer.store.db);
     const at = (ms: number) => new Date(T0 + ms).toISOString();
     const steps = (decidedAfterMs: number | null, end?: string) =>
       JSON.stringify([
@@ -266,14 +265,15 @@ describe("chain and issuer sources (PostgreSQL)", () => {
         ...(decidedAfterMs === null ? [] : [{ step: "decided", at: at(1_000 + decidedAfterMs) }]),
         ...(end ? [{ step: end, at: at(3_600_000) }] : []),
       ]);
-    for (const [id, status, outcome, decided, level] of [
-      ["s1", "consented", "approved", 30_000, 2],
-      ["s2", "decided", "rejected", 90_000, 2],
-      ["s3", "submitted", null, null, 1],
-      ["s4", "consented", "approved", 40_000, null],
-      ["s5", "expired", null, null, null],
+    // The two approved ones stored a record (bytes as the issuer measured it).
+    for (const [id, status, outcome, decided, level, bytes] of [
+      ["s1", "consented", "approved", 30_000, 2, 4096],
+      ["s2", "decided", "rejected", 90_000, 2, null],
+      ["s3", "submitted", null, null, 1, null],
+      ["s4", "consented", "approved", 40_000, null, 1500],
+      ["s5", "expired", null, null, null, null],
     ] as const) {
-      await sql`INSERT INTO kyc_sessions VALUES (${id}, 7, ${status}, ${outcome}, 'sandbox', ${steps(decided, status === "expired" ? "expired" : undefined)}::jsonb, ${new Date(T0)}, ${level})`.execute(
+      await sql`INSERT INTO kyc_sessions VALUES (${id}, 7, ${status}, ${outcome}, 'sandbox', ${steps(decided, status === "expired" ? "expired" : undefined)}::jsonb, ${new Date(T0)}, ${level}, ${bytes})`.execute(
         issuer.store.db,
       );
     }
@@ -310,6 +310,7 @@ describe("chain and issuer sources (PostgreSQL)", () => {
     const cost = await readFamily(db, config, { ...q, family: "cost" });
     expect(cost.series.map((s) => [s.metric, s.dimension, s.total])).toEqual([
       ["gas.sponsored", "", "1500000000000000"],
+      ["storage.bytes", "", "5596"], // 4096 + 1500, the records of s1 and s4
       ["gas.sponsored.fiat", "USD", "3.000000"], // 0.0015 ETH at 2000
       ["provider.fees", "sandbox", "2.50"], // 5 started at 0.5
     ]);

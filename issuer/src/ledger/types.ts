@@ -96,6 +96,8 @@ export interface KycSessionsTable {
   attestation: JSONColumnType<StoredAttestation | null, string | null, string | null>;
   attestation_storage_id: string | null;
   attestation_ciphertext_hash: string | null;
+  /** The attested record's size in bytes, measured before signing (migration 0005; null before it). */
+  attestation_record_bytes: ColumnType<string | null, string | null | undefined, string | null>;
   attestation_uid: string | null;
   erased_at: Date | null;
   expires_at: Date;

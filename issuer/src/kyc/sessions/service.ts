@@ -649,6 +649,7 @@ export function createSessionService(deps: SessionServiceDeps) {
             attestation: JSON.stringify(attestation),
             attestation_storage_id: input.storageId.toLowerCase(),
             attestation_ciphertext_hash: input.ciphertextHash.toLowerCase(),
+            attestation_record_bytes: String(item.size),
             updated_at: at,
           })
           .where("id", "=", row.id)
