@@ -58,6 +58,11 @@ export interface Statement {
 /** The month asked for cannot have a statement (malformed, in the future, before every price list). */
 export class StatementError extends Error {}
 
+/** The deployment cannot price what was used (no ETH price, or one in another currency): an operator's fix, not the caller's. */
+export class PricingUnavailable extends Error {
+  override name = "PricingUnavailable";
+}
+
 const BILLED_METRICS = ["verifications.decided", "api.calls", "webhook.deliveries", "gas.sponsored"] as const;
 
 export function monthRange(month: string): { from: Date; to: Date } {
@@ -164,10 +169,12 @@ export async function computeStatement(db: Kysely<ApiDatabase>, input: Statement
   let ethPrice: Statement["ethPrice"] = null;
   let creditCents = 0n;
   if (wei > 0n) {
-    // The deployment's fault, not the request's: a plain Error (a 500 through the API).
-    if (!input.prices) throw new Error("gas was sponsored but no ETH price is configured (ONEKEY_ANALYTICS_ETH_PRICE)");
+    // The deployment's fault, not the request's: never billed as 0, said as such.
+    if (!input.prices) {
+      throw new PricingUnavailable("gas was sponsored but no ETH price is configured (ONEKEY_ANALYTICS_ETH_PRICE)");
+    }
     if (input.prices.currency !== list.currency) {
-      throw new Error(`the ETH price is in ${input.prices.currency}, the price list in ${list.currency}`);
+      throw new PricingUnavailable(`the ETH price is in ${input.prices.currency}, the price list in ${list.currency}`);
     }
     const eth = await input.prices.ethPrice(new Date(Math.min(to.getTime(), input.now.getTime())));
     const priceMicro = BigInt(Math.round(eth.price * 1e6));

@@ -162,4 +162,31 @@ describe.each(["pglite", "postgres"] as DbKind[])("statement route on %s", (kind
     // The organization id is validated like a project id.
     expect((await get("/v1/admin/organizations/0/statements/2030-11", OWNER)).status).toBe(400);
   });
+
+  it("says a month with sponsored gas cannot be priced when no ETH price is configured (503), and bills nothing", async () => {
+    await sql`INSERT INTO analytics_rollups (project_id, family, metric, dimension, granularity, bucket_start, value) VALUES
+      (7, 'cost', 'gas.sponsored', '', 'day', ${new Date("2030-12-02T00:00:00Z")}, 2000000000000000)`.execute(db);
+    const unpriced = createApi({
+      config: readApiConfig({ ONEKEY_API_RATE_LIMIT_POINTS: "1000" }),
+      store: db,
+      readModel: { organization: async (orgId: bigint) => ORGS[orgId.toString()] } as ReadModel,
+      verifySignature: () => Promise.reject(new Error("no signatures here")),
+      logger: createLogger("error", "onekey-api", () => undefined),
+      metrics: createMetrics(),
+      analytics: readAnalyticsConfig({}),
+      priceLists: [PRICES],
+      now: () => NOW,
+    });
+    const res = await unpriced.request("/v1/admin/organizations/1/statements/2030-12", {
+      headers: { Authorization: `Bearer ${tokens[OWNER]}` },
+    });
+    expect(res.status).toBe(503);
+    const problem = (await res.json()) as { code: string; detail: string };
+    expect(problem.code).toBe("pricing_not_configured");
+    expect(problem.detail).toMatch(/no ETH price/);
+    // The API with a price bills the same month, gas included.
+    const priced = await get("/v1/admin/organizations/1/statements/2030-12", OWNER);
+    expect(priced.status).toBe(200);
+    expect((await priced.json()) as { ethPrice: unknown }).toMatchObject({ ethPrice: { price: "1000.00" } });
+  });
 });

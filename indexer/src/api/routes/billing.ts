@@ -4,7 +4,7 @@
  * download, and every refusal, goes to the audit trail.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { computeStatement, StatementError, statementCsv } from "../../../billing/statement.js";
+import { computeStatement, PricingUnavailable, StatementError, statementCsv } from "../../../billing/statement.js";
 import { writeAudit } from "../../../db/audit.js";
 import { ApiError, errorResponses } from "../http/errors.js";
 import type { ApiApp, ApiKit } from "../kit.js";
@@ -29,7 +29,7 @@ export function registerBillingRoutes(app: ApiApp, kit: ApiKit): void {
             "text/csv": { schema: { type: "string" } },
           },
         },
-        ...errorResponses(400, 401, 403, 429),
+        ...errorResponses(400, 401, 403, 429, 503),
       },
     }),
     async (c) => {
@@ -51,6 +51,13 @@ export function registerBillingRoutes(app: ApiApp, kit: ApiKit): void {
       } catch (error) {
         if (error instanceof StatementError)
           throw new ApiError(400, "invalid_request", `month: ${error.message}`, "month");
+        if (error instanceof PricingUnavailable) {
+          throw new ApiError(
+            503,
+            "pricing_not_configured",
+            `This statement cannot be priced yet: ${error.message}. The deployment's operator must set it; nothing was billed.`,
+          );
+        }
         throw error;
       }
       await writeAudit(deps.store, {
