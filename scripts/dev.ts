@@ -36,6 +36,8 @@ const DEV_SPONSOR_SIGNER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a
 /** Hardhat test account #0 (governance locally) registers account #4 as the dev KYC issuer. */
 const DEV_GOVERNANCE_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const DEV_KYC_SIGNER_KEY = "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
+/** What the local stack prices 1 ETH at (USD): a fixed stand-in for a price feed. */
+const DEV_ETH_PRICE = "3000";
 
 // Refuse a mistyped option before anything starts.
 const devOptions = parseDevArgs(process.argv.slice(2));
@@ -178,7 +180,11 @@ const indexer = await startDevIndexer({
     ONEKEY_ANALYTICS_ISSUER_DATABASE_URL: issuerDatabase.url,
     ONEKEY_API_ISSUER_URL: issuerUrl,
     ONEKEY_API_ISSUER_OPERATOR_TOKEN: issuerOperatorToken,
+    // A fixed local ETH price, so the dashboard's statements and cost charts price sponsored gas.
+    ONEKEY_ANALYTICS_ETH_PRICE: DEV_ETH_PRICE,
   },
+  // The worker's analytics rebuild and security scan read the issuer's sessions and refusals.
+  workerEnv: { ONEKEY_ANALYTICS_ISSUER_DATABASE_URL: issuerDatabase.url },
 });
 
 console.log(

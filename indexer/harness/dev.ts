@@ -27,6 +27,8 @@ export async function startDevIndexer(options: {
   port?: number;
   /** More environment for the API (e.g. the audit ingest token the key service presents). */
   env?: Record<string, string>;
+  /** More environment for the webhook worker (e.g. the issuer's database its analytics rebuild reads). */
+  workerEnv?: Record<string, string>;
 }): Promise<DevIndexer> {
   const dir = join(repoRoot, ".dev", "indexer");
   rmSync(dir, { recursive: true, force: true });
@@ -60,7 +62,7 @@ export async function startDevIndexer(options: {
     worker = await startWorker({
       databaseUrl: database.url,
       encryptionKey,
-      env: { ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS: "0" },
+      env: { ONEKEY_WEBHOOK_DEFAULT_CONFIRMATIONS: "0", ...options.workerEnv },
     });
     const workerLog = createWriteStream(join(dir, "webhooks.log"));
     workerLog.write(worker.logs());
