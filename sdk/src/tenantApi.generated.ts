@@ -1790,6 +1790,326 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operator/subjects/{address}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything OneKey holds about one subject, for a data-subject access request (operators only)
+         * @description KYC sessions (the issuer's database; `available: false` with a reason when it is not configured or not answering), attestations and consents (the chain), and who opened the subject's records (record.open and key.release in the audit trail). Each section is paged by its own cursor. The lookup itself is audited as `operator.subject.read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Items per section */
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    sessionsCursor?: string;
+                    /** @description `nextCursor` of the previous page */
+                    attestationsCursor?: string;
+                    /** @description `nextCursor` of the previous page */
+                    consentsCursor?: string;
+                    /** @description `nextCursor` of the previous page */
+                    accessesCursor?: string;
+                };
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path: {
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The subject's data */
+                200: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SubjectReport"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/subjects/{address}/provider-deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete the subject's applicant data at the KYC providers now (operators only)
+         * @description For a deletion request received out of band. The issuer (which holds the provider credentials) queues the deletion of every applicant the subject's sessions still reference; its cleanup job sends them, retrying until each provider confirms. Open sessions end. A repeat schedules nothing new (`scheduled: 0`). Audited as `operator.subject.provider_deletion`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path: {
+                    address: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued at the issuer */
+                202: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderDeletion"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not available on this deployment, or not now; `Retry-After` when waiting helps */
+                503: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Organizations with their plan and this month's verifications against its quota (operators only)
+         * @description Read-only. Plans are changed in the plans file (billing/plans.json, versioned and reviewed) and take effect when the services restart; there is no route that changes a plan.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: string;
+                };
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Organizations by id */
+                200: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperatorOrganizationPage"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/internal/key-releases": {
         parameters: {
             query?: never;
@@ -1815,6 +2135,115 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["KeyRelease"];
+                };
+            };
+            responses: {
+                /** @description Recorded */
+                201: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            recorded: true;
+                        };
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Conflicts with the current state */
+                409: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not available on this deployment, or not now; `Retry-After` when waiting helps */
+                503: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/internal/audit-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record another service's admin action in the audit trail (the issuer; service token) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retry safe: within 24 hours, the same key with the same request (from the same credential) answers the first result, marked `Idempotent-Replayed: true`, without acting again; the same key with another request is a 409 `idempotency_key_reused`. Only successful answers are kept. Visible ASCII; a UUID per logical request is usual. */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AuditEntryReport"];
                 };
             };
             responses: {
@@ -2621,6 +3050,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/projects/{projectId}/analytics/{family}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same report as GET /v1/analytics/{family}, for the project's role holders (the dashboard) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description UTC hours or UTC days */
+                    granularity?: "hour" | "day";
+                    /** @description Start (inclusive, rounded down to its bucket). Default: 30 days (day) or 48 hours (hour) before `to` */
+                    from?: string;
+                    /** @description End (exclusive, rounded up to its bucket). Default: now */
+                    to?: string;
+                };
+                header?: {
+                    /** @description Opts into a dated version of v1 (YYYY-MM-DD). Without it, a request is served 2026-12-05, the version v1 started with; a version this server does not know is a 400 `api_version_unknown`. Known: 2026-12-05. */
+                    "OneKey-Version"?: components["parameters"]["OneKeyVersion"];
+                };
+                path: {
+                    projectId: string;
+                    /** @description usage (counts), cost (gas, provider fees) or performance (latency, verify-flow completion) */
+                    family: "usage" | "cost" | "performance";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One series per metric and dimension */
+                200: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsReport"];
+                    };
+                };
+                /** @description The request is malformed; `field` names the bad input */
+                400: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing, unknown, expired or revoked credentials */
+                401: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The credentials lack the scope or role this needs */
+                403: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limited; retry after `Retry-After` seconds */
+                429: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Our fault (`internal`); quote the `requestId` */
+                500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/organizations/{orgId}/statements/{month}": {
         parameters: {
             query?: never;
@@ -2701,6 +3231,16 @@ export interface paths {
                 };
                 /** @description Our fault (`internal`); quote the `requestId` */
                 500: {
+                    headers: {
+                        "OneKey-Version": components["headers"]["OneKeyVersion"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not available on this deployment, or not now; `Retry-After` when waiting helps */
+                503: {
                     headers: {
                         "OneKey-Version": components["headers"]["OneKeyVersion"];
                         [name: string]: unknown;
@@ -5918,6 +6458,115 @@ export interface components {
             /** @enum {string} */
             action: "cancel_signer_rotation";
         };
+        SubjectReport: {
+            subject: string;
+            sessions: components["schemas"]["SubjectKycSessions"];
+            attestations: {
+                data: components["schemas"]["SubjectAttestation"][];
+                nextCursor: string | null;
+            };
+            consents: {
+                data: components["schemas"]["SubjectConsent"][];
+                nextCursor: string | null;
+            };
+            accesses: {
+                data: components["schemas"]["RecordAccess"][];
+                nextCursor: string | null;
+            };
+        };
+        SubjectKycSessions: {
+            /** @enum {boolean} */
+            available: true;
+            data: components["schemas"]["SubjectKycSession"][];
+            nextCursor: string | null;
+        } | {
+            /** @enum {boolean} */
+            available: false;
+            reason: string;
+        };
+        SubjectKycSession: {
+            id: string;
+            projectId: string;
+            provider: string | null;
+            status: string;
+            outcome: string | null;
+            level: number | null;
+            attestationUid: string | null;
+            /**
+             * @description held: the provider still holds an applicant for this session; removed: deleted at the provider or queued for deletion (the issuer's cleanup job retries until the provider confirms); none: no applicant was created
+             * @enum {string}
+             */
+            applicant: "held" | "removed" | "none";
+            /** @description The applicant id's last 4 characters, masked */
+            applicantRef: string | null;
+            erasedAt: string | null;
+            expiresAt: string;
+            createdAt: string;
+            updatedAt: string;
+        };
+        SubjectAttestation: {
+            uid: string;
+            issuer: string;
+            level: number;
+            status: string;
+            current: boolean;
+            issuedAt: string;
+            expiresAt: string;
+            revokedAt: string | null;
+            erasedAt: string | null;
+            /** @description Where the encrypted record is stored */
+            storage: {
+                network: number;
+                id: string;
+            };
+        };
+        SubjectConsent: {
+            projectId: string;
+            active: boolean;
+            grantedAt: string;
+            revokedAt: string | null;
+            uid: string | null;
+            level: number;
+        };
+        RecordAccess: {
+            id: string;
+            at: string;
+            actor: string;
+            /** @description record.open (the dashboard) or key.release (the key service) */
+            action: string;
+            projectId: string | null;
+            target: string | null;
+            result: string;
+        };
+        ProviderDeletion: {
+            /** @description Applicants newly queued for deletion */
+            scheduled: number;
+        };
+        OperatorOrganizationPage: {
+            data: components["schemas"]["OperatorOrganization"][];
+            nextCursor: string | null;
+        };
+        OperatorOrganization: {
+            orgId: string;
+            owner: string;
+            projects: number;
+            plan: {
+                name: string;
+                /** @description null: the deployment's default */
+                apiRequestsPerWindow: number | null;
+                /** @description The monthly quota; null: unlimited */
+                monthlyVerifications: number | null;
+            };
+            /** @example 2026-12 */
+            month: string;
+            verifications: {
+                /** @description Verification sessions started this month (UTC) so far */
+                used: number;
+                quota: number | null;
+            };
+            /** @description The organization's statement for this month (its admins' route) */
+            statement: string;
+        };
         KeyRelease: {
             /**
              * @description The account that asked for the key
@@ -5934,6 +6583,31 @@ export interface components {
             /**
              * Format: date-time
              * @description When the key service decided (kept in the entry's detail)
+             */
+            at: string;
+        };
+        AuditEntryReport: {
+            /**
+             * @description The account that acted (signed in at the reporting service)
+             * @example 0x70997970c51812dc3a010c7d01b50e0d17dc79c8
+             */
+            actor: string;
+            /** @enum {string} */
+            action: "issuer.kyc_settings.update";
+            /** @description What was acted on, by id (never personal data) */
+            target?: string;
+            /** @example 1 */
+            projectId?: string;
+            /** @enum {string} */
+            outcome: "ok" | "denied" | "error";
+            /** @description The reporting service's request id, to find its log lines */
+            requestId: string;
+            detail?: {
+                [key: string]: string | number | boolean | string[];
+            };
+            /**
+             * Format: date-time
+             * @description When the service acted (kept in the entry's detail)
              */
             at: string;
         };
