@@ -5,7 +5,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
-import { chainKey, entryHash, GENESIS_HASH, personalDigest } from "./auditHash.js";
+import { chainKey, entryHash, entryHashV2, GENESIS_HASH, personalDigest, type SealedFields } from "./auditHash.js";
+import { type AuditKeyRing, processAuditChainKeys } from "./auditKeys.js";
 import type { ApiDatabase } from "./tables.js";
 
 export interface AuditEntry {
@@ -25,13 +26,18 @@ export interface AuditEntry {
  * Appends an entry to its project's chain. Writers of one chain take turns on the chain's head row
  * (SELECT ... FOR UPDATE), so concurrent writers never fork it. Given a transaction, the entry and
  * the head commit or roll back with the caller's work, and the head stays locked until then.
+ * Sealed with the process's current chain key (format v2, db/auditKeys.ts), or v1 without one.
  */
-export async function writeAudit(db: Kysely<ApiDatabase> | Transaction<ApiDatabase>, entry: AuditEntry): Promise<void> {
-  if (db.isTransaction) return append(db, entry);
-  await db.transaction().execute((trx) => append(trx, entry));
+export async function writeAudit(
+  db: Kysely<ApiDatabase> | Transaction<ApiDatabase>,
+  entry: AuditEntry,
+  keys: AuditKeyRing | undefined = processAuditChainKeys(),
+): Promise<void> {
+  if (db.isTransaction) return append(db, entry, keys);
+  await db.transaction().execute((trx) => append(trx, entry, keys));
 }
 
-async function append(trx: Kysely<ApiDatabase>, entry: AuditEntry): Promise<void> {
+async function append(trx: Kysely<ApiDatabase>, entry: AuditEntry, keys: AuditKeyRing | undefined): Promise<void> {
   const projectId = entry.projectId === undefined ? null : entry.projectId.toString();
   const chain = chainKey(projectId);
   const lockHead = () =>
@@ -56,7 +62,7 @@ async function append(trx: Kysely<ApiDatabase>, entry: AuditEntry): Promise<void
   const requestId = entry.requestId ?? null;
   const target = entry.target ?? null;
   const salt = randomBytes(16).toString("hex");
-  const hash = entryHash({
+  const sealed: SealedFields = {
     prevHash: head.last_hash,
     at,
     projectId,
@@ -64,7 +70,11 @@ async function append(trx: Kysely<ApiDatabase>, entry: AuditEntry): Promise<void
     target,
     result: entry.result,
     personal: personalDigest({ actor, detail, requestId, salt }),
-  });
+  };
+  const kid = keys?.currentKid ?? null;
+  const key = kid === null ? undefined : keys?.keys.get(kid);
+  if (kid !== null && !key) throw new Error(`Audit chain key ${kid} is not in the key ring`);
+  const hash = key && kid !== null ? entryHashV2(sealed, kid, key) : entryHash(sealed);
   const inserted = await trx
     .insertInto("audit_log")
     .values({
@@ -78,6 +88,7 @@ async function append(trx: Kysely<ApiDatabase>, entry: AuditEntry): Promise<void
       request_id: requestId,
       prev_hash: head.last_hash,
       hash,
+      key_id: kid,
       salt,
       personal_digest: null,
       redacted_at: null,

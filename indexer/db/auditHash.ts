@@ -1,15 +1,19 @@
 /**
- * How an audit entry is sealed into its chain (format v1). Released formats never change: a new
- * format gets a new version number, and the verifier keeps reading the old one.
+ * How an audit entry is sealed into its chain. Released formats never change: a new format gets a
+ * new version number, and the verifier keeps reading the old one.
  *
  *   personal = sha256(canonical { actor, detail, requestId, salt })
- *   hash     = sha256(canonical { v: 1, prev, at, project, action, target, result, personal })
+ *   v1: hash = sha256(canonical { v: 1, prev, at, project, action, target, result, personal })
+ *   v2: hash = HMAC-SHA256(key[kid], canonical { v: 2, kid, prev, at, project, action, target, result, personal })
+ *
+ * v2 is keyed (db/auditKeys.ts): whoever can write the database but holds no key cannot recompute
+ * a chain after editing it. An entry's `key_id` column says which: null = v1, else v2 with that key.
  *
  * The fields about a person (actor, detail, request id) are sealed through their own digest, with
  * a random per-entry salt, so retention can erase them and keep the digest: the entry still
  * verifies, and without the salt the digest cannot be matched against a list of addresses.
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 
 /** The `prev_hash` of a chain's first entry. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -51,19 +55,26 @@ export interface SealedFields {
   personal: string;
 }
 
+const sealedBody = (fields: SealedFields) => ({
+  prev: fields.prevHash,
+  at: fields.at.toISOString(),
+  project: fields.projectId,
+  action: fields.action,
+  target: fields.target,
+  result: fields.result,
+  personal: fields.personal,
+});
+
+/** Format v1: unkeyed. */
 export function entryHash(fields: SealedFields): string {
-  return sha256Hex(
-    canonicalJson({
-      v: 1,
-      prev: fields.prevHash,
-      at: fields.at.toISOString(),
-      project: fields.projectId,
-      action: fields.action,
-      target: fields.target,
-      result: fields.result,
-      personal: fields.personal,
-    }),
-  );
+  return sha256Hex(canonicalJson({ v: 1, ...sealedBody(fields) }));
+}
+
+/** Format v2: keyed with `key`, whose id `kid` is sealed too (so an entry cannot be moved to another key). */
+export function entryHashV2(fields: SealedFields, kid: string, key: Buffer): string {
+  return createHmac("sha256", key)
+    .update(canonicalJson({ v: 2, kid, ...sealedBody(fields) }))
+    .digest("hex");
 }
 
 /** An audit_log row as either driver returns it (int8 as string, number or bigint; jsonb parsed or not). */
@@ -79,6 +90,8 @@ export interface StoredEntry {
   request_id: string | null;
   salt: string | null;
   personal_digest: string | null;
+  /** v2: the key it was sealed with; null (or absent, before migration 0011): v1. */
+  key_id?: string | null;
 }
 
 export const parseDetail = (detail: unknown): unknown => (typeof detail === "string" ? JSON.parse(detail) : detail);
@@ -91,9 +104,12 @@ export function storedPersonal(row: StoredEntry): string {
   );
 }
 
-/** What a stored entry's hash must be, given its own fields. */
-export function storedEntryHash(row: StoredEntry): string {
-  return entryHash({
+/**
+ * What a stored entry's hash must be, given its own fields: for v2, with the key its `key_id`
+ * names, looked up in `keys`; undefined when that key is not there (it cannot be checked).
+ */
+export function storedEntryHash(row: StoredEntry, keys?: ReadonlyMap<string, Buffer>): string | undefined {
+  const fields: SealedFields = {
     prevHash: row.prev_hash,
     at: new Date(row.at),
     projectId: row.project_id === null ? null : String(row.project_id),
@@ -101,7 +117,10 @@ export function storedEntryHash(row: StoredEntry): string {
     target: row.target,
     result: row.result,
     personal: storedPersonal(row),
-  });
+  };
+  if (row.key_id === null || row.key_id === undefined) return entryHash(fields);
+  const key = keys?.get(row.key_id);
+  return key ? entryHashV2(fields, row.key_id, key) : undefined;
 }
 
 /** The key of a chain's head row: the project id, or "global". */

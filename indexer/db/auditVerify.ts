@@ -2,10 +2,13 @@
  * Walks the audit chains and reports the first break. Each chain starts at the genesis hash; a
  * checkpoint (a run of entries retention deleted) carries the walk from the hash before the run to
  * the run's last hash; the walk must end at the chain's head, so deleting the newest entries shows.
+ * Format v2 entries are checked with the key their `key_id` names (db/auditKeys.ts); once a chain
+ * has a keyed entry, an unkeyed one after it is a downgrade, and so is one past `keyedAfter`.
  */
 import type { Kysely, Selectable } from "kysely";
 import { retentionClassOf } from "./auditClasses.js";
 import { GENESIS_HASH, parseDetail, RETENTION_SEAL_ACTION, retentionSeal, storedEntryHash } from "./auditHash.js";
+import { processAuditChainKeys } from "./auditKeys.js";
 import type { ApiDatabase } from "./tables.js";
 
 export interface AuditChainBreak {
@@ -14,6 +17,25 @@ export interface AuditChainBreak {
   /** Its chain: the project id, or null for the global chain. */
   projectId: string | null;
   reason: string;
+  /** "unverifiable": a keyed entry whose key is not configured here (not evidence of tampering). */
+  kind: "tampered" | "unverifiable";
+}
+
+export interface VerifyOptions {
+  /** One chain (null = global); absent: every chain. */
+  projectId?: bigint | null;
+  /** The chain keys by id; default: this process's (ONEKEY_AUDIT_CHAIN_KEYS). */
+  keys?: ReadonlyMap<string, Buffer>;
+  /**
+   * Entries with a larger id must be keyed (v2): the last id written before the keys were
+   * configured. Without it, a chain rewritten unkeyed from its start cannot be told from an old one.
+   */
+  keyedAfter?: bigint;
+}
+
+interface WalkOptions {
+  keys: ReadonlyMap<string, Buffer>;
+  keyedAfter?: bigint;
 }
 
 export interface AuditVerification {
@@ -35,7 +57,7 @@ const BATCH = 1_000;
  */
 export async function verifyAuditChain(
   db: Kysely<ApiDatabase>,
-  options: { projectId?: bigint | null } = {},
+  options: VerifyOptions = {},
 ): Promise<AuditVerification> {
   if (db.isTransaction) return verifyIn(db, options);
   return db
@@ -44,14 +66,18 @@ export async function verifyAuditChain(
     .execute((trx) => verifyIn(trx, options));
 }
 
-async function verifyIn(db: Kysely<ApiDatabase>, options: { projectId?: bigint | null }): Promise<AuditVerification> {
+async function verifyIn(db: Kysely<ApiDatabase>, options: VerifyOptions): Promise<AuditVerification> {
+  const walk: WalkOptions = {
+    keys: options.keys ?? processAuditChainKeys()?.keys ?? new Map(),
+    keyedAfter: options.keyedAfter,
+  };
   const chains =
     options.projectId === undefined
       ? await allChains(db)
       : [options.projectId === null ? null : options.projectId.toString()];
   let checked = 0;
   for (const projectId of chains) {
-    const result = await verifyOne(db, projectId);
+    const result = await verifyOne(db, projectId, walk);
     checked += result.checked;
     if (result.firstBreak) return { ok: false, checked, chains: chains.length, firstBreak: result.firstBreak };
   }
@@ -83,8 +109,12 @@ export function chainRows<T extends "audit_log" | "audit_checkpoints" | "audit_r
 async function verifyOne(
   db: Kysely<ApiDatabase>,
   projectId: string | null,
+  walk: WalkOptions,
 ): Promise<{ checked: number; firstBreak?: AuditChainBreak }> {
-  const fail = (id: unknown, reason: string) => ({ checked, firstBreak: { id: String(id), projectId, reason } });
+  const fail = (id: unknown, reason: string, kind: AuditChainBreak["kind"] = "tampered") => ({
+    checked,
+    firstBreak: { id: String(id), projectId, reason, kind },
+  });
   const head = (await chainRows(db, "audit_heads", projectId).selectAll().executeTakeFirst()) as
     | Selectable<ApiDatabase["audit_heads"]>
     | undefined;
@@ -109,6 +139,7 @@ async function verifyOne(
   let expected = GENESIS_HASH;
   let previous: string | undefined;
   let purgedUpTo = -1n;
+  let keyedSince: string | undefined;
   let next = 0;
   const crossCheckpointsBefore = (id: bigint | undefined) => {
     for (; next < checkpoints.length; next++) {
@@ -157,7 +188,32 @@ async function verifyOne(
           return fail(row.id, "anonymized, but no retention run of its class reached it: someone erased who acted");
         }
       }
-      if (storedEntryHash(row) !== row.hash) {
+      if (row.key_id === null) {
+        // Without the key, an attacker can only recompute unkeyed (v1) hashes: where the chain is keyed, that shows.
+        if (keyedSince !== undefined) {
+          return fail(
+            row.id,
+            `unkeyed (format v1) entry after keyed entries (since entry ${keyedSince}): the chain was rewritten without the key, or a writer ran without ONEKEY_AUDIT_CHAIN_KEYS`,
+          );
+        }
+        if (walk.keyedAfter !== undefined && id > walk.keyedAfter) {
+          return fail(
+            row.id,
+            `unkeyed (format v1) entry after id ${walk.keyedAfter}, where every entry is keyed: the chain was rewritten without the key`,
+          );
+        }
+      } else {
+        keyedSince ??= String(row.id);
+      }
+      const recomputed = storedEntryHash(row, walk.keys);
+      if (recomputed === undefined) {
+        return fail(
+          row.id,
+          `cannot verify: key ${row.key_id} not configured (ONEKEY_AUDIT_CHAIN_KEYS)`,
+          "unverifiable",
+        );
+      }
+      if (recomputed !== row.hash) {
         return fail(row.id, "its content does not match its hash: the entry was edited");
       }
       if (row.action === RETENTION_SEAL_ACTION) {

@@ -99,6 +99,8 @@ export interface ApiDatabase {
     /** The chain (db/auditHash.ts): the previous entry's hash in this project's chain, and this one's. */
     prev_hash: string;
     hash: string;
+    /** Format v2: the id of the chain key that sealed it (db/auditKeys.ts); null: format v1, unkeyed. */
+    key_id: ColumnType<string | null, string | null | undefined, string | null>;
     /** Seals actor, detail and request id; erased with them when retention anonymizes the entry. */
     salt: string | null;
     /** The sealed digest of the erased fields; set only on anonymized entries. */

@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readDeployment } from "@onekey/deploy";
 import { z } from "zod";
+import type { AuditKeyRing } from "../db/auditKeys.js";
 import { readIndexerEnv, withoutEmpty } from "../lib/env.js";
 import { readSecurityConfig } from "../security/config.js";
 import { readApiConfig } from "../src/api/config.js";
@@ -62,6 +63,13 @@ export interface ServicePlan {
 /** The readers share readIndexerEnv, so one bad shared variable is reported by each: once is enough. */
 const unique = (problems: string[]) => [...new Set(problems)].join("\n");
 
+const auditKeyRequired = (network: string) =>
+  `ONEKEY_AUDIT_CHAIN_KEYS and ONEKEY_AUDIT_CHAIN_KEY_ID are required on ${network}: without a key, whoever can write the database can rewrite the audit trail`;
+
+/** The key id is not secret: it says which key new entries are sealed with. */
+const auditChainSummary = (ring: AuditKeyRing | undefined) =>
+  ring ? `audit chain keyed (key ${ring.currentKid})` : "audit chain unkeyed (v1)";
+
 /** Validates what `service` reads at start; throws one error naming every bad variable. */
 export function planService(
   service: IndexerService,
@@ -97,11 +105,12 @@ export function planService(
   if (service === "worker") {
     const worker = attempt(() => readWorkerConfig(source));
     attempt(() => readSecurityConfig(env));
+    if (worker && !worker.auditChain && indexer && !local) problems.push(auditKeyRequired(indexer.network));
     if (problems.length > 0 || !indexer || !worker) throw new Error(unique(problems));
     return {
       summary: `network ${indexer.network}, chain ${indexer.chainId}, mode ${worker.mode}, health ${
         worker.health ? `port ${worker.health.port}` : "off"
-      }`,
+      }, ${auditChainSummary(worker.auditChain)}`,
     };
   }
 
@@ -120,6 +129,7 @@ export function planService(
         : `ONEKEY_INDEXER_DATABASE_URL is required on ${indexer?.network} (PGlite is for local development)`,
     );
   }
+  if (api && !api.auditChain && indexer && !local) problems.push(auditKeyRequired(indexer.network));
   if (api && !api.redis && indexer && !local) {
     problems.push(`ONEKEY_REDIS_URL is required on ${indexer.network}: replicas share their rate limits through it`);
   }
@@ -136,7 +146,7 @@ export function planService(
       `network ${indexer.network}, chain ${indexer.chainId}, schema ${schema}` +
       `${service === "indexer" && indexer.databaseUrl ? `, views ${views}` : ""}, ` +
       `database ${indexer.databaseUrl ? "postgres" : "pglite"}, rate limits ${api.redis ? "shared (redis)" : "per process"}, ` +
-      `listen ${host}:${port}`,
+      `listen ${host}:${port}, ${auditChainSummary(api.auditChain)}`,
     ponderArgs: args,
     listen: { host, port },
   };

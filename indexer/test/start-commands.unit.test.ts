@@ -190,7 +190,63 @@ describe("the indexer's plan", () => {
     })();
     expect(message).toMatch(/ONEKEY_INDEXER_DATABASE_URL is required on baseSepolia/);
     expect(message).toMatch(/ONEKEY_REDIS_URL is required on baseSepolia/);
+    expect(message).toMatch(/ONEKEY_AUDIT_CHAIN_KEYS and ONEKEY_AUDIT_CHAIN_KEY_ID are required on baseSepolia/);
+    expect(() =>
+      planService("worker", {
+        ...offLocal,
+        ONEKEY_RPC_URL: "https://rpc.example",
+        ONEKEY_INDEXER_DATABASE_URL: database,
+        ONEKEY_WEBHOOK_ENCRYPTION_KEY: encryptionKey,
+      }),
+    ).toThrow(/ONEKEY_AUDIT_CHAIN_KEYS and ONEKEY_AUDIT_CHAIN_KEY_ID are required on baseSepolia/);
     expect(message.split("\n").length).toBe(new Set(message.split("\n")).size);
+  });
+});
+
+describe("the audit chain key in the check", () => {
+  const env = { ...base, ONEKEY_INDEXER_DATABASE_URL: database, ONEKEY_INDEXER_SCHEMA: "onekey_2026_12_06" };
+  // 31 bytes: one short of the minimum; the check must refuse it without printing it.
+  const SHORT_KEY = "c0ffee".repeat(11).slice(0, 62);
+  const GOOD_KEY = "5e".repeat(32);
+
+  it("names a bad key setting for the api and the worker without its value; a good one shows only its key id", () => {
+    const worker = { ...env, ONEKEY_WEBHOOK_ENCRYPTION_KEY: encryptionKey };
+    for (const [service, source] of [
+      ["api", env],
+      ["worker", worker],
+    ] as const) {
+      const bad = {
+        ...source,
+        ONEKEY_AUDIT_CHAIN_KEYS: JSON.stringify({ k1: SHORT_KEY }),
+        ONEKEY_AUDIT_CHAIN_KEY_ID: "k1",
+      };
+      const refused = checkConfig(`onekey ${service}`, () => planService(service, bad).summary, bad);
+      expect(refused.ok).toBe(false);
+      expect(refused.text).toContain('ONEKEY_AUDIT_CHAIN_KEYS key "k1" must be at least 32 bytes (it has 31)');
+      expect(refused.text).not.toContain(SHORT_KEY);
+      const wrongId = {
+        ...source,
+        ONEKEY_AUDIT_CHAIN_KEYS: JSON.stringify({ k1: GOOD_KEY }),
+        ONEKEY_AUDIT_CHAIN_KEY_ID: "k2",
+      };
+      expect(checkConfig("x", () => planService(service, wrongId).summary, wrongId).text).toContain(
+        "ONEKEY_AUDIT_CHAIN_KEY_ID must name one of the keys in ONEKEY_AUDIT_CHAIN_KEYS",
+      );
+      const notJson = { ...source, ONEKEY_AUDIT_CHAIN_KEYS: `{"k1": "${GOOD_KEY}"`, ONEKEY_AUDIT_CHAIN_KEY_ID: "k1" };
+      const broken = checkConfig("x", () => planService(service, notJson).summary, notJson);
+      expect(broken.text).toContain("ONEKEY_AUDIT_CHAIN_KEYS must be JSON");
+      expect(broken.text).not.toContain(GOOD_KEY);
+      const good = {
+        ...source,
+        ONEKEY_AUDIT_CHAIN_KEYS: JSON.stringify([{ kid: "2026-12", key: GOOD_KEY }]),
+        ONEKEY_AUDIT_CHAIN_KEY_ID: "2026-12",
+      };
+      const accepted = checkConfig(`onekey ${service}`, () => planService(service, good).summary, good);
+      expect(accepted).toMatchObject({ ok: true });
+      expect(accepted.text).toContain("audit chain keyed (key 2026-12)");
+      expect(accepted.text).not.toContain(GOOD_KEY);
+    }
+    expect(checkConfig("x", () => planService("api", env).summary, env).text).toContain("audit chain unkeyed (v1)");
   });
 });
 

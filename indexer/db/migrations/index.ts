@@ -13,6 +13,7 @@ import * as idempotencyKeys from "./0007_idempotency_keys.js";
 import * as securityAlerts from "./0008_security_alerts.js";
 import * as analytics from "./0009_analytics.js";
 import * as apiKeyNetworks from "./0010_api_key_networks.js";
+import * as auditChainKey from "./0011_audit_chain_key.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_auth": auth,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "0008_security_alerts": securityAlerts,
   "0009_analytics": analytics,
   "0010_api_key_networks": apiKeyNetworks,
+  "0011_audit_chain_key": auditChainKey,
 };

@@ -4,6 +4,7 @@
  */
 import { type Address, getAddress, isAddress } from "viem";
 import { z } from "zod";
+import { type AuditKeyRing, readAuditChainKeys } from "../../db/auditKeys.js";
 import type { ApiDbTarget } from "../../db/open.js";
 import { readIndexerEnv, withoutEmpty } from "../../lib/env.js";
 import type { DestinationMode } from "../../webhooks/destinations.js";
@@ -133,6 +134,8 @@ export interface ApiConfig {
   governanceSafe?: Address;
   /** Absent: POST /v1/internal/key-releases answers 503. */
   auditIngestToken?: string;
+  /** Seals the audit chain (format v2, db/auditKeys.ts); absent: format v1 (local only). Secrets: never logged. */
+  auditChain?: AuditKeyRing;
   /** The issuer's sessions, read-only (operators' subject lookups); absent: not shown. The URL may hold a password: never logged. */
   issuerDatabase?: { url: string; schema: string };
   /** Where operators' provider deletions are sent; absent: those answer 503. */
@@ -182,7 +185,9 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
     );
   }
   let encryptionKey: Buffer | undefined;
+  let auditChain: AuditKeyRing | undefined;
   try {
+    auditChain = readAuditChainKeys(source);
     encryptionKey = env.ONEKEY_WEBHOOK_ENCRYPTION_KEY
       ? parseEncryptionKey(env.ONEKEY_WEBHOOK_ENCRYPTION_KEY)
       : undefined;
@@ -204,6 +209,7 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
     operators: env.ONEKEY_API_OPERATORS,
     governanceSafe: env.ONEKEY_API_GOVERNANCE_SAFE,
     auditIngestToken: env.ONEKEY_API_AUDIT_INGEST_TOKEN,
+    auditChain,
     issuerDatabase: env.ONEKEY_ANALYTICS_ISSUER_DATABASE_URL
       ? { url: env.ONEKEY_ANALYTICS_ISSUER_DATABASE_URL, schema: env.ONEKEY_ANALYTICS_ISSUER_SCHEMA }
       : undefined,

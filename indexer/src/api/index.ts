@@ -13,6 +13,7 @@ import { createPublicClient, http, type PublicClient } from "viem";
 import { readAnalyticsConfig } from "../../analytics/config.js";
 import { openIssuerSource } from "../../analytics/rebuild.js";
 import { RollupRecorder } from "../../analytics/recorder.js";
+import { setProcessAuditChainKeys } from "../../db/auditKeys.js";
 import { migrate } from "../../db/migrator.js";
 import { openApiDb } from "../../db/open.js";
 import { readIndexerEnv } from "../../lib/env.js";
@@ -27,6 +28,9 @@ import { createPonderReadModel } from "./ponderReadModel.js";
 
 const config = readApiConfig();
 const logger = createLogger(config.logLevel, "onekey-api");
+// Every audit entry this process writes is sealed with the keys its configuration read.
+setProcessAuditChainKeys(config.auditChain);
+logger.log("info", "audit chain", { format: config.auditChain ? 2 : 1, keyId: config.auditChain?.currentKid });
 const store = openApiDb(config.store);
 if (config.migrateOnStart) {
   const result = await migrate(store.db, "latest");

@@ -28,6 +28,7 @@ const APPLIED = [
   "0008_security_alerts",
   "0009_analytics",
   "0010_api_key_networks",
+  "0011_audit_chain_key",
 ];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {

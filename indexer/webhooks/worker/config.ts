@@ -3,6 +3,7 @@
  * malformed value stops the start with the variable's name. indexer/.env.example lists them.
  */
 import { z } from "zod";
+import { type AuditKeyRing, readAuditChainKeys } from "../../db/auditKeys.js";
 import { readIndexerEnv, withoutEmpty } from "../../lib/env.js";
 import { parseEncryptionKey } from "../secrets.js";
 import { parseSchedule } from "./schedule.js";
@@ -46,6 +47,8 @@ export interface WorkerConfig {
   viewsSchema: string;
   apiSchema: string;
   encryptionKey: Buffer;
+  /** Seals the audit entries the worker and its security scan write (db/auditKeys.ts); absent: format v1. */
+  auditChain?: AuditKeyRing;
   mode: "local" | "production";
   timeoutMs: number;
   /** Milliseconds to wait before retry 1, 2, ...; a delivery is dead after the last one fails. */
@@ -80,9 +83,11 @@ export function readWorkerConfig(source: Record<string, string | undefined> = pr
   }
   let retrySchedule: number[];
   let encryptionKey: Buffer;
+  let auditChain: AuditKeyRing | undefined;
   try {
     retrySchedule = parseSchedule(env.ONEKEY_WEBHOOK_RETRY_SCHEDULE);
     encryptionKey = parseEncryptionKey(env.ONEKEY_WEBHOOK_ENCRYPTION_KEY);
+    auditChain = readAuditChainKeys(source);
   } catch (error) {
     throw new Error(`Invalid webhook worker environment: ${(error as Error).message}`);
   }
@@ -93,6 +98,7 @@ export function readWorkerConfig(source: Record<string, string | undefined> = pr
     viewsSchema: env.ONEKEY_INDEXER_VIEWS_SCHEMA,
     apiSchema: env.ONEKEY_API_SCHEMA,
     encryptionKey,
+    auditChain,
     mode: env.ONEKEY_WEBHOOK_MODE ?? (indexer.network === "local" ? "local" : "production"),
     timeoutMs: env.ONEKEY_WEBHOOK_TIMEOUT_MS,
     retrySchedule,

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { readRebuildConfig } from "../../analytics/config.js";
 import { openIssuerSource, rebuildAnalytics, recentDays } from "../../analytics/rebuild.js";
+import { setProcessAuditChainKeys } from "../../db/auditKeys.js";
 import type { ApiDatabase } from "../../db/tables.js";
 import { createLogger } from "../../lib/logger.js";
 import { readSecurityConfig } from "../../security/config.js";
@@ -23,6 +24,9 @@ const config = readWorkerConfig();
 const security = readSecurityConfig(process.env);
 const analytics = readRebuildConfig(process.env);
 const logger = createLogger(config.logLevel, "onekey-webhooks");
+// Deliveries and the security scan write audit entries: sealed with the keys the configuration read.
+setProcessAuditChainKeys(config.auditChain);
+logger.log("info", "audit chain", { format: config.auditChain ? 2 : 1, keyId: config.auditChain?.currentKid });
 // Read now (a bad file stops the start) and on every change (a bad change keeps the last good set).
 const flags = watchFlags(config.flagsFile, {
   onChange: () => logger.log("info", "feature flags reloaded", { flagsFile: config.flagsFile }),
