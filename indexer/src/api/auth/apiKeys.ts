@@ -103,11 +103,9 @@ export class ApiKeyService {
       .insertInto("api_key_networks")
       .values({ key_id: keyId, network, first_seen: now, last_seen: now })
       .onConflict((oc) =>
-        oc
-          .columns(["key_id", "network"])
-          .doUpdateSet((eb) => ({
-            last_seen: sql<Date>`greatest(${eb.ref("api_key_networks.last_seen")}, ${eb.ref("excluded.last_seen")})`,
-          })),
+        oc.columns(["key_id", "network"]).doUpdateSet((eb) => ({
+          last_seen: sql<Date>`greatest(${eb.ref("api_key_networks.last_seen")}, ${eb.ref("excluded.last_seen")})`,
+        })),
       )
       .execute()
       .catch(() => this.#networkWritten.delete(entry));
