@@ -2,13 +2,16 @@
  * Runs the audit retention job once (db/auditRetention.ts): deletes or anonymizes the entries past
  * their class's days, leaving checkpoints and receipts. Schedule it daily (cron, a Kubernetes
  * CronJob); nothing in the API or the worker runs it. Same environment as the API, plus the
- * ONEKEY_AUDIT_RETENTION_<CLASS>_DAYS variables (indexer/README.md, "Audit trail").
+ * ONEKEY_AUDIT_RETENTION_<CLASS>_DAYS variables (indexer/README.md, "Audit trail") and the chain keys
+ * (ONEKEY_AUDIT_CHAIN_KEYS / ONEKEY_AUDIT_CHAIN_KEY_ID): it verifies each chain before purging it
+ * and seals what it did into it, so it needs every key that still seals a kept entry.
  *
  *   npm run audit:retention -w @onekey/indexer
  *
  * Exit 0: done; 1: a chain does not verify and was left untouched (named); 2: it could not run.
  */
 import { RETENTION_CLASSES, RETENTION_MODES, readRetentionPolicy } from "../db/auditClasses.js";
+import { readAuditChainKeys, setProcessAuditChainKeys } from "../db/auditKeys.js";
 import { runRetention } from "../db/auditRetention.js";
 import { openApiDb } from "../db/open.js";
 import { readApiConfig } from "../src/api/config.js";
@@ -18,6 +21,7 @@ try {
   if (process.argv.length > 2) throw new Error(`Unknown arguments "${process.argv.slice(2).join(" ")}": it takes none`);
   // Both read before the database opens: a bad value stops the run with the variable's name.
   const policy = readRetentionPolicy();
+  setProcessAuditChainKeys(readAuditChainKeys());
   const store = openApiDb(readApiConfig().store);
   try {
     const result = await runRetention(store.db, { now: new Date(), policy });

@@ -1,7 +1,8 @@
 /**
  * The attacker's view: someone with write access to the database edits or removes audit entries
  * behind the API's back, and the operator's `npm run audit:verify` (run here as its own process,
- * through tsx, with the API's environment) exits 1 naming the entry.
+ * through tsx, with the API's environment) exits 1 naming the entry. With the chain keyed (format
+ * v2), recomputing the hashes after an edit does not help the attacker either.
  */
 import { execFile } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -9,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeAudit } from "../../db/audit.js";
+import { entryHash, storedPersonal } from "../../db/auditHash.js";
+import { readAuditChainKeys } from "../../db/auditKeys.js";
 import { migrate } from "../../db/migrator.js";
 import { openTestApiDb, type TestApiDb } from "../support/testApiDb.js";
 
@@ -187,5 +190,106 @@ describe("a purge forged with a checkpoint (PostgreSQL)", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`at entry id ${first?.id} in project 4`);
     expect(result.stdout).toContain("retention run forged-run is not what that run sealed");
+  });
+});
+
+describe("a keyed chain (format v2) rewritten without the key (PostgreSQL)", () => {
+  let t: TestApiDb;
+  let attacker: pg.Client;
+  // Placeholders for the test only; a real key comes from a secret store.
+  const K1 = "a1".repeat(32);
+  const K2 = Buffer.alloc(32, 7).toString("base64");
+  const keyEnv = {
+    ONEKEY_AUDIT_CHAIN_KEYS: JSON.stringify({ "2026-11": K1, "2026-12": K2 }),
+    ONEKEY_AUDIT_CHAIN_KEY_ID: "2026-12",
+  };
+
+  beforeAll(async () => {
+    t = await openTestApiDb("postgres", "onekey_audit_keyed_attack");
+    await migrate(t.store.db, "latest");
+    const ring = readAuditChainKeys(keyEnv);
+    const old = readAuditChainKeys({ ...keyEnv, ONEKEY_AUDIT_CHAIN_KEY_ID: "2026-11" });
+    for (let i = 0; i < 4; i++) {
+      await writeAudit(
+        t.store.db,
+        { actor: "0x00000000000000000000000000000000000000a1", projectId: 5n, action: "record.open", result: "ok" },
+        i < 2 ? old : ring,
+      );
+    }
+    attacker = await attackerOn(t);
+  });
+  afterAll(async () => {
+    await attacker?.end();
+    await t?.close();
+  });
+
+  it("verifies with both keys; an entry edited and the chain recomputed with sha256 exits 1 at that entry; a key missing exits 2", async () => {
+    const env = { ...apiEnv(t), ...keyEnv };
+    const ok = await run("audit-verify.ts", env);
+    expect(ok.stdout).toContain("audit chain ok: 4 entries in 1 chain(s)");
+    expect(ok.code).toBe(0);
+
+    // Without the older key the first entries cannot be checked: said so, and not called tampering.
+    const missing = await run("audit-verify.ts", {
+      ...env,
+      ONEKEY_AUDIT_CHAIN_KEYS: JSON.stringify({ "2026-12": K2 }),
+    });
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toContain("CANNOT VERIFY entry id");
+    expect(missing.stdout).toContain("cannot verify: key 2026-11 not configured");
+    expect(missing.stdout).toContain("configured keys: 2026-12");
+    expect(missing.stdout).not.toContain("BROKEN");
+
+    // The attacker edits entry 3 and recomputes it and the rest as v1 (all it can compute), head too.
+    const { rows } = await attacker.query<{ id: string }>(
+      "select id::text from audit_log where project_id = 5 order by id",
+    );
+    const store = t.store.db;
+    const before = await store
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("id", "=", rows[1]?.id as string)
+      .executeTakeFirstOrThrow();
+    let prev = before.hash;
+    for (const { id } of rows.slice(2)) {
+      const row = await store.selectFrom("audit_log").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+      const result = id === rows[2]?.id ? "denied" : row.result;
+      const hash = entryHash({
+        prevHash: prev,
+        at: new Date(row.at),
+        projectId: "5",
+        action: row.action,
+        target: row.target,
+        result,
+        personal: storedPersonal({ ...row, detail: row.detail }),
+      });
+      await attacker.query("update audit_log set result = $1, prev_hash = $2, hash = $3, key_id = null where id = $4", [
+        result,
+        prev,
+        hash,
+        id,
+      ]);
+      prev = hash;
+    }
+    await attacker.query("update audit_heads set last_hash = $1 where chain = '5'", [prev]);
+    const broken = await run("audit-verify.ts", env, ["--project", "5"]);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(`audit chain BROKEN at entry id ${rows[2]?.id} in project 5`);
+    expect(broken.stdout).toContain("unkeyed (format v1) entry after keyed entries");
+    for (const out of [ok, missing, broken]) {
+      for (const secret of [K1, K2]) expect(`${out.stdout}${out.stderr}`).not.toContain(secret);
+    }
+  });
+
+  it("a bad key setting stops the verifier by name without printing the key (exit 2)", async () => {
+    const short = "b2".repeat(20);
+    const result = await run("audit-verify.ts", {
+      ...apiEnv(t),
+      ONEKEY_AUDIT_CHAIN_KEYS: JSON.stringify({ k: short }),
+      ONEKEY_AUDIT_CHAIN_KEY_ID: "k",
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('ONEKEY_AUDIT_CHAIN_KEYS key "k" must be at least 32 bytes');
+    expect(result.stderr).not.toContain(short);
   });
 });
