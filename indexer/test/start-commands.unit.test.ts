@@ -247,6 +247,9 @@ describe("the audit chain key in the check", () => {
       expect(accepted.text).not.toContain(GOOD_KEY);
     }
     expect(checkConfig("x", () => planService("api", env).summary, env).text).toContain("audit chain unkeyed (v1)");
+    // A key map quoted by any reader is cut out too (the variable's name ends in KEYS, not KEY).
+    const keys = JSON.stringify({ k1: GOOD_KEY });
+    expect(redactConfigMessage(`bad ${keys}`, { ONEKEY_AUDIT_CHAIN_KEYS: keys })).toBe("bad <ONEKEY_AUDIT_CHAIN_KEYS>");
   });
 });
 

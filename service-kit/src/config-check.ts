@@ -15,7 +15,7 @@ export interface ConfigCheck {
 }
 
 /** Variables whose values are secrets or may carry credentials (read without the ONEKEY_ prefix). */
-const SECRET_NAME = /(^|_)(KEY|SECRETS?|TOKEN|PASSWORD|URL|DSN|MNEMONIC)(_|$)/i;
+const SECRET_NAME = /(^|_)(KEYS?|SECRETS?|TOKEN|PASSWORD|URL|DSN|MNEMONIC)(_|$)/i;
 /** zod's words for a required variable that is unset. */
 const MISSING = /Invalid input: expected \w+, received undefined/;
 const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi;
