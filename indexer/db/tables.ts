@@ -178,6 +178,8 @@ export interface ApiDatabase {
     data: ColumnType<unknown, string, string>;
     state: string;
     created_at: DefaultTimestamp;
+    /** When the chain trail considered the final event (migration 0012); null until then. */
+    trailed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   };
   webhook_deliveries: {
     id: string;

@@ -14,6 +14,7 @@ import * as securityAlerts from "./0008_security_alerts.js";
 import * as analytics from "./0009_analytics.js";
 import * as apiKeyNetworks from "./0010_api_key_networks.js";
 import * as auditChainKey from "./0011_audit_chain_key.js";
+import * as chainTrail from "./0012_chain_trail.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_auth": auth,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "0009_analytics": analytics,
   "0010_api_key_networks": apiKeyNetworks,
   "0011_audit_chain_key": auditChainKey,
+  "0012_chain_trail": chainTrail,
 };

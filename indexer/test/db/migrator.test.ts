@@ -29,6 +29,7 @@ const APPLIED = [
   "0009_analytics",
   "0010_api_key_networks",
   "0011_audit_chain_key",
+  "0012_chain_trail",
 ];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {

@@ -177,8 +177,11 @@ export async function retractEvents(
   return seen;
 }
 
-/** The pipeline's watermarks: "ingested_final" (block), "expired_through" (chain time). */
-export type CursorName = "ingested_final" | "expired_through";
+/**
+ * The pipeline's watermarks: "ingested_final" (block), "expired_through" (chain time),
+ * "trailed_paymaster" (the block up to which the chain trail copied the paymaster's events).
+ */
+export type CursorName = "ingested_final" | "expired_through" | "trailed_paymaster";
 
 export async function readCursor(db: Db, name: CursorName): Promise<bigint> {
   const { rows } = await sql<{ value: string }>`SELECT value FROM webhook_cursors WHERE name = ${name}`.execute(db);

@@ -13,6 +13,9 @@
  * 4. expiry: active attestations past their expiry (chain time) become `attestation.expired`;
  * 5. release: held deliveries whose policy is met become due.
  *
+ * Then, in a transaction of its own (./chainTrail.ts), governance and role changes that are now
+ * final enter the audit trail, each exactly once.
+ *
  * Outbox ids are `chainId:blockHash:logIndex`: a re-indexed event has the same id (so nothing is
  * ingested twice), an event re-mined after a reorg has a new one. Every statement is in ../store/;
  * every derived event in ../derived/.
@@ -38,6 +41,7 @@ import {
   retractEvents,
 } from "../store/events.js";
 import { type Checkpoint, expiredAttestations, newOutboxRows, readCheckpoint, viewsExist } from "../store/views.js";
+import { copyFinalToTrail } from "./chainTrail.js";
 import type { WorkerConfig } from "./config.js";
 
 /** Ponder's checkpoint encodes the block timestamp (10 digits), chain id (16), block number (16). */
@@ -51,6 +55,8 @@ export interface PassResult {
   retracted: number;
   released: number;
   expired: number;
+  /** Audit entries the chain trail wrote. */
+  trailed: number;
   latestBlock?: bigint;
   finalizedBlock?: bigint;
 }
@@ -76,7 +82,7 @@ export class Pipeline {
    * within the second), another worker holds the pass, or Ponder has no views yet.
    */
   async pass(): Promise<PassResult> {
-    const result: PassResult = { ran: false, ingested: 0, retracted: 0, released: 0, expired: 0 };
+    const result: PassResult = { ran: false, ingested: 0, retracted: 0, released: 0, expired: 0, trailed: 0 };
     // Outside a transaction, one cheap read: new outbox rows only ever come with a new checkpoint.
     const checkpoint = await readCheckpoint(this.db, this.config.viewsSchema, this.config.chainId);
     if (!checkpoint) return result;
@@ -96,6 +102,11 @@ export class Pipeline {
         return true;
       });
     if (ran) {
+      // After the pass committed, so the trail reads what it finalized; a failure here leaves the
+      // checkpoint unrecorded and the next pass tries again.
+      if (result.finalizedBlock !== undefined) {
+        result.trailed = (await copyFinalToTrail(this.db, this.config.viewsSchema, result.finalizedBlock)).written;
+      }
       this.#lastCheckpoint = seen;
       this.#lastExpiryScan = this.now().getTime();
     }

@@ -1,0 +1,169 @@
+/**
+ * The chain trail: governance and role changes made on chain enter the one audit trail
+ * (db/audit.ts) once they are final, as `chain.<event type>` entries. The trail is append-only, so
+ * nothing that a reorg could still remove may enter it: webhook events are copied only when
+ * `final` (never `live`, never `retracted`), the paymaster's operator events only at or below the
+ * finalized block. Each copy is marked in the same transaction (`trailed_at`, the
+ * `trailed_paymaster` cursor) under an advisory lock, so a restart or a second worker never
+ * writes an entry twice.
+ *
+ * Runs in its own READ COMMITTED transaction after the pipeline's pass: an audit head locked by an
+ * API request in the meantime is waited for, not a serialization failure of the whole pass.
+ * Subjects' own actions (attestations issued to them, consent, erasure) are not governance and are
+ * never copied; nor is a subject's address (an attestation revocation names its uid).
+ */
+import { sql } from "kysely";
+import { type AuditEntry, writeAudit } from "../../db/audit.js";
+import { advanceCursor, type Db, readCursor } from "../store/events.js";
+import type { UntrailedEvent } from "../store/trail.js";
+import { markTrailed, type PaymasterEventRow, paymasterEventsBetween, untrailedFinalEvents } from "../store/trail.js";
+
+/** Who made the change (when the event says), what it changed, and the fields worth keeping. */
+interface Described {
+  actor?: unknown;
+  target: string;
+  change: Record<string, unknown>;
+}
+
+const project = (d: Record<string, unknown>) => `project:${String(d.projectId)}`;
+
+/** The webhook event types that are governance or role changes, and how each reads in the trail. */
+const GOVERNANCE: Record<string, (d: Record<string, unknown>) => Described> = {
+  "project.created": (d) => ({
+    target: project(d),
+    change: { orgId: d.orgId, slug: d.slug, status: d.status, requiredLevel: d.requiredLevel },
+  }),
+  "project.settings_updated": (d) => ({
+    target: project(d),
+    change: { requiredLevel: d.requiredLevel, acceptedIssuers: d.acceptedIssuers },
+  }),
+  "project.status_changed": (d) => ({ target: project(d), change: { status: d.status } }),
+  "project.role_offered": (d) => ({ target: project(d), change: { account: d.account, role: d.role } }),
+  "project.role_granted": (d) => ({ target: project(d), change: { account: d.account, role: d.role, roles: d.roles } }),
+  "project.role_revoked": (d) => ({ target: project(d), change: { account: d.account, role: d.role, roles: d.roles } }),
+  "organization.roles_revoked": (d) => ({ target: `organization:${String(d.orgId)}`, change: { account: d.account } }),
+  "budget.policy_set": (d) => ({
+    actor: d.by,
+    target: project(d),
+    change: {
+      perUserCap: d.perUserCap,
+      periodCap: d.periodCap,
+      periodSeconds: d.periodSeconds,
+      maxOpCost: d.maxOpCost,
+    },
+  }),
+  // The revoker is an issuer or governance; the subject's address stays out.
+  "attestation.revoked": (d) => ({ actor: d.revoker, target: `attestation:${String(d.uid)}`, change: {} }),
+};
+
+/** The paymaster's operator events that change who governs it (reserve movements are money, not governance). */
+const PAYMASTER_GOVERNANCE = /^(SignerRotation|Ownership)/;
+
+/** The actor of an entry whose event does not say who sent it: the transaction is in the detail. */
+export const CHAIN_ACTOR = "chain";
+
+const BATCH = 500;
+const TRAIL_LOCK = 0x0e1c_7a11;
+
+/** Whether an event type enters the trail. */
+export function isTrailedType(type: string): boolean {
+  return Object.hasOwn(GOVERNANCE, type);
+}
+
+/** The entries of one final event: one per project it concerns. */
+export function eventEntries(event: UntrailedEvent): AuditEntry[] {
+  const describe = GOVERNANCE[event.type];
+  if (!describe) return [];
+  const { actor, target, change } = describe(event.data);
+  const detail = {
+    eventId: event.id,
+    txHash: event.transaction_hash,
+    block: event.block_number,
+    blockTime: new Date(Number(event.block_timestamp) * 1000).toISOString(),
+    logIndex: event.log_index,
+    change,
+  };
+  return event.project_ids.map((projectId) => ({
+    actor: typeof actor === "string" && actor ? actor : CHAIN_ACTOR,
+    projectId: BigInt(projectId),
+    action: `chain.${event.type}`,
+    target,
+    result: "ok",
+    detail,
+  }));
+}
+
+/** SignerRotationStarted -> signer_rotation_started. */
+const snake = (name: string) => name.replace(/(?<!^)([A-Z])/g, "_$1").toLowerCase();
+
+/** The global chain's entry of a paymaster operator event, or none when it is not governance. */
+export function paymasterEntry(event: PaymasterEventRow): AuditEntry | undefined {
+  if (!PAYMASTER_GOVERNANCE.test(event.name)) return undefined;
+  return {
+    actor: CHAIN_ACTOR,
+    action: `chain.paymaster.${snake(event.name)}`,
+    target: `paymaster:${event.paymaster.toLowerCase()}`,
+    result: "ok",
+    detail: {
+      eventId: event.id,
+      txHash: event.transaction_hash,
+      block: event.block_number,
+      blockTime: new Date(Number(event.block_timestamp) * 1000).toISOString(),
+      change: event.args,
+    },
+  };
+}
+
+export interface TrailResult {
+  /** Entries written. */
+  written: number;
+  /** False when another worker holds the trail. */
+  ran: boolean;
+}
+
+/**
+ * Copies what became final since the last run into the trail, in one transaction. `finalized` is
+ * the block the pass saw finalized; `views` the schema with Ponder's `paymaster_events`.
+ */
+export async function copyFinalToTrail(db: Db, views: string, finalized: bigint): Promise<TrailResult> {
+  return db.transaction().execute(async (trx) => {
+    const lock = await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${TRAIL_LOCK}) AS ok`.execute(trx);
+    if (!lock.rows[0]?.ok) return { written: 0, ran: false };
+    let written = 0;
+    let batch: UntrailedEvent[];
+    do {
+      batch = await untrailedFinalEvents(trx, BATCH);
+      for (const event of batch) {
+        for (const entry of eventEntries(event)) {
+          await writeAudit(trx, entry);
+          written++;
+        }
+      }
+      await markTrailed(
+        trx,
+        batch.map((e) => e.id),
+      );
+    } while (batch.length === BATCH);
+
+    if (await viewExists(trx, views, "paymaster_events")) {
+      const after = await readCursor(trx, "trailed_paymaster");
+      if (finalized > after) {
+        for (const row of await paymasterEventsBetween(trx, views, { after, upTo: finalized })) {
+          const entry = paymasterEntry(row);
+          if (!entry) continue;
+          await writeAudit(trx, entry);
+          written++;
+        }
+        await advanceCursor(trx, "trailed_paymaster", finalized);
+      }
+    }
+    return { written, ran: true };
+  });
+}
+
+async function viewExists(db: Db, schema: string, name: string): Promise<boolean> {
+  const { rows } = await sql<{ found: string | null }>`SELECT to_regclass(${`"${schema}"."${name}"`}) AS found`.execute(
+    db,
+  );
+  return Boolean(rows[0]?.found);
+}
