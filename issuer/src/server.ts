@@ -15,6 +15,7 @@ import { type ChainWatcher, createChainWatcher } from "./kyc/chain-watcher.js";
 import { type CleanupJob, createCleanupJob } from "./kyc/cleanup.js";
 import { createOperatorRoutes } from "./kyc/operator-routes.js";
 import { createProjectDirectory, type ProjectDirectory } from "./kyc/projects.js";
+import { createProviderStates } from "./kyc/provider-states.js";
 import { createProvider } from "./kyc/providers/factories.js";
 import type { KycProvider } from "./kyc/providers/provider.js";
 import { createProviderRegistry, type ProviderRegistry } from "./kyc/providers/registry.js";
@@ -40,6 +41,8 @@ const INVALID_REQUEST = -32600;
 const METHOD_NOT_FOUND = -32601;
 const INVALID_PARAMS = -32602;
 const INTERNAL_ERROR = -32603;
+/** How long a replica may go on using a provider another replica's operator paused. */
+const PROVIDER_STATE_CACHE_MS = 5_000;
 /**
  * The paymaster refuses to sponsor this operation; `message` says why to a person and
  * `data.reason` to a program. An implementation-defined server error (JSON-RPC reserves
@@ -222,7 +225,13 @@ export function createIssuerApp(
     const { db, now } = options.kyc;
     app.route(
       "/",
-      createOperatorRoutes({ db, token: config.kyc.operatorToken, logger, now: now ?? (() => new Date()) }),
+      createOperatorRoutes({
+        db,
+        token: config.kyc.operatorToken,
+        logger,
+        now: now ?? (() => new Date()),
+        providers: kyc ? { registry: kyc.registry, states: kyc.providerStates } : undefined,
+      }),
     );
   }
 
@@ -348,6 +357,8 @@ function buildKyc(
   });
   const projects = createProjectDirectory(client, config.contracts.projectRegistry, { cacheMs: kyc.projectCacheMs });
   const settings = createSettingsStore(options.db, { cacheMs: kyc.projectCacheMs });
+  // A pause reaches every replica within a few seconds (kyc/provider-states.ts).
+  const providerStates = createProviderStates(options.db, { cacheMs: PROVIDER_STATE_CACHE_MS, now });
   const storage =
     options.storage ??
     createGatewayStorage({
@@ -381,6 +392,7 @@ function buildKyc(
     now,
     flags: shared.flags,
     plans: shared.plans,
+    providerStates,
   });
   const watcher = createChainWatcher({
     db: options.db,
@@ -429,7 +441,7 @@ function buildKyc(
     now,
     audit,
   });
-  return { app, registry, projects, sessions, watcher, cleanup, auth, audit };
+  return { app, registry, projects, sessions, watcher, cleanup, auth, audit, providerStates };
 }
 
 export type { AttestationLedger, SignedAttestation } from "./ledger/attestation-ledger.js";

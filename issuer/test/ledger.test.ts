@@ -65,7 +65,7 @@ describe("issuer migrations", () => {
       "provider_deletions",
       "provider_webhook_events",
     ];
-    const latestTables = [...sessionTables, "signed_attestations", "sponsorship_refusals"].sort();
+    const latestTables = [...sessionTables, "provider_states", "signed_attestations", "sponsorship_refusals"].sort();
     await migrate(store.db, "latest");
     expect(await appliedMigrations(store.db)).toEqual([
       "0001_attestation_ledger",
@@ -73,6 +73,7 @@ describe("issuer migrations", () => {
       "0003_session_org",
       "0004_sponsorship_refusals",
       "0005_record_bytes",
+      "0006_provider_states",
     ]);
     expect(await tables()).toEqual(latestTables);
     const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);

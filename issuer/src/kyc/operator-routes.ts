@@ -9,17 +9,24 @@
  * and lease. Open sessions end as expired (they cannot go on without their applicant). A repeat
  * finds no reference left and schedules nothing.
  *
- * Service to service: the caller presents ONEKEY_ISSUER_OPERATOR_TOKEN, compared as digests in
- * constant time; a wrong token is refused and refusals are limited per client (only refusals are
- * counted, so a caller with the right token is never refused for others' attempts).
+ * The provider routes list the configured providers with their operators' state and pause or
+ * resume one protocol-wide (provider-states.ts); a paused provider takes no new sessions.
+ *
+ * Service to service: every route sits behind one middleware; the caller presents
+ * ONEKEY_ISSUER_OPERATOR_TOKEN, compared as digests in constant time; a wrong token is refused and
+ * refusals are limited per client (only refusals are counted, so a caller with the right token is
+ * never refused for others' attempts).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { type Kysely, sql } from "kysely";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { z } from "zod";
 import { ApiError, errorResponse } from "../http/errors.js";
-import type { IssuerDatabase } from "../ledger/types.js";
+import type { IssuerDatabase, ProviderStatesTable } from "../ledger/types.js";
 import type { Logger } from "../logger.js";
+import type { ProviderStates } from "./provider-states.js";
+import type { ProviderRegistry } from "./providers/registry.js";
 import { EXPIRABLE } from "./sessions/model.js";
 import { queueApplicantDeletion, stepJson } from "./sessions/store.js";
 
@@ -36,7 +43,31 @@ export interface OperatorRouteDeps {
   now: () => Date;
   /** Refused attempts per client a minute (default 10). */
   refusalsPerMinute?: number;
+  /** The configured providers and their operators' states; absent, there are no provider routes. */
+  providers?: { registry: ProviderRegistry; states: ProviderStates };
 }
+
+const DAY_MS = 86_400_000;
+
+/** What an operator may set; the reason is a short note for the other operators, never personal data. */
+const ProviderStateBody = z.strictObject({
+  paused: z.boolean(),
+  reason: z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(200, "at most 200 characters")
+    .regex(/^[^\p{Cc}]*$/u, "no control characters"),
+  changedBy: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address (0x and 40 hex digits)"),
+});
+
+const stateView = (name: string, state: ProviderStatesTable | undefined) => ({
+  name,
+  paused: state?.paused ?? false,
+  reason: state?.reason ?? null,
+  changedBy: state?.changed_by ?? null,
+  changedAt: state ? new Date(state.changed_at).toISOString() : null,
+});
 
 export function createOperatorRoutes(deps: OperatorRouteDeps): Hono {
   const expected = deps.token ? digest(deps.token) : undefined;
@@ -48,7 +79,7 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): Hono {
     throw error;
   });
 
-  app.post("/v1/internal/operator/subjects/:address/provider-deletion", async (c) => {
+  app.use("/v1/internal/operator/*", async (c, next) => {
     if (!expected) {
       throw new ApiError(503, "operator_token_not_configured", "This issuer takes no operator requests (no token)");
     }
@@ -72,6 +103,10 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): Hono {
       }
       throw new ApiError(401, "operator_token_invalid", "Send the operator token: Authorization: Bearer <token>");
     }
+    await next();
+  });
+
+  app.post("/v1/internal/operator/subjects/:address/provider-deletion", async (c) => {
     const address = c.req.param("address");
     if (!/^0x[0-9a-fA-F]{40}$/.test(address)) {
       throw new ApiError(400, "invalid_request", "address: must be an address (0x and 40 hex digits)", "address");
@@ -115,5 +150,70 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): Hono {
     deps.logger.info({ scheduled }, "operator request: provider applicants queued for deletion");
     return c.json({ scheduled }, 200);
   });
+
+  // Without the session workflow there are no providers to list or pause: the routes do not exist.
+  if (deps.providers) registerProviderRoutes(app, deps, deps.providers);
   return app;
+}
+
+function registerProviderRoutes(
+  app: Hono,
+  deps: OperatorRouteDeps,
+  { registry, states }: { registry: ProviderRegistry; states: ProviderStates },
+): void {
+  app.get("/v1/internal/operator/providers", async (c) => {
+    const since = new Date(deps.now().getTime() - DAY_MS);
+    const [stored, started, open] = await Promise.all([
+      states.list(),
+      deps.db
+        .selectFrom("kyc_sessions")
+        .select(["provider", (eb) => eb.fn.countAll<string>().as("n")])
+        .where("provider", "is not", null)
+        .where("created_at", ">=", since)
+        .groupBy("provider")
+        .execute(),
+      deps.db
+        .selectFrom("kyc_sessions")
+        .select(["provider", (eb) => eb.fn.countAll<string>().as("n")])
+        .where("provider", "is not", null)
+        .where("status", "in", [...EXPIRABLE])
+        .groupBy("provider")
+        .execute(),
+    ]);
+    const count = (rows: { provider: string | null; n: string }[], name: string) =>
+      Number(rows.find((r) => r.provider === name)?.n ?? 0);
+    return c.json(
+      {
+        data: registry.names.map((name) => ({
+          ...stateView(
+            name,
+            stored.find((s) => s.provider === name),
+          ),
+          circuit: registry.state(name),
+          // Sessions created in the last 24 h that reached this provider (their current one).
+          sessionsStarted24h: count(started, name),
+          openSessions: count(open, name),
+        })),
+      },
+      200,
+    );
+  });
+
+  app.put("/v1/internal/operator/providers/:name", async (c) => {
+    const name = c.req.param("name");
+    // Only a configured name reaches the database; anything else is a 404 that changes nothing.
+    if (!(registry.names as readonly string[]).includes(name)) {
+      throw new ApiError(404, "provider_not_found", "No such provider is configured on this issuer");
+    }
+    const parsed = ProviderStateBody.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join(".") || "body";
+      throw new ApiError(400, "invalid_request", `${field}: ${issue?.message ?? "must be a JSON object"}`, field);
+    }
+    const { state, changed } = await states.set(name, parsed.data);
+    // The operator's note may name the provider's incident; it is not logged, only the change.
+    deps.logger.info({ provider: name, paused: state.paused, changed }, "operator request: provider state set");
+    return c.json({ ...stateView(name, state), changed }, 200);
+  });
 }

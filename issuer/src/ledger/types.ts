@@ -141,6 +141,17 @@ export interface SponsorshipRefusalsTable {
   count: ColumnType<string, number, number>;
 }
 
+/** An operator's pause of a provider (migration 0006); no row: the provider runs. */
+export interface ProviderStatesTable {
+  provider: string;
+  paused: boolean;
+  /** The operator's short note; never personal data. */
+  reason: string;
+  /** The operator's address, lowercase. */
+  changed_by: string;
+  changed_at: Date;
+}
+
 export interface IssuerDatabase {
   signed_attestations: SignedAttestationsTable;
   auth_nonces: AuthNoncesTable;
@@ -151,4 +162,5 @@ export interface IssuerDatabase {
   provider_deletions: ProviderDeletionsTable;
   chain_cursor: ChainCursorTable;
   sponsorship_refusals: SponsorshipRefusalsTable;
+  provider_states: ProviderStatesTable;
 }

@@ -22,6 +22,7 @@ import type { Logger } from "../../logger.js";
 import type { IssuerMetrics } from "../../metrics.js";
 import { expiryFor, levelFor } from "../policy.js";
 import type { ProjectDirectory } from "../projects.js";
+import type { ProviderStates } from "../provider-states.js";
 import {
   type Decision,
   type KycCheck,
@@ -66,6 +67,8 @@ export interface SessionServiceDeps {
   flags?: FlagReader;
   /** Organizations' plans (the monthly verification quota; main.ts watches the file); default: config.plansFile read once. */
   plans?: PlanReader;
+  /** Operators' pauses (kyc/provider-states.ts); absent, no provider is ever paused. */
+  providerStates?: ProviderStates;
 }
 
 export interface AttestationInput {
@@ -122,10 +125,23 @@ export function createSessionService(deps: SessionServiceDeps) {
     return chosen.providers;
   }
 
+  /**
+   * Providers no operator has paused, in order. Only starts and fallbacks ask: a session already
+   * at a paused provider carries on (refresh, webhooks, result, attestation), because pausing must
+   * not strand a person part-way through a verification they may already have submitted.
+   */
+  async function unpaused(names: ProviderName[]): Promise<ProviderName[]> {
+    if (!deps.providerStates || names.length === 0) return names;
+    const paused = await deps.providerStates.paused();
+    return names.filter((name) => !paused.has(name));
+  }
+
   async function fallbackCandidates(row: SessionRow): Promise<ProviderName[]> {
     if (!canFallBack(row)) return [];
     const tried = row.providers_tried;
-    return registry.candidates(await preferencesOf(row), await checksOf(row), tried).filter((n) => registry.healthy(n));
+    return unpaused(
+      registry.candidates(await preferencesOf(row), await checksOf(row), tried).filter((n) => registry.healthy(n)),
+    );
   }
 
   /**
@@ -386,12 +402,18 @@ export function createSessionService(deps: SessionServiceDeps) {
         );
       }
       const chosen = await settings.get(project.projectId, project.requiredLevel, registry.names);
-      const candidates = registry.candidates(chosen.providers, chosen.checks);
-      if (candidates.length === 0) {
+      const supporting = registry.candidates(chosen.providers, chosen.checks);
+      if (supporting.length === 0) {
         throw conflict(
           "no_provider_supports_checks",
           "No configured provider performs the checks this project requires",
         );
+      }
+      // A paused provider is skipped like one that does not answer. All of them paused: the same
+      // 503 as an outage, before anything is stored or counted; the operators' reason stays with them.
+      const candidates = await unpaused(supporting);
+      if (candidates.length === 0) {
+        throw new ApiError(503, "no_provider_available", "No KYC provider is available right now; try again later");
       }
       await deps.limits.startSession(project.projectId, subject);
 

@@ -8,6 +8,7 @@ import * as kycSessions from "./0002_kyc_sessions.js";
 import * as sessionOrg from "./0003_session_org.js";
 import * as sponsorshipRefusals from "./0004_sponsorship_refusals.js";
 import * as recordBytes from "./0005_record_bytes.js";
+import * as providerStates from "./0006_provider_states.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_attestation_ledger": attestationLedger,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   "0003_session_org": sessionOrg,
   "0004_sponsorship_refusals": sponsorshipRefusals,
   "0005_record_bytes": recordBytes,
+  "0006_provider_states": providerStates,
 };
