@@ -118,6 +118,47 @@ async function rewriteChain(
 
 const sha256Hex = (text: string) => createHash("sha256").update(text).digest("hex");
 
+describe("reading the chain keys", () => {
+  const hex = K1.toString("hex");
+  const read = (keys: string | undefined, id: string | undefined) =>
+    readAuditChainKeys({ ONEKEY_AUDIT_CHAIN_KEYS: keys, ONEKEY_AUDIT_CHAIN_KEY_ID: id });
+
+  it("neither variable (or both empty): no keys, entries are v1", () => {
+    expect(read(undefined, undefined)).toBeUndefined();
+    expect(read("", "")).toBeUndefined();
+  });
+
+  it("refuses what it cannot use, naming the variable and never quoting a secret", () => {
+    const cases: [string | undefined, string | undefined, RegExp][] = [
+      [undefined, "k1", /ONEKEY_AUDIT_CHAIN_KEYS is required when ONEKEY_AUDIT_CHAIN_KEY_ID is set/],
+      [JSON.stringify({ k1: hex }), undefined, /ONEKEY_AUDIT_CHAIN_KEY_ID is required/],
+      ["{}", "k1", /must name at least one key/],
+      [JSON.stringify(hex), "k1", /must name at least one key/],
+      [JSON.stringify({ "k 1": hex }), "k 1", /key ids must be 1-64 letters/],
+      [
+        JSON.stringify([
+          { kid: "k1", key: hex },
+          { kid: "k1", key: hex },
+        ]),
+        "k1",
+        /names key "k1" twice/,
+      ],
+      [JSON.stringify({ k1: `${hex}!` }), "k1", /key "k1" must be hex or base64/],
+      [JSON.stringify({ k1: 42 }), "k1", /key "k1" must be a string/],
+    ];
+    for (const [keys, id, message] of cases) {
+      let error: Error | undefined;
+      try {
+        read(keys, id);
+      } catch (e) {
+        error = e as Error;
+      }
+      expect(error?.message).toMatch(message);
+      expect(error?.message).not.toContain(hex);
+    }
+  });
+});
+
 describe.each(["postgres", "pglite"] as DbKind[])("the keyed audit chain (format v2) on %s", (kind) => {
   let t: TestApiDb;
   let db: Kysely<ApiDatabase>;
