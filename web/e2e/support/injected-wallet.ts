@@ -4,7 +4,9 @@
  * shows its sections (the indexer may need a moment to see a fresh role).
  *
  * The wallet reports EIP-5792 capabilities, as smart wallets do, so the app signs in with the
- * wallet's own address: the test's EOA, which holds the roles the tests give it.
+ * wallet's own address: the test's EOA, which holds the roles the tests give it. With
+ * `{ eip5792: false }` it is a plain EOA wallet (MetaMask-style): `wallet_getCapabilities` and
+ * `wallet_sendCalls` answer "Method not found", and the app signs in as the SimpleAccount the EOA owns.
  */
 import { waitFor } from "@onekey/devnet/processes";
 import type { Page } from "playwright-core";
@@ -16,12 +18,24 @@ import type { StackInfo } from "./stack.js";
 export const WALLET_NAME = "E2E Injected Wallet";
 const TIMEOUT = 45_000;
 
-/** An EIP-1193 wallet in the page whose key stays in Node: the page asks, Node signs and sends. */
-export async function injectWallet(page: Page, eoa: PrivateKeyAccount, stack: StackInfo): Promise<void> {
+/**
+ * An EIP-1193 wallet in the page whose key stays in Node: the page asks, Node signs and sends.
+ * Resolves to every method the page asked, in order.
+ */
+export async function injectWallet(
+  page: Page,
+  eoa: PrivateKeyAccount,
+  stack: StackInfo,
+  options: { eip5792?: boolean } = {},
+): Promise<{ asked: string[] }> {
   const owner = createWalletClient({ account: eoa, chain: hardhat, transport: http(stack.rpcUrl) });
   let authorized = false;
+  const asked: string[] = [];
   await page.exposeFunction("__e2eWallet", async (method: string, params: unknown[]) => {
+    asked.push(method);
     try {
+      if (options.eip5792 === false && (method === "wallet_getCapabilities" || method === "wallet_sendCalls"))
+        return { error: { code: -32601, message: `The method "${method}" does not exist / is not available.` } };
       switch (method) {
         // Like a real wallet: no account for the page until it asks (so nothing reconnects by itself).
         case "eth_requestAccounts":
@@ -86,6 +100,7 @@ export async function injectWallet(page: Page, eoa: PrivateKeyAccount, stack: St
     window.addEventListener("eip6963:requestProvider", announce);
     announce();
   }, WALLET_NAME);
+  return { asked };
 }
 
 /** Connects the injected wallet and signs in, until the shell shows its sections. */

@@ -18,6 +18,7 @@ import { organizationGate } from "./permissions.js";
 import type { Organization } from "./reads.js";
 import { ChainScreen } from "./session-bridge.js";
 import "./chain.css";
+import { PaysFrom } from "./PaysFrom.js";
 
 export function OrganizationsScreen() {
   const { reads, account } = useChainEnv();
@@ -34,6 +35,7 @@ export function OrganizationsScreen() {
         An organization owns projects. Its owner names admins, who create and manage projects; ownership moves in two
         steps, so it never goes to an address nobody controls.
       </p>
+      <PaysFrom />
       <section className="card" aria-labelledby="orgs-title">
         <h2 id="orgs-title">Your organizations</h2>
         {orgs.isPending ? <Progress label="Reading your organizations from the chain" /> : null}

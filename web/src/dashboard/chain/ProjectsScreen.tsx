@@ -26,6 +26,7 @@ import { slugMessage } from "./slug.js";
 import { useProjects } from "./useProjects.js";
 import { useSlugCheck } from "./useSlugCheck.js";
 import "./chain.css";
+import { PaysFrom } from "./PaysFrom.js";
 
 export function ProjectsScreen() {
   const { session } = useChainEnv();
@@ -37,6 +38,7 @@ export function ProjectsScreen() {
       <p className="muted">
         A project is what people verify for: its link, the level it asks for, the issuers it trusts and who manages it.
       </p>
+      <PaysFrom />
       <section className="card" aria-labelledby="projects-title">
         <h2 id="projects-title">Your projects</h2>
         {list.isPending ? <Progress label="Reading your projects from the chain" /> : null}

@@ -21,6 +21,7 @@ import type { Budget, Project } from "./reads.js";
 import { ChainScreen } from "./session-bridge.js";
 import { useProjects } from "./useProjects.js";
 import "./chain.css";
+import { PaysFrom } from "./PaysFrom.js";
 
 export const eth = (wei: bigint) => `${formatEther(wei)} ETH`;
 
@@ -35,6 +36,7 @@ export function SponsorshipScreen() {
         Your project pays its users' network fees from a budget it holds at the OneKey paymaster. Anyone may add to it;
         only its sponsor managers set its limits and withdraw.
       </p>
+      <PaysFrom />
       {list.isPending ? <Progress label="Reading your projects from the chain" /> : null}
       {list.error ? <ErrorPanel error={chainUserError(list.error)} onAction={() => void list.refetch()} /> : null}
       {list.data && list.data.projects.length > 1 ? (

@@ -95,6 +95,8 @@ export function useChainEnv() {
     calls,
     wallet: gate,
     sender,
+    /** The connected wallet's own address (for a smart account's sender, the EOA that owns it). */
+    owner: connection.address,
     /** How the account pays: "transaction" (the wallet's own) or "userOperation" (its smart account). */
     sendsAs: sender?.kind,
   };
