@@ -15,8 +15,13 @@
 import { sql } from "kysely";
 import { type AuditEntry, writeAudit } from "../../db/audit.js";
 import { advanceCursor, type Db, readCursor } from "../store/events.js";
-import type { UntrailedEvent } from "../store/trail.js";
-import { markTrailed, type PaymasterEventRow, paymasterEventsBetween, untrailedFinalEvents } from "../store/trail.js";
+import {
+  markTrailed,
+  type PaymasterEventRow,
+  paymasterEventsBetween,
+  type UntrailedEvent,
+  untrailedFinalEvents,
+} from "../store/trail.js";
 
 /** Who made the change (when the event says), what it changed, and the fields worth keeping. */
 interface Described {
