@@ -1,6 +1,6 @@
 /**
- * The operators' data-subject and organization routes (routes/operatorSubjects.ts,
- * operatorOrganizations.ts) against the real service: a local chain with OneKey deployed, Ponder
+ * The operators' data-subject, organization and KYC provider routes (routes/operatorSubjects.ts,
+ * operatorOrganizations.ts, operatorProviders.ts) against the real service: a local chain with OneKey deployed, Ponder
  * on PostgreSQL as a child process, the issuer's database (a stand-in kyc_sessions with the
  * columns the lookup reads) and a stand-in issuer that records what the API sends it. Each attack
  * is the attacker's script: a stranger, a tenant admin, a forged or ended session, an injected path.
@@ -36,6 +36,8 @@ const operator = privateKeyToAccount(generatePrivateKey());
 
 /** The stand-in issuer: what it was sent, and what it answers next. */
 const received: { method?: string; url?: string; authorization?: string }[] = [];
+/** The bodies it was sent, in order (empty for none). */
+const receivedBodies: string[] = [];
 let issuerAnswer: { status: number; body: unknown } = { status: 200, body: { scheduled: 1 } };
 let issuer: Server;
 
@@ -54,8 +56,13 @@ function expectError(res: ApiResponse, status: number, code: string, field?: str
 beforeAll(async () => {
   issuer = createServer((req: IncomingMessage, res) => {
     received.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
-    res.writeHead(issuerAnswer.status, { "content-type": "application/json" });
-    res.end(JSON.stringify(issuerAnswer.body));
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      receivedBodies.push(Buffer.concat(chunks).toString());
+      res.writeHead(issuerAnswer.status, { "content-type": "application/json" });
+      res.end(JSON.stringify(issuerAnswer.body));
+    });
   });
   await new Promise<void>((resolve) => issuer.listen(0, "127.0.0.1", resolve));
 
@@ -404,6 +411,188 @@ describe("operators and data subjects", () => {
     expect((await api.post(`/v1/operator/organizations`, { plan: "scale" }, session)).status).toBe(404);
   });
 
+  it("an operator lists the KYC providers and pauses and resumes one through the issuer; every call is audited", async () => {
+    const api = client("198.51.100.14");
+    const session = await api.login(operator);
+    const me = operator.address.toLowerCase();
+    const sandbox = {
+      name: "sandbox",
+      paused: false,
+      reason: null,
+      changedBy: null,
+      changedAt: null,
+      circuit: "closed",
+      sessionsStarted24h: 3,
+      openSessions: 1,
+    };
+    received.length = 0;
+    receivedBodies.length = 0;
+    // Only the documented fields are passed on, whatever else the issuer sends.
+    issuerAnswer = { status: 200, body: { data: [{ ...sandbox, internal: "not for the API" }] } };
+    const listed = await api.get<{ data: unknown[] }>("/v1/operator/providers", session);
+    expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+    expect(listed.body).toEqual({ data: [sandbox] });
+
+    const at = new Date().toISOString();
+    issuerAnswer = {
+      status: 200,
+      body: { name: "sandbox", paused: true, reason: "provider outage", changedBy: me, changedAt: at, changed: true },
+    };
+    const paused = await api.request<Record<string, unknown>>("PUT", "/v1/operator/providers/sandbox", {
+      token: session,
+      body: { paused: true, reason: "  provider outage " },
+    });
+    expect(paused.status, JSON.stringify(paused.body)).toBe(200);
+    expect(paused.body).toEqual(issuerAnswer.body);
+    issuerAnswer = {
+      status: 200,
+      body: { name: "sandbox", paused: false, reason: "back", changedBy: me, changedAt: at, changed: true },
+    };
+    const resumed = await api.request("PUT", "/v1/operator/providers/sandbox", {
+      token: session,
+      body: { paused: false, reason: "back" },
+    });
+    expect(resumed.status).toBe(200);
+
+    // What the issuer was sent: the token in the header only, the operator as who changed it.
+    expect(received).toEqual([
+      { method: "GET", url: "/v1/internal/operator/providers", authorization: `Bearer ${ISSUER_TOKEN}` },
+      { method: "PUT", url: "/v1/internal/operator/providers/sandbox", authorization: `Bearer ${ISSUER_TOKEN}` },
+      { method: "PUT", url: "/v1/internal/operator/providers/sandbox", authorization: `Bearer ${ISSUER_TOKEN}` },
+    ]);
+    expect(receivedBodies.slice(1).map((b) => JSON.parse(b))).toEqual([
+      { paused: true, reason: "provider outage", changedBy: expect.stringMatching(new RegExp(`^${me}$`, "i")) },
+      { paused: false, reason: "back", changedBy: expect.stringMatching(new RegExp(`^${me}$`, "i")) },
+    ]);
+
+    // The issuer runs no such provider: 404; it refuses or is down: a 503 to retry; a garbled answer too.
+    issuerAnswer = { status: 404, body: { code: "provider_not_found" } };
+    const unknown = await api.request("PUT", "/v1/operator/providers/sumsub", {
+      token: session,
+      body: { paused: true, reason: "x" },
+    });
+    expectError(unknown, 404, "provider_not_found");
+    issuerAnswer = { status: 401, body: { code: "operator_token_invalid" } };
+    const down = await api.get("/v1/operator/providers", session);
+    expectError(down, 503, "issuer_unavailable");
+    expect(down.headers.get("retry-after")).toBe("30");
+    expect(JSON.stringify(down.body)).not.toContain(ISSUER_TOKEN);
+    issuerAnswer = { status: 200, body: { data: [{ name: "sandbox" }] } };
+    expectError(await api.get("/v1/operator/providers", session), 503, "issuer_unavailable");
+
+    const store = openApiDb({ kind: "postgres", url: database.url, schema: "onekey_api" });
+    try {
+      const entries = await store.db
+        .selectFrom("audit_log")
+        .select(["action", "target", "result", "detail"])
+        .where("actor", "=", me)
+        .where("action", "like", "operator.provider.%")
+        .orderBy("id")
+        .execute();
+      expect(entries.map((e) => [e.action, e.target, e.result, e.detail])).toEqual([
+        ["operator.provider.read", null, "ok", { providers: 1 }],
+        ["operator.provider.pause", "sandbox", "ok", { reason: "provider outage", changed: true }],
+        ["operator.provider.resume", "sandbox", "ok", { reason: "back", changed: true }],
+        ["operator.provider.pause", "sumsub", "failed", { reason: "x", failure: "issuer_404_provider_not_found" }],
+        ["operator.provider.read", null, "failed", { reason: "issuer_401_operator_token_invalid" }],
+        ["operator.provider.read", null, "failed", { reason: "issuer_bad_response" }],
+      ]);
+    } finally {
+      await store.close();
+    }
+    issuerAnswer = { status: 200, body: { scheduled: 1 } };
+  });
+
+  it("attack: a stranger, a tenant admin, bad names and bodies cannot pause a provider; nothing reaches the issuer", async () => {
+    received.length = 0;
+    const strangerApi = client("203.0.113.74");
+    const stranger = throwaway();
+    const strangerSession = await strangerApi.login(stranger);
+    expectError(await strangerApi.get("/v1/operator/providers", strangerSession), 403, "not_operator");
+    expectError(
+      await strangerApi.request("PUT", "/v1/operator/providers/sandbox", {
+        token: strangerSession,
+        body: { paused: true, reason: "x" },
+      }),
+      403,
+      "not_operator",
+    );
+    // The project's owner administers a tenant, not the protocol.
+    expectError(
+      await client("198.51.100.1").request("PUT", "/v1/operator/providers/sandbox", {
+        token: ownerSession,
+        body: { paused: true, reason: "x" },
+      }),
+      403,
+      "not_operator",
+    );
+    // No session at all.
+    expect(
+      (
+        await client("203.0.113.75").request("PUT", "/v1/operator/providers/sandbox", {
+          body: { paused: true, reason: "x" },
+        })
+      ).status,
+    ).toBe(401);
+
+    const api = client("198.51.100.15");
+    const session = await api.login(operator);
+    for (const name of ["Sandbox", "..%2Fsandbox", "sandbox%00", "a".repeat(33), "sand_box"]) {
+      expectError(
+        await api.request("PUT", `/v1/operator/providers/${name}`, {
+          token: session,
+          body: { paused: true, reason: "x" },
+        }),
+        400,
+        "invalid_request",
+        "name",
+      );
+    }
+    for (const [body, field] of [
+      [{ paused: "yes", reason: "x" }, "paused"],
+      [{ paused: true }, "reason"],
+      [{ paused: true, reason: "   " }, "reason"],
+      [{ paused: true, reason: "x".repeat(201) }, "reason"],
+      [{ paused: true, reason: "a\nb" }, "reason"],
+    ] as const) {
+      expectError(
+        await api.request("PUT", "/v1/operator/providers/sandbox", { token: session, body }),
+        400,
+        "invalid_request",
+        field,
+      );
+    }
+    // Who changed it is the session's address, never something the caller says.
+    expect(
+      (
+        await api.request("PUT", "/v1/operator/providers/sandbox", {
+          token: session,
+          body: { paused: true, reason: "x", changedBy: stranger.address },
+        })
+      ).status,
+    ).toBe(400);
+    expectError(await api.get("/v1/operator/providers?select=*", session), 400, "invalid_request");
+    expect(received).toEqual([]);
+
+    const store = openApiDb({ kind: "postgres", url: database.url, schema: "onekey_api" });
+    try {
+      const denied = await store.db
+        .selectFrom("audit_log")
+        .select(["actor", "action", "result"])
+        .where("action", "like", "operator.provider.%")
+        .where("result", "=", "denied")
+        .orderBy("id")
+        .execute();
+      expect(denied).toEqual([
+        { actor: stranger.address.toLowerCase(), action: "operator.provider.read", result: "denied" },
+        { actor: stranger.address.toLowerCase(), action: "operator.provider.pause", result: "denied" },
+        { actor: owner.address.toLowerCase(), action: "operator.provider.pause", result: "denied" },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it("logs no 5xx other than the issuer's refusal, and no subject's address", () => {
     const logs = ponder.logs();
     expect(subjects).toHaveLength(3);
@@ -413,6 +602,10 @@ describe("operators and data subjects", () => {
       .filter((l) => l.includes('"service":"onekey-api"'))
       .map((l) => JSON.parse(l) as { msg: string; status?: number; route?: string });
     const errors = lines.filter((l) => (l.status ?? 0) >= 500 || l.msg === "unhandled error");
-    expect(errors.map((l) => [l.status, l.route])).toEqual([[503, "/v1/operator/subjects/:address/provider-deletion"]]);
+    expect(errors.map((l) => [l.status, l.route])).toEqual([
+      [503, "/v1/operator/subjects/:address/provider-deletion"],
+      [503, "/v1/operator/providers"],
+      [503, "/v1/operator/providers"],
+    ]);
   });
 });

@@ -220,6 +220,8 @@ describeApiWorld("tenant API app", (w) => {
           "GET /v1/operator/subjects/{address}",
           "POST /v1/operator/subjects/{address}/provider-deletion",
           "GET /v1/operator/organizations",
+          "GET /v1/operator/providers",
+          "PUT /v1/operator/providers/{name}",
           "POST /v1/internal/key-releases",
           "POST /v1/internal/audit-entries",
           // The webhook routes again, for an admin session on the project of the path (the dashboard).

@@ -19,6 +19,7 @@ import { ApiError, errorResponses, forbidden, notFound, unauthorized } from "../
 import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
 import { AddressString, ProjectIdString } from "../schemas.js";
 import { registerOperatorOrganizationRoutes } from "./operatorOrganizations.js";
+import { registerOperatorProviderRoutes } from "./operatorProviders.js";
 import { registerOperatorSubjectRoutes } from "./operatorSubjects.js";
 
 const TAG = ["Operators"];
@@ -345,4 +346,5 @@ export function registerOperatorRoutes(app: ApiApp, kit: ApiKit): void {
 
   registerOperatorSubjectRoutes(app, kit, requireOperator);
   registerOperatorOrganizationRoutes(app, kit, requireOperator);
+  registerOperatorProviderRoutes(app, kit, requireOperator);
 }

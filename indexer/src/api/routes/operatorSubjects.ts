@@ -17,9 +17,10 @@ import { type Kysely, sql } from "kysely";
 import type { Hex } from "viem";
 import { writeAudit } from "../../../db/audit.js";
 import { decodeCursor, encodeCursor, HEX_32, INT64_ID, UINT } from "../http/cursor.js";
-import { ApiError, errorResponses } from "../http/errors.js";
+import { errorResponses } from "../http/errors.js";
 import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
 import { AddressString, CursorString } from "../schemas.js";
+import { askIssuer, issuerOrFail, issuerUnavailable } from "./issuerOperatorClient.js";
 
 export type RequireOperator = (c: Context<ApiEnv>, action: string, target?: string) => Promise<string>;
 
@@ -27,7 +28,6 @@ const TAG = ["Operators"];
 const security = [{ session: [] }];
 /** The uids whose key releases are looked up: far more attestations than one person ever has. */
 const MAX_UIDS = 1000;
-const ISSUER_TIMEOUT_MS = 10_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const SubjectParams = z.object({
@@ -354,41 +354,16 @@ export function registerOperatorSubjectRoutes(app: ApiApp, kit: ApiKit, requireO
           detail,
           requestId: c.get("requestId"),
         });
-      const issuer = deps.config.issuerOperator;
-      if (!issuer) {
-        await audit("failed", { reason: "issuer_not_configured" });
-        throw new ApiError(503, "issuer_not_configured", "This API has no issuer to send provider deletions to");
-      }
-      let scheduled: number | undefined;
-      let reason = "issuer_unreachable";
-      try {
-        // The token travels in the header only; the address is checked above (hex), so the path is safe.
-        const res = await fetch(`${issuer.url}/v1/internal/operator/subjects/${address}/provider-deletion`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${issuer.token}` },
-          signal: AbortSignal.timeout(ISSUER_TIMEOUT_MS),
-        });
-        const body = (await res.json().catch(() => undefined)) as { scheduled?: unknown; code?: unknown } | undefined;
-        if (res.status === 200 && typeof body?.scheduled === "number") scheduled = body.scheduled;
-        else {
-          // The issuer's code only when it looks like one: the trail keeps what we can vouch for.
-          const code = typeof body?.code === "string" && /^[a-z_]{1,60}$/.test(body.code) ? `_${body.code}` : "";
-          reason = `issuer_${res.status}${code}`;
-        }
-      } catch {
-        // The error may name the issuer's URL: the reason says only that it did not answer.
-      }
-      if (scheduled === undefined) {
-        await audit("failed", { reason });
-        throw new ApiError(
-          503,
-          "issuer_unavailable",
-          "The issuer did not take the deletion request; try again",
-          undefined,
-          {
-            "Retry-After": "30",
-          },
-        );
+      const issuer = await issuerOrFail(deps.config.issuerOperator, (d) => audit("failed", d), "provider deletions");
+      // The address is checked above (hex), so the path is safe.
+      const answer = await askIssuer(issuer, "POST", `/v1/internal/operator/subjects/${address}/provider-deletion`);
+      const scheduled =
+        answer.ok && answer.status === 200
+          ? (answer.body as { scheduled?: unknown } | undefined)?.scheduled
+          : undefined;
+      if (typeof scheduled !== "number") {
+        await audit("failed", { reason: answer.ok ? `issuer_${answer.status}` : answer.reason });
+        throw issuerUnavailable("The issuer did not take the deletion request; try again");
       }
       await audit("ok", { scheduled });
       return c.json({ scheduled }, 202);
