@@ -9,6 +9,7 @@
  */
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createProviderStates } from "../src/kyc/provider-states.js";
 import { completeHostedFlow, eventually, type SessionBody, SessionClient } from "./support/kyc.js";
 import { type KycStack, startKycStack } from "./support/kyc-stack.js";
 import { createProject, dropTestDatabase, ensureKycIssuer } from "./support/stack.js";
@@ -152,6 +153,22 @@ describe("pausing a KYC provider", () => {
     await setState("sandbox-b", { paused: false, reason: "new contract", changedBy: OPERATOR });
     // The operators' note is theirs: it is in no log line.
     expect(kyc.logs.join("\n")).not.toMatch(/incident 42|contract ended/);
+  });
+
+  it("another replica's pause is seen once the cache's few seconds are over, without a query per start", async () => {
+    const db = kyc.issuer.resources.db;
+    let t = 0;
+    const replica = createProviderStates(db, { cacheMs: 5_000, now: () => new Date(), clock: () => t });
+    const other = createProviderStates(db, { cacheMs: 5_000, now: () => new Date() });
+    expect([...(await replica.paused())]).toEqual([]);
+    await other.set("sandbox-b", { paused: true, reason: "replica test", changedBy: OPERATOR });
+    t = 4_999;
+    expect([...(await replica.paused())]).toEqual([]);
+    t = 5_000;
+    expect([...(await replica.paused())]).toEqual(["sandbox-b"]);
+    // The replica that makes a change sees it at once.
+    await replica.set("sandbox-b", { paused: false, reason: "replica test over", changedBy: OPERATOR });
+    expect([...(await replica.paused())]).toEqual([]);
   });
 
   it("attack: an unknown provider, a bad body and a wrong token change nothing; refusals are limited", async () => {
