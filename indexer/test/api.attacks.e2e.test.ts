@@ -273,6 +273,37 @@ describe("attacks on the tenant API", () => {
     );
     expectError(await strangerApi.get("/v1/operator/analytics", strangerSession), 403, "not_operator");
 
+    // No issuer configured here (ONEKEY_API_ISSUER_URL unset): the provider routes say so, send
+    // nothing, and the trail records the attempt.
+    expectError(await operatorApi.get("/v1/operator/providers", session), 503, "issuer_not_configured");
+    expectError(
+      await operatorApi.request("PUT", "/v1/operator/providers/sandbox", {
+        token: session,
+        body: { paused: true, reason: "outage" },
+      }),
+      503,
+      "issuer_not_configured",
+    );
+    const trail = openApiDb({ kind: "postgres", url: database.url, schema: "onekey_api" });
+    try {
+      const entries = await trail.db
+        .selectFrom("audit_log")
+        .select(["action", "result", "detail"])
+        .where("action", "like", "operator.provider.%")
+        .orderBy("id")
+        .execute();
+      expect(entries).toEqual([
+        { action: "operator.provider.read", result: "failed", detail: { reason: "issuer_not_configured" } },
+        {
+          action: "operator.provider.pause",
+          result: "failed",
+          detail: { reason: "outage", failure: "issuer_not_configured" },
+        },
+      ]);
+    } finally {
+      await trail.close();
+    }
+
     const rotation = await propose({ action: "begin_signer_rotation", signer: throwawayWallet().address });
     expect(rotation.status).toBe(200);
     expect(rotation.body.transactions[0]?.contractMethod.name).toBe("beginSignerRotation");
@@ -417,13 +448,18 @@ describe("attacks on the tenant API", () => {
     }
   });
 
-  it("logs no 5xx for any of it", () => {
+  it("logs no 5xx for any of it but the provider routes' issuer_not_configured", () => {
     const lines = ponder
       .logs()
       .split("\n")
       .filter((l) => l.includes('"service":"onekey-api"'))
-      .map((l) => JSON.parse(l) as { msg: string; status?: number });
+      .map((l) => JSON.parse(l) as { msg: string; status?: number; route?: string });
     expect(lines.filter((l) => l.msg === "request").length).toBeGreaterThan(50);
-    expect(lines.filter((l) => (l.status ?? 0) >= 500 || l.msg === "unhandled error")).toEqual([]);
+    expect(
+      lines.filter((l) => (l.status ?? 0) >= 500 || l.msg === "unhandled error").map((l) => [l.status, l.route]),
+    ).toEqual([
+      [503, "/v1/operator/providers"],
+      [503, "/v1/operator/providers/:name"],
+    ]);
   });
 });
