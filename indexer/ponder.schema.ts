@@ -203,6 +203,21 @@ export const paymasterEvents = onchainTable("paymaster_events", (t) => ({
   transactionHash: t.hex().notNull(),
 }));
 
+/**
+ * Governance history of the registries (issuers registered or removed; organizations created,
+ * their ownership transfers and admins), kept beside the current state so that the webhook
+ * worker's chain trail can copy it once final. Keyed like the outbox; bigints in `args` are strings.
+ */
+export const governanceEvents = onchainTable("governance_events", (t) => ({
+  id: t.text().primaryKey(),
+  contract: t.text().notNull(),
+  name: t.text().notNull(),
+  args: t.json().notNull(),
+  blockNumber: t.bigint().notNull(),
+  blockTimestamp: t.bigint().notNull(),
+  transactionHash: t.hex().notNull(),
+}));
+
 // ---------------------------------------------------------------- outbox
 
 /**

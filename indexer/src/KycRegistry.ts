@@ -6,6 +6,7 @@
 import { type Context, ponder } from "ponder:registry";
 import { attestations, consents, issuers, subjects } from "ponder:schema";
 import { type Hex, zeroAddress } from "viem";
+import { writeGovernanceEvent } from "./lib/governance.js";
 import { type LogRef, writeOutbox } from "./lib/outbox.js";
 
 type SubjectRow = typeof subjects.$inferSelect;
@@ -69,12 +70,14 @@ ponder.on("KycRegistry:IssuerRegistered", async ({ event, context }) => {
     .insert(issuers)
     .values({ issuer, issuerId, registered: true, registeredAt: event.block.timestamp })
     .onConflictDoUpdate({ issuerId, registered: true, registeredAt: event.block.timestamp, removedAt: null });
+  await writeGovernanceEvent(context, event, "KycRegistry", "IssuerRegistered");
 });
 
 ponder.on("KycRegistry:IssuerRemoved", async ({ event, context }) => {
   await context.db
     .update(issuers, { issuer: event.args.issuer })
     .set({ registered: false, removedAt: event.block.timestamp });
+  await writeGovernanceEvent(context, event, "KycRegistry", "IssuerRemoved");
 });
 
 ponder.on("KycRegistry:AttestationCreated", async ({ event, context }) => {

@@ -3,6 +3,7 @@ import { type Context, ponder } from "ponder:registry";
 import { organizationAdmins, organizations, projectRoles, projects } from "ponder:schema";
 import { and, eq, ne, or } from "ponder";
 import { type Hex, zeroAddress } from "viem";
+import { writeGovernanceEvent } from "./lib/governance.js";
 import { writeOutbox } from "./lib/outbox.js";
 import { projectStatusName } from "./lib/projectStatus.js";
 
@@ -15,6 +16,7 @@ ponder.on("ProjectRegistry:OrganizationCreated", async ({ event, context }) => {
     createdAt: event.block.timestamp,
     updatedAt: event.block.timestamp,
   });
+  await writeGovernanceEvent(context, event, "ProjectRegistry", "OrganizationCreated");
 });
 
 ponder.on("ProjectRegistry:OrganizationMetadataUpdated", async ({ event, context }) => {
@@ -28,6 +30,7 @@ ponder.on("ProjectRegistry:OrganizationOwnershipTransferStarted", async ({ event
   await context.db
     .update(organizations, { orgId })
     .set({ pendingOwner: pendingOwner === zeroAddress ? null : pendingOwner, updatedAt: event.block.timestamp });
+  await writeGovernanceEvent(context, event, "ProjectRegistry", "OrganizationOwnershipTransferStarted");
 });
 
 ponder.on("ProjectRegistry:OrganizationOwnershipTransferred", async ({ event, context }) => {
@@ -35,6 +38,7 @@ ponder.on("ProjectRegistry:OrganizationOwnershipTransferred", async ({ event, co
   await context.db
     .update(organizations, { orgId })
     .set({ owner: newOwner, pendingOwner: null, updatedAt: event.block.timestamp });
+  await writeGovernanceEvent(context, event, "ProjectRegistry", "OrganizationOwnershipTransferred");
 });
 
 ponder.on("ProjectRegistry:OrganizationAdminSet", async ({ event, context }) => {
@@ -43,6 +47,7 @@ ponder.on("ProjectRegistry:OrganizationAdminSet", async ({ event, context }) => 
     .insert(organizationAdmins)
     .values({ orgId, account, enabled, updatedAt: event.block.timestamp })
     .onConflictDoUpdate({ enabled, updatedAt: event.block.timestamp });
+  await writeGovernanceEvent(context, event, "ProjectRegistry", "OrganizationAdminSet");
 });
 
 ponder.on("ProjectRegistry:ProjectCreated", async ({ event, context }) => {

@@ -189,6 +189,29 @@ describe("PostgreSQL deployments", () => {
       ]);
       expect(rows[0]?.payload).toEqual({ projectId: id, account: reader.address.toLowerCase(), role: ROLE.READER });
       expect(rows[4]?.payload).toEqual({ orgId: orgId.toString(), account: admin.address.toLowerCase() });
+
+      // The registries' governance history, for the worker's chain trail: bigints as strings,
+      // addresses lower-case, keyed like the outbox.
+      const governance = await client.query<{ id: string; contract: string; name: string; args: unknown }>(
+        "select id, contract, name, args from onekey.governance_events order by block_number, id",
+      );
+      const org = orgId.toString();
+      const adminAddress = admin.address.toLowerCase();
+      expect(governance.rows.map((r) => [r.contract, r.name, r.args])).toEqual([
+        [
+          "ProjectRegistry",
+          "OrganizationCreated",
+          { orgId: org, owner: owner.address.toLowerCase(), metadataURI: expect.any(String) },
+        ],
+        [
+          "KycRegistry",
+          "IssuerRegistered",
+          { issuer: chain.account(1).address.toLowerCase(), issuerId: expect.any(Number) },
+        ],
+        ["ProjectRegistry", "OrganizationAdminSet", { orgId: org, account: adminAddress, enabled: true }],
+        ["ProjectRegistry", "OrganizationAdminSet", { orgId: org, account: adminAddress, enabled: false }],
+      ]);
+      expect(governance.rows[0]?.id).toMatch(/^31337:0x[0-9a-f]{64}:\d+$/);
     } finally {
       await client.end();
     }
