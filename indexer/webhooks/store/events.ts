@@ -179,9 +179,10 @@ export async function retractEvents(
 
 /**
  * The pipeline's watermarks: "ingested_final" (block), "expired_through" (chain time),
- * "trailed_paymaster" (the block up to which the chain trail copied the paymaster's events).
+ * "trailed_paymaster" and "trailed_governance" (the blocks up to which the chain trail copied the
+ * paymaster's operator events and the registries' governance events).
  */
-export type CursorName = "ingested_final" | "expired_through" | "trailed_paymaster";
+export type CursorName = "ingested_final" | "expired_through" | "trailed_paymaster" | "trailed_governance";
 
 export async function readCursor(db: Db, name: CursorName): Promise<bigint> {
   const { rows } = await sql<{ value: string }>`SELECT value FROM webhook_cursors WHERE name = ${name}`.execute(db);

@@ -1,7 +1,7 @@
 /**
  * Statements of the chain trail (../worker/chainTrail.ts): final webhook events the trail has not
- * considered yet, marking them considered, and the paymaster's operator events up to the finalized
- * block. Final events never change again, so what is read here can be copied once and for good.
+ * considered yet, marking them considered, and the paymaster's operator events and the registries'
+ * governance events up to the finalized block. Final events never change again, so what is read here can be copied once and for good.
  */
 import { sql } from "kysely";
 import type { Db } from "./events.js";
@@ -64,5 +64,30 @@ export async function paymasterEventsBetween(
       FROM ${sql.table(`${views}.paymaster_events`)}
      WHERE block_number > ${range.after.toString()} AND block_number <= ${range.upTo.toString()}
      ORDER BY block_number, id`.execute(db);
+  return rows;
+}
+
+/** A registry's governance event (issuers, organizations) as Ponder stored it. */
+export interface GovernanceEventRow {
+  id: string;
+  contract: string;
+  name: string;
+  args: Record<string, unknown>;
+  block_number: string;
+  block_timestamp: string;
+  transaction_hash: string;
+}
+
+/** The registries' governance events in (after, upTo] blocks, in chain order. */
+export async function governanceEventsBetween(
+  db: Db,
+  views: string,
+  range: { after: bigint; upTo: bigint },
+): Promise<GovernanceEventRow[]> {
+  const { rows } = await sql<GovernanceEventRow>`
+    SELECT id, contract, name, args, block_number::text, block_timestamp::text, transaction_hash
+      FROM ${sql.table(`${views}.governance_events`)}
+     WHERE block_number > ${range.after.toString()} AND block_number <= ${range.upTo.toString()}
+     ORDER BY block_number, split_part(id, ':', 3)::integer`.execute(db);
   return rows;
 }

@@ -2,10 +2,11 @@
  * The chain trail: governance and role changes made on chain enter the one audit trail
  * (db/audit.ts) once they are final, as `chain.<event type>` entries. The trail is append-only, so
  * nothing that a reorg could still remove may enter it: webhook events are copied only when
- * `final` (never `live`, never `retracted`), the paymaster's operator events only at or below the
+ * `final` (never `live`, never `retracted`), the paymaster's operator events and the registries'
+ * governance events (issuers, organizations: Ponder's `governance_events`) only at or below the
  * finalized block. Each copy is marked in the same transaction (`trailed_at`, the
- * `trailed_paymaster` cursor) under an advisory lock, so a restart or a second worker never
- * writes an entry twice.
+ * `trailed_paymaster` and `trailed_governance` cursors) under an advisory lock, so a restart or a
+ * second worker never writes an entry twice.
  *
  * Runs in its own READ COMMITTED transaction after the pipeline's pass: an audit head locked by an
  * API request in the meantime is waited for, not a serialization failure of the whole pass.
@@ -16,6 +17,8 @@ import { sql } from "kysely";
 import { type AuditEntry, writeAudit } from "../../db/audit.js";
 import { advanceCursor, type Db, readCursor } from "../store/events.js";
 import {
+  type GovernanceEventRow,
+  governanceEventsBetween,
   markTrailed,
   type PaymasterEventRow,
   paymasterEventsBetween,
@@ -119,6 +122,53 @@ export function paymasterEntry(event: PaymasterEventRow): AuditEntry | undefined
   };
 }
 
+/**
+ * The registries' governance events and how each reads in the trail (global chain: no project).
+ * The actor is named only where the event names the sender: OrganizationCreated's owner may be
+ * anyone's choice, and issuer and admin changes do not say who made them.
+ */
+const REGISTRY_GOVERNANCE: Record<
+  string,
+  (a: Record<string, unknown>) => { action: string; actor?: unknown; target: string }
+> = {
+  IssuerRegistered: (a) => ({ action: "issuer.registered", target: `issuer:${String(a.issuer)}` }),
+  IssuerRemoved: (a) => ({ action: "issuer.removed", target: `issuer:${String(a.issuer)}` }),
+  OrganizationCreated: (a) => ({ action: "organization.created", target: `organization:${String(a.orgId)}` }),
+  // Sent by the current owner.
+  OrganizationOwnershipTransferStarted: (a) => ({
+    action: "organization.ownership_transfer_started",
+    actor: a.owner,
+    target: `organization:${String(a.orgId)}`,
+  }),
+  // Sent by the new owner, who accepted.
+  OrganizationOwnershipTransferred: (a) => ({
+    action: "organization.ownership_transferred",
+    actor: a.newOwner,
+    target: `organization:${String(a.orgId)}`,
+  }),
+  OrganizationAdminSet: (a) => ({ action: "organization.admin_set", target: `organization:${String(a.orgId)}` }),
+};
+
+/** The global chain's entry of a registry governance event, or none for a name it does not know. */
+export function governanceEntry(event: GovernanceEventRow): AuditEntry | undefined {
+  const describe = REGISTRY_GOVERNANCE[event.name];
+  if (!describe) return undefined;
+  const { action, actor, target } = describe(event.args);
+  return {
+    actor: typeof actor === "string" && actor ? actor : CHAIN_ACTOR,
+    action: `chain.${action}`,
+    target,
+    result: "ok",
+    detail: {
+      eventId: event.id,
+      txHash: event.transaction_hash,
+      block: event.block_number,
+      blockTime: new Date(Number(event.block_timestamp) * 1000).toISOString(),
+      change: event.args,
+    },
+  };
+}
+
 export interface TrailResult {
   /** Entries written. */
   written: number;
@@ -128,7 +178,8 @@ export interface TrailResult {
 
 /**
  * Copies what became final since the last run into the trail, in one transaction. `finalized` is
- * the block the pass saw finalized; `views` the schema with Ponder's `paymaster_events`.
+ * the block the pass saw finalized; `views` the schema with Ponder's `paymaster_events` and
+ * `governance_events`.
  */
 export async function copyFinalToTrail(db: Db, views: string, finalized: bigint): Promise<TrailResult> {
   return db.transaction().execute(async (trx) => {
@@ -160,6 +211,18 @@ export async function copyFinalToTrail(db: Db, views: string, finalized: bigint)
           written++;
         }
         await advanceCursor(trx, "trailed_paymaster", finalized);
+      }
+    }
+    if (await viewExists(trx, views, "governance_events")) {
+      const after = await readCursor(trx, "trailed_governance");
+      if (finalized > after) {
+        for (const row of await governanceEventsBetween(trx, views, { after, upTo: finalized })) {
+          const entry = governanceEntry(row);
+          if (!entry) continue;
+          await writeAudit(trx, entry);
+          written++;
+        }
+        await advanceCursor(trx, "trailed_governance", finalized);
       }
     }
     return { written, ran: true };

@@ -97,12 +97,13 @@ async function pipelinePass(): Promise<void> {
   try {
     const result = await pipeline.pass();
     if (result.latestBlock !== undefined) metrics.lagBlocks.set(Number(result.latestBlock));
-    if (result.ingested || result.released || result.retracted || result.expired) {
+    if (result.ingested || result.released || result.retracted || result.expired || result.trailed) {
       logger.log("debug", "pipeline pass", {
         ingested: result.ingested,
         released: result.released,
         retracted: result.retracted,
         expired: result.expired,
+        trailed: result.trailed,
         latestBlock: result.latestBlock?.toString(),
         finalizedBlock: result.finalizedBlock?.toString(),
       });

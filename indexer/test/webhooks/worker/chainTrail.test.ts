@@ -1,6 +1,6 @@
 /**
  * The chain trail through the real pipeline on PostgreSQL, over a views schema shaped as Ponder
- * writes it (checkpoint, outbox, paymaster_events): governance and role changes enter the audit
+ * writes it (checkpoint, outbox, paymaster_events, governance_events): governance and role changes enter the audit
  * trail once final, exactly once, with the right action, actor, target and project; unfinalized
  * and reorged ones never do, nor do subjects' own events or addresses; a second worker adds
  * nothing; the chains still verify.
@@ -60,6 +60,17 @@ describe("the chain trail", () => {
     return id;
   }
 
+  /** A registry governance row as the KycRegistry / ProjectRegistry handlers write it. */
+  async function governanceEvent(block: number, logIndex: number, name: string, args: Record<string, unknown>) {
+    const contract = name.startsWith("Issuer") ? "KycRegistry" : "ProjectRegistry";
+    const id = `${CHAIN_ID}:0x${String(block).padStart(64, "d")}:${logIndex}`;
+    await sql`INSERT INTO ${sql.table(`${VIEWS}.governance_events`)} VALUES (${id}, ${contract}, ${name},
+      ${JSON.stringify(args)}::jsonb, ${block}, ${T0 + block * 2}, ${`0x${String(block).padStart(64, "e")}`})`.execute(
+      db(),
+    );
+    return id;
+  }
+
   const trail = () =>
     db()
       .selectFrom("audit_log")
@@ -90,6 +101,11 @@ describe("the chain trail", () => {
       block_number numeric(78) NOT NULL, block_timestamp numeric(78) NOT NULL, transaction_hash text NOT NULL)`.execute(
       db(),
     );
+    await sql`CREATE TABLE ${sql.table(`${VIEWS}.governance_events`)} (
+      id text PRIMARY KEY, contract text NOT NULL, name text NOT NULL, args jsonb NOT NULL,
+      block_number numeric(78) NOT NULL, block_timestamp numeric(78) NOT NULL, transaction_hash text NOT NULL)`.execute(
+      db(),
+    );
     await sql`CREATE TABLE ${sql.table(`${VIEWS}.attestations`)} (
       uid text PRIMARY KEY, subject text NOT NULL, level integer NOT NULL, expires_at numeric(78) NOT NULL,
       status text NOT NULL, current boolean NOT NULL)`.execute(db());
@@ -103,7 +119,9 @@ describe("the chain trail", () => {
     await sql`TRUNCATE audit_heads, audit_log, webhook_deliveries, webhook_events, webhook_cursors CASCADE`.execute(
       db(),
     );
-    await sql`TRUNCATE ${sql.table(`${VIEWS}.outbox`)}, ${sql.table(`${VIEWS}.paymaster_events`)}`.execute(db());
+    await sql`TRUNCATE ${sql.table(`${VIEWS}.outbox`)}, ${sql.table(`${VIEWS}.paymaster_events`)}, ${sql.table(`${VIEWS}.governance_events`)}`.execute(
+      db(),
+    );
   });
 
   it("copies final governance and role changes once, per concerned project, and nothing of subjects", async () => {
@@ -220,8 +238,62 @@ describe("the chain trail", () => {
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: 3 });
   });
 
+  it("copies final issuer and organization governance once, to the global chain, naming the sender only where the event does", async () => {
+    const NEW_OWNER = "0x000000000000000000000000000000000000a11e";
+    await governanceEvent(5, 0, "IssuerRegistered", { issuer: ISSUER, issuerId: 1 });
+    await governanceEvent(6, 2, "OrganizationCreated", { orgId: "4", owner: OWNER, metadataURI: "ipfs://org" });
+    // Same block: log index 10 after 9 (numeric order, not text order).
+    await governanceEvent(7, 10, "OrganizationAdminSet", { orgId: "4", account: MEMBER, enabled: true });
+    await governanceEvent(7, 9, "OrganizationOwnershipTransferStarted", {
+      orgId: "4",
+      owner: OWNER,
+      pendingOwner: NEW_OWNER,
+    });
+    await governanceEvent(8, 0, "OrganizationOwnershipTransferred", {
+      orgId: "4",
+      previousOwner: OWNER,
+      newOwner: NEW_OWNER,
+    });
+    const unfinal = await governanceEvent(20, 0, "IssuerRemoved", { issuer: ISSUER, issuerId: 1 });
+    await head(21, 10);
+
+    expect((await worker().pass()).trailed).toBe(5);
+    const entries = await trail();
+    expect(entries.map((e) => [e.action, e.project_id, e.actor, e.target, e.result])).toEqual([
+      ["chain.issuer.registered", null, "chain", `issuer:${ISSUER}`, "ok"],
+      ["chain.organization.created", null, "chain", "organization:4", "ok"],
+      ["chain.organization.ownership_transfer_started", null, OWNER, "organization:4", "ok"],
+      ["chain.organization.admin_set", null, "chain", "organization:4", "ok"],
+      ["chain.organization.ownership_transferred", null, NEW_OWNER, "organization:4", "ok"],
+    ]);
+    // An actor-less entry keeps the transaction that made the change.
+    expect(entries[0]?.detail).toEqual({
+      eventId: `${CHAIN_ID}:0x${"5".padStart(64, "d")}:0`,
+      txHash: `0x${"5".padStart(64, "e")}`,
+      block: "5",
+      blockTime: new Date((T0 + 10) * 1000).toISOString(),
+      change: { issuer: ISSUER, issuerId: 1 },
+    });
+    expect(entries[3]?.detail.change).toEqual({ orgId: "4", account: MEMBER, enabled: true });
+
+    // A second pass with nothing newly final adds nothing; the removal waits for finality.
+    expect((await worker().pass()).trailed).toBe(0);
+    // A reorg drops the unfinal removal; its replacement on the new branch enters once final.
+    await sql`DELETE FROM ${sql.table(`${VIEWS}.governance_events`)} WHERE id = ${unfinal}`.execute(db());
+    await governanceEvent(22, 0, "IssuerRemoved", { issuer: ISSUER, issuerId: 1 });
+    await head(30, 25);
+    expect((await worker().pass()).trailed).toBe(1);
+    expect((await worker().pass()).trailed).toBe(0);
+    const after = await trail();
+    expect(after.slice(5).map((e) => [e.action, e.target, e.detail.block])).toEqual([
+      ["chain.issuer.removed", `issuer:${ISSUER}`, "22"],
+    ]);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: 6 });
+  });
+
   it("files chain entries in the default retention class (governance history)", () => {
     expect(retentionClassOf("chain.project.status_changed")).toBe("default");
     expect(retentionClassOf("chain.paymaster.signer_rotation_started")).toBe("default");
+    expect(retentionClassOf("chain.organization.admin_set")).toBe("default");
   });
 });
