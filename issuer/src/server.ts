@@ -11,6 +11,7 @@ import { createPublicClient, hexToNumber, http, type LocalAccount, type PublicCl
 import { AuditReporter } from "./audit/reporter.js";
 import { SubjectAuth } from "./auth/subject-auth.js";
 import type { IssuerConfig } from "./config.js";
+import { bearerTokenCheck } from "./http/bearer.js";
 import { type ChainWatcher, createChainWatcher } from "./kyc/chain-watcher.js";
 import { type CleanupJob, createCleanupJob } from "./kyc/cleanup.js";
 import { createOperatorRoutes } from "./kyc/operator-routes.js";
@@ -214,9 +215,9 @@ export function createIssuerApp(
     redis: options.health?.redis,
   });
   app.get("/readyz", readinessHandler(checks));
+  const metricsToken = config.kyc.metricsToken ? bearerTokenCheck(config.kyc.metricsToken) : undefined;
   app.get("/metrics", async (c) => {
-    const token = config.kyc.metricsToken;
-    if (token && c.req.header("authorization") !== `Bearer ${token}`) return c.text("unauthorized", 401);
+    if (metricsToken && !metricsToken(c.req.header("authorization"))) return c.text("unauthorized", 401);
     return c.text(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType });
   });
   if (kyc) app.route("/", kyc.app);

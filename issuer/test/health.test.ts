@@ -152,6 +152,10 @@ describe("metrics", () => {
       body: JSON.stringify({ jsonrpc: "2.0", id: 2, method: "eth_attackerChosenName", params: [] }),
     });
     expect((await app.request("/metrics")).status).toBe(401);
+    // A wrong token of the same length, and the right one cut short, are refused alike.
+    for (const wrong of [`${METRICS_TOKEN.slice(0, -1)}x`, METRICS_TOKEN.slice(0, 4)]) {
+      expect((await app.request("/metrics", { headers: { authorization: `Bearer ${wrong}` } })).status).toBe(401);
+    }
     const metrics = await app.request("/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
     expect(metrics.status).toBe(200);
     const text = await metrics.text();

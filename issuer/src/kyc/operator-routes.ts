@@ -17,11 +17,11 @@
  * refusals are limited per client (only refusals are counted, so a caller with the right token is
  * never refused for others' attempts).
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { type Kysely, sql } from "kysely";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
+import { bearerTokenCheck } from "../http/bearer.js";
 import { ApiError, errorResponse } from "../http/errors.js";
 import type { IssuerDatabase, ProviderStatesTable } from "../ledger/types.js";
 import type { Logger } from "../logger.js";
@@ -32,8 +32,6 @@ import { queueApplicantDeletion, stepJson } from "./sessions/store.js";
 
 /** Why these deletions were queued (provider_deletions.reason) and the step an open session ends with. */
 export const SUBJECT_REQUEST = "subject_request";
-
-const digest = (text: string) => createHash("sha256").update(text).digest();
 
 export interface OperatorRouteDeps {
   db: Kysely<IssuerDatabase>;
@@ -70,7 +68,7 @@ const stateView = (name: string, state: ProviderStatesTable | undefined) => ({
 });
 
 export function createOperatorRoutes(deps: OperatorRouteDeps): Hono {
-  const expected = deps.token ? digest(deps.token) : undefined;
+  const expected = deps.token ? bearerTokenCheck(deps.token) : undefined;
   // Per process: a refused token is a misconfiguration or a probe, and neither needs a shared count.
   const refusals = new RateLimiterMemory({ points: deps.refusalsPerMinute ?? 10, duration: 60 });
   const app = new Hono();
@@ -83,8 +81,7 @@ export function createOperatorRoutes(deps: OperatorRouteDeps): Hono {
     if (!expected) {
       throw new ApiError(503, "operator_token_not_configured", "This issuer takes no operator requests (no token)");
     }
-    const presented = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
-    if (!timingSafeEqual(digest(presented), expected)) {
+    if (!expected(c.req.header("authorization"))) {
       const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
       try {
         await refusals.consume(incoming?.socket?.remoteAddress ?? "unknown");
