@@ -53,17 +53,21 @@ export interface PaymasterEventRow {
   transaction_hash: string;
 }
 
+/** A block range (after, upTo], and at most `limit` rows of it (the first, in chain order). */
+export interface TrailRange {
+  after: bigint;
+  upTo: bigint;
+  limit?: number;
+}
+
 /** The paymaster's operator events in (after, upTo] blocks, in chain order. */
-export async function paymasterEventsBetween(
-  db: Db,
-  views: string,
-  range: { after: bigint; upTo: bigint },
-): Promise<PaymasterEventRow[]> {
+export async function paymasterEventsBetween(db: Db, views: string, range: TrailRange): Promise<PaymasterEventRow[]> {
   const { rows } = await sql<PaymasterEventRow>`
     SELECT id, paymaster, name, args, block_number::text, block_timestamp::text, transaction_hash
       FROM ${sql.table(`${views}.paymaster_events`)}
      WHERE block_number > ${range.after.toString()} AND block_number <= ${range.upTo.toString()}
-     ORDER BY block_number, id`.execute(db);
+     ORDER BY block_number, id
+     LIMIT ${range.limit ?? null}`.execute(db);
   return rows;
 }
 
@@ -79,15 +83,12 @@ export interface GovernanceEventRow {
 }
 
 /** The registries' governance events in (after, upTo] blocks, in chain order. */
-export async function governanceEventsBetween(
-  db: Db,
-  views: string,
-  range: { after: bigint; upTo: bigint },
-): Promise<GovernanceEventRow[]> {
+export async function governanceEventsBetween(db: Db, views: string, range: TrailRange): Promise<GovernanceEventRow[]> {
   const { rows } = await sql<GovernanceEventRow>`
     SELECT id, contract, name, args, block_number::text, block_timestamp::text, transaction_hash
       FROM ${sql.table(`${views}.governance_events`)}
      WHERE block_number > ${range.after.toString()} AND block_number <= ${range.upTo.toString()}
-     ORDER BY block_number, split_part(id, ':', 3)::integer`.execute(db);
+     ORDER BY block_number, split_part(id, ':', 3)::integer
+     LIMIT ${range.limit ?? null}`.execute(db);
   return rows;
 }

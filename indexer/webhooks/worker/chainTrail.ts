@@ -8,8 +8,9 @@
  * `trailed_paymaster` and `trailed_governance` cursors) under an advisory lock, so a restart or a
  * second worker never writes an entry twice.
  *
- * Runs in its own READ COMMITTED transaction after the pipeline's pass: an audit head locked by an
- * API request in the meantime is waited for, not a serialization failure of the whole pass.
+ * Runs in READ COMMITTED transactions of one bounded batch each, after the pipeline's pass: an audit
+ * head locked by an API request in the meantime is waited for, not a serialization failure of the
+ * whole pass, and a batch holds the heads it writes to only until it commits.
  * Subjects' own actions (attestations issued to them, consent, erasure) are not governance and are
  * never copied; nor is a subject's address (an attestation revocation names its uid).
  */
@@ -22,6 +23,7 @@ import {
   markTrailed,
   type PaymasterEventRow,
   paymasterEventsBetween,
+  type TrailRange,
   type UntrailedEvent,
   untrailedFinalEvents,
 } from "../store/trail.js";
@@ -70,7 +72,8 @@ const PAYMASTER_GOVERNANCE = /^(SignerRotation|Ownership)/;
 /** The actor of an entry whose event does not say who sent it: the transaction is in the detail. */
 export const CHAIN_ACTOR = "chain";
 
-const BATCH = 500;
+/** Events or rows copied per transaction (exported for the tests). */
+export const TRAIL_BATCH = 200;
 const TRAIL_LOCK = 0x0e1c_7a11;
 
 /** Whether an event type enters the trail. */
@@ -176,57 +179,105 @@ export interface TrailResult {
   ran: boolean;
 }
 
+/** A row of a block-cursored source (paymaster or governance events). */
+type BlockRow = { block_number: string };
+
 /**
- * Copies what became final since the last run into the trail, in one transaction. `finalized` is
- * the block the pass saw finalized; `views` the schema with Ponder's `paymaster_events` and
- * `governance_events`.
+ * Copies what became final since the last run into the trail, `TRAIL_BATCH` events or rows per
+ * transaction, each marked (or its cursor moved) in the transaction that copies it, so exactly-once
+ * holds across a crash between batches. Per batch, not one transaction for the whole backlog: the
+ * audit heads a batch writes to stay locked until it commits, and audited API requests of those
+ * projects wait that long (a backfill after migration 0012 copies every final event at once).
+ * `finalized` is the block the pass saw finalized; `views` the schema with Ponder's
+ * `paymaster_events` and `governance_events`.
  */
 export async function copyFinalToTrail(db: Db, views: string, finalized: bigint): Promise<TrailResult> {
-  return db.transaction().execute(async (trx) => {
-    const lock = await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${TRAIL_LOCK}) AS ok`.execute(trx);
-    if (!lock.rows[0]?.ok) return { written: 0, ran: false };
-    let written = 0;
-    let batch: UntrailedEvent[];
-    do {
-      batch = await untrailedFinalEvents(trx, BATCH);
-      for (const event of batch) {
+  let written = 0;
+  let batches = 0;
+  /** One batch under the trail's lock; undefined when another worker holds it. */
+  const batch = async (work: (trx: Db) => Promise<{ written: number; more: boolean }>) => {
+    const step = await db.transaction().execute(async (trx) => {
+      const lock = await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${TRAIL_LOCK}) AS ok`.execute(trx);
+      return lock.rows[0]?.ok ? work(trx) : undefined;
+    });
+    if (step) {
+      batches++;
+      written += step.written;
+    }
+    return step;
+  };
+  const done = () => ({ written, ran: batches > 0 });
+
+  for (;;) {
+    const step = await batch(async (trx) => {
+      const events = await untrailedFinalEvents(trx, TRAIL_BATCH);
+      let n = 0;
+      for (const event of events) {
         for (const entry of eventEntries(event)) {
           await writeAudit(trx, entry);
-          written++;
+          n++;
         }
       }
       await markTrailed(
         trx,
-        batch.map((e) => e.id),
+        events.map((e) => e.id),
       );
-    } while (batch.length === BATCH);
+      return { written: n, more: events.length === TRAIL_BATCH };
+    });
+    // Another worker took the trail over: it carries on from the marks.
+    if (!step) return done();
+    if (!step.more) break;
+  }
 
-    if (await viewExists(trx, views, "paymaster_events")) {
-      const after = await readCursor(trx, "trailed_paymaster");
-      if (finalized > after) {
-        for (const row of await paymasterEventsBetween(trx, views, { after, upTo: finalized })) {
-          const entry = paymasterEntry(row);
+  const sources = [
+    { view: "paymaster_events", cursor: "trailed_paymaster", read: paymasterEventsBetween, entry: paymasterEntry },
+    { view: "governance_events", cursor: "trailed_governance", read: governanceEventsBetween, entry: governanceEntry },
+  ] as const;
+  for (const source of sources) {
+    if (!(await viewExists(db, views, source.view))) continue;
+    for (;;) {
+      const step = await batch(async (trx) => {
+        const after = await readCursor(trx, source.cursor);
+        if (finalized <= after) return { written: 0, more: false };
+        const { rows, upTo } = await blockBatch(
+          (range) => (source.read as (db: Db, views: string, r: TrailRange) => Promise<BlockRow[]>)(trx, views, range),
+          after,
+          finalized,
+        );
+        let n = 0;
+        for (const row of rows) {
+          const entry = (source.entry as (row: BlockRow) => AuditEntry | undefined)(row);
           if (!entry) continue;
           await writeAudit(trx, entry);
-          written++;
+          n++;
         }
-        await advanceCursor(trx, "trailed_paymaster", finalized);
-      }
+        await advanceCursor(trx, source.cursor, upTo);
+        return { written: n, more: upTo < finalized };
+      });
+      if (!step) return done();
+      if (!step.more) break;
     }
-    if (await viewExists(trx, views, "governance_events")) {
-      const after = await readCursor(trx, "trailed_governance");
-      if (finalized > after) {
-        for (const row of await governanceEventsBetween(trx, views, { after, upTo: finalized })) {
-          const entry = governanceEntry(row);
-          if (!entry) continue;
-          await writeAudit(trx, entry);
-          written++;
-        }
-        await advanceCursor(trx, "trailed_governance", finalized);
-      }
-    }
-    return { written, ran: true };
-  });
+  }
+  return done();
+}
+
+/**
+ * The next batch of a block-cursored source after block `after`: about `TRAIL_BATCH` rows, and the
+ * block the cursor may move to. The cursor counts whole blocks, so a batch ends at a block boundary:
+ * a full read drops its last block's rows (the next batch starts there), unless the read holds one
+ * block only, which is then read whole (one block's governance events: a handful, not thousands).
+ */
+async function blockBatch(
+  read: (range: TrailRange) => Promise<BlockRow[]>,
+  after: bigint,
+  finalized: bigint,
+): Promise<{ rows: BlockRow[]; upTo: bigint }> {
+  const rows = await read({ after, upTo: finalized, limit: TRAIL_BATCH });
+  if (rows.length < TRAIL_BATCH) return { rows, upTo: finalized };
+  const first = BigInt((rows[0] as BlockRow).block_number);
+  const last = BigInt((rows.at(-1) as BlockRow).block_number);
+  if (first === last) return { rows: await read({ after, upTo: last }), upTo: last };
+  return { rows: rows.filter((r) => BigInt(r.block_number) < last), upTo: last - 1n };
 }
 
 async function viewExists(db: Db, schema: string, name: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { retentionClassOf } from "../../../db/auditClasses.js";
 import { verifyAuditChain } from "../../../db/auditVerify.js";
 import { migrate } from "../../../db/migrator.js";
+import { TRAIL_BATCH } from "../../../webhooks/worker/chainTrail.js";
 import type { WorkerConfig } from "../../../webhooks/worker/config.js";
 import { Pipeline } from "../../../webhooks/worker/pipeline.js";
 import { openTestApiDb, type TestApiDb } from "../../support/testApiDb.js";
@@ -289,6 +290,48 @@ describe("the chain trail", () => {
       ["chain.issuer.removed", `issuer:${ISSUER}`, "22"],
     ]);
     expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: 6 });
+  });
+
+  it("copies a backlog larger than one batch in several commits, each event once and in chain order", async () => {
+    // Webhook events: one batch and a bit (a backfill after migration 0012).
+    for (let i = 0; i < TRAIL_BATCH + 5; i++) {
+      await outbox(10 + i, "project.status_changed", [7], { projectId: "7", status: i % 2 ? "active" : "suspended" });
+    }
+    // Governance rows: a block of three, one per block past a batch's end (the batch ends at a
+    // block boundary), then one block holding more than a batch (read whole: the cursor counts blocks).
+    const ids: string[] = [];
+    for (let log = 0; log < 3; log++)
+      ids.push(await governanceEvent(1000, log, "IssuerRegistered", { issuer: ISSUER }));
+    for (let b = 1001; b <= 1001 + TRAIL_BATCH; b++) {
+      ids.push(await governanceEvent(b, 0, "OrganizationAdminSet", { orgId: "4", account: MEMBER, enabled: true }));
+    }
+    for (let log = 0; log <= TRAIL_BATCH; log++)
+      ids.push(await governanceEvent(1400, log, "IssuerRemoved", { issuer: ISSUER }));
+    const beyond = await governanceEvent(1600, 0, "IssuerRemoved", { issuer: ISSUER });
+    await head(1600, 1500);
+
+    expect((await worker().pass()).trailed).toBe(TRAIL_BATCH + 5 + ids.length);
+    const project = await db()
+      .selectFrom("audit_log")
+      .select(sql<string>`xmin::text`.as("tx"))
+      .where("project_id", "=", "7")
+      .execute();
+    const global = await db()
+      .selectFrom("audit_log")
+      .select(["detail", sql<string>`xmin::text`.as("tx")])
+      .where("project_id", "is", null)
+      .orderBy("id")
+      .execute();
+    expect(project).toHaveLength(TRAIL_BATCH + 5);
+    // Committed batch by batch, not in one transaction holding the heads for the whole backlog.
+    expect(new Set(project.map((r) => r.tx)).size).toBe(2);
+    expect(new Set(global.map((r) => r.tx)).size).toBeGreaterThanOrEqual(3);
+    // Every final governance row exactly once, in chain order; none past the finalized block.
+    expect(global.map((r) => (r.detail as { eventId: string }).eventId)).toEqual(ids);
+    expect(global.map((r) => (r.detail as { eventId: string }).eventId)).not.toContain(beyond);
+
+    expect((await worker().pass()).trailed).toBe(0);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, checked: TRAIL_BATCH + 5 + ids.length });
   });
 
   it("files chain entries in the default retention class (governance history)", () => {
