@@ -19,7 +19,7 @@ import {
   dropOff,
   formatMoney,
   formatTotal,
-  formatWei,
+  formatValue,
   granularityAllowed,
   MAX_HOURLY_DAYS,
   type MetricSeries,
@@ -198,8 +198,7 @@ function CountChart({
   const label = metricLabel(series.metric);
   const unit = series.unit === "wei" ? "ETH" : series.unit === "count" ? "" : series.unit;
   const id = `chart-${series.metric.replace(/\W/g, "-")}`;
-  const shown = (raw: string) =>
-    series.unit === "wei" ? formatWei(raw) : series.unit === "count" ? raw : formatMoney(raw, series.unit);
+  const shown = (raw: string) => formatValue(series.unit, raw);
   return (
     <section className="card usage-chart" aria-labelledby={id} data-metric={series.metric}>
       <h2 id={id}>

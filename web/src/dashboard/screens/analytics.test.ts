@@ -6,10 +6,13 @@ import {
   byMetric,
   chartRows,
   dropOff,
+  formatBytes,
   formatMoney,
   formatTotal,
+  formatValue,
   formatWei,
   granularityAllowed,
+  metricLabel,
   percent,
   rangeStart,
   shortLabel,
@@ -96,6 +99,16 @@ describe("the Analytics screen's arithmetic", () => {
     expect(formatMoney("12.5", "USD", "en-US")).toBe("$12.50");
     expect(formatMoney("12.5", "not-a-currency", "en-US")).toBe("12.50 not-a-currency");
     expect(formatTotal({ unit: "count", total: "1234" }, "en-US")).toBe("1,234");
+    // Bytes are bytes, never money; decimal units (1 kB = 1000 bytes).
+    expect(formatTotal({ unit: "bytes", total: "12345" }, "en-US")).toBe("12.3 kB");
+    expect(formatBytes(999, "en-US")).toBe("999 bytes");
+    expect(formatBytes(1000, "en-US")).toBe("1 kB");
+    expect(formatBytes("4560000", "en-US")).toBe("4.56 MB");
+    expect(formatBytes("250000000000", "en-US")).toBe("250 GB");
+    expect(formatValue("bytes", "0", "en-US")).toBe("0 bytes");
+    expect(formatValue("USD", "12.5", "en-US")).toBe("$12.50");
+    expect(formatValue("widgets", "3", "en-US")).toBe("3 widgets");
+    expect(metricLabel("storage.bytes")).toBe("Record storage uploaded");
     expect(percent(0.5)).toBe("50.0%");
     expect(percent(null)).toBe("–");
     expect(shortLabel("GET /v1/project")).toBe("GET /v1/project");

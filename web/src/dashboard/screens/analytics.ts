@@ -96,12 +96,37 @@ export function formatMoney(amount: string, currency: string, locale?: string): 
   }
 }
 
+const BYTE_UNITS = ["bytes", "kB", "MB", "GB", "TB"] as const;
+
+/**
+ * Bytes in decimal (SI) units, 1 kB = 1000 bytes, as storage is billed and as the gateways report
+ * it: "999 bytes", "12.3 kB", "4.56 MB".
+ */
+export function formatBytes(bytes: string | number, locale?: string): string {
+  let n = Number(bytes);
+  let i = 0;
+  while (Math.abs(n) >= 1000 && i < BYTE_UNITS.length - 1) {
+    n /= 1000;
+    i += 1;
+  }
+  const digits = i === 0 ? 0 : Math.abs(n) < 10 ? 2 : Math.abs(n) < 100 ? 1 : 0;
+  return `${n.toLocaleString(locale, { maximumFractionDigits: digits })} ${BYTE_UNITS[i]}`;
+}
+
+/** One value of a metric in words, by its unit: wei as ETH, bytes in kB/MB/GB, a currency code as money. */
+export function formatValue(unit: string, value: string, locale?: string): string {
+  if (unit === "wei") return formatWei(value);
+  if (unit === "count") return Number(value).toLocaleString(locale);
+  if (unit === "bytes") return formatBytes(value, locale);
+  if (/^[A-Z]{3}$/.test(unit)) return formatMoney(value, unit, locale);
+  // A unit this screen does not know yet: the number and the unit's name, never as money.
+  return `${Number(value).toLocaleString(locale)} ${unit}`;
+}
+
 /** A series' total in words, by its unit. */
 export function formatTotal(series: { unit: string; total: string }, locale?: string): string {
-  if (series.unit === "wei") return formatWei(series.total);
-  if (series.unit === "count") return Number(series.total).toLocaleString(locale);
   if (series.unit === "ms") return `${Number(series.total).toLocaleString(locale)} observations`;
-  return formatMoney(series.total, series.unit, locale);
+  return formatValue(series.unit, series.total, locale);
 }
 
 /** The verify flow's drop-off: where sessions are or stopped, most first, with their share. */
@@ -140,6 +165,7 @@ export const METRIC_LABELS: Record<string, string> = {
   "webhook.block_to_delivery": "Block to webhook delivery",
   "verifications.decision_time": "Provider decision time",
   "verify_flow.sessions": "Verify-flow sessions",
+  "storage.bytes": "Record storage uploaded",
 };
 
 export const metricLabel = (metric: string) => METRIC_LABELS[metric] ?? metric;
