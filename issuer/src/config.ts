@@ -90,7 +90,8 @@ const envSchema = z.object({
   /** The tenant API the issuer reports its admin actions to (its audit trail); unset: not reported. */
   ONEKEY_ISSUER_AUDIT_URL: secretUrl.optional(),
   /** That API's ONEKEY_API_AUDIT_INGEST_TOKEN (never logged); set with ONEKEY_ISSUER_AUDIT_URL. */
-  ONEKEY_ISSUER_AUDIT_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  // The API's rule for ONEKEY_API_AUDIT_INGEST_TOKEN: a shorter one passes here but never authenticates there.
+  ONEKEY_ISSUER_AUDIT_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   ONEKEY_REDIS_URL: secretUrl.default("redis://127.0.0.1:6379"),
   ONEKEY_LOG_LEVEL: logLevel.default("info"),
 

@@ -73,10 +73,18 @@ const server = serve({ fetch: app.fetch, hostname: config.host, port: config.por
     "issuer listening",
   );
 });
+/** Queued audit reports get this long to reach the trail on stop; what is left is lost (and logged). */
+const AUDIT_FLUSH_MS = 5_000;
 const stop = () =>
   server.close(
     () =>
       void stopJobs()
+        .then(async () => {
+          const audit = kyc?.audit;
+          if (audit && !(await audit.flush(AUDIT_FLUSH_MS))) {
+            logger.warn({ unsent: audit.queued }, "audit reports not sent before stopping");
+          }
+        })
         .then(() => refusals.stop())
         .then(() => resources.close())
         .finally(() => process.exit(0)),

@@ -21,6 +21,7 @@ export interface IssuerMetrics {
   rpcDuration: Histogram<"method" | "outcome">;
   sponsorshipsSigned: Counter;
   auditReports: Counter<"outcome">;
+  auditReportsDropped: Counter<"reason">;
 }
 
 /** The JSON-RPC methods served; any other name is counted as "unknown" (callers choose names). */
@@ -111,6 +112,12 @@ export function createIssuerMetrics(): IssuerMetrics {
       name: "onekey_issuer_audit_reports_total",
       help: "Admin actions reported to the audit trail by outcome (sent, retried, dropped: lost from the trail)",
       labelNames: ["outcome"],
+      registers,
+    }),
+    auditReportsDropped: new Counter({
+      name: "onekey_issuer_audit_reports_dropped_total",
+      help: "Admin action reports lost from the audit trail by reason (refused_400/413/422: the API will never take it; queue_full: pushed out while the API was away)",
+      labelNames: ["reason"],
       registers,
     }),
   };

@@ -8,7 +8,7 @@ import { cors } from "hono/cors";
 import type { Redis } from "ioredis";
 import { type Kysely, sql } from "kysely";
 import { createPublicClient, hexToNumber, http, type LocalAccount, type PublicClient, verifyMessage } from "viem";
-import { AuditReporter } from "./audit/reporter.js";
+import { createIssuerAuditReporter, type IssuerAuditReporter } from "./audit/reporter.js";
 import { SubjectAuth } from "./auth/subject-auth.js";
 import type { IssuerConfig } from "./config.js";
 import { bearerTokenCheck } from "./http/bearer.js";
@@ -67,7 +67,7 @@ export interface KycParts {
   cleanup: CleanupJob;
   auth: SubjectAuth;
   /** Where admin actions are reported (config.audit); absent: not reported. */
-  audit?: AuditReporter;
+  audit?: IssuerAuditReporter;
 }
 
 export interface IssuerApp {
@@ -417,18 +417,7 @@ function buildKyc(
   });
   // Admin actions into the tenant API's audit trail; a lost report is logged and counted, and
   // never fails the admin's request.
-  const audit = config.audit
-    ? new AuditReporter({
-        ...config.audit,
-        onOutcome: (outcome, entry, why) => {
-          metrics.auditReports.inc({ outcome });
-          if (outcome !== "sent") {
-            const log = outcome === "dropped" ? logger.error.bind(logger) : logger.warn.bind(logger);
-            log({ action: entry.action, requestId: entry.requestId, why }, `audit report ${outcome}`);
-          }
-        },
-      })
-    : undefined;
+  const audit = config.audit ? createIssuerAuditReporter(config.audit, metrics, logger) : undefined;
   const app = createKycApp({
     auth,
     sessions,

@@ -151,6 +151,15 @@ describe("loadConfig", () => {
     expect(message).toMatch(/ONEKEY_ISSUER_AUDIT_URL and ONEKEY_ISSUER_AUDIT_TOKEN go together/);
     expect(message).not.toContain(token);
     expect(problems({ ...valid, ONEKEY_ISSUER_AUDIT_URL: "http://127.0.0.1:42069" })).toMatch(/go together/);
+    // The tenant API takes no ingest token under 32 characters: a shorter one would never authenticate.
+    const short = "a".repeat(31);
+    const refused = problems({
+      ...valid,
+      ONEKEY_ISSUER_AUDIT_URL: "http://127.0.0.1:42069",
+      ONEKEY_ISSUER_AUDIT_TOKEN: short,
+    });
+    expect(refused).toMatch(/ONEKEY_ISSUER_AUDIT_TOKEN.*at least 32 characters/);
+    expect(refused).not.toContain(short);
   });
 
   it("reads the level validity table", () => {

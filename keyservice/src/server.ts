@@ -23,6 +23,7 @@ import {
   storeResource,
   subjectOfUid,
 } from "@onekey/keyservice-protocol";
+import { AuditReporter } from "@onekey/service-kit/audit-reporter";
 import { type Check, CheckFailed, livenessResponse, readinessHandler } from "@onekey/service-kit/health";
 import { ApiError, PROBLEM_CONTENT_TYPE, problemDetails } from "@onekey/service-kit/problem";
 import { type Context, Hono } from "hono";
@@ -33,7 +34,6 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { getAddress } from "viem";
 import { parseSiweMessage } from "viem/siwe";
 import { z } from "zod";
-import { AuditReporter } from "./audit-reporter.js";
 import { ChainGate, ChainUnavailableError } from "./chain-gate.js";
 import { type Challenge, ChallengeBook, ChallengeLimitError, type ChallengeLimits } from "./challenges.js";
 import type { KeyServiceConfig } from "./config.js";
@@ -138,6 +138,20 @@ function problem(c: Context, code: KeyServiceErrorCode | "InternalError", messag
   return c.body(JSON.stringify(errorBody(code, message, status)), status as ContentfulStatusCode);
 }
 
+/** A release decision as the tenant API's POST /v1/internal/key-releases takes it. */
+export interface KeyReleaseReport {
+  reader: string;
+  uid: string;
+  chainId: number;
+  keyId: string;
+  outcome: "released" | "refused";
+  reason?: string;
+  at: string;
+}
+
+/** How long close() waits for queued release reports to reach the trail. */
+const AUDIT_FLUSH_MS = 5_000;
+
 export async function startKeyService(options: KeyServiceOptions): Promise<RunningKeyService> {
   const { config } = options;
   const now = options.now ?? (() => new Date());
@@ -146,12 +160,25 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
   const wrapper = new KeyWrapper(loadMasterKey(config));
   const gate = new ChainGate(config.chains);
   // Each release decision, to the audit trail (when configured); a release never waits for it.
+  const warn = (entry: Record<string, unknown>) =>
+    process.stderr.write(`${JSON.stringify({ level: "warn", ...entry })}\n`);
   const audit = config.audit
-    ? new AuditReporter({
+    ? new AuditReporter<KeyReleaseReport>({
         ...config.audit,
-        onDropped: (report, why) =>
-          process.stderr.write(
-            `${JSON.stringify({ level: "warn", msg: "key release report dropped", why, keyId: report.keyId })}\n`,
+        path: "/v1/internal/key-releases",
+        // Refusals go first from a full queue: a flood of refused asks never pushes out a release.
+        expendable: (report) => report.outcome === "refused",
+        onOutcome: (outcome, report, why) => {
+          // A refused report is a bug worth its line; queue-full losses are summed when the API is back.
+          if (outcome === "dropped" && why !== "queue_full") {
+            warn({ msg: "key release report dropped", why, keyId: report.keyId });
+          }
+        },
+        onOutage: (event) =>
+          warn(
+            event.state === "down"
+              ? { msg: "audit trail unreachable: key release reports queued and retried", why: event.why }
+              : { msg: "audit trail reachable again", ...event },
           ),
       })
     : undefined;
@@ -424,8 +451,9 @@ export async function startKeyService(options: KeyServiceOptions): Promise<Runni
         server.closeAllConnections();
       });
       // Reports still queued get a moment to reach the trail, not forever.
-      if (audit) await Promise.race([audit.flushed(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
-      audit?.stop();
+      if (audit && !(await audit.flush(AUDIT_FLUSH_MS))) {
+        warn({ msg: "key release reports not sent before stopping", unsent: audit.queued });
+      }
     },
   };
 }
