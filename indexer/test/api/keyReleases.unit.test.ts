@@ -195,3 +195,66 @@ describe("POST /v1/internal/audit-entries", () => {
     expect(await issuerEntries()).toEqual([]);
   });
 });
+
+describe("Idempotency-Key on the ingest routes", () => {
+  const entry = {
+    actor: "0x00000000000000000000000000000000000a11ce",
+    action: "issuer.kyc_settings.update",
+    target: "project:7",
+    projectId: "7",
+    outcome: "ok",
+    requestId: "req-issuer-retried",
+    at: "2026-12-06T10:00:00.000Z",
+  };
+  const send = (app: ReturnType<typeof api>, path: string, body: unknown, key: string, token = TOKEN) =>
+    app.request(path, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": key },
+      body: JSON.stringify(body),
+    });
+  const rows = (action: string) =>
+    db().selectFrom("audit_log").select(["action", "request_id"]).where("action", "=", action).execute();
+
+  it("writes a report retried with its key once, and answers the retry as the first", async () => {
+    const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
+    for (const [path, body, action] of [
+      ["/v1/internal/key-releases", report(), "key.release"],
+      ["/v1/internal/audit-entries", entry, "issuer.kyc_settings.update"],
+    ] as const) {
+      const key = crypto.randomUUID();
+      const first = await send(app, path, body, key);
+      expect(first.status).toBe(201);
+      expect(first.headers.get("idempotent-replayed")).toBeNull();
+      // The reporter timed out before this answer came and sends the same report again.
+      const retried = await send(app, path, body, key);
+      expect(retried.status).toBe(201);
+      expect(retried.headers.get("idempotent-replayed")).toBe("true");
+      expect(await retried.json()).toEqual({ recorded: true });
+      expect(await rows(action)).toHaveLength(1);
+      // Another report (its own key) is written.
+      expect((await send(app, path, body, crypto.randomUUID())).status).toBe(201);
+      expect(await rows(action)).toHaveLength(2);
+    }
+  });
+
+  it("refuses a key reused for another report (409) and replays nothing to a caller without the token", async () => {
+    const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
+    const key = crypto.randomUUID();
+    expect((await send(app, "/v1/internal/audit-entries", entry, key)).status).toBe(201);
+    const reused = await send(app, "/v1/internal/audit-entries", { ...entry, outcome: "denied" }, key);
+    expect(reused.status).toBe(409);
+    expect(((await reused.json()) as { code: string }).code).toBe("idempotency_key_reused");
+    // A stranger who learnt the key gets the token's refusal, not the recorded answer.
+    const stranger = await send(app, "/v1/internal/audit-entries", entry, key, `${TOKEN}x`);
+    expect(stranger.status).toBe(401);
+    expect(stranger.headers.get("idempotent-replayed")).toBeNull();
+    expect(await rows("issuer.kyc_settings.update")).toHaveLength(1);
+  });
+
+  it("takes a malformed key as a 400 and writes nothing", async () => {
+    const app = api({ ONEKEY_API_AUDIT_INGEST_TOKEN: TOKEN });
+    const bad = await send(app, "/v1/internal/key-releases", report(), "not a key");
+    expect(bad.status).toBe(400);
+    expect(await releases()).toEqual([]);
+  });
+});

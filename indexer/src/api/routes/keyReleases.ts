@@ -10,12 +10,16 @@
  * reports its project admins' changes (and refusals) there, so the trail has every admin action
  * whichever service took it. Only actions of the allow-list below are taken: a service cannot
  * write entries that pass for the tenant API's own.
+ *
+ * Both routes honour Idempotency-Key (http/idempotency.ts), as every write of the API does: the
+ * reporters send one per report, so a report retried after a lost answer is written once.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { writeAudit } from "../../../db/audit.js";
 import { ApiError, errorResponses, unauthorized } from "../http/errors.js";
+import { idempotent } from "../http/idempotency.js";
 import type { ApiApp, ApiEnv, ApiKit } from "../kit.js";
 import { AddressString, ProjectIdString } from "../schemas.js";
 
@@ -90,7 +94,10 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
       await kit.limitRefused({ client: kit.clientKey(c) });
       throw unauthorized("ingest_token_invalid", "Send the audit ingest token: Authorization: Bearer <token>");
     }
-    await next();
+    // A reporter retries after a timeout with the report's own Idempotency-Key: a report already
+    // written is answered again, not written twice. One scope for the services' one token (and
+    // its successor: a key outlives a rotation, so a retry across it is still written once).
+    return idempotent(c, next, deps.store, "service:audit-ingest", deps.now);
   };
 
   app.openapi(
