@@ -13,6 +13,7 @@ import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { IssuerAuditEntry } from "../src/audit/reporter.js";
 import { ROLE_ADMIN } from "../src/kyc/projects.js";
+import { REFUSED_ADMIN_PER_MINUTE } from "../src/kyc/rate-limits.js";
 import { eventually, SessionClient } from "./support/kyc.js";
 import { type KycStack, startKycStack } from "./support/kyc-stack.js";
 import { createProject, dropTestDatabase, ensureKycIssuer, send, stack } from "./support/stack.js";
@@ -119,5 +120,30 @@ describe("the issuer's admin actions in the audit trail", () => {
       answer = 201;
     }
     expect((await metric("sent")) >= 2).toBe(true);
+  });
+
+  it("attack: a stranger's flood of refused changes is limited per address before it is reported, so it cannot crowd out the trail", async () => {
+    const admin = await signedIn();
+    const { contracts } = stack();
+    await send(contracts.projectRegistry, projectRegistryAbi, "grantRole", [projectId, admin.address, ROLE_ADMIN]);
+    const flooder = await signedIn();
+    const statuses: number[] = [];
+    for (let i = 0; i < REFUSED_ADMIN_PER_MINUTE + 3; i++) {
+      const answer = await putSettings(flooder.client, ["document", "liveness"]);
+      statuses.push(answer.status);
+      if (answer.status === 429) expect(answer.body).toMatchObject({ error: { code: "rate_limited" } });
+    }
+    expect(statuses).toEqual([...Array(REFUSED_ADMIN_PER_MINUTE).fill(403), 429, 429, 429]);
+    // Another address still gets its own answer, and the admin's change is reported.
+    expect((await putSettings((await signedIn()).client, ["document", "liveness"])).status).toBe(403);
+    const saved = await putSettings(admin.client, ["document", "liveness"]);
+    expect(saved.status).toBe(200);
+    await kyc.issuer.kyc.audit?.flushed();
+    const fromFlooder = received.filter((r) => r.body.actor === flooder.address);
+    expect(fromFlooder).toHaveLength(REFUSED_ADMIN_PER_MINUTE);
+    expect(fromFlooder.every((r) => r.body.outcome === "denied")).toBe(true);
+    expect(
+      received.some((r) => r.body.requestId === saved.headers.get("x-request-id") && r.body.outcome === "ok"),
+    ).toBe(true);
   });
 });

@@ -233,7 +233,7 @@ export function createKycApp(deps: KycRouteDeps): OpenAPIHono<KycEnv> {
       request: { params: ProjectIdParam, body: { required: true, content: json(SettingsBody) } },
       responses: {
         200: { description: "The settings now", content: json(ProjectAnswer) },
-        ...errorResponses(400, 401, 403, 404),
+        ...errorResponses(400, 401, 403, 404, 429),
       },
     }),
     async (c) => {
@@ -254,6 +254,9 @@ export function createKycApp(deps: KycRouteDeps): OpenAPIHono<KycEnv> {
           at: deps.now().toISOString(),
         });
       if (!(await projects.isAdmin(id, subject))) {
+        // Limited before it is reported: any signed-in wallet can call this for any project, and
+        // a flood of refusals must neither fill the audit queue nor the trail.
+        await limits.refusedAdmin(subject);
         audited("denied", { reason: "not_project_admin" });
         throw new ApiError(403, "not_project_admin", "This address does not administer the project (on chain)");
       }
