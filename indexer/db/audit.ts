@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Kysely, Transaction } from "kysely";
 import { chainKey, entryHash, entryHashV2, GENESIS_HASH, personalDigest, type SealedFields } from "./auditHash.js";
+import { recordKeying } from "./auditKeying.js";
 import { type AuditKeyRing, processAuditChainKeys } from "./auditKeys.js";
 import type { ApiDatabase } from "./tables.js";
 
@@ -26,7 +27,8 @@ export interface AuditEntry {
  * Appends an entry to its project's chain. Writers of one chain take turns on the chain's head row
  * (SELECT ... FOR UPDATE), so concurrent writers never fork it. Given a transaction, the entry and
  * the head commit or roll back with the caller's work, and the head stays locked until then.
- * Sealed with the process's current chain key (format v2, db/auditKeys.ts), or v1 without one.
+ * Sealed with the process's current chain key (format v2, db/auditKeys.ts), or v1 without one;
+ * the first keyed entry also writes the sealed cut-over (db/auditKeying.ts).
  */
 export async function writeAudit(
   db: Kysely<ApiDatabase> | Transaction<ApiDatabase>,
@@ -100,4 +102,6 @@ async function append(trx: Kysely<ApiDatabase>, entry: AuditEntry, keys: AuditKe
     .set({ last_id: String(inserted.id), last_hash: hash, updated_at: new Date() })
     .where("chain", "=", chain)
     .execute();
+  // The first keyed entry leaves the sealed cut-over the verifier applies by default.
+  if (key && kid !== null) await recordKeying(trx, BigInt(String(inserted.id)), kid, key);
 }

@@ -5,6 +5,9 @@
  *   ONEKEY_AUDIT_CHAIN_KEYS    {"<kid>": "<secret>", ...} or [{"kid": "<kid>", "key": "<secret>"}, ...]
  *                              secrets of at least 32 bytes, hex or base64
  *   ONEKEY_AUDIT_CHAIN_KEY_ID  the kid new entries are sealed with
+ *   ONEKEY_AUDIT_CHAIN_KEYED_AFTER  optional: the last unkeyed (v1) entry id; every later entry must
+ *                              be keyed. Overrides the sealed record the first keyed writer leaves
+ *                              (db/auditKeying.ts), e.g. where unkeyed writers ran on during a rollout.
  *
  * Rotation: add the new key, point the key id at it, keep the old ones for as long as entries
  * sealed with them are kept (the verifier needs them). Unset, writers seal format v1 (local
@@ -18,6 +21,8 @@ export interface AuditKeyRing {
   currentKid: string;
   /** Every configured key by id, the current one included. Secrets: never logged. */
   keys: ReadonlyMap<string, Buffer>;
+  /** ONEKEY_AUDIT_CHAIN_KEYED_AFTER: entries past this id must be keyed (the verifier's cut-over). */
+  keyedAfter?: bigint;
 }
 
 const KID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -46,7 +51,16 @@ export function readAuditChainKeys(source: Record<string, string | undefined> = 
   const env = withoutEmpty(source);
   const raw = env.ONEKEY_AUDIT_CHAIN_KEYS;
   const currentKid = env.ONEKEY_AUDIT_CHAIN_KEY_ID;
-  if (raw === undefined && currentKid === undefined) return undefined;
+  const keyedAfter = env.ONEKEY_AUDIT_CHAIN_KEYED_AFTER;
+  if (keyedAfter !== undefined && !/^\d{1,19}$/.test(keyedAfter)) {
+    throw new Error("ONEKEY_AUDIT_CHAIN_KEYED_AFTER must be an audit entry id (digits)");
+  }
+  if (raw === undefined && currentKid === undefined) {
+    if (keyedAfter !== undefined) {
+      throw new Error("ONEKEY_AUDIT_CHAIN_KEYED_AFTER needs ONEKEY_AUDIT_CHAIN_KEYS (keyed entries to require)");
+    }
+    return undefined;
+  }
   if (raw === undefined) throw new Error("ONEKEY_AUDIT_CHAIN_KEYS is required when ONEKEY_AUDIT_CHAIN_KEY_ID is set");
   if (currentKid === undefined) {
     throw new Error("ONEKEY_AUDIT_CHAIN_KEY_ID is required when ONEKEY_AUDIT_CHAIN_KEYS is set (the key to seal with)");
@@ -79,7 +93,7 @@ export function readAuditChainKeys(source: Record<string, string | undefined> = 
   if (!keys.has(currentKid)) {
     throw new Error("ONEKEY_AUDIT_CHAIN_KEY_ID must name one of the keys in ONEKEY_AUDIT_CHAIN_KEYS");
   }
-  return { currentKid, keys };
+  return { currentKid, keys, ...(keyedAfter === undefined ? {} : { keyedAfter: BigInt(keyedAfter) }) };
 }
 
 let installed: { ring: AuditKeyRing | undefined } | undefined;

@@ -3,11 +3,15 @@
  * checkpoint (a run of entries retention deleted) carries the walk from the hash before the run to
  * the run's last hash; the walk must end at the chain's head, so deleting the newest entries shows.
  * Format v2 entries are checked with the key their `key_id` names (db/auditKeys.ts); once a chain
- * has a keyed entry, an unkeyed one after it is a downgrade, and so is one past `keyedAfter`.
+ * has a keyed entry, an unkeyed one after it is a downgrade, and so is one past the cut-over: the
+ * `keyedAfter` option, else ONEKEY_AUDIT_CHAIN_KEYED_AFTER, else the sealed record the first keyed
+ * writer left (db/auditKeying.ts). With keys and no cut-over at all, an unkeyed entry cannot be told
+ * from a rewritten one: it is reported as unverifiable, never passed.
  */
 import type { Kysely, Selectable } from "kysely";
 import { retentionClassOf } from "./auditClasses.js";
 import { GENESIS_HASH, parseDetail, RETENTION_SEAL_ACTION, retentionSeal, storedEntryHash } from "./auditHash.js";
+import { readKeying } from "./auditKeying.js";
 import { processAuditChainKeys } from "./auditKeys.js";
 import type { ApiDatabase } from "./tables.js";
 
@@ -28,14 +32,21 @@ export interface VerifyOptions {
   keys?: ReadonlyMap<string, Buffer>;
   /**
    * Entries with a larger id must be keyed (v2): the last id written before the keys were
-   * configured. Without it, a chain rewritten unkeyed from its start cannot be told from an old one.
+   * configured. Default: ONEKEY_AUDIT_CHAIN_KEYED_AFTER, else the sealed record in audit_keying.
    */
   keyedAfter?: bigint;
 }
 
+/** Where unkeyed entries must stop, and what one past it is. */
+interface Cutover {
+  after: bigint;
+  kind: AuditChainBreak["kind"];
+  reason: string;
+}
+
 interface WalkOptions {
   keys: ReadonlyMap<string, Buffer>;
-  keyedAfter?: bigint;
+  cutover?: Cutover;
 }
 
 export interface AuditVerification {
@@ -67,14 +78,14 @@ export async function verifyAuditChain(
 }
 
 async function verifyIn(db: Kysely<ApiDatabase>, options: VerifyOptions): Promise<AuditVerification> {
-  const walk: WalkOptions = {
-    keys: options.keys ?? processAuditChainKeys()?.keys ?? new Map(),
-    keyedAfter: options.keyedAfter,
-  };
+  const keys = options.keys ?? processAuditChainKeys()?.keys ?? new Map();
   const chains =
     options.projectId === undefined
       ? await allChains(db)
       : [options.projectId === null ? null : options.projectId.toString()];
+  const cutover = await resolveCutover(db, keys, options.keyedAfter ?? processAuditChainKeys()?.keyedAfter);
+  if ("id" in cutover) return { ok: false, checked: 0, chains: chains.length, firstBreak: cutover };
+  const walk: WalkOptions = { keys, cutover: cutover.cutover };
   let checked = 0;
   for (const projectId of chains) {
     const result = await verifyOne(db, projectId, walk);
@@ -82,6 +93,42 @@ async function verifyIn(db: Kysely<ApiDatabase>, options: VerifyOptions): Promis
     if (result.firstBreak) return { ok: false, checked, chains: chains.length, firstBreak: result.firstBreak };
   }
   return { ok: true, checked, chains: chains.length };
+}
+
+const pastCutover = (after: bigint) =>
+  `unkeyed (format v1) entry after id ${after}, where every entry is keyed: the chain was rewritten without the key`;
+
+/**
+ * The cut-over: given (option or environment), else the sealed record when keys are configured.
+ * Without keys there is nothing keyed to require. A record whose seal does not match is a break.
+ */
+async function resolveCutover(
+  db: Kysely<ApiDatabase>,
+  keys: ReadonlyMap<string, Buffer>,
+  given: bigint | undefined,
+): Promise<{ cutover?: Cutover } | AuditChainBreak> {
+  if (given !== undefined) return { cutover: { after: given, kind: "tampered", reason: pastCutover(given) } };
+  if (keys.size === 0) return {};
+  const record = await readKeying(db, keys);
+  if (record.state === "forged") {
+    return {
+      id: "audit_keying",
+      projectId: null,
+      kind: "tampered",
+      reason: `the record of when the chains became keyed (audit_keying, after id ${record.keyedAfter}) does not match its seal: it was edited to let unkeyed entries through`,
+    };
+  }
+  if (record.state === "ok") {
+    return { cutover: { after: record.keyedAfter, kind: "tampered", reason: pastCutover(record.keyedAfter) } };
+  }
+  return {
+    cutover: {
+      after: -1n,
+      kind: "unverifiable",
+      reason:
+        "unkeyed (format v1) entry, and no record of when the chains became keyed (audit_keying is empty: no keyed entry written since the upgrade, or the record was deleted): it cannot be told from a chain rewritten without the key; set ONEKEY_AUDIT_CHAIN_KEYED_AFTER to the last unkeyed entry id of the rollout",
+    },
+  };
 }
 
 /** Every chain with a head, an entry or a checkpoint: the global chain first, then by project id. */
@@ -196,11 +243,8 @@ async function verifyOne(
             `unkeyed (format v1) entry after keyed entries (since entry ${keyedSince}): the chain was rewritten without the key, or a writer ran without ONEKEY_AUDIT_CHAIN_KEYS`,
           );
         }
-        if (walk.keyedAfter !== undefined && id > walk.keyedAfter) {
-          return fail(
-            row.id,
-            `unkeyed (format v1) entry after id ${walk.keyedAfter}, where every entry is keyed: the chain was rewritten without the key`,
-          );
+        if (walk.cutover !== undefined && id > walk.cutover.after) {
+          return fail(row.id, walk.cutover.reason, walk.cutover.kind);
         }
       } else {
         keyedSince ??= String(row.id);

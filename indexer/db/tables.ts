@@ -115,6 +115,14 @@ export interface ApiDatabase {
     last_hash: string;
     updated_at: DefaultTimestamp;
   };
+  /** When the chains became keyed (one row, id 1): the last id before, sealed with that key (db/auditKeying.ts). */
+  audit_keying: {
+    id: ColumnType<number, number | undefined, never>;
+    keyed_after: Int8;
+    kid: string;
+    created_at: Timestamp;
+    mac: string;
+  };
   /** A run of consecutive entries that retention deleted: the hash before it and its last hash. */
   audit_checkpoints: {
     id: Serial8;

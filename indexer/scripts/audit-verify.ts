@@ -8,6 +8,9 @@
  *   npm run audit:verify -w @onekey/indexer -- --global      # entries without a project
  *   ... -- --keyed-after 41234     # every entry past id 41234 must be keyed (format v2)
  *
+ * The cut-over (entries past it must be keyed) defaults to ONEKEY_AUDIT_CHAIN_KEYED_AFTER, else the
+ * sealed record the first keyed writer left (db/auditKeying.ts); --keyed-after overrides both.
+ *
  * Exit 0: every chain checked verifies; 1: a chain is broken (the line names the entry); 2: it
  * could not run (bad arguments, environment or database), or an entry's key is not configured.
  */
@@ -41,6 +44,8 @@ try {
   // Read here so a bad key setting stops the run by name; the key ids (never the keys) are printed.
   const ring = readAuditChainKeys();
   options.keys = ring?.keys ?? new Map();
+  // The flag overrides ONEKEY_AUDIT_CHAIN_KEYED_AFTER, which overrides the sealed record (audit_keying).
+  options.keyedAfter ??= ring?.keyedAfter;
   const store = openApiDb(readApiConfig().store);
   try {
     const result = await verifyAuditChain(store.db, options);

@@ -15,6 +15,7 @@ import * as analytics from "./0009_analytics.js";
 import * as apiKeyNetworks from "./0010_api_key_networks.js";
 import * as auditChainKey from "./0011_audit_chain_key.js";
 import * as chainTrail from "./0012_chain_trail.js";
+import * as auditKeying from "./0013_audit_keying.js";
 
 export const migrations: Record<string, Migration> = {
   "0001_auth": auth,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0010_api_key_networks": apiKeyNetworks,
   "0011_audit_chain_key": auditChainKey,
   "0012_chain_trail": chainTrail,
+  "0013_audit_keying": auditKeying,
 };

@@ -16,6 +16,7 @@ import {
   type SealedFields,
   storedPersonal,
 } from "../../db/auditHash.js";
+import { keyingMac } from "../../db/auditKeying.js";
 import { type AuditKeyRing, readAuditChainKeys, setProcessAuditChainKeys } from "../../db/auditKeys.js";
 import { runRetention } from "../../db/auditRetention.js";
 import { verifyAuditChain } from "../../db/auditVerify.js";
@@ -146,6 +147,16 @@ describe("reading the chain keys", () => {
       [JSON.stringify({ k1: `${hex}!` }), "k1", /key "k1" must be hex or base64/],
       [JSON.stringify({ k1: 42 }), "k1", /key "k1" must be a string/],
     ];
+    expect(() =>
+      readAuditChainKeys({
+        ONEKEY_AUDIT_CHAIN_KEYS: JSON.stringify({ k1: hex }),
+        ONEKEY_AUDIT_CHAIN_KEY_ID: "k1",
+        ONEKEY_AUDIT_CHAIN_KEYED_AFTER: "12a",
+      }),
+    ).toThrow(/ONEKEY_AUDIT_CHAIN_KEYED_AFTER must be an audit entry id/);
+    expect(() => readAuditChainKeys({ ONEKEY_AUDIT_CHAIN_KEYED_AFTER: "12" })).toThrow(
+      /ONEKEY_AUDIT_CHAIN_KEYED_AFTER needs ONEKEY_AUDIT_CHAIN_KEYS/,
+    );
     for (const [keys, id, message] of cases) {
       let error: Error | undefined;
       try {
@@ -290,6 +301,9 @@ describe.each(["postgres", "pglite"] as DbKind[])("the keyed audit chain (format
     const session = (ring: AuditKeyRing | undefined, days: number) =>
       writeAudit(db, { actor: ACTOR, projectId: 20n, action: "session.login", result: "ok", at: daysAgo(days) }, ring);
     await session(undefined, 200);
+    // This database's other chains were keyed long before this unkeyed entry: the operator's
+    // ONEKEY_AUDIT_CHAIN_KEYED_AFTER (the last unkeyed id of the rollout) moves the cut-over past it.
+    const [lastUnkeyed] = await chainOf(db, 20n);
     await session(ring1, 150);
     await session(ring1, 120);
     await writeAudit(
@@ -299,7 +313,7 @@ describe.each(["postgres", "pglite"] as DbKind[])("the keyed audit chain (format
     );
     await session(ring2, 5);
     // The run seals with the process's keys (k2), as the retention command does.
-    setProcessAuditChainKeys(ring2);
+    setProcessAuditChainKeys({ ...ring2, keyedAfter: BigInt(lastUnkeyed?.id as string) });
     const result = await runRetention(db, { now: NOW, policy: DEFAULT_RETENTION_DAYS });
     expect(result.skipped).toEqual([]);
     expect(result.deleted.session).toBe(3);
@@ -323,5 +337,114 @@ describe.each(["postgres", "pglite"] as DbKind[])("the keyed audit chain (format
       .execute();
     const broken = await verifyAuditChain(db, { projectId: 20n, keys: bothKeys });
     expect(broken.firstBreak).toMatchObject({ id: rows[1]?.id, kind: "tampered" });
+  });
+});
+
+describe.each(["postgres", "pglite"] as DbKind[])("the keyed cut-over, applied by default, on %s", (kind) => {
+  let t: TestApiDb;
+  let db: Kysely<ApiDatabase>;
+  let rows: Row[];
+  const NOW = new Date();
+  const longAgo = new Date(NOW.getTime() - 200 * 86_400_000);
+
+  beforeAll(async () => {
+    // Its own database: the cut-over is one record for all chains.
+    t = await openTestApiDb(kind, "onekey_audit_cutover");
+    db = t.store.db;
+    await migrate(db, "latest");
+    // Before the rollout: sign-ins old enough for retention to delete; then the keys arrive.
+    for (let i = 0; i < 3; i++) {
+      await writeAudit(
+        db,
+        { actor: ACTOR, projectId: 1n, action: "session.login", result: "ok", at: longAgo },
+        undefined,
+      );
+    }
+    expect(await db.selectFrom("audit_keying").selectAll().execute()).toEqual([]);
+    await write(db, 1n, 3, ring1);
+    rows = await chainOf(db, 1n);
+  });
+  afterEach(() => setProcessAuditChainKeys("reset"));
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("the first keyed write seals the last unkeyed id as the cut-over, and the honest chain verifies by default", async () => {
+    const record = await db.selectFrom("audit_keying").selectAll().executeTakeFirstOrThrow();
+    expect(String(record.keyed_after)).toBe(rows[2]?.id);
+    expect(record.kid).toBe("k1");
+    // The seal, recomputed from its definition with the key.
+    const body = canonicalJson({
+      v: 1,
+      what: "audit.keyed_after",
+      keyedAfter: rows[2]?.id,
+      kid: "k1",
+      at: new Date(record.created_at).toISOString(),
+    });
+    expect(record.mac).toBe(createHmac("sha256", K1).update(body).digest("hex"));
+    // Later keyed writes leave it as it is.
+    await write(db, 2n, 1, ring2);
+    expect(await db.selectFrom("audit_keying").selectAll().execute()).toEqual([record]);
+    expect(await verifyAuditChain(db, { keys: bothKeys })).toMatchObject({ ok: true, checked: 7 });
+  });
+
+  it("the whole keyed chain rewritten as v1 from its start: caught by default by verify, and retention leaves it alone", async () => {
+    await rewriteChain(db, 1n, 1, { target: "key_x" }, (fields) => ({ hash: entryHash(fields), key_id: null }));
+    // No --keyed-after, no ONEKEY_AUDIT_CHAIN_KEYED_AFTER: the sealed record is the cut-over.
+    const result = await verifyAuditChain(db, { projectId: 1n, keys: ring1.keys });
+    expect(result).toMatchObject({ ok: false, checked: 3, firstBreak: { id: rows[3]?.id, kind: "tampered" } });
+    expect(result.firstBreak?.reason).toMatch(/unkeyed \(format v1\) entry after id \d+, where every entry is keyed/);
+
+    setProcessAuditChainKeys(ring1);
+    const run = await runRetention(db, { now: NOW, policy: DEFAULT_RETENTION_DAYS });
+    expect(run.skipped).toEqual([expect.objectContaining({ projectId: "1", id: rows[3]?.id, kind: "tampered" })]);
+    expect(run.deleted.session).toBe(0);
+    expect(await chainOf(db, 1n)).toHaveLength(6);
+  });
+
+  it("ONEKEY_AUDIT_CHAIN_KEYED_AFTER overrides the record (the --keyed-after flag overrides both)", async () => {
+    const ring = readAuditChainKeys({
+      ONEKEY_AUDIT_CHAIN_KEYS: JSON.stringify({ k1: K1.toString("hex") }),
+      ONEKEY_AUDIT_CHAIN_KEY_ID: "k1",
+      ONEKEY_AUDIT_CHAIN_KEYED_AFTER: rows[0]?.id,
+    });
+    expect(ring?.keyedAfter).toBe(BigInt(rows[0]?.id as string));
+    setProcessAuditChainKeys(ring);
+    expect((await verifyAuditChain(db, { projectId: 1n })).firstBreak?.id).toBe(rows[1]?.id);
+    expect(
+      (await verifyAuditChain(db, { projectId: 1n, keyedAfter: BigInt(rows[2]?.id as string) })).firstBreak?.id,
+    ).toBe(rows[3]?.id);
+  });
+
+  it("the record edited to move the cut-over past the rewrite: its seal no longer matches, a break", async () => {
+    const original = await db.selectFrom("audit_keying").selectAll().executeTakeFirstOrThrow();
+    await db.updateTable("audit_keying").set({ keyed_after: "999999" }).execute();
+    const result = await verifyAuditChain(db, { keys: ring1.keys });
+    expect(result).toMatchObject({ ok: false, checked: 0, firstBreak: { id: "audit_keying", kind: "tampered" } });
+    expect(result.firstBreak?.reason).toMatch(/does not match its seal/);
+    // Re-sealed with a key of the attacker's own: the same.
+    const forged = { keyedAfter: 999999n, kid: "k1", createdAt: new Date(original.created_at) };
+    await db
+      .updateTable("audit_keying")
+      .set({ mac: keyingMac(forged, randomBytes(32)) })
+      .execute();
+    expect((await verifyAuditChain(db, { keys: ring1.keys })).firstBreak?.id).toBe("audit_keying");
+    await db
+      .updateTable("audit_keying")
+      .set({ keyed_after: String(original.keyed_after), mac: original.mac })
+      .execute();
+  });
+
+  it("the record deleted as well: unkeyed entries cannot be told from rewritten ones, so they are reported, never passed", async () => {
+    await db.deleteFrom("audit_keying").execute();
+    const result = await verifyAuditChain(db, { projectId: 1n, keys: ring1.keys });
+    expect(result).toMatchObject({ ok: false, checked: 0, firstBreak: { id: rows[0]?.id, kind: "unverifiable" } });
+    expect(result.firstBreak?.reason).toMatch(/no record of when the chains became keyed/);
+    setProcessAuditChainKeys(ring1);
+    const run = await runRetention(db, { now: NOW, policy: DEFAULT_RETENTION_DAYS });
+    expect(run.skipped.map((b) => b.projectId)).toContain("1");
+    expect(await chainOf(db, 1n)).toHaveLength(6);
+    // A verifier without the keys (local development) has nothing keyed to require: the check needs the keys.
+    expect((await verifyAuditChain(db, { projectId: 1n, keys: new Map() })).ok).toBe(true);
   });
 });

@@ -30,6 +30,7 @@ const APPLIED = [
   "0010_api_key_networks",
   "0011_audit_chain_key",
   "0012_chain_trail",
+  "0013_audit_keying",
 ];
 
 describe.each(["postgres", "pglite"] as const)("API migrations on %s", (kind) => {

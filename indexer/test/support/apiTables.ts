@@ -5,6 +5,7 @@ export const API_TABLES = [
   "api_keys",
   "audit_checkpoints",
   "audit_heads",
+  "audit_keying",
   "audit_log",
   "audit_retention_receipts",
   "idempotency_keys",
