@@ -190,21 +190,25 @@ describe("key release against the registry", () => {
 });
 
 describe("key release reports to the audit trail", () => {
-  it("reports each decision, who and which record, in order, and retries while the trail is away", async () => {
+  it("reports each decision, who and which record, in order, each under its own Idempotency-Key, and retries while the trail is away or refuses the token", async () => {
     const token = "ingest-token-of-the-tenant-api-0123456789";
-    const received: { auth: string | undefined; body: Record<string, unknown> }[] = [];
+    const received: { auth: string | undefined; key: unknown; body: Record<string, unknown> }[] = [];
+    let refusedKey: unknown;
     let failFirst = true;
     const receiver = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
         if (failFirst) {
+          // The token being rotated at the API: retried, not lost.
           failFirst = false;
-          response.writeHead(503).end();
+          refusedKey = request.headers["idempotency-key"];
+          response.writeHead(401).end();
           return;
         }
         received.push({
           auth: request.headers.authorization,
+          key: request.headers["idempotency-key"],
           body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
         });
         response.writeHead(201, { "content-type": "application/json" }).end('{"recorded":true}');
@@ -229,6 +233,11 @@ describe("key release reports to the audit trail", () => {
       const deadline = Date.now() + 10_000;
       while (received.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       expect(received.map((r) => r.auth)).toEqual([`Bearer ${token}`, `Bearer ${token}`]);
+      // One Idempotency-Key per report, the same on its retry: the API writes each once.
+      expect(refusedKey).toEqual(expect.any(String));
+      expect(received[0]?.key).toBe(refusedKey);
+      expect(received[1]?.key).toEqual(expect.any(String));
+      expect(received[1]?.key).not.toBe(received[0]?.key);
       expect(received.map((r) => r.body)).toEqual([
         {
           reader: world.accounts.reader.address,
