@@ -13,19 +13,12 @@
  * is credited at cost (same ETH price), and the organization pays the margin on it. Wei funded but
  * not spent is no credit: it stays in the budget, the organization's to spend or withdraw.
  */
+import { parseMonth } from "@onekey/service-kit/months";
 import { type Kysely, sql } from "kysely";
 import type { PriceSource } from "../analytics/config.js";
 import { WEI_PER_ETH } from "../analytics/query.js";
 import type { ApiDatabase } from "../db/tables.js";
-import {
-  formatCents,
-  MONTH,
-  microToCents,
-  type PriceList,
-  priceListFor,
-  toMicro,
-  verificationPrice,
-} from "./priceList.js";
+import { formatCents, microToCents, type PriceList, priceListFor, toMicro, verificationPrice } from "./priceList.js";
 
 export interface StatementLine {
   item: "verification" | "api_calls" | "webhook_deliveries" | "gas";
@@ -65,10 +58,11 @@ export class PricingUnavailable extends Error {
 
 const BILLED_METRICS = ["verifications.decided", "api.calls", "webhook.deliveries", "gas.sponsored"] as const;
 
+/** The calendar month (UTC) named "YYYY-MM", as the quota counts it (service-kit's months). */
 export function monthRange(month: string): { from: Date; to: Date } {
-  if (!MONTH.test(month)) throw new StatementError("month must be YYYY-MM");
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  return { from: new Date(Date.UTC(y, m - 1, 1)), to: new Date(Date.UTC(y, m, 1)) };
+  const window = parseMonth(month);
+  if (!window) throw new StatementError("month must be YYYY-MM");
+  return { from: window.start, to: window.end };
 }
 
 /** Sums per metric and dimension over the projects' day rows of the month. */

@@ -137,7 +137,7 @@ describe("the monthly verification quota", () => {
       expect(answer.body.detail).toContain("(tiny)");
       expect(answer.body.detail).toContain(`allows ${LIMIT} verifications a month`);
       expect(answer.body.detail).toContain(end.toISOString().slice(0, 10));
-      expect(answer.body.detail).toContain("admin can change its plan");
+      expect(answer.body.detail).toContain("ask OneKey's operator");
       const retryAfter = Number(answer.headers.get("retry-after"));
       expect(retryAfter).toBeGreaterThan(0);
       expect(retryAfter).toBeLessThanOrEqual(Math.ceil((end.getTime() - kyc.clock.now().getTime()) / 1000) + 5);
@@ -167,7 +167,15 @@ describe("the monthly verification quota", () => {
     );
     expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
     expect(await startedThisMonth(orgId)).toBe(LIMIT + 1);
+    // Once the watcher has read the broken file and refused it, the limit in force is unchanged.
+    const refusedBefore = kyc.issuer.plansErrors.length;
     writeFileSync(plansFile, "{ not json");
+    const [refusal] = await eventually(
+      "the watcher to read the broken plans file",
+      async () => kyc.issuer.plansErrors.slice(refusedBefore),
+      (errors) => errors.length > 0,
+    );
+    expect(refusal?.message).toContain(plansFile);
     const refused = await start(await signedIn(kyc.issuer.url), projectB);
     expect(refused.status).toBe(429);
     expect(refused.body.detail).toContain(`allows ${LIMIT + 1} verifications`);

@@ -8,7 +8,7 @@
  * - `apiRequestsPerWindow`: tenant API calls each of the plan's projects may make per
  *   ONEKEY_API_RATE_LIMIT_WINDOW_SECONDS; null keeps the deployment's ONEKEY_API_RATE_LIMIT_POINTS.
  * - `monthlyVerifications`: verification sessions the organization (all its projects together) may
- *   start per calendar month (UTC); null is unlimited.
+ *   start per calendar month (UTC); null (or absent) is unlimited.
  */
 import { readFileSync, type Stats, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,8 @@ const PlansFile = z
       z
         .object({
           apiRequestsPerWindow: z.number().int().min(1).max(1_000_000).nullable(),
-          monthlyVerifications: z.number().int().min(0).max(100_000_000).nullable(),
+          // Absent (a plans file from before the quota): unlimited, so an older file still starts the services.
+          monthlyVerifications: z.number().int().min(0).max(100_000_000).nullable().default(null),
         })
         .strict(),
     ),
@@ -55,7 +56,14 @@ export function validatePlans(plans: unknown, file = "plans"): Plans {
 }
 
 export function loadPlans(file: string = PLANS_FILE): Plans {
-  return validatePlans(JSON.parse(readFileSync(file, "utf8")), file);
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    // Named, as a bad schema is: the operator sees which file to fix.
+    throw new Error(`Invalid ${file}: ${(error as Error).message}`);
+  }
+  return validatePlans(document, file);
 }
 
 /** The organization's plan name. */
@@ -72,6 +80,9 @@ export function organizationPlan(plans: Plans, orgId: bigint): { name: string } 
 export interface PlanReader {
   current(): Plans;
 }
+
+/** Plans that never change (tests, one-off tools). */
+export const fixedPlans = (plans: Plans): PlanReader => ({ current: () => plans });
 
 export interface WatchedPlans extends PlanReader {
   stop(): void;

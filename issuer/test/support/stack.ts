@@ -267,6 +267,8 @@ export interface RunningIssuer {
   resources: IssuerResources;
   /** The session workflow's parts (the tests run the watcher and the cleanup job themselves). */
   kyc: KycParts;
+  /** What the plans watcher refused (a changed file that does not parse), oldest first. */
+  plansErrors: Error[];
   stop(): Promise<void>;
 }
 
@@ -287,7 +289,8 @@ export async function startIssuer(
   // As main.ts does: the network's flag file (ONEKEY_FLAGS_FILE to use another), watched.
   const flags = watchFlags(config.flagsFile, { intervalMs: 50 });
   // And the plans file (ONEKEY_PLANS_FILE to use another), watched.
-  const plans = watchPlans(config.plansFile, { intervalMs: 50 });
+  const plansErrors: Error[] = [];
+  const plans = watchPlans(config.plansFile, { intervalMs: 50, onError: (error) => plansErrors.push(error) });
   const { app, kyc } = createIssuerApp(config, {
     ledger: resources.ledger,
     limits: resources.limits,
@@ -305,6 +308,7 @@ export async function startIssuer(
     config,
     resources,
     kyc,
+    plansErrors,
     stop: async () => {
       flags.stop();
       plans.stop();

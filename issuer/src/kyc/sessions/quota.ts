@@ -4,18 +4,19 @@
  * the new session's insert run in one transaction under a per-organization advisory lock, so
  * concurrent starts on any number of replicas are counted one after another and never overshoot.
  */
+import { monthOf } from "@onekey/service-kit/months";
 import { organizationPlan, type Plans } from "@onekey/service-kit/plans";
+import { NOT_COUNTED_FAILURE, verificationsCounted } from "@onekey/service-kit/verification-quota";
 import { sql, type Transaction } from "kysely";
 import { ApiError } from "../../http/errors.js";
 import type { IssuerDatabase } from "../../ledger/types.js";
-import { STEP_REASONS } from "./model.js";
+import type { STEP_REASONS } from "./model.js";
 
-/** The calendar month (UTC) `now` falls in: [start, next month's start). */
-export function monthOf(now: Date): { start: Date; end: Date } {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  return { start, end };
-}
+/** The calendar month (UTC) `now` falls in (service-kit's, shared with the indexer and billing). */
+export { monthOf };
+
+// The shared count leaves out sessions that failed for this reason: the compiler holds it to the issuer's.
+NOT_COUNTED_FAILURE satisfies typeof STEP_REASONS.noProviderAvailable;
 
 /**
  * Within `trx`: waits for the organization's lock (held until the transaction ends), then refuses
@@ -34,15 +35,8 @@ export async function checkMonthlyQuota(
   // One lock key per organization (a 64-bit hash of its id), taken in every replica's transaction.
   await sql`select pg_advisory_xact_lock(hashtextextended(${`onekey:verification-quota:${orgId}`}, 0))`.execute(trx);
   const { start, end } = monthOf(now);
-  const { started } = await trx
-    .selectFrom("kyc_sessions")
-    .select((eb) => eb.fn.countAll<string>().as("started"))
-    .where("org_id", "=", orgId.toString())
-    .where("created_at", ">=", start)
-    .where("created_at", "<", end)
-    .where(sql<boolean>`failure_reason is distinct from ${STEP_REASONS.noProviderAvailable}`)
-    .executeTakeFirstOrThrow();
-  if (Number(started) < limit) return;
+  const started = (await verificationsCounted(trx, [orgId.toString()], { start, end })).get(orgId.toString()) ?? 0;
+  if (started < limit) return;
   const retryAfter = Math.max(1, Math.ceil((end.getTime() - now.getTime()) / 1000));
   // 429 with Retry-After, as the dApp and SDKs already treat a limit: "not now, at this time". It
   // is not 402 (nobody can pay here) nor 403 (the person's credentials are fine); `code` tells it
@@ -51,7 +45,7 @@ export async function checkMonthlyQuota(
     429,
     "verification_quota_exceeded",
     `This organization's plan (${plan.name}) allows ${limit} verifications a month and they are used up; ` +
-      `new verifications open again on ${end.toISOString().slice(0, 10)} (UTC). The organization's admin can change its plan.`,
+      `new verifications open again on ${end.toISOString().slice(0, 10)} (UTC). To change the plan, ask OneKey's operator.`,
     undefined,
     { "Retry-After": String(retryAfter) },
   );
