@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { monthOf } from "@onekey/service-kit/months";
 import { sql } from "kysely";
 import { type Account, getAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -73,7 +74,8 @@ beforeAll(async () => {
   await sql`CREATE TABLE onekey_issuer.kyc_sessions (id uuid PRIMARY KEY, project_id numeric(20,0) NOT NULL,
     subject text NOT NULL, status text NOT NULL, outcome text, level smallint, provider text,
     provider_applicant_id text, attestation_uid text, erased_at timestamptz, expires_at timestamptz NOT NULL,
-    created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)`.execute(issuerStore.db);
+    created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, org_id numeric(20,0),
+    failure_reason text)`.execute(issuerStore.db);
   await issuerStore.close();
 
   stack = await startChainStack();
@@ -344,10 +346,32 @@ describe("operators and data subjects", () => {
     const second = await stack.onekey.createOrganization(stack.onekey.account(3));
     await stack.onekey.createProject(stack.onekey.account(3), second, "second");
     await ponder.waitForBlock(await stack.onekey.blockNumber());
-    // Three verifications started this month in the owner's project (as the analytics rebuild writes them).
+    // The rollups say five started this month (they count sessions no provider answered too) ...
     const store = openApiDb({ kind: "postgres", url: database.url, schema: "onekey_api" });
     const now = new Date();
     const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const { start: monthStart } = monthOf(now);
+    // ... the issuer's sessions, which its quota counts, say three: of these five this month, one
+    // failed for want of a provider and one is another organization's; one more is last month's.
+    const issuerStore = openApiDb({ kind: "postgres", url: issuerDb.url, schema: "onekey_issuer" });
+    try {
+      const sessions: [string, Date, string | null][] = [
+        [ownOrg.toString(), new Date(today), null],
+        [ownOrg.toString(), new Date(today), "provider_declined"],
+        [ownOrg.toString(), monthStart, null],
+        [ownOrg.toString(), new Date(today), "no_provider_available"],
+        [ownOrg.toString(), new Date(monthStart.getTime() - 1), null],
+        [(ownOrg + 100n).toString(), new Date(today), null],
+      ];
+      for (const [org, at, failure] of sessions) {
+        await sql`INSERT INTO onekey_issuer.kyc_sessions (id, project_id, subject, status, expires_at, created_at,
+          updated_at, org_id, failure_reason)
+          VALUES (gen_random_uuid(), ${project.toString()}, 'quota-subject', 'started', ${at}, ${at}, ${at}, ${org},
+          ${failure})`.execute(issuerStore.db);
+      }
+    } finally {
+      await issuerStore.close();
+    }
     try {
       await addRollups(store.db, [
         {
@@ -356,7 +380,7 @@ describe("operators and data subjects", () => {
           dimension: "sandbox",
           granularity: "day",
           bucketStart: today,
-          value: "3",
+          value: "5",
           histogram: null,
         },
       ]);
@@ -373,7 +397,7 @@ describe("operators and data subjects", () => {
         projects: number;
         plan: { name: string; monthlyVerifications: number | null };
         month: string;
-        verifications: { used: number; quota: number | null };
+        verifications: { used: number; quota: number | null; source: string };
         statement: string;
       }[];
       nextCursor: string | null;
@@ -394,7 +418,7 @@ describe("operators and data subjects", () => {
           monthlyVerifications: quota ?? null,
         },
         month,
-        verifications: { used: 3, quota: quota ?? null },
+        verifications: { used: 3, quota: quota ?? null, source: "issuer" },
         statement: `/v1/admin/organizations/${ownOrg}/statements/${month}`,
       },
     ]);

@@ -10,7 +10,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import { readAnalyticsConfig } from "../../analytics/config.js";
-import { loadPlans, planOf } from "../../billing/plans.js";
+import { fixedPlans, loadPlans, planOf } from "../../billing/plans.js";
 import { loadPriceLists } from "../../billing/priceList.js";
 import { writeAudit } from "../../db/audit.js";
 import { errorFields } from "../../lib/logger.js";
@@ -96,34 +96,40 @@ export function createApi(deps: ApiDeps): ApiApp {
     deps.verifySignature,
   );
   const store = deps.redis && config.redis ? { redis: deps.redis, keyPrefix: config.redis.keyPrefix } : undefined;
-  // The API rate tier: one limiter per plan (billing/plans.ts); the default plan keeps the name
-  // "tenant", so its counts in a shared store carry over.
-  const plans = deps.plans ?? loadPlans();
-  const planLimiters = new Map(
-    Object.entries(plans.plans).map(([name, plan]) => [
-      name,
-      new Limiter(
-        plan.apiRequestsPerWindow ?? config.rateLimit.points,
-        config.rateLimit.windowSeconds,
-        name === plans.defaultPlan ? "tenant" : `tenant:${name}`,
-        store,
-      ),
-    ]),
-  );
-  // A project's plan, by its organization on the indexed chain; cached a minute per project. With
-  // no organization assigned a plan, every project is on the default and nothing is read.
-  const projectPlans = new Map<string, { at: number; plan: Promise<string> }>();
-  const planOfProject = (projectId: bigint): Promise<string> => {
-    if (Object.keys(plans.organizations).length === 0) return Promise.resolve(plans.defaultPlan);
+  // The API rate tier: one limiter per plan and allowance (billing/plans.ts), made when first
+  // needed, so a changed plans file (index.ts watches it) takes effect without a restart. The
+  // default plan keeps the name "tenant", so its counts in a shared store carry over.
+  const plans = deps.plans ?? fixedPlans(loadPlans(config.plansFile));
+  const planLimiters = new Map<string, Limiter>();
+  const planLimiter = (name: string): Limiter => {
+    const current = plans.current();
+    const points = current.plans[name]?.apiRequestsPerWindow ?? config.rateLimit.points;
+    const key = `${name}:${points}`;
+    let limiter = planLimiters.get(key);
+    if (!limiter) {
+      const prefix = name === current.defaultPlan ? "tenant" : `tenant:${name}`;
+      limiter = new Limiter(points, config.rateLimit.windowSeconds, prefix, store);
+      planLimiters.set(key, limiter);
+    }
+    return limiter;
+  };
+  // A project's plan, by its organization on the indexed chain; the organization cached a minute
+  // per project. With no organization assigned a plan, every project is on the default and nothing is read.
+  const projectOrgs = new Map<string, { at: number; orgId: Promise<bigint | undefined> }>();
+  const planOfProject = async (projectId: bigint): Promise<string> => {
+    if (Object.keys(plans.current().organizations).length === 0) return plans.current().defaultPlan;
     const key = projectId.toString();
-    const cached = projectPlans.get(key);
-    if (cached && Date.now() - cached.at < 60_000) return cached.plan;
-    const plan = deps.readModel
-      .project(projectId)
-      .then((project) => (project ? planOf(plans, project.orgId) : plans.defaultPlan));
-    plan.catch(() => projectPlans.delete(key));
-    projectPlans.set(key, { at: Date.now(), plan });
-    return plan;
+    let cached = projectOrgs.get(key);
+    if (!cached || Date.now() - cached.at >= 60_000) {
+      const orgId = deps.readModel.project(projectId).then((project) => project?.orgId);
+      orgId.catch(() => projectOrgs.delete(key));
+      cached = { at: Date.now(), orgId };
+      projectOrgs.set(key, cached);
+    }
+    const orgId = await cached.orgId;
+    // Read after the wait: the plans in force now, not when the organization was looked up.
+    const current = plans.current();
+    return orgId === undefined ? current.defaultPlan : planOf(current, orgId);
   };
   const adminLimiter = new Limiter(config.adminRateLimitPoints, config.rateLimit.windowSeconds, "admin", store);
   const clientLimiter = new Limiter(config.authRateLimitPoints, 60, "sign-in", store);
@@ -226,7 +232,7 @@ export function createApi(deps: ApiDeps): ApiApp {
       }
       try {
         const plan = await planOfProject(result.projectId);
-        const limiter = planLimiters.get(plan) as Limiter;
+        const limiter = planLimiter(plan);
         const { remaining } = await limiter.consume(
           `project:${result.projectId}`,
           `requests for this project on the ${plan} plan (${limiter.points} per ${limiter.windowSeconds} s)`,
@@ -356,6 +362,7 @@ export function createApi(deps: ApiDeps): ApiApp {
       attestationTime,
       analytics: deps.analytics ?? readAnalyticsConfig({}),
       priceLists: deps.priceLists ?? loadPriceLists(),
+      plans,
     },
     keys,
     sessions,

@@ -2,6 +2,7 @@
  * The tenant API's settings, read once from the environment at start and validated (a bad value
  * stops the start with the variable's name). See .env.example for every variable.
  */
+import { PLANS_FILE } from "@onekey/service-kit/plans";
 import { type Address, getAddress, isAddress } from "viem";
 import { z } from "zod";
 import { type AuditKeyRing, readAuditChainKeys } from "../../db/auditKeys.js";
@@ -57,6 +58,8 @@ const ApiEnvSchema = z.object({
       }
       return items.map((item) => getAddress(item));
     }),
+  /** Organizations' plans (@onekey/service-kit/plans: the API rate tier, the monthly quota shown to operators); watched. Default: the shipped file. The issuer reads the same variable. */
+  ONEKEY_PLANS_FILE: z.string().min(1).optional(),
   /** The service token the key service presents to record key releases (routes/keyReleases.ts). */
   ONEKEY_API_AUDIT_INGEST_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
   /**
@@ -138,6 +141,8 @@ export interface ApiConfig {
   auditChain?: AuditKeyRing;
   /** The issuer's sessions, read-only (operators' subject lookups); absent: not shown. The URL may hold a password: never logged. */
   issuerDatabase?: { url: string; schema: string };
+  /** Organizations' plans (ONEKEY_PLANS_FILE, default the shipped file), watched by index.ts. */
+  plansFile: string;
   /** Where operators' provider deletions are sent; absent: those answer 503. */
   issuerOperator?: { url: string; token: string };
   nonceTtlSeconds: number;
@@ -210,6 +215,7 @@ export function readApiConfig(source: Record<string, string | undefined> = proce
     governanceSafe: env.ONEKEY_API_GOVERNANCE_SAFE,
     auditIngestToken: env.ONEKEY_API_AUDIT_INGEST_TOKEN,
     auditChain,
+    plansFile: env.ONEKEY_PLANS_FILE ?? PLANS_FILE,
     issuerDatabase: env.ONEKEY_ANALYTICS_ISSUER_DATABASE_URL
       ? { url: env.ONEKEY_ANALYTICS_ISSUER_DATABASE_URL, schema: env.ONEKEY_ANALYTICS_ISSUER_SCHEMA }
       : undefined,

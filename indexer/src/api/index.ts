@@ -13,6 +13,7 @@ import { createPublicClient, http, type PublicClient } from "viem";
 import { readAnalyticsConfig } from "../../analytics/config.js";
 import { openIssuerSource } from "../../analytics/rebuild.js";
 import { RollupRecorder } from "../../analytics/recorder.js";
+import { watchPlans } from "../../billing/plans.js";
 import { setProcessAuditChainKeys } from "../../db/auditKeys.js";
 import { migrate } from "../../db/migrator.js";
 import { openApiDb } from "../../db/open.js";
@@ -64,6 +65,17 @@ const recorder = new RollupRecorder(store.db, {
     logger.log("warn", "analytics flush failed; kept for the next", { errorCode: (error as { code?: string }).code }),
 }).start();
 
+// Organizations' plans (ONEKEY_PLANS_FILE, the issuer's file): read now (a bad file stops the
+// start) and again whenever the file changes, as the issuer does, so both enforce the same plans.
+const plans = watchPlans(config.plansFile, {
+  onChange: (p) => logger.log("info", "plans reloaded", { plansFile: config.plansFile, version: p.version }),
+  onError: (error) =>
+    logger.log("error", "plans unchanged: the changed file is invalid", {
+      plansFile: config.plansFile,
+      error: error.message,
+    }),
+});
+
 const app = createApi({
   config,
   store: store.db,
@@ -78,6 +90,7 @@ const app = createApi({
   metrics: createMetrics(),
   analytics: readAnalyticsConfig(),
   recorder,
+  plans,
   attestationTime: chainClock.now,
   issuerSessions: config.issuerDatabase
     ? openIssuerSource(config.issuerDatabase.url, config.issuerDatabase.schema)

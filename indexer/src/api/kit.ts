@@ -10,7 +10,7 @@ import type { Kysely } from "kysely";
 import type { Address } from "viem";
 import type { AnalyticsConfig } from "../../analytics/config.js";
 import type { RollupRecorder } from "../../analytics/recorder.js";
-import type { Plans } from "../../billing/plans.js";
+import type { PlanReader } from "../../billing/plans.js";
 import type { PriceList } from "../../billing/priceList.js";
 import type { ApiDatabase } from "../../db/tables.js";
 import type { Logger } from "../../lib/logger.js";
@@ -54,8 +54,8 @@ export interface ApiDeps {
   analytics?: AnalyticsConfig;
   /** Billing's price lists (billing/prices/); default: the shipped ones. */
   priceLists?: PriceList[];
-  /** Organizations' plans, for the API rate tier (billing/plans.ts); default: service-kit/src/plans.json. */
-  plans?: Plans;
+  /** Organizations' plans in force (billing/plans.ts; index.ts watches the file); default: config.plansFile, read once. */
+  plans?: PlanReader;
   /** Where each project's API calls and latency are counted (analytics/recorder.ts); none: not counted. */
   recorder?: RollupRecorder;
   /** Where rate limits count when ONEKEY_REDIS_URL is set (shared by every replica). */
@@ -81,7 +81,13 @@ export interface ApiDeps {
 
 /** What route modules get: dependencies, services, and the guards they compose. */
 export interface ApiKit {
-  deps: ApiDeps & { now: () => Date; attestationTime: () => Date; analytics: AnalyticsConfig; priceLists: PriceList[] };
+  deps: ApiDeps & {
+    now: () => Date;
+    attestationTime: () => Date;
+    analytics: AnalyticsConfig;
+    priceLists: PriceList[];
+    plans: PlanReader;
+  };
   keys: ApiKeyService;
   sessions: SessionService;
   siwe: SiweService;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { organizationPlan, watchPlans } from "@onekey/service-kit/plans";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadPlans, type Plans, planOf, validatePlans } from "../../billing/plans.js";
+import { fixedPlans, loadPlans, PLANS_FILE, type Plans, planOf, validatePlans } from "../../billing/plans.js";
 import { migrate } from "../../db/migrator.js";
 import { openApiDb } from "../../db/open.js";
 import { createLogger } from "../../lib/logger.js";
@@ -43,13 +43,46 @@ describe("plans", () => {
 
   it("refuses a plan name that names no plan, and a bad organization id, naming the field", () => {
     expect(() => validatePlans({ ...PLANS, defaultPlan: "gold" })).toThrow(/defaultPlan names no plan: gold/);
-    expect(() => validatePlans({ ...PLANS, plans: { standard: { apiRequestsPerWindow: 3 } } })).toThrow(
-      /plans\.standard\.monthlyVerifications/,
-    );
+    expect(() =>
+      validatePlans({ ...PLANS, plans: { standard: { apiRequestsPerWindow: 3, monthlyVerifications: -1 } } }),
+    ).toThrow(/plans\.standard\.monthlyVerifications/);
     expect(() => validatePlans({ ...PLANS, organizations: { "2": "gold" } })).toThrow(/organizations\.2 names no plan/);
     expect(() => validatePlans({ ...PLANS, organizations: { abc: "growth" } })).toThrow(
       /Invalid plans: organizations\.abc/,
     );
+  });
+});
+
+describe("an older plans file", () => {
+  it("without monthlyVerifications still loads, with no quota (unlimited)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "onekey-old-plans-"));
+    const file = join(dir, "plans.json");
+    try {
+      writeFileSync(
+        file,
+        JSON.stringify({
+          ...PLANS,
+          plans: { standard: { apiRequestsPerWindow: 3 }, growth: { apiRequestsPerWindow: 5 } },
+          organizations: { "2": "growth" },
+        }),
+      );
+      const old = loadPlans(file);
+      expect(organizationPlan(old, 1n)).toEqual({
+        name: "standard",
+        apiRequestsPerWindow: 3,
+        monthlyVerifications: null,
+      });
+      expect(organizationPlan(old, 2n)).toEqual({
+        name: "growth",
+        apiRequestsPerWindow: 5,
+        monthlyVerifications: null,
+      });
+      // A file that is not JSON is refused, naming the file.
+      writeFileSync(file, "{ not json");
+      expect(() => loadPlans(file)).toThrow(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -117,7 +150,7 @@ describe("the API rate tier", () => {
       verifySignature: () => Promise.reject(new Error("no signatures here")),
       logger: createLogger("error", "onekey-api", () => undefined),
       metrics: createMetrics(),
-      plans: PLANS,
+      plans: fixedPlans(PLANS),
     });
   });
   afterAll(async () => {
@@ -147,5 +180,55 @@ describe("the API rate tier", () => {
 
     // A plan without its own figure keeps the deployment's ONEKEY_API_RATE_LIMIT_POINTS (4).
     expect((await calls("9", 5)).map((r) => r.status)).toEqual([200, 200, 200, 200, 429]);
+  });
+});
+
+describe("the API rate tier, from a watched plans file", () => {
+  const dir = mkdtempSync(join(tmpdir(), "onekey-plans-watched-"));
+  const file = join(dir, "plans.json");
+  const store = openApiDb({ kind: "pglite", directory: join(dir, "db") });
+  let key = "";
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("takes an organization's new plan without a restart", async () => {
+    await migrate(store.db, "latest");
+    key = (await new ApiKeyService(store.db, 0).create(7n, { name: "k", scopes: ["read"] }, { address: "0xadmin" }))
+      .key;
+    writeFileSync(file, JSON.stringify(PLANS));
+    let changed: () => void = () => {};
+    const change = new Promise<void>((resolve) => (changed = resolve));
+    const plans = watchPlans(file, { intervalMs: 20, onChange: () => changed() });
+    try {
+      const api = createApi({
+        config: readApiConfig({ ONEKEY_API_RATE_LIMIT_POINTS: "4", ONEKEY_PLANS_FILE: file }),
+        store: store.db,
+        readModel: {
+          project: async (projectId: bigint) => ({ projectId, orgId: 1n }) as unknown as ProjectInfo,
+        } as ReadModel,
+        verifySignature: () => Promise.reject(new Error("no signatures here")),
+        logger: createLogger("error", "onekey-api", () => undefined),
+        metrics: createMetrics(),
+        plans,
+      });
+      const call = () => api.request("/v1/analytics/usage", { headers: { Authorization: `Bearer ${key}` } });
+      const before = await call();
+      expect(before.headers.get("RateLimit-Limit")).toBe("3");
+      // The operator moves organization 1 to growth (5 a window).
+      writeFileSync(file, JSON.stringify({ ...PLANS, version: "moved", organizations: { "1": "growth" } }));
+      await change;
+      const after = await call();
+      expect(after.status).toBe(200);
+      expect(after.headers.get("RateLimit-Limit")).toBe("5");
+    } finally {
+      plans.stop();
+    }
+  });
+
+  it("reads ONEKEY_PLANS_FILE through the API's configuration (the issuer's variable)", () => {
+    expect(readApiConfig({ ONEKEY_PLANS_FILE: file }).plansFile).toBe(file);
+    expect(readApiConfig({}).plansFile).toBe(PLANS_FILE);
   });
 });

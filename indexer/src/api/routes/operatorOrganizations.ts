@@ -1,12 +1,16 @@
 /**
  * Organization and plan oversight, for protocol operators: every organization on the indexed
- * chain with its plan (billing/plans.ts), its project count, and this month's verifications so far
- * (the analytics rollups' `verifications.started`, which the monthly quota counts) against the
- * plan's quota. Read-only: a plan is changed in the plans file, which is versioned and reviewed,
- * never through the API.
+ * chain with its plan (@onekey/service-kit/plans, the file ONEKEY_PLANS_FILE names), its project
+ * count, and this month's verifications so far against the plan's quota. With the issuer's
+ * database (ONEKEY_ANALYTICS_ISSUER_DATABASE_URL) they are counted exactly as the issuer's quota
+ * counts them (service-kit's verificationsCounted); without it, from the analytics rollups'
+ * `verifications.started`, and `verifications.source` says which. Read-only: a plan is changed in
+ * the plans file, which is versioned and reviewed, never through the API.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { loadPlans, planOf } from "../../../billing/plans.js";
+import { monthOf } from "@onekey/service-kit/months";
+import { verificationsCounted } from "@onekey/service-kit/verification-quota";
+import { type Plan, planOf } from "../../../billing/plans.js";
 import { writeAudit } from "../../../db/audit.js";
 import { decodeCursor, encodeCursor, UINT } from "../http/cursor.js";
 import { errorResponses } from "../http/errors.js";
@@ -33,16 +37,18 @@ const OperatorOrganization = z
     verifications: z.object({
       used: z.number().int().openapi({ description: "Verification sessions started this month (UTC) so far" }),
       quota: z.number().int().nullable(),
+      source: z.enum(["issuer", "analytics"]).openapi({
+        description:
+          "issuer: counted in the issuer's sessions exactly as its quota counts them; analytics: the rollups' verifications.started (no issuer database configured), which may differ (it counts sessions that no provider answered)",
+      }),
     }),
     statement: z.string().openapi({ description: "The organization's statement for this month (its admins' route)" }),
   })
   .openapi("OperatorOrganization");
 
-type Plan = { apiRequestsPerWindow: number | null; monthlyVerifications?: number | null };
-
 export function registerOperatorOrganizationRoutes(app: ApiApp, kit: ApiKit, requireOperator: RequireOperator): void {
   const { deps } = kit;
-  const plans = deps.plans ?? loadPlans();
+  const { plans } = deps;
 
   app.openapi(
     createRoute({
@@ -51,7 +57,7 @@ export function registerOperatorOrganizationRoutes(app: ApiApp, kit: ApiKit, req
       tags: ["Operators"],
       summary: "Organizations with their plan and this month's verifications against its quota (operators only)",
       description:
-        "Read-only. Plans are changed in the plans file (billing/plans.json, versioned and reviewed) and take effect when the services restart; there is no route that changes a plan.",
+        "Read-only. Plans are changed in the plans file (ONEKEY_PLANS_FILE, default service-kit/src/plans.json; versioned and reviewed), which the issuer and this API watch: a change takes effect within seconds, without a restart. There is no route that changes a plan.",
       security: [{ session: [] }],
       middleware: [kit.requireSession],
       request: { query: OrganizationsQuery },
@@ -76,43 +82,35 @@ export function registerOperatorOrganizationRoutes(app: ApiApp, kit: ApiKit, req
       const rows = await deps.readModel.organizations(limit + 1, after);
       const page = rows.slice(0, limit);
 
-      const now = deps.now();
-      const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-      const nextMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-      const month = monthStart.toISOString().slice(0, 7);
-      const projectOrg = new Map<string, string>();
-      for (const o of page) for (const id of o.projectIds) projectOrg.set(id.toString(), o.orgId.toString());
-      const used = new Map<string, number>();
-      if (projectOrg.size > 0) {
-        const sums = await deps.store
-          .selectFrom("analytics_rollups")
-          .select(["project_id", (eb) => eb.fn.sum<string>("value").as("total")])
-          .where("granularity", "=", "day")
-          .where("metric", "=", "verifications.started")
-          .where("bucket_start", ">=", monthStart)
-          .where("bucket_start", "<", nextMonth)
-          .where("project_id", "in", [...projectOrg.keys()])
-          .groupBy("project_id")
-          .execute();
-        for (const s of sums) {
-          const org = projectOrg.get(String(s.project_id));
-          if (org) used.set(org, (used.get(org) ?? 0) + Number(String(s.total).split(".")[0]));
-        }
+      const { month, start, end } = monthOf(deps.now());
+      const orgIds = page.map((o) => o.orgId.toString());
+      let used: Map<string, number>;
+      let source: "issuer" | "analytics";
+      if (deps.issuerSessions) {
+        // What the issuer enforces: its own sessions, counted by the same function.
+        used = await verificationsCounted(deps.issuerSessions, orgIds, { start, end });
+        source = "issuer";
+      } else {
+        used = await rollupCounts(deps.store, page, start, end);
+        source = "analytics";
       }
 
+      const current = plans.current();
       const data = page.map((o) => {
-        const name = planOf(plans, o.orgId);
-        // monthlyVerifications may be absent from an older plans file: no quota then.
-        const plan = plans.plans[name] as Plan;
-        const quota = plan.monthlyVerifications ?? null;
+        const name = planOf(current, o.orgId);
+        const plan = current.plans[name] as Plan;
         const orgId = o.orgId.toString();
         return {
           orgId,
           owner: o.owner,
           projects: o.projectIds.length,
-          plan: { name, apiRequestsPerWindow: plan.apiRequestsPerWindow, monthlyVerifications: quota },
+          plan: {
+            name,
+            apiRequestsPerWindow: plan.apiRequestsPerWindow,
+            monthlyVerifications: plan.monthlyVerifications,
+          },
           month,
-          verifications: { used: used.get(orgId) ?? 0, quota },
+          verifications: { used: used.get(orgId) ?? 0, quota: plan.monthlyVerifications, source },
           statement: `/v1/admin/organizations/${orgId}/statements/${month}`,
         };
       });
@@ -127,4 +125,32 @@ export function registerOperatorOrganizationRoutes(app: ApiApp, kit: ApiKit, req
       return c.json({ data, nextCursor: rows.length > limit && last ? encodeCursor([last.orgId]) : null }, 200);
     },
   );
+}
+
+/** The rollups' verifications.started this month, summed per organization over its projects. */
+async function rollupCounts(
+  store: ApiKit["deps"]["store"],
+  page: { orgId: bigint; projectIds: bigint[] }[],
+  start: Date,
+  end: Date,
+): Promise<Map<string, number>> {
+  const projectOrg = new Map<string, string>();
+  for (const o of page) for (const id of o.projectIds) projectOrg.set(id.toString(), o.orgId.toString());
+  const used = new Map<string, number>();
+  if (projectOrg.size === 0) return used;
+  const sums = await store
+    .selectFrom("analytics_rollups")
+    .select(["project_id", (eb) => eb.fn.sum<string>("value").as("total")])
+    .where("granularity", "=", "day")
+    .where("metric", "=", "verifications.started")
+    .where("bucket_start", ">=", start)
+    .where("bucket_start", "<", end)
+    .where("project_id", "in", [...projectOrg.keys()])
+    .groupBy("project_id")
+    .execute();
+  for (const s of sums) {
+    const org = projectOrg.get(String(s.project_id));
+    if (org) used.set(org, (used.get(org) ?? 0) + Number(String(s.total).split(".")[0]));
+  }
+  return used;
 }
