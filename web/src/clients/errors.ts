@@ -158,7 +158,7 @@ const table = {
   verification_quota_exceeded: {
     title: "This app's verifications are used up for the month",
     message:
-      "The app you are verifying for has used all the verifications its plan allows this month. Nothing was started. Tell the app's operator, or come back next month.",
+      "The app you are verifying for has used all the verifications its plan allows this month. Nothing was started. Tell the app's team (they can ask OneKey to change their plan), or come back next month.",
     actions: ["home"],
   },
   rate_limited: {
