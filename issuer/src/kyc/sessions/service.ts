@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type AttestationRequest, type FlagReader, FlagSet, kycRegistryAbi, signAttestation } from "@onekey/deploy";
-import { loadPlans, type PlanReader, type Plans } from "@onekey/service-kit/plans";
+import { fixedPlans, loadPlans, type PlanReader } from "@onekey/service-kit/plans";
 import { type Kysely, sql } from "kysely";
 import { type Address, getAddress, type Hex, type LocalAccount, type PublicClient } from "viem";
 import type { IssuerConfig } from "../../config.js";
@@ -726,8 +726,6 @@ export function createSessionService(deps: SessionServiceDeps) {
 }
 
 export type SessionService = ReturnType<typeof createSessionService>;
-
-const fixedPlans = (plans: Plans): PlanReader => ({ current: () => plans });
 
 /** Parses the storage network of an attestation body: its id (1, 2) or its name. */
 export function storageNetworkOf(value: number | string): StorageNetworkId | undefined {
