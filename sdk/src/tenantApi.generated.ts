@@ -2022,7 +2022,7 @@ export interface paths {
         };
         /**
          * Organizations with their plan and this month's verifications against its quota (operators only)
-         * @description Read-only. Plans are changed in the plans file (billing/plans.json, versioned and reviewed) and take effect when the services restart; there is no route that changes a plan.
+         * @description Read-only. Plans are changed in the plans file (ONEKEY_PLANS_FILE, default service-kit/src/plans.json; versioned and reviewed), which the issuer and this API watch: a change takes effect within seconds, without a restart. There is no route that changes a plan.
          */
         get: {
             parameters: {
@@ -6797,6 +6797,11 @@ export interface components {
                 /** @description Verification sessions started this month (UTC) so far */
                 used: number;
                 quota: number | null;
+                /**
+                 * @description issuer: counted in the issuer's sessions exactly as its quota counts them; analytics: the rollups' verifications.started (no issuer database configured), which may differ (it counts sessions that no provider answered)
+                 * @enum {string}
+                 */
+                source: "issuer" | "analytics";
             };
             /** @description The organization's statement for this month (its admins' route) */
             statement: string;
