@@ -98,10 +98,10 @@ describe("the error table", () => {
     expect(classifyError(new IssuerError(401, "whatever", "no")).code).toBe("sign_in_expired");
     expect(classifyError(new IssuerError(404, "session_not_found", "gone")).code).toBe("session_not_found");
     expect(classifyError(new IssuerError(429, "slow_down", "later")).code).toBe("rate_limited");
-    // A monthly quota is not "wait a minute": it has its own words (tell the operator, or next month).
+    // A monthly quota is not "wait a minute": it has its own words (tell the app's team, or next month).
     const quota = classifyError(new IssuerError(429, "verification_quota_exceeded", "Plan standard allows 1000."));
     expect(quota.code).toBe("verification_quota_exceeded");
-    expect(userError(quota.code).message).toMatch(/operator.*next month/);
+    expect(userError(quota.code).message).toMatch(/app's team.*next month/);
     expect(classifyError(new IssuerError(503, "internal", "oops")).code).toBe("issuer_unavailable");
     expect(
       classifyError(new IssuerError(422, "checks_unsupported", "This project needs a check no provider offers.")),
