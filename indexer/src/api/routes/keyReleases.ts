@@ -100,16 +100,17 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
     return idempotent(c, next, deps.store, "service:audit-ingest", deps.now);
   };
 
-  app.openapi(
+  /** An ingest route: service token first, then the body; answers 201 { recorded: true }. */
+  const ingestRoute = <S extends z.ZodType>(path: string, summary: string, schema: S) =>
     createRoute({
       method: "post",
-      path: "/v1/internal/key-releases",
+      path,
       tags: ["Internal"],
-      summary: "Record a key release decision in the audit trail (the key service; service token)",
+      summary,
       security: [{ ingestToken: [] }],
       // Before the body is read: a caller without the token learns nothing about the schema.
       middleware: [requireIngestToken],
-      request: { body: { content: { "application/json": { schema: KeyRelease } }, required: true } },
+      request: { body: { content: { "application/json": { schema } }, required: true } },
       responses: {
         201: {
           description: "Recorded",
@@ -117,7 +118,14 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
         },
         ...errorResponses(400, 401, 429, 503),
       },
-    }),
+    });
+
+  app.openapi(
+    ingestRoute(
+      "/v1/internal/key-releases",
+      "Record a key release decision in the audit trail (the key service; service token)",
+      KeyRelease,
+    ),
     async (c) => {
       const release = c.req.valid("json");
       await writeAudit(deps.store, {
@@ -141,22 +149,11 @@ export function registerKeyReleaseRoutes(app: ApiApp, kit: ApiKit): void {
   );
 
   app.openapi(
-    createRoute({
-      method: "post",
-      path: "/v1/internal/audit-entries",
-      tags: ["Internal"],
-      summary: "Record another service's admin action in the audit trail (the issuer; service token)",
-      security: [{ ingestToken: [] }],
-      middleware: [requireIngestToken],
-      request: { body: { content: { "application/json": { schema: AuditEntryReport } }, required: true } },
-      responses: {
-        201: {
-          description: "Recorded",
-          content: { "application/json": { schema: z.object({ recorded: z.literal(true) }) } },
-        },
-        ...errorResponses(400, 401, 429, 503),
-      },
-    }),
+    ingestRoute(
+      "/v1/internal/audit-entries",
+      "Record another service's admin action in the audit trail (the issuer; service token)",
+      AuditEntryReport,
+    ),
     async (c) => {
       const entry = c.req.valid("json");
       await writeAudit(deps.store, {
